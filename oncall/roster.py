@@ -1,0 +1,119 @@
+"""The roster document: the JSON other tools read (see docs/roster.md for the exact shape)."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from oncall.errors import InvalidRoster
+
+__all__ = [
+    "GapRole",
+    "Roster",
+    "RosterDuty",
+    "RosterGap",
+    "RosterPeriod",
+    "RosterRegularHours",
+    "Status",
+    "load_roster",
+    "save_roster",
+]
+
+Status = Literal["optimal", "feasible", "infeasible", "unknown"]
+GapRole = Literal["primary", "secondary", "backup_hospital"]
+
+
+class _Doc(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+
+def _aware(v: dt.datetime) -> dt.datetime:
+    if v.tzinfo is None:
+        raise ValueError(f"{v.isoformat()} has no UTC offset")
+    return v
+
+
+class RosterPeriod(_Doc):
+    start: dt.datetime = Field(description="Local midnight of the first date, with offset.")
+    end: dt.datetime = Field(description="Local midnight after the last date, with offset.")
+
+    _aware_times = field_validator("start", "end")(_aware)
+
+
+class RosterDuty(_Doc):
+    id: str = Field(description="Stable id: depends only on the district and the start.")
+    district: str
+    block: str = Field(description="Block template id.")
+    start: dt.datetime
+    end: dt.datetime
+    primary: str | None = Field(description="Physician id, or null for a gap.")
+    secondary: str | None = Field(description="Physician id, or null for a gap.")
+    backup_hospital: str | None = Field(description="Hospital id, or null for a gap.")
+
+    _aware_times = field_validator("start", "end")(_aware)
+
+
+class RosterRegularHours(_Doc):
+    district: str
+    start: dt.datetime
+    end: dt.datetime
+
+    _aware_times = field_validator("start", "end")(_aware)
+
+
+class RosterGap(_Doc):
+    duty: str
+    role: GapRole
+    reasons: list[str] = Field(default_factory=list)
+
+
+class Roster(_Doc):
+    """A roster: who is on which duty, plus the gaps that could not be filled."""
+
+    scenario: str
+    timezone: str
+    period: RosterPeriod
+    status: Status
+    objective: float | None = None
+    bound: float | None = None
+    duties: list[RosterDuty]
+    regular_hours: list[RosterRegularHours] = Field(default_factory=list)
+    gaps: list[RosterGap] = Field(default_factory=list)
+
+    def to_json(self) -> str:
+        """The roster JSON, times in the roster's zone with their offset."""
+        return self.model_dump_json(indent=2) + "\n"
+
+
+def _where(loc: tuple[int | str, ...]) -> str:
+    out = ""
+    for part in loc:
+        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
+    return out or "(document)"
+
+
+def load_roster(path: Path) -> Roster:
+    """Read a roster JSON file; errors name the file, the field and the problem."""
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except OSError as exc:
+        raise InvalidRoster(f"{path}: cannot read: {exc.strerror}") from exc
+    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
+        raise InvalidRoster(f"{path}: not valid JSON: {exc}") from exc
+    try:
+        return Roster.model_validate(data)
+    except ValidationError as exc:
+        problems = [f"{path}: {_where(tuple(e['loc']))}: {e['msg']}" for e in exc.errors()]
+        raise InvalidRoster("\n".join(problems)) from exc
+
+
+def save_roster(roster: Roster, path: Path) -> None:
+    """Write the roster atomically: a failed write never leaves half a file behind."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_text(roster.to_json(), encoding="utf-8")
+    tmp.replace(path)

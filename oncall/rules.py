@@ -1,0 +1,200 @@
+"""The rule registry: the table of contents of the roster model.
+
+Every hard rule and soft goal has a stable snake_case id used by the solver (which encodes it), the
+checker (which verifies it independently), reports and explanations. The order here is the order
+in which reports list them.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+__all__ = ["HARD", "RULES", "SOFT", "Rule", "rule"]
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A business rule: its id, kind and the sentence that states it."""
+
+    id: str
+    kind: Literal["hard", "soft"]
+    title: str  # Japanese
+    title_en: str
+    statement: str  # the business rule in one sentence (English)
+
+    def label(self, lang: str = "ja") -> str:
+        """The rule's title in the requested language."""
+        return self.title_en if lang == "en" else self.title
+
+
+HARD: tuple[Rule, ...] = (
+    Rule(
+        "coverage",
+        "hard",
+        "当番の充足",
+        "Coverage",
+        "Every block of every district has a primary, a secondary and a backup hospital.",
+    ),
+    Rule(
+        "tiling",
+        "hard",
+        "時間の連続性",
+        "Tiling",
+        "For every district, duties and regular hours tile the period with no hole and no overlap.",
+    ),
+    Rule(
+        "absence", "hard", "不在日の当番", "Absence", "A doctor is never on duty during a declared absence."
+    ),
+    Rule(
+        "eligibility",
+        "hard",
+        "担当地区・役割",
+        "Districts and roles",
+        "A doctor only takes duties in districts they cover and in roles they accept.",
+    ),
+    Rule(
+        "one_duty_at_a_time",
+        "hard",
+        "重複当番",
+        "One duty at a time",
+        "A doctor holds one duty at a time; primary and secondary are different people.",
+    ),
+    Rule(
+        "secondary_other_clinic",
+        "hard",
+        "同一医療機関の組合せ",
+        "Partners from different clinics",
+        "When the rule is on, primary and secondary of a duty come from different clinics.",
+    ),
+    Rule(
+        "duty_cap",
+        "hard",
+        "当番回数の上限",
+        "Duty cap",
+        "A doctor takes no more duties in the period than their cap.",
+    ),
+    Rule(
+        "night_cap",
+        "hard",
+        "夜間当番の上限",
+        "Night cap",
+        "A doctor takes no more night duties in the period than their cap.",
+    ),
+    Rule(
+        "holiday_cap",
+        "hard",
+        "休日当番の上限",
+        "Holiday cap",
+        "A doctor takes no more holiday and 年末年始 duties in the period than their cap.",
+    ),
+    Rule(
+        "consecutive_days",
+        "hard",
+        "連続当番日数",
+        "Consecutive days",
+        "A doctor is on duty on no more consecutive dates than their limit, counting the previous period.",
+    ),
+    Rule(
+        "min_rest",
+        "hard",
+        "当番間の休息",
+        "Minimum rest",
+        "Between two duties of a doctor lie at least their minimum rest hours, also across periods.",
+    ),
+    Rule(
+        "hospital_district",
+        "hard",
+        "後方支援病院の対象地区",
+        "Hospital districts",
+        "A backup hospital stands by only for districts it accepts.",
+    ),
+    Rule(
+        "hospital_closed",
+        "hard",
+        "後方支援病院の休止日",
+        "Hospital closed dates",
+        "A backup hospital never stands by on a date it declared closed.",
+    ),
+    Rule(
+        "hospital_capacity",
+        "hard",
+        "後方支援病院の受入能力",
+        "Hospital capacity",
+        "A backup hospital stands by for no more districts at once than it can take.",
+    ),
+    Rule(
+        "hospital_standby_cap",
+        "hard",
+        "後方支援病院の待機日数上限",
+        "Hospital standby cap",
+        "A backup hospital stands by on no more days than its cap.",
+    ),
+    Rule(
+        "hospital_per_day",
+        "hard",
+        "後方支援病院の日単位割当",
+        "One hospital per day",
+        "When hospitals are assigned per day, a district keeps one backup hospital for all blocks of a date.",
+    ),
+    Rule("pinned", "hard", "固定当番", "Pinned duties", "Pinned duties stay exactly as given."),
+)
+
+SOFT: tuple[Rule, ...] = (
+    Rule(
+        "fairness",
+        "soft",
+        "負担の公平性",
+        "Fair share",
+        "Each doctor's duty points stay close to their fair share of all points, counting carried points.",
+    ),
+    Rule(
+        "fairness_category",
+        "soft",
+        "区分別の公平性",
+        "Fair share per category",
+        "Weekday, Saturday, holiday and 年末年始 points are each shared fairly.",
+    ),
+    Rule(
+        "requests",
+        "soft",
+        "希望日・不可日",
+        "Requests",
+        "Wished dates get a duty and unwished dates get none.",
+    ),
+    Rule(
+        "spacing",
+        "soft",
+        "当番の間隔",
+        "Spacing",
+        "A doctor does not get duties on consecutive dates, nor two duties on one date.",
+    ),
+    Rule(
+        "pairing",
+        "soft",
+        "経験者との組合せ",
+        "Pairing",
+        "A newer doctor is paired with an experienced partner.",
+    ),
+    Rule(
+        "home_district",
+        "soft",
+        "自地区優先",
+        "Home district",
+        "A doctor's duties are in the district of their own clinic.",
+    ),
+    Rule(
+        "hospital_spread",
+        "soft",
+        "後方支援の分散",
+        "Hospital spread",
+        "Backup standby is spread among hospitals in proportion to their capacity.",
+    ),
+)
+
+RULES: dict[str, Rule] = {r.id: r for r in (*HARD, *SOFT)}
+
+
+def rule(rule_id: str) -> Rule:
+    """The registered rule ``rule_id`` (KeyError for an unknown id)."""
+    return RULES[rule_id]

@@ -1,0 +1,188 @@
+"""The period laid out in time: every block occurrence (slot) and every duty (slot x district).
+
+Wall-clock rules are computed in the scenario's zone; every instant here is kept in UTC, because
+Python compares two datetimes of the same ``tzinfo`` by wall clock, which is wrong across a daylight
+saving change. Each slot's end is computed from the same wall-clock value as the next slot's start,
+so the slots tile the period exactly even on a 23- or 25-hour day.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from functools import cached_property
+from zoneinfo import ZoneInfo
+
+from oncall.calendar import JapaneseCalendar
+from oncall.model import Absence, BlockTemplate, Category, DayType, Scenario
+
+__all__ = ["Duty", "Slot", "Timeline", "absence_interval", "duty_id", "to_utc"]
+
+UTC = dt.UTC
+
+
+def to_utc(value: dt.datetime, zone: ZoneInfo) -> dt.datetime:
+    """An aware UTC instant; naive values are read as wall-clock time in ``zone``."""
+    if value.tzinfo is None:
+        value = value.replace(tzinfo=zone)
+    return value.astimezone(UTC)
+
+
+def _local_instant(day: dt.date, t: dt.time, zone: ZoneInfo) -> dt.datetime:
+    return dt.datetime.combine(day, t, tzinfo=zone).astimezone(UTC)
+
+
+def _minutes(t: dt.time) -> int:
+    return t.hour * 60 + t.minute
+
+
+def duty_id(district: str, start: dt.datetime) -> str:
+    """Stable id of a duty: its district and its start instant.
+
+    >>> duty_id("north", dt.datetime(2027, 1, 1, 9, 0, tzinfo=dt.UTC))
+    'north-20270101T0900Z'
+    """
+    return f"{district}-{start.astimezone(UTC):%Y%m%dT%H%MZ}"
+
+
+@dataclass(frozen=True)
+class Slot:
+    """One occurrence of a block template, clipped to the period."""
+
+    block: BlockTemplate
+    day: dt.date  # the date the block belongs to (a night belongs to its evening)
+    start: dt.datetime  # UTC
+    end: dt.datetime  # UTC
+    day_type: DayType
+    category: Category
+    points: float  # block points x calendar multiplier x clipped fraction
+    holiday_name: str | None
+
+    @property
+    def hours(self) -> float:
+        """Length in hours."""
+        return (self.end - self.start).total_seconds() / 3600
+
+
+@dataclass(frozen=True)
+class Duty:
+    """A slot of a rostered block in one district: needs a primary, a secondary and a hospital."""
+
+    id: str
+    district: str
+    slot: Slot
+
+    @property
+    def start(self) -> dt.datetime:
+        return self.slot.start
+
+    @property
+    def end(self) -> dt.datetime:
+        return self.slot.end
+
+    @property
+    def day(self) -> dt.date:
+        return self.slot.day
+
+    @property
+    def block(self) -> BlockTemplate:
+        return self.slot.block
+
+    @property
+    def night(self) -> bool:
+        return self.slot.block.night
+
+    @property
+    def category(self) -> Category:
+        return self.slot.category
+
+    @property
+    def holiday(self) -> bool:
+        """Counts towards the holiday-duties cap (holidays and 年末年始)."""
+        return self.slot.category in ("holiday", "year_end")
+
+
+def absence_interval(absence: Absence, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
+    """The absence as a half-open UTC interval; whole dates run from local midnight to midnight."""
+    if isinstance(absence.start, dt.datetime):
+        assert isinstance(absence.end, dt.datetime)
+        return to_utc(absence.start, zone), to_utc(absence.end, zone)
+    end_day = absence.end if not isinstance(absence.end, dt.datetime) else absence.end.date()
+    return (
+        _local_instant(absence.start, dt.time(0), zone),
+        _local_instant(end_day + dt.timedelta(days=1), dt.time(0), zone),
+    )
+
+
+@dataclass
+class Timeline:
+    """Slots and duties of a scenario's period."""
+
+    scenario: Scenario
+    start: dt.datetime  # UTC, local midnight of the first date
+    end: dt.datetime  # UTC, local midnight after the last date
+    slots: list[Slot]
+    calendar: JapaneseCalendar
+    duties: list[Duty] = field(default_factory=list)
+
+    @classmethod
+    def build(cls, scenario: Scenario) -> Timeline:
+        """Lay out the period of ``scenario``."""
+        zone = scenario.zone
+        cal = JapaneseCalendar(scenario.calendar)
+        start = _local_instant(scenario.period.start, dt.time(0), zone)
+        end = _local_instant(scenario.period.end + dt.timedelta(days=1), dt.time(0), zone)
+        day_start = scenario.calendar.day_start
+        slots: list[Slot] = []
+        day = scenario.period.start - dt.timedelta(days=1)
+        while day <= scenario.period.end:
+            day_type = cal.day_type(day)
+            anchor = dt.datetime.combine(day, day_start)
+            multiplier = cal.points_multiplier(day)
+            for b in scenario.calendar.blocks[day_type]:
+                offset = _minutes(b.start) - _minutes(day_start)
+                length = (_minutes(b.end) - _minutes(b.start)) % 1440 or 1440
+                s_wall = anchor + dt.timedelta(minutes=offset % 1440)
+                e_wall = s_wall + dt.timedelta(minutes=length)
+                s = s_wall.replace(tzinfo=zone).astimezone(UTC)
+                e = e_wall.replace(tzinfo=zone).astimezone(UTC)
+                full = (e - s).total_seconds()
+                cs, ce = max(s, start), min(e, end)
+                if ce <= cs:
+                    continue
+                fraction = (ce - cs).total_seconds() / full if full > 0 else 0.0
+                slots.append(
+                    Slot(
+                        block=b,
+                        day=day,
+                        start=cs,
+                        end=ce,
+                        day_type=day_type,
+                        category=cal.category(day),
+                        points=round(b.points * multiplier * fraction, 4),
+                        holiday_name=cal.holiday_name(day),
+                    )
+                )
+            day += dt.timedelta(days=1)
+        slots.sort(key=lambda s: s.start)
+        tl = cls(scenario=scenario, start=start, end=end, slots=slots, calendar=cal)
+        tl.duties = [
+            Duty(id=duty_id(d.id, s.start), district=d.id, slot=s)
+            for s in slots
+            if s.block.rostered
+            for d in scenario.districts
+        ]
+        return tl
+
+    @cached_property
+    def by_id(self) -> dict[str, Duty]:
+        """Duties by id."""
+        return {d.id: d for d in self.duties}
+
+    def regular_hours(self) -> list[tuple[str, Slot]]:
+        """(district, slot) for every slot of regular clinic hours."""
+        return [(d.id, s) for s in self.slots if not s.block.rostered for d in self.scenario.districts]
+
+    def local(self, instant: dt.datetime) -> dt.datetime:
+        """``instant`` on the scenario's wall clock."""
+        return instant.astimezone(self.scenario.zone)

@@ -69,9 +69,7 @@ def fair_share(scenario: Scenario, timeline: Timeline) -> FairShare:
         carried[p.id] = c
     carried_sum = {k: sum(c[k] for c in carried.values()) for k in points}
     target = {
-        p.id: {
-            k: (carried_sum[k] + points[k]) * weight[p.id] / total_weight - carried[p.id][k] for k in points
-        }
+        p.id: {k: (carried_sum[k] + points[k]) * weight[p.id] / total_weight - carried[p.id][k] for k in points}
         for p in scenario.physicians
     }
     return FairShare(weight=weight, target=target, points=points)

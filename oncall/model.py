@@ -99,9 +99,7 @@ class BlockTemplate(_Model):
     )
     night: bool = Field(False, description="Counts as a night duty for caps and reports.")
     points: float = Field(1.0, ge=0, le=100, description="Duty points: the weight of the block for fairness.")
-    roles: list[Role] = Field(
-        default_factory=lambda: list(ROLES), description="Roles each duty of this block needs."
-    )
+    roles: list[Role] = Field(default_factory=lambda: list(ROLES), description="Roles each duty of this block needs.")
 
     def label(self, lang: str = "ja") -> str:
         """The block's label in the requested language."""
@@ -182,9 +180,7 @@ class YearEnd(_Model):
 
     enabled: bool = Field(True, description="Whether 年末年始 is a special period.")
     start: str = Field("12-29", pattern=r"^\d{2}-\d{2}$", description="First day, MM-DD.")
-    end: str = Field(
-        "01-03", pattern=r"^\d{2}-\d{2}$", description="Last day, MM-DD (may be in the next year)."
-    )
+    end: str = Field("01-03", pattern=r"^\d{2}-\d{2}$", description="Last day, MM-DD (may be in the next year).")
     day_type: DayType = Field("holiday", description="Day type of these days.")
     points_multiplier: float = Field(1.5, ge=0, le=10, description="Duty points are multiplied by this.")
 
@@ -264,13 +260,9 @@ class Caps(_Model):
 
     duties: int | None = Field(None, ge=0, description="Most duties in the period.")
     nights: int | None = Field(None, ge=0, description="Most night duties in the period.")
-    holiday_duties: int | None = Field(
-        None, ge=0, description="Most holiday / 年末年始 duties in the period."
-    )
+    holiday_duties: int | None = Field(None, ge=0, description="Most holiday / 年末年始 duties in the period.")
     consecutive_days: int | None = Field(None, ge=1, description="Most consecutive dates with a duty.")
-    min_rest_hours: float | None = Field(
-        None, ge=0, le=168, description="Personal minimum rest between duties."
-    )
+    min_rest_hours: float | None = Field(None, ge=0, le=168, description="Personal minimum rest between duties.")
 
 
 class Absence(_Model):
@@ -308,18 +300,14 @@ class Physician(_Model):
     name: str
     name_en: str | None = None
     clinic: str = Field(description="Id of the physician's clinic.")
-    districts: list[str] | None = Field(
-        None, description="Districts covered; default: the clinic's district."
-    )
+    districts: list[str] | None = Field(None, description="Districts covered; default: the clinic's district.")
     roles: list[Role] = Field(default_factory=lambda: list(ROLES), description="Roles accepted.")
     employment: Literal["owner", "employed"] = Field("owner", description="Clinic owner or employed doctor.")
     experienced: bool = Field(True, description="False for a doctor new to the network.")
     share: float = Field(1.0, ge=0, le=10, description="Fair-share weight (1 = a full share).")
     caps: Caps = Field(default_factory=Caps)
     absences: list[Absence] = Field(default_factory=list)
-    wishes: list[Request] = Field(
-        default_factory=list, description="Dates or blocks the physician would like."
-    )
+    wishes: list[Request] = Field(default_factory=list, description="Dates or blocks the physician would like.")
     unwishes: list[Request] = Field(default_factory=list, description="Dates or blocks to avoid.")
     history: History = Field(default_factory=History)
     phone: str | None = Field(None, description="Contact number shown to the duty partner.")
@@ -341,9 +329,7 @@ class Hospital(_Model):
     beds: int | None = Field(None, ge=0)
     closed_dates: list[dt.date] = Field(default_factory=list, description="Dates it cannot stand by.")
     max_standby_days: int | None = Field(None, ge=0, description="Most days on standby in the period.")
-    max_districts: int | None = Field(
-        None, ge=1, description="Most districts it stands by for at the same time."
-    )
+    max_districts: int | None = Field(None, ge=1, description="Most districts it stands by for at the same time.")
 
     def label(self, lang: str = "ja") -> str:
         """The hospital's name in the requested language."""
@@ -370,9 +356,7 @@ class Rules(_Model):
         9, ge=0, le=168, description="Minimum rest between duties for employed doctors (2024 reform)."
     )
     max_consecutive_days: int = Field(2, ge=1, le=31, description="Most consecutive dates with a duty.")
-    secondary_other_clinic: bool = Field(
-        True, description="Primary and secondary come from different clinics."
-    )
+    secondary_other_clinic: bool = Field(True, description="Primary and secondary come from different clinics.")
     hospital_assignment: Literal["block", "day"] = Field(
         "day", description="One backup hospital per block, or one per district and day."
     )
@@ -435,9 +419,7 @@ class Scenario(_Model):
 
     def districts_of(self, physician: Physician) -> list[str]:
         """Districts the physician covers."""
-        return (
-            physician.districts if physician.districts is not None else [self.clinic_of(physician).district]
-        )
+        return physician.districts if physician.districts is not None else [self.clinic_of(physician).district]
 
     def rest_hours(self, physician: Physician) -> float:
         """Minimum rest between two duties of this physician."""
@@ -491,9 +473,7 @@ def _check_tiling(cal: CalendarConfig) -> list[str]:
                     f"{cal.day_start:%H:%M}"
                 )
             elif s < cursor:
-                problems.append(
-                    f"{where}[{i}] ({b.id}): starts {b.start:%H:%M}, overlapping the block before"
-                )
+                problems.append(f"{where}[{i}] ({b.id}): starts {b.start:%H:%M}, overlapping the block before")
             cursor = max(cursor, e)
         if cursor < 1440:
             problems.append(f"{where}: hole at the end of the day; blocks must reach {cal.day_start:%H:%M}")

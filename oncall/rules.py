@@ -43,9 +43,7 @@ HARD: tuple[Rule, ...] = (
         "Tiling",
         "For every district, duties and regular hours tile the period with no hole and no overlap.",
     ),
-    Rule(
-        "absence", "hard", "不在日の当番", "Absence", "A doctor is never on duty during a declared absence."
-    ),
+    Rule("absence", "hard", "不在日の当番", "Absence", "A doctor is never on duty during a declared absence."),
     Rule(
         "eligibility",
         "hard",

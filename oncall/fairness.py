@@ -64,7 +64,7 @@ def fair_share(scenario: Scenario, timeline: Timeline) -> FairShare:
     total_weight = sum(weight.values()) or 1.0
     carried: dict[str, dict[str, float]] = {}
     for p in scenario.physicians:
-        c: dict[str, float] = {k: float(p.history.points.get(k, 0.0)) for k in CATEGORIES}  # type: ignore[call-overload]
+        c: dict[str, float] = {k: float(p.history.points.get(k, 0.0)) for k in CATEGORIES}
         c["total"] = sum(c.values())
         carried[p.id] = c
     carried_sum = {k: sum(c[k] for c in carried.values()) for k in points}
@@ -77,4 +77,4 @@ def fair_share(scenario: Scenario, timeline: Timeline) -> FairShare:
 
 def category_of(key: str) -> Category | None:
     """The category named ``key``, or None for the total."""
-    return key if key in CATEGORIES else None  # type: ignore[return-value]
+    return key if key in CATEGORIES else None

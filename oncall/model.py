@@ -525,9 +525,9 @@ def _cross_check(s: Scenario) -> list[str]:
         where = f"physicians[{i}]"
         if p.clinic not in clinics:
             problems.append(f"{where}.clinic: unknown clinic {p.clinic!r}")
-        for j, d in enumerate(p.districts or []):
-            if d not in districts:
-                problems.append(f"{where}.districts[{j}]: unknown district {d!r}")
+        for j, did in enumerate(p.districts or []):
+            if did not in districts:
+                problems.append(f"{where}.districts[{j}]: unknown district {did!r}")
         if not p.roles:
             problems.append(f"{where}.roles: must accept at least one role")
         for j, a in enumerate(p.absences):
@@ -541,9 +541,9 @@ def _cross_check(s: Scenario) -> list[str]:
     for i, h in enumerate(s.hospitals):
         if not h.districts:
             problems.append(f"hospitals[{i}].districts: must serve at least one district")
-        for j, d in enumerate(h.districts):
-            if d not in districts:
-                problems.append(f"hospitals[{i}].districts[{j}]: unknown district {d!r}")
+        for j, did in enumerate(h.districts):
+            if did not in districts:
+                problems.append(f"hospitals[{i}].districts[{j}]: unknown district {did!r}")
     for i, pin in enumerate(s.pinned):
         where = f"pinned[{i}]"
         if pin.district not in districts:
@@ -557,7 +557,7 @@ def _cross_check(s: Scenario) -> list[str]:
         if not s.period.start - dt.timedelta(days=1) <= pin.date <= s.period.end:
             problems.append(f"{where}.date: {pin.date} is outside the period")
     seen_pins = Counter((p.district, p.date, p.block, p.role) for p in s.pinned)
-    for key, n in seen_pins.items():
-        if n > 1:
-            problems.append(f"pinned: {n} pins for {key[0]} {key[1]} {key[2]} {key[3]}")
+    for key, count in seen_pins.items():
+        if count > 1:
+            problems.append(f"pinned: {count} pins for {key[0]} {key[1]} {key[2]} {key[3]}")
     return problems

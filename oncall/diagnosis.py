@@ -1,0 +1,172 @@
+"""Why a duty has nobody: counts of the doctors (or hospitals) who could not take it, by reason.
+
+``2027-01-01 休日夜間 北部 主当番: 北部を担当する医師5名; 不在3名, 月間上限2名``
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from oncall.eligibility import EXCLUSIONS, Eligibility
+from oncall.model import Physician, Role, Scenario
+from oncall.timeline import Duty, Timeline
+
+__all__ = ["ROLE_LABELS", "Assignment", "diagnose_gap"]
+
+
+@dataclass
+class Assignment:
+    """Who holds a duty (ids, None for nobody)."""
+
+    primary: str | None = None
+    secondary: str | None = None
+    backup_hospital: str | None = None
+
+
+ROLE_LABELS = {
+    "ja": {"primary": "主当番", "secondary": "副当番", "backup_hospital": "後方支援病院"},
+    "en": {"primary": "primary", "secondary": "secondary", "backup_hospital": "backup hospital"},
+}
+
+_REASONS = {
+    "ja": {
+        "role": "役割対象外{n}名",
+        "absent": "不在{n}名",
+        "rest_after_previous": "前月末の当番からの休息不足{n}名",
+        "cap_zero": "上限0回{n}名",
+        "busy": "同時間帯・休息時間内に別の当番{n}名",
+        "duty_cap": "月間当番上限{n}名",
+        "night_cap": "夜間上限{n}名",
+        "holiday_cap": "休日上限{n}名",
+        "consecutive_days": "連続日数上限{n}名",
+        "same_clinic": "相方と同じ医療機関{n}名",
+        "free": "担当可能{n}名(探索時間内に割当なし)",
+    },
+    "en": {
+        "role": "{n} do not take this role",
+        "absent": "{n} absent",
+        "rest_after_previous": "{n} still resting after the previous period",
+        "cap_zero": "{n} with a cap of zero",
+        "busy": "{n} on another duty at that time or within their rest",
+        "duty_cap": "{n} at their monthly cap",
+        "night_cap": "{n} at their night cap",
+        "holiday_cap": "{n} at their holiday cap",
+        "consecutive_days": "{n} at their consecutive-day limit",
+        "same_clinic": "{n} from the partner's clinic",
+        "free": "{n} could still take it (the search stopped first)",
+    },
+}
+
+
+def _lang(lang: str) -> str:
+    return "en" if lang == "en" else "ja"
+
+
+def _holding(assignments: dict[str, Assignment], pid: str) -> list[str]:
+    return [k for k, a in assignments.items() if pid in (a.primary, a.secondary)]
+
+
+def _dynamic_reason(
+    scenario: Scenario,
+    timeline: Timeline,
+    p: Physician,
+    duty: Duty,
+    partner_clinic: str | None,
+    held: list[Duty],
+) -> str:
+    rest = dt.timedelta(hours=scenario.rest_hours(p))
+    for h in held:
+        if h.start < duty.end + rest and duty.start < h.end + rest:
+            return "busy"
+    caps = p.caps
+    if caps.duties is not None and len(held) >= caps.duties:
+        return "duty_cap"
+    if duty.night and caps.nights is not None and sum(h.night for h in held) >= caps.nights:
+        return "night_cap"
+    if duty.holiday and caps.holiday_duties is not None and sum(h.holiday for h in held) >= caps.holiday_duties:
+        return "holiday_cap"
+    days = {h.day for h in held} | set(p.history.recent_duty_dates) | {duty.day}
+    limit = scenario.consecutive_cap(p)
+    run, day = 1, duty.day
+    while (day := day - dt.timedelta(days=1)) in days:
+        run += 1
+    day = duty.day
+    while (day := day + dt.timedelta(days=1)) in days:
+        run += 1
+    if run > limit:
+        return "consecutive_days"
+    if partner_clinic is not None and scenario.rules.secondary_other_clinic and p.clinic == partner_clinic:
+        return "same_clinic"
+    return "free"
+
+
+def _where(timeline: Timeline, duty: Duty, role: str, lang: str) -> str:
+    scenario = timeline.scenario
+    district = next(d for d in scenario.districts if d.id == duty.district)
+    local = timeline.local(duty.start)
+    return (
+        f"{duty.day.isoformat()} {duty.block.label(lang)} {district.label(lang)} "
+        f"{ROLE_LABELS[lang][role]} ({local:%m-%d %H:%M}–)"
+    )
+
+
+def diagnose_gap(
+    scenario: Scenario,
+    timeline: Timeline,
+    eligibility: Eligibility,
+    assignments: dict[str, Assignment],
+    duty: Duty,
+    role: str,
+    lang: str = "ja",
+) -> list[str]:
+    """One sentence on why nobody holds ``role`` on ``duty`` in the given assignments."""
+    lang = _lang(lang)
+    if role == "backup_hospital":
+        return [_diagnose_hospital(timeline, assignments, duty, lang)]
+    district = next(d for d in scenario.districts if d.id == duty.district)
+    doctor_role: Role = "primary" if role == "primary" else "secondary"
+    excluded = eligibility.excluded.get((duty.id, doctor_role), {})
+    covering = sum(len(v) for v in excluded.values()) + len(eligibility.physicians(duty.id, doctor_role))
+    counts: dict[str, int] = {r: len(excluded.get(r, [])) for r in EXCLUSIONS}
+    a = assignments.get(duty.id, Assignment())
+    partner = a.secondary if role == "primary" else a.primary
+    partner_clinic = scenario.physician(partner).clinic if partner else None
+    by_id = timeline.by_id
+    for pid in eligibility.physicians(duty.id, doctor_role):
+        p = scenario.physician(pid)
+        held = [by_id[k] for k in _holding(assignments, pid)]
+        reason = _dynamic_reason(scenario, timeline, p, duty, partner_clinic, held)
+        counts[reason] = counts.get(reason, 0) + 1
+    parts = [_REASONS[lang][r].format(n=n) for r, n in counts.items() if n]
+    if lang == "en":
+        head = f"{covering} doctors cover {district.label(lang)}"
+    else:
+        head = f"{district.label(lang)}を担当する医師{covering}名"
+    if not parts:
+        parts = ["—"]
+    return [f"{_where(timeline, duty, role, lang)}: {head}; {', '.join(parts)}"]
+
+
+def _diagnose_hospital(timeline: Timeline, assignments: dict[str, Assignment], duty: Duty, lang: str) -> str:
+    scenario = timeline.scenario
+    serving = [h for h in scenario.hospitals if duty.district in h.districts]
+    closed = [h for h in serving if duty.day in h.closed_dates]
+    busy = []
+    for h in serving:
+        if h in closed:
+            continue
+        days = {timeline.by_id[k].day for k, a in assignments.items() if a.backup_hospital == h.id}
+        if h.max_standby_days is not None and len(days - {duty.day}) >= h.max_standby_days:
+            busy.append(h)
+    district = next(d for d in scenario.districts if d.id == duty.district)
+    where = _where(timeline, duty, "backup_hospital", lang)
+    if lang == "en":
+        return (
+            f"{where}: {len(serving)} hospitals serve {district.label(lang)}; "
+            f"{len(closed)} closed that day, {len(busy)} at their standby-day cap"
+        )
+    return (
+        f"{where}: {district.label(lang)}を受け入れる病院{len(serving)}施設; "
+        f"休止日{len(closed)}施設, 待機日数上限{len(busy)}施設"
+    )

@@ -1,0 +1,88 @@
+"""Who could take which duty before anything is assigned, and why the others cannot.
+
+Static exclusions (district, role, absence, rest after the previous period, a cap of zero) are
+the same for the solver, which creates no variable for them, and for the gap diagnosis, which
+counts them. Dynamic reasons (a cap reached, busy on another duty) depend on a roster and live
+in the diagnosis.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from oncall.model import Physician, Role, Scenario
+from oncall.timeline import Duty, Timeline, absence_interval, to_utc
+
+__all__ = ["Eligibility", "Exclusion", "compute_eligibility"]
+
+# Reasons a physician cannot take a duty whatever the rest of the roster; the order is the order shown.
+Exclusion = str  # one of EXCLUSIONS
+EXCLUSIONS = ("role", "absent", "rest_after_previous", "cap_zero")
+
+
+@dataclass
+class Eligibility:
+    """Eligible physicians per (duty id, role), and the static exclusions per reason."""
+
+    eligible: dict[tuple[str, Role], list[str]] = field(default_factory=dict)
+    excluded: dict[tuple[str, Role], dict[Exclusion, list[str]]] = field(default_factory=dict)
+    not_covering: dict[tuple[str, Role], int] = field(default_factory=dict)  # doctors of other districts
+
+    def physicians(self, duty_id: str, role: Role) -> list[str]:
+        """Physicians who may take ``role`` on ``duty_id``."""
+        return self.eligible.get((duty_id, role), [])
+
+
+def _static_exclusion(
+    scenario: Scenario,
+    p: Physician,
+    duty: Duty,
+    role: Role,
+    absences: list[tuple[dt.datetime, dt.datetime]],
+    ready: dt.datetime | None,
+) -> Exclusion | None:
+    if role not in p.roles:
+        return "role"
+    if any(s < duty.end and duty.start < e for s, e in absences):
+        return "absent"
+    if ready is not None and duty.start < ready:
+        return "rest_after_previous"
+    caps = p.caps
+    if caps.duties == 0 or (duty.night and caps.nights == 0) or (duty.holiday and caps.holiday_duties == 0):
+        return "cap_zero"
+    return None
+
+
+def compute_eligibility(scenario: Scenario, timeline: Timeline) -> Eligibility:
+    """Eligible physicians for every duty and role of the timeline."""
+    out = Eligibility()
+    zone = scenario.zone
+    clinic_district = {c.id: c.district for c in scenario.clinics}
+    covering: dict[str, list[Physician]] = defaultdict(list)
+    for p in scenario.physicians:
+        for d in p.districts if p.districts is not None else [clinic_district[p.clinic]]:
+            covering[d].append(p)
+    absences = {p.id: [absence_interval(a, zone) for a in p.absences] for p in scenario.physicians}
+    ready: dict[str, dt.datetime | None] = {}
+    for p in scenario.physicians:
+        last = p.history.last_duty_end
+        ready[p.id] = None if last is None else to_utc(last, zone) + dt.timedelta(hours=scenario.rest_hours(p))
+    n_all = len(scenario.physicians)
+    for duty in timeline.duties:
+        pool = covering.get(duty.district, [])
+        for role in duty.block.roles:
+            key = (duty.id, role)
+            ok: list[str] = []
+            why: dict[Exclusion, list[str]] = defaultdict(list)
+            for p in pool:
+                reason = _static_exclusion(scenario, p, duty, role, absences[p.id], ready[p.id])
+                if reason is None:
+                    ok.append(p.id)
+                else:
+                    why[reason].append(p.id)
+            out.eligible[key] = ok
+            out.excluded[key] = dict(why)
+            out.not_covering[key] = n_all - len(pool)
+    return out

@@ -1,0 +1,68 @@
+"""One encoder per registered rule: ``ENCODERS[rule_id](variables) -> terms``.
+
+Rules that hold by construction (no variable exists for an impossible assignment) have encoders that
+add nothing; they are listed all the same, so every rule of ``oncall.rules.RULES`` has its place here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from solver.rules.caps import consecutive_days, duty_cap, holiday_cap, night_cap
+from solver.rules.coverage import coverage
+from solver.rules.fairness import fairness, fairness_category
+from solver.rules.hospitals import (
+    hospital_capacity,
+    hospital_closed,
+    hospital_district,
+    hospital_per_day,
+    hospital_spread,
+    hospital_standby_cap,
+)
+from solver.rules.people import min_rest, one_duty_at_a_time, secondary_other_clinic
+from solver.rules.pinned import pinned
+from solver.rules.preferences import home_district, pairing, requests, spacing
+from solver.terms import Term
+from solver.variables import Variables
+
+__all__ = ["ENCODERS", "Encoder"]
+
+Encoder = Callable[[Variables], list[Term]]
+
+
+def _by_eligibility(v: Variables) -> list[Term]:
+    """Holds by construction: no variable exists for an absent doctor, another district or role."""
+    return []
+
+
+def _by_timeline(v: Variables) -> list[Term]:
+    """Holds by construction: duties are the timeline's slots, which tile every district's period."""
+    return []
+
+
+ENCODERS: dict[str, Encoder] = {
+    "coverage": coverage,
+    "tiling": _by_timeline,
+    "absence": _by_eligibility,
+    "eligibility": _by_eligibility,
+    "one_duty_at_a_time": one_duty_at_a_time,
+    "secondary_other_clinic": secondary_other_clinic,
+    "duty_cap": duty_cap,
+    "night_cap": night_cap,
+    "holiday_cap": holiday_cap,
+    "consecutive_days": consecutive_days,
+    "min_rest": min_rest,
+    "hospital_district": hospital_district,
+    "hospital_closed": hospital_closed,
+    "hospital_capacity": hospital_capacity,
+    "hospital_standby_cap": hospital_standby_cap,
+    "hospital_per_day": hospital_per_day,
+    "pinned": pinned,
+    "fairness": fairness,
+    "fairness_category": fairness_category,
+    "requests": requests,
+    "spacing": spacing,
+    "pairing": pairing,
+    "home_district": home_district,
+    "hospital_spread": hospital_spread,
+}

@@ -1,0 +1,64 @@
+"""Personal caps: duties, nights and holiday duties per period, and consecutive duty dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+from oncall.timeline import Duty
+from solver.terms import Term
+from solver.variables import Variables
+
+__all__ = ["consecutive_days", "duty_cap", "holiday_cap", "night_cap"]
+
+
+def _cap(v: Variables, cap_of: Callable[[str], int | None], counts: Callable[[Duty], bool]) -> None:
+    for p in v.scenario.physicians:
+        cap = cap_of(p.id)
+        if cap is None:
+            continue
+        xs = [x for duty, _, x in v.duties_of(p.id) if counts(duty)]
+        if len(xs) > cap:
+            v.model.add(sum(xs) <= cap)
+
+
+def duty_cap(v: Variables) -> list[Term]:
+    """A doctor takes no more duties in the period than their cap."""
+    caps = {p.id: p.caps.duties for p in v.scenario.physicians}
+    _cap(v, caps.get, lambda d: True)
+    return []
+
+
+def night_cap(v: Variables) -> list[Term]:
+    """A doctor takes no more night duties in the period than their cap."""
+    caps = {p.id: p.caps.nights for p in v.scenario.physicians}
+    _cap(v, caps.get, lambda d: d.night)
+    return []
+
+
+def holiday_cap(v: Variables) -> list[Term]:
+    """A doctor takes no more holiday and 年末年始 duties in the period than their cap."""
+    caps = {p.id: p.caps.holiday_duties for p in v.scenario.physicians}
+    _cap(v, caps.get, lambda d: d.holiday)
+    return []
+
+
+def consecutive_days(v: Variables) -> list[Term]:
+    """A doctor is on duty on no more consecutive dates than their limit, counting the previous period."""
+    one = dt.timedelta(days=1)
+    for p in v.scenario.physicians:
+        limit = v.scenario.consecutive_cap(p)
+        days = set(v.days_of(p.id))
+        if not days:
+            continue
+        before = set(p.history.recent_duty_dates)
+        first, last = min(days), max(days)
+        start = first - limit * one
+        while start <= last:
+            window = [start + i * one for i in range(limit + 1)]
+            free = [v.worked(p.id, d) for d in window if d in days]
+            fixed = sum(1 for d in window if d in before and d not in days)
+            if free and len(free) + fixed > limit:
+                v.model.add(sum(free) <= limit - fixed)
+            start += one
+    return []

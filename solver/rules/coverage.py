@@ -1,0 +1,29 @@
+"""Coverage: every duty gets its doctors and its hospital, or a gap that the objective pays for."""
+
+from __future__ import annotations
+
+from solver.terms import Term
+from solver.variables import Variables
+
+__all__ = ["coverage"]
+
+
+def coverage(v: Variables) -> list[Term]:
+    """Every block of every district has a primary, a secondary and a backup hospital.
+
+    A role nobody can fill becomes a named gap variable; the solve minimises gaps before anything else,
+    so a gap appears only where covering is impossible (or the search ran out of time).
+    """
+    terms: list[Term] = []
+    for duty in v.timeline.duties:
+        for role in duty.block.roles:
+            xs = [x for _, r, x in v.candidates(duty.id) if r == role]
+            gap = v.gap[(duty.id, role)]
+            v.model.add(sum(xs) + gap == 1)
+            terms.append(Term("coverage", gap.name, gap, 1))
+    for unit in v.units:
+        hs = [y for _, y in v.unit_hospitals(unit.key)]
+        gap = v.hospital_gap[unit.key]
+        v.model.add(sum(hs) + gap == 1)
+        terms.append(Term("coverage", gap.name, gap, 1))
+    return terms

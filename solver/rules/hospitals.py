@@ -1,0 +1,112 @@
+"""Backup hospitals: districts, closed dates, capacity, standby caps, and the spread of standby."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from ortools.sat.python import cp_model
+
+from solver.terms import POINT_SCALE, Term, weight_coefficient
+from solver.variables import Variables
+
+__all__ = [
+    "hospital_capacity",
+    "hospital_closed",
+    "hospital_district",
+    "hospital_per_day",
+    "hospital_spread",
+    "hospital_standby_cap",
+]
+
+
+def hospital_district(v: Variables) -> list[Term]:
+    """A backup hospital stands by only for districts it accepts (no variable exists otherwise)."""
+    return []
+
+
+def hospital_closed(v: Variables) -> list[Term]:
+    """A backup hospital never stands by on a date it declared closed (no variable exists then)."""
+    return []
+
+
+def hospital_per_day(v: Variables) -> list[Term]:
+    """When hospitals are assigned per day, a district keeps one backup hospital for all blocks of a date.
+
+    Encoded by the hospital units: in per-day mode one standby variable covers all of a district's date.
+    """
+    return []
+
+
+def hospital_capacity(v: Variables) -> list[Term]:
+    """A backup hospital stands by for no more districts at once than it can take."""
+    per_day = v.scenario.rules.hospital_assignment == "day"
+    for h in v.scenario.hospitals:
+        if h.max_districts is None:
+            continue
+        groups: dict[object, list[cp_model.IntVar]] = defaultdict(list)
+        for unit in v.units:
+            y = v.standby(h.id, unit.key)
+            if y is not None:
+                groups[unit.day if per_day else unit.duties[0].start].append(y)
+        for ys in groups.values():
+            if len(ys) > h.max_districts:
+                v.model.add(sum(ys) <= h.max_districts)
+    return []
+
+
+def hospital_standby_cap(v: Variables) -> list[Term]:
+    """A backup hospital stands by on no more days than its cap."""
+    for h in v.scenario.hospitals:
+        if h.max_standby_days is None:
+            continue
+        per_day: dict[object, list[cp_model.IntVar]] = defaultdict(list)
+        for unit in v.units:
+            y = v.standby(h.id, unit.key)
+            if y is not None:
+                per_day[unit.day].append(y)
+        if len(per_day) <= h.max_standby_days:
+            continue
+        days = []
+        for day, ys in per_day.items():
+            on = v.model.new_bool_var(f"standby_day[{h.id},{day}]")
+            for y in ys:
+                v.model.add_implication(y, on)
+            days.append(on)
+        v.model.add(sum(days) <= h.max_standby_days)
+    return []
+
+
+def hospital_spread(v: Variables) -> list[Term]:
+    """Backup standby is spread among hospitals in proportion to their capacity.
+
+    Each unit's standby time is shared among the hospitals that could take it in proportion to their
+    capacity; a hospital's target is its sum of those shares, so no hospital is asked for standby it
+    cannot give.
+    """
+    weight = v.scenario.rules.weights.hospital_spread
+    if weight <= 0 or len(v.scenario.hospitals) < 2:
+        return []
+    cap = {h.id: h.capacity_per_day for h in v.scenario.hospitals}
+    target: dict[str, float] = defaultdict(float)
+    load: dict[str, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+    for unit in v.units:
+        options = v.unit_hospitals(unit.key)
+        if not options:
+            continue
+        length = round(sum((d.end - d.start).total_seconds() for d in unit.duties) / 864)
+        total_cap = sum(cap[h] for h, _ in options)
+        for h, y in options:
+            target[h] += length * cap[h] / total_cap
+            load[h].append((length, y))
+    terms = []
+    coefficient = weight_coefficient(weight, POINT_SCALE)  # a standby day weighs like a duty point
+    for h, parts in load.items():
+        most = sum(n for n, _ in parts)
+        t = round(target[h])
+        half = max(n for n, _ in parts) // 2  # within half a unit of the target counts as on target
+        dev = v.model.new_int_var(0, max(most, t), f"hospital_spread[{h}]")
+        s = sum(n * y for n, y in parts)
+        v.model.add(dev >= s - t - half)
+        v.model.add(dev >= t - half - s)
+        terms.append(Term("hospital_spread", dev.name, dev, coefficient))
+    return terms

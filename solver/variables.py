@@ -1,0 +1,145 @@
+"""The decision variables, behind queries named for what they mean.
+
+Rule modules never index raw tuples: they ask ``v.assign(p, d, r)``, ``v.on_duty(p, d)``,
+``v.duties_of(p)``, ``v.standby(h, unit)``. A variable exists only where the assignment is
+possible at all (eligibility), which keeps the model small and the rules simple.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from ortools.sat.python import cp_model
+
+from oncall.eligibility import Eligibility
+from oncall.model import Role, Scenario
+from oncall.timeline import Duty, Timeline
+
+__all__ = ["HospitalUnit", "Variables"]
+
+Expr = cp_model.LinearExprT
+
+
+@dataclass(frozen=True)
+class HospitalUnit:
+    """The duties that share one backup hospital: one duty, or one district's duties of a date."""
+
+    key: str
+    district: str
+    day: dt.date
+    duties: tuple[Duty, ...]
+
+
+@dataclass
+class Variables:
+    """All decision variables of a roster model."""
+
+    model: cp_model.CpModel
+    scenario: Scenario
+    timeline: Timeline
+    eligibility: Eligibility
+    _assign: dict[tuple[str, str, Role], cp_model.IntVar] = field(default_factory=dict)
+    _by_physician: dict[str, list[tuple[Duty, Role, cp_model.IntVar]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
+    _by_duty: dict[str, list[tuple[str, Role, cp_model.IntVar]]] = field(default_factory=lambda: defaultdict(list))
+    gap: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)  # (duty id, role) -> gap
+    units: list[HospitalUnit] = field(default_factory=list)
+    _standby: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)  # (hospital, unit key)
+    _unit_hospitals: dict[str, list[tuple[str, cp_model.IntVar]]] = field(default_factory=lambda: defaultdict(list))
+    hospital_gap: dict[str, cp_model.IntVar] = field(default_factory=dict)  # unit key -> gap
+    _worked: dict[tuple[str, dt.date], cp_model.IntVar] = field(default_factory=dict)
+
+    @classmethod
+    def create(cls, scenario: Scenario, timeline: Timeline, eligibility: Eligibility) -> Variables:
+        """Create assignment, gap and standby variables for every possible assignment."""
+        v = cls(cp_model.CpModel(), scenario, timeline, eligibility)
+        m = v.model
+        for duty in timeline.duties:
+            for role in duty.block.roles:
+                for pid in eligibility.physicians(duty.id, role):
+                    x = m.new_bool_var(f"assign[{pid},{duty.id},{role}]")
+                    v._assign[(pid, duty.id, role)] = x
+                    v._by_physician[pid].append((duty, role, x))
+                    v._by_duty[duty.id].append((pid, role, x))
+                v.gap[(duty.id, role)] = m.new_bool_var(f"gap[{duty.id},{role}]")
+        v._create_hospital_units()
+        return v
+
+    def _create_hospital_units(self) -> None:
+        per_day = self.scenario.rules.hospital_assignment == "day"
+        groups: dict[str, list[Duty]] = defaultdict(list)
+        for duty in self.timeline.duties:
+            key = f"{duty.district}@{duty.day.isoformat()}" if per_day else duty.id
+            groups[key].append(duty)
+        for key, duties in groups.items():
+            unit = HospitalUnit(key, duties[0].district, duties[0].day, tuple(duties))
+            self.units.append(unit)
+            for h in self.scenario.hospitals:
+                if unit.district in h.districts and unit.day not in h.closed_dates:
+                    y = self.model.new_bool_var(f"standby[{h.id},{key}]")
+                    self._standby[(h.id, key)] = y
+                    self._unit_hospitals[key].append((h.id, y))
+            self.hospital_gap[key] = self.model.new_bool_var(f"hospital_gap[{key}]")
+
+    # --- queries -------------------------------------------------------------------------------
+    def assign(self, pid: str, duty_id: str, role: Role) -> cp_model.IntVar | None:
+        """1 when ``pid`` takes ``role`` on the duty; None when that is impossible."""
+        return self._assign.get((pid, duty_id, role))
+
+    def duties_of(self, pid: str) -> list[tuple[Duty, Role, cp_model.IntVar]]:
+        """Every possible (duty, role, variable) of a physician."""
+        return self._by_physician.get(pid, [])
+
+    def candidates(self, duty_id: str) -> list[tuple[str, Role, cp_model.IntVar]]:
+        """Every possible (physician, role, variable) of a duty."""
+        return self._by_duty.get(duty_id, [])
+
+    def on_duty(self, pid: str, duty_id: str) -> Expr:
+        """1 when ``pid`` holds any role on the duty."""
+        return sum(x for p, _, x in self.candidates(duty_id) if p == pid)
+
+    def physician_duties(self, pid: str) -> dict[str, list[cp_model.IntVar]]:
+        """The physician's variables grouped by duty id."""
+        out: dict[str, list[cp_model.IntVar]] = defaultdict(list)
+        for duty, _, x in self.duties_of(pid):
+            out[duty.id].append(x)
+        return out
+
+    def worked(self, pid: str, day: dt.date) -> cp_model.IntVar:
+        """1 when the physician has at least one duty belonging to ``day`` (created on demand)."""
+        key = (pid, day)
+        if key not in self._worked:
+            w = self.model.new_bool_var(f"worked[{pid},{day.isoformat()}]")
+            xs = [x for duty, _, x in self.duties_of(pid) if duty.day == day]
+            for x in xs:
+                self.model.add_implication(x, w)
+            if xs:
+                # Tight both ways, so penalties on `worked` never reward an idle day.
+                self.model.add_bool_or(xs).only_enforce_if(w)
+            else:
+                self.model.add(w == 0)
+            self._worked[key] = w
+        return self._worked[key]
+
+    def days_of(self, pid: str) -> list[dt.date]:
+        """Dates on which the physician could have a duty."""
+        return sorted({duty.day for duty, _, _ in self.duties_of(pid)})
+
+    def standby(self, hid: str, unit_key: str) -> cp_model.IntVar | None:
+        """1 when hospital ``hid`` stands by for the unit; None when it cannot."""
+        return self._standby.get((hid, unit_key))
+
+    def unit_hospitals(self, unit_key: str) -> list[tuple[str, cp_model.IntVar]]:
+        """Every possible (hospital, variable) of a unit."""
+        return self._unit_hospitals.get(unit_key, [])
+
+    def all_assignments(self) -> dict[tuple[str, str, Role], cp_model.IntVar]:
+        """Every assignment variable, keyed by (physician, duty id, role)."""
+        return self._assign
+
+    def all_standby(self) -> dict[tuple[str, str], cp_model.IntVar]:
+        """Every standby variable, keyed by (hospital, unit key)."""
+        return self._standby

@@ -56,8 +56,10 @@ def consecutive_days(v: Variables) -> list[Term]:
         start = first - limit * one
         while start <= last:
             window = [start + i * one for i in range(limit + 1)]
-            free = [v.worked(p.id, d) for d in window if d in days]
-            fixed = sum(1 for d in window if d in before and d not in days)
+            # A date worked in the previous period counts whatever happens now (the night before
+            # the period starts is both a history date and the date of the period's first piece).
+            fixed = sum(1 for d in window if d in before)
+            free = [v.worked(p.id, d) for d in window if d in days and d not in before]
             if free and len(free) + fixed > limit:
                 v.model.add(sum(free) <= limit - fixed)
             start += one

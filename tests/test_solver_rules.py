@@ -1,0 +1,341 @@
+"""One small test per registered rule: the solver honours it on a tiny scenario.
+
+Each test is tagged with the rule it covers (``@covers``); the last test asserts that every rule of
+the registry has one. Solves use one worker and a fixed seed, so they are reproducible.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import Counter, defaultdict
+from collections.abc import Callable
+from typing import Any
+
+import pytest
+
+from oncall.checker import check
+from oncall.errors import InvalidScenario
+from oncall.model import Absence, Caps, Clinic, History, Hospital, Physician, Pin, Request, Scenario
+from oncall.roster import Roster
+from oncall.rules import RULES
+from oncall.timeline import Timeline
+from solver import SolveOptions, SolveResult, solve
+from tests.factories import make_scenario
+
+COVERED: dict[str, list[str]] = defaultdict(list)
+
+
+def covers(*rule_ids: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
+    """Tag a test with the rules it covers."""
+
+    def tag(fn: Callable[..., Any]) -> Callable[..., Any]:
+        for rid in rule_ids:
+            assert rid in RULES, rid
+            COVERED[rid].append(fn.__name__)
+        return fn
+
+    return tag
+
+
+def run(scenario: Scenario, seconds: float = 20) -> SolveResult:
+    result = solve(scenario, SolveOptions(time_limit=seconds, workers=1, seed=1))
+    report = check(scenario, result.roster)
+    hard = [v for v in report.violations if v.rule != "coverage"]
+    assert not hard, [v.message for v in hard]
+    return result
+
+
+def held(roster: Roster, pid: str) -> list[Any]:
+    return [d for d in roster.duties if pid in (d.primary, d.secondary)]
+
+
+def edit(scenario: Scenario, pid: str, **changes: Any) -> Scenario:
+    p = scenario.physician(pid)
+    for k, val in changes.items():
+        setattr(p, k, val)
+    return Scenario.model_validate(scenario.model_dump())
+
+
+@covers("coverage", "tiling")
+def test_every_duty_gets_two_doctors_and_a_hospital_and_tiles_the_period() -> None:
+    sc = make_scenario()
+    result = run(sc)
+    assert result.status == "optimal"
+    assert not result.roster.gaps
+    assert all(d.primary and d.secondary and d.backup_hospital for d in result.roster.duties)
+    for district in ("north", "south"):
+        pieces = sorted(
+            [(d.start, d.end) for d in result.roster.duties if d.district == district]
+            + [(r.start, r.end) for r in result.roster.regular_hours if r.district == district]
+        )
+        assert pieces[0][0] == result.roster.period.start
+        assert pieces[-1][1] == result.roster.period.end
+        assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:], strict=False))
+
+
+@covers("coverage")
+def test_uncoverable_duty_is_a_listed_gap_with_a_reason() -> None:
+    sc = make_scenario()
+    day = dt.date(2027, 1, 6)
+    for p in sc.physicians:
+        if sc.clinic_of(p).district == "north" and p.districts is None:
+            p.absences = [Absence(start=day, end=day)]
+    result = run(Scenario.model_validate(sc.model_dump()))
+    assert result.status == "infeasible"
+    assert result.roster.gaps
+    tl = Timeline.build(sc)
+    for gap in result.roster.gaps:
+        duty = tl.by_id[gap.duty]
+        assert duty.district == "north"
+        assert gap.reasons and "北部" in gap.reasons[0] and "不在" in gap.reasons[0]
+
+
+@covers("absence")
+def test_nobody_on_duty_inside_an_absence() -> None:
+    sc = edit(make_scenario(), "n1a", absences=[Absence(start=dt.date(2027, 1, 5), end=dt.date(2027, 1, 8))])
+    roster = run(sc).roster
+    zone = sc.zone
+    lo = dt.datetime(2027, 1, 5, tzinfo=zone)
+    hi = dt.datetime(2027, 1, 9, tzinfo=zone)
+    assert all(d.end <= lo or d.start >= hi for d in held(roster, "n1a"))
+
+
+@covers("eligibility")
+def test_only_accepted_roles_and_districts() -> None:
+    roster = run(make_scenario()).roster
+    assert all(d.primary != "s1c" for d in roster.duties)  # secondary only
+    assert all(d.district == "north" for d in held(roster, "n1a"))
+
+
+@covers("one_duty_at_a_time")
+def test_one_duty_at_a_time_and_two_different_people() -> None:
+    roster = run(make_scenario()).roster
+    assert all(d.primary != d.secondary for d in roster.duties)
+    per: dict[str, list[tuple[dt.datetime, dt.datetime]]] = defaultdict(list)
+    for d in roster.duties:
+        for pid in (d.primary, d.secondary):
+            assert pid is not None
+            per[pid].append((d.start, d.end))
+    for spans in per.values():
+        spans.sort()
+        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+
+
+@covers("secondary_other_clinic")
+def test_partners_come_from_different_clinics_unless_the_rule_is_off() -> None:
+    sc = make_scenario(days=2)
+    # North has only clinic n1 left: its three doctors cannot pair with each other.
+    for p in sc.physicians:
+        if p.clinic == "n2":
+            p.absences = [Absence(start=sc.period.start, end=sc.period.end)]
+    sc.physicians = [p for p in sc.physicians if p.id != "s2c"]
+    sc = Scenario.model_validate(sc.model_dump())
+    assert run(sc).roster.gaps
+    sc.rules.secondary_other_clinic = False
+    relaxed = run(Scenario.model_validate(sc.model_dump()), 30).roster
+    assert not [g for g in relaxed.gaps if g.role != "backup_hospital"]
+    full = make_scenario()
+    clinic = {p.id: p.clinic for p in full.physicians}
+    strict = run(full).roster
+    assert all(clinic[d.primary] != clinic[d.secondary] for d in strict.duties if d.primary and d.secondary)
+
+
+@covers("duty_cap")
+def test_duty_cap() -> None:
+    wishes = [Request(date=dt.date(2027, 1, 4) + dt.timedelta(days=i)) for i in range(7)]
+    sc = edit(make_scenario(), "n1a", caps=Caps(duties=1), wishes=wishes)
+    assert len(held(run(sc).roster, "n1a")) == 1
+
+
+@covers("night_cap")
+def test_night_cap() -> None:
+    sc = edit(make_scenario(), "n1a", caps=Caps(nights=0))
+    tl = Timeline.build(sc)
+    assert all(not tl.by_id[d.id].night for d in held(run(sc).roster, "n1a"))
+
+
+@covers("holiday_cap")
+def test_holiday_cap() -> None:
+    sc = make_scenario()
+    for p in sc.physicians:
+        p.caps = Caps(holiday_duties=1)
+    sc = Scenario.model_validate(sc.model_dump())
+    tl = Timeline.build(sc)
+    roster = run(sc).roster
+    counts = Counter(pid for d in roster.duties if tl.by_id[d.id].holiday for pid in (d.primary, d.secondary))
+    assert counts and max(counts.values()) <= 1
+
+
+@covers("consecutive_days")
+def test_consecutive_days_including_the_previous_period() -> None:
+    sc = make_scenario()
+    sc.rules.max_consecutive_days = 1
+    sc.physician("n1a").history = History(recent_duty_dates=[dt.date(2027, 1, 3)])
+    sc.physician("n1a").wishes = [Request(date=dt.date(2027, 1, 4), weight=50)]
+    sc = Scenario.model_validate(sc.model_dump())
+    tl = Timeline.build(sc)
+    roster = run(sc).roster
+    for pid in (p.id for p in sc.physicians):
+        days = sorted({tl.by_id[d.id].day for d in held(roster, pid)})
+        assert all((b - a).days > 1 for a, b in zip(days, days[1:], strict=False)), pid
+    assert dt.date(2027, 1, 4) not in {tl.by_id[d.id].day for d in held(roster, "n1a")}
+
+
+@covers("min_rest")
+def test_min_rest_between_duties_and_after_the_previous_period() -> None:
+    sc = make_scenario()
+    sc.physician("n1a").caps = Caps(min_rest_hours=40)
+    sc.physician("n1a").history = History(last_duty_end=dt.datetime(2027, 1, 4, 8, 30))
+    sc.physician("n1a").wishes = [Request(date=dt.date(2027, 1, 4), weight=50)]
+    sc = Scenario.model_validate(sc.model_dump())
+    spans = sorted((d.start, d.end) for d in held(run(sc).roster, "n1a"))
+    ready = dt.datetime(2027, 1, 4, 8, 30, tzinfo=sc.zone) + dt.timedelta(hours=40)
+    assert spans and spans[0][0] >= ready
+    assert all((b[0] - a[1]) >= dt.timedelta(hours=40) for a, b in zip(spans, spans[1:], strict=False))
+
+
+@covers("hospital_district", "hospital_spread")
+def test_hospitals_serve_their_districts_and_share_by_capacity() -> None:
+    roster = run(make_scenario()).roster
+    assert all(d.district == "south" for d in roster.duties if d.backup_hospital == "minami")
+    south = Counter(d.backup_hospital for d in roster.duties if d.district == "south")
+    assert south["minami"] > 0 and south["central"] > 0  # both share the south, by capacity
+
+
+@covers("hospital_closed")
+def test_hospital_closed_dates() -> None:
+    sc = make_scenario()
+    closed = dt.date(2027, 1, 6)
+    sc.hospitals[1].closed_dates = [closed]
+    tl = Timeline.build(sc)
+    roster = run(sc).roster
+    assert all(tl.by_id[d.id].day != closed for d in roster.duties if d.backup_hospital == "minami")
+
+
+@covers("hospital_capacity")
+def test_hospital_stands_by_for_at_most_max_districts() -> None:
+    sc = make_scenario()
+    sc.hospitals.append(Hospital(id="kita", name="北病院", districts=["north"], capacity_per_day=2))
+    sc.hospitals[0].max_districts = 1
+    sc = Scenario.model_validate(sc.model_dump())
+    tl = Timeline.build(sc)
+    roster = run(sc).roster
+    per_day = Counter(tl.by_id[d.id].day for d in roster.duties if d.backup_hospital == "central")
+    districts_per_day: dict[dt.date, set[str]] = defaultdict(set)
+    for d in roster.duties:
+        if d.backup_hospital == "central":
+            districts_per_day[tl.by_id[d.id].day].add(d.district)
+    assert per_day and all(len(s) <= 1 for s in districts_per_day.values())
+
+
+@covers("hospital_standby_cap")
+def test_hospital_standby_days_cap() -> None:
+    sc = make_scenario()
+    sc.hospitals[1].max_standby_days = 2
+    tl = Timeline.build(sc)
+    roster = run(sc).roster
+    assert len({tl.by_id[d.id].day for d in roster.duties if d.backup_hospital == "minami"}) <= 2
+
+
+@covers("hospital_per_day")
+def test_one_hospital_per_district_and_day_or_per_block() -> None:
+    sc = make_scenario()
+    tl = Timeline.build(sc)
+    roster = run(sc).roster
+    per: dict[tuple[str, dt.date], set[str | None]] = defaultdict(set)
+    for d in roster.duties:
+        per[(d.district, tl.by_id[d.id].day)].add(d.backup_hospital)
+    assert all(len(s) == 1 for s in per.values())
+
+
+@covers("pinned")
+def test_pins_are_kept_and_impossible_pins_are_named() -> None:
+    sc = make_scenario()
+    sc.pinned = [
+        Pin(district="north", date=dt.date(2027, 1, 5), block="wd_night", role="primary", assignee="n2c"),
+        Pin(district="south", date=dt.date(2027, 1, 5), block="wd_night", role="backup_hospital", assignee="minami"),
+    ]
+    sc = Scenario.model_validate(sc.model_dump())
+    roster = run(sc).roster
+    tl = Timeline.build(sc)
+    night = {d.district: d for d in roster.duties if tl.by_id[d.id].day == dt.date(2027, 1, 5)}
+    assert night["north"].primary == "n2c"
+    assert night["south"].backup_hospital == "minami"
+    sc.physician("n2c").absences = [Absence(start=dt.date(2027, 1, 5), end=dt.date(2027, 1, 5))]
+    with pytest.raises(InvalidScenario, match=r"pinned\[0\].*n2c.*absent"):
+        solve(Scenario.model_validate(sc.model_dump()), SolveOptions(time_limit=5, workers=1))
+
+
+@covers("fairness")
+def test_half_share_and_carried_points_mean_fewer_points() -> None:
+    sc = make_scenario(days=14)
+    sc.physician("n1a").share = 0.5
+    sc.physician("n1b").history = History(points={"weekday": 12})
+    sc = Scenario.model_validate(sc.model_dump())
+    report = check(sc, run(sc).roster)
+    pts = {f.id: f.points["total"] for f in report.physicians}
+    north_full = [pts[p] for p in ("n1c", "n2a", "n2b")]
+    assert pts["n1a"] < min(north_full)
+    assert pts["n1b"] < min(north_full)
+
+
+@covers("fairness_category")
+def test_year_end_duties_are_shared_within_one_duty() -> None:
+    sc = make_scenario(start=dt.date(2026, 12, 28), days=8)
+    report = check(sc, run(sc).roster)
+    year_end = [f.points["year_end"] for f in report.physicians if f.id != "s1c"]
+    assert max(year_end) - min(year_end) <= 2 * 3.0 + 1e-6  # no doctor two duties ahead of another
+
+
+@covers("requests")
+def test_wishes_granted_and_unwishes_respected() -> None:
+    sc = make_scenario()
+    sc.physician("n1a").wishes = [Request(date=dt.date(2027, 1, 7))]
+    sc.physician("n2a").unwishes = [Request(date=dt.date(2027, 1, d)) for d in range(4, 9)]
+    sc = Scenario.model_validate(sc.model_dump())
+    tl = Timeline.build(sc)
+    roster = run(sc).roster
+    assert dt.date(2027, 1, 7) in {tl.by_id[d.id].day for d in held(roster, "n1a")}
+    unwished = {dt.date(2027, 1, d) for d in range(4, 9)}
+    assert not {tl.by_id[d.id].day for d in held(roster, "n2a")} & unwished
+
+
+@covers("spacing")
+def test_back_to_back_days_avoided_when_people_suffice() -> None:
+    sc = make_scenario()
+    sc.rules.weights.spacing = 0
+    loose = check(sc, run(sc).roster)
+    sc.rules.weights.spacing = 100
+    tight = check(sc, run(sc).roster)
+    assert tight.spacing <= loose.spacing
+    assert tight.spacing < 5
+
+
+@covers("pairing")
+def test_two_newer_doctors_are_never_paired() -> None:
+    sc = make_scenario()
+    sc.physician("n1c").experienced = False
+    sc = Scenario.model_validate(sc.model_dump())
+    roster = run(sc).roster
+    newer = {"n1c", "n2c"}
+    assert not [d for d in roster.duties if {d.primary, d.secondary} == newer]
+
+
+@covers("home_district")
+def test_doctors_stay_in_their_home_district_when_possible() -> None:
+    sc = make_scenario()
+    sc.rules.weights.home_district = 100
+    roster = run(sc).roster
+    assert all(d.district == "south" for d in held(roster, "s2c"))
+
+
+def test_every_registered_rule_has_a_test() -> None:
+    assert set(RULES) == set(COVERED), sorted(set(RULES) - set(COVERED))
+
+
+def test_clinic_factory_sanity() -> None:
+    # The scenarios above rely on these facts of the factory.
+    sc = make_scenario()
+    assert isinstance(sc.clinics[0], Clinic)
+    assert sc.physician("s1c").roles == ["secondary"]
+    assert isinstance(sc.physician("n2c"), Physician) and not sc.physician("n2c").experienced

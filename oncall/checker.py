@@ -21,10 +21,10 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass, field
-from typing import Literal
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
 
-from oncall.fairness import FairShare, fair_share
+from oncall.fairness import FairShare, fair_share, standby_days, standby_targets
 from oncall.model import CATEGORIES, ROLES, Absence, Physician, Request, Role, Scenario
 from oncall.roster import GapRole, Roster, RosterDuty
 from oncall.rules import HARD, rule
@@ -154,15 +154,15 @@ class PhysicianFigures:
 
 @dataclass
 class HospitalFigures:
-    """Standby figures of one backup hospital; the target is its capacity share of all duties."""
+    """Standby figures of one backup hospital, against its fair standby (``oncall.fairness.standby_targets``)."""
 
     id: str
     name: str
-    standby_days: int
+    standby_days: int  # dates with any standby
     standby_duties: int
-    target_share: float  # capacity_per_day over the sum of all hospitals' capacity
-    target_duties: float
-    deviation: float  # standby duties minus target duties
+    standby: float  # time on standby, in days
+    target: float  # fair standby in days: capacity share of the duties it could take
+    deviation: float  # standby minus target, in days
 
 
 @dataclass
@@ -183,6 +183,20 @@ class CheckReport:
     def ok(self) -> bool:
         """True when no hard rule is broken."""
         return not self.violations
+
+    @property
+    def fairness_spread(self) -> float:
+        """The roster's fairness in one figure: how many duty points separate the doctor furthest above
+        their fair share from the one furthest below (0 = everyone exactly on target)."""
+        devs = [f.deviation["total"] for f in self.physicians if f.target["total"] > 0 or f.points["total"] > 0]
+        return max(devs) - min(devs) if devs else 0.0
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain data for JSON output."""
+        out = asdict(self)
+        out["ok"] = self.ok
+        out["fairness_spread"] = self.fairness_spread
+        return out
 
     def by_rule(self) -> dict[str, list[Violation]]:
         """Violations grouped by rule id, in registry order."""
@@ -231,9 +245,9 @@ class CheckReport:
             worst_h = max(self.hospitals, key=lambda f: abs(f.deviation))
             dev = f"{worst_h.deviation:+.1f}"
             lines.append(
-                f"Hospital standby: largest deviation {dev} duties ({worst_h.name})"
+                f"Hospital standby: largest deviation {dev} days ({worst_h.name})"
                 if en
-                else f"後方支援: 目標との差 最大 {dev} 当番 ({worst_h.name})"
+                else f"後方支援: 目標との差 最大 {dev} 日 ({worst_h.name})"
             )
         return "\n".join(lines)
 
@@ -871,20 +885,19 @@ class _Checker:
             a, b = self.physicians.get(rd.primary or ""), self.physicians.get(rd.secondary or "")
             if a is not None and b is not None and a.id != b.id and not (a.experienced or b.experienced):
                 rep.pairing_missed += 1
-        capacity = sum(h.capacity_per_day for h in self.s.hospitals)
+        targets = standby_targets(self.s, self.tl)
         for h in self.s.hospitals:
             duties = self.standby.get(h.id, [])
-            target_share = h.capacity_per_day / capacity
-            target = target_share * len(self.tl.duties)
+            days = sum(standby_days(d.slot.hours) for d in duties)
             rep.hospitals.append(
                 HospitalFigures(
                     id=h.id,
                     name=h.label(self.lang),
                     standby_days=len({d.day for d in duties}),
                     standby_duties=len(duties),
-                    target_share=target_share,
-                    target_duties=target,
-                    deviation=len(duties) - target,
+                    standby=days,
+                    target=targets[h.id],
+                    deviation=days - targets[h.id],
                 )
             )
         return rep

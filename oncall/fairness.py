@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from oncall.model import CATEGORIES, Category, Physician, Scenario
 from oncall.timeline import Timeline, absence_interval
 
-__all__ = ["FairShare", "available_fraction", "fair_share"]
+__all__ = ["FairShare", "available_fraction", "fair_share", "standby_days", "standby_targets"]
 
 
 def _overlap(a: tuple[dt.datetime, dt.datetime], b: tuple[dt.datetime, dt.datetime]) -> float:
@@ -73,6 +73,26 @@ def fair_share(scenario: Scenario, timeline: Timeline) -> FairShare:
         for p in scenario.physicians
     }
     return FairShare(weight=weight, target=target, points=points)
+
+
+def standby_days(duty_hours: float) -> float:
+    """Standby measured in days: hours on standby over 24."""
+    return duty_hours / 24
+
+
+def standby_targets(scenario: Scenario, timeline: Timeline) -> dict[str, float]:
+    """Fair standby of each hospital, in days.
+
+    Each duty's standby is shared among the hospitals that could take it (they serve the district and
+    are open that date) in proportion to their capacity, so no hospital is due standby it cannot give.
+    """
+    target = dict.fromkeys((h.id for h in scenario.hospitals), 0.0)
+    for d in timeline.duties:
+        able = [h for h in scenario.hospitals if d.district in h.districts and d.day not in h.closed_dates]
+        total = sum(h.capacity_per_day for h in able)
+        for h in able:
+            target[h.id] += standby_days(d.slot.hours) * h.capacity_per_day / total
+    return target
 
 
 def category_of(key: str) -> Category | None:

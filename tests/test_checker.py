@@ -6,7 +6,7 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from factories import greedy_roster, make_scenario
+from tests.factories import greedy_roster, make_scenario
 
 from oncall.checker import CheckReport, check
 from oncall.fairness import fair_share
@@ -409,9 +409,15 @@ def test_hospital_figures(case: Case) -> None:
     scenario, roster = case
     report = check(scenario, roster)
     central, minami = report.hospitals
-    assert central.target_share == pytest.approx(6 / 9)
     assert central.standby_duties + minami.standby_duties == len(roster.duties)
-    assert central.deviation == pytest.approx(central.standby_duties - len(roster.duties) * 6 / 9)
+    # Recount: north needs central alone; south is shared 6:3 by capacity. Hours over 24 are days.
+    hours = {"north": 0.0, "south": 0.0}
+    for d in roster.duties:
+        hours[d.district] += (d.end - d.start).total_seconds() / 3600
+    assert central.target == pytest.approx((hours["north"] + hours["south"] * 6 / 9) / 24)
+    assert minami.target == pytest.approx(hours["south"] * 3 / 9 / 24)
+    held = sum((d.end - d.start).total_seconds() for d in roster.duties if d.backup_hospital == "minami")
+    assert minami.deviation == pytest.approx(held / 86400 - minami.target)
     assert (minami.standby_duties, minami.standby_days) == (6, 5)  # duties 1, 5, 7, 11, 13, 15
 
 

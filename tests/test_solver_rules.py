@@ -7,6 +7,7 @@ the registry has one. Solves use one worker and a fixed seed, so they are reprod
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from typing import Any
@@ -70,7 +71,7 @@ def test_every_duty_gets_two_doctors_and_a_hospital_and_tiles_the_period() -> No
         )
         assert pieces[0][0] == result.roster.period.start
         assert pieces[-1][1] == result.roster.period.end
-        assert all(a[1] == b[0] for a, b in zip(pieces, pieces[1:], strict=False))
+        assert all(a[1] == b[0] for a, b in itertools.pairwise(pieces))
 
 
 @covers("coverage")
@@ -118,7 +119,7 @@ def test_one_duty_at_a_time_and_two_different_people() -> None:
             per[pid].append((d.start, d.end))
     for spans in per.values():
         spans.sort()
-        assert all(a[1] <= b[0] for a, b in zip(spans, spans[1:], strict=False))
+        assert all(a[1] <= b[0] for a, b in itertools.pairwise(spans))
 
 
 @covers("secondary_other_clinic")
@@ -177,7 +178,7 @@ def test_consecutive_days_including_the_previous_period() -> None:
     roster = run(sc).roster
     for pid in (p.id for p in sc.physicians):
         days = sorted({tl.by_id[d.id].day for d in held(roster, pid)})
-        assert all((b - a).days > 1 for a, b in zip(days, days[1:], strict=False)), pid
+        assert all((b - a).days > 1 for a, b in itertools.pairwise(days)), pid
     assert dt.date(2027, 1, 4) not in {tl.by_id[d.id].day for d in held(roster, "n1a")}
 
 
@@ -191,7 +192,7 @@ def test_min_rest_between_duties_and_after_the_previous_period() -> None:
     spans = sorted((d.start, d.end) for d in held(run(sc).roster, "n1a"))
     ready = dt.datetime(2027, 1, 4, 8, 30, tzinfo=sc.zone) + dt.timedelta(hours=40)
     assert spans and spans[0][0] >= ready
-    assert all((b[0] - a[1]) >= dt.timedelta(hours=40) for a, b in zip(spans, spans[1:], strict=False))
+    assert all((b[0] - a[1]) >= dt.timedelta(hours=40) for a, b in itertools.pairwise(spans))
 
 
 @covers("hospital_district", "hospital_spread")

@@ -6,7 +6,8 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from solver.terms import POINT_SCALE, Term, weight_coefficient
+from oncall.fairness import standby_days, standby_targets
+from solver.terms import Term, weight_coefficient
 from solver.variables import Variables
 
 __all__ = [
@@ -79,31 +80,24 @@ def hospital_standby_cap(v: Variables) -> list[Term]:
 def hospital_spread(v: Variables) -> list[Term]:
     """Backup standby is spread among hospitals in proportion to their capacity.
 
-    Each unit's standby time is shared among the hospitals that could take it in proportion to their
-    capacity; a hospital's target is its sum of those shares, so no hospital is asked for standby it
-    cannot give.
+    Targets come from ``oncall.fairness.standby_targets`` (in days; here in hundredths of a day).
+    Within half a unit of the target counts as on target, as units come whole.
     """
     weight = v.scenario.rules.weights.hospital_spread
     if weight <= 0 or len(v.scenario.hospitals) < 2:
         return []
-    cap = {h.id: h.capacity_per_day for h in v.scenario.hospitals}
-    target: dict[str, float] = defaultdict(float)
+    targets = standby_targets(v.scenario, v.timeline)
     load: dict[str, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
     for unit in v.units:
-        options = v.unit_hospitals(unit.key)
-        if not options:
-            continue
-        length = round(sum((d.end - d.start).total_seconds() for d in unit.duties) / 864)
-        total_cap = sum(cap[h] for h, _ in options)
-        for h, y in options:
-            target[h] += length * cap[h] / total_cap
+        length = round(standby_days(sum(d.slot.hours for d in unit.duties)) * 100)
+        for h, y in v.unit_hospitals(unit.key):
             load[h].append((length, y))
     terms = []
-    coefficient = weight_coefficient(weight, POINT_SCALE)  # a standby day weighs like a duty point
+    coefficient = weight_coefficient(weight, 100)  # a standby day weighs like a duty point
     for h, parts in load.items():
         most = sum(n for n, _ in parts)
-        t = round(target[h])
-        half = max(n for n, _ in parts) // 2  # within half a unit of the target counts as on target
+        t = round(targets[h] * 100)
+        half = max(n for n, _ in parts) // 2
         dev = v.model.new_int_var(0, max(most, t), f"hospital_spread[{h}]")
         s = sum(n * y for n, y in parts)
         v.model.add(dev >= s - t - half)

@@ -1,0 +1,233 @@
+"""The ``oncall`` command: solve, check, schema, generate.
+
+Exit codes: 0 success; 1 the roster has gaps (solve) or hard violations (check); 2 bad input
+(the message names the file, the field and the value; no traceback).
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+import time
+from collections.abc import Callable
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, NoReturn, TypeVar
+
+import typer
+
+from oncall.errors import OncallError
+from oncall.io import load_scenario, save_scenario
+from oncall.model import Scenario
+from oncall.roster import Roster, load_roster, save_roster
+
+__all__ = ["app"]
+
+app = typer.Typer(
+    help="24/7 on-call rosters (当番表) for home medical care networks.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+)
+
+
+class Lang(StrEnum):
+    ja = "ja"
+    en = "en"
+
+
+LangOption = Annotated[Lang, typer.Option("--lang", help="Language of messages: ja (default) or en.")]
+
+
+def _fail(message: str, code: int = 2) -> NoReturn:
+    for line in message.splitlines():
+        typer.echo(f"error: {line}", err=True)
+    raise typer.Exit(code)
+
+
+_R = TypeVar("_R")
+
+
+def _guard(action: Callable[[], _R]) -> _R:
+    """Run ``action``; turn the package's own errors into a clean message and exit code 2."""
+    try:
+        return action()
+    except OncallError as exc:
+        _fail(str(exc) if not hasattr(exc, "problems") else "\n".join(exc.problems))
+
+
+T = {
+    "ja": {
+        "status": "ステータス",
+        "objective": "目的関数",
+        "bound": "下界",
+        "gap": "ギャップ",
+        "time": "計算時間",
+        "coverage": "充足",
+        "gaps": "欠員",
+        "spread": "公平性(負担点の幅)",
+        "written": "出力",
+        "checker": "検証",
+        "violations": "件の違反",
+        "none": "違反なし",
+        "statuses": {"optimal": "最適", "feasible": "実行可能", "infeasible": "充足不能", "unknown": "不明"},
+    },
+    "en": {
+        "status": "Status",
+        "objective": "Objective",
+        "bound": "Bound",
+        "gap": "Gap",
+        "time": "Time",
+        "coverage": "Coverage",
+        "gaps": "Gaps",
+        "spread": "Fairness (spread of points)",
+        "written": "Written",
+        "checker": "Check",
+        "violations": "violations",
+        "none": "no violations",
+        "statuses": {"optimal": "optimal", "feasible": "feasible", "infeasible": "infeasible", "unknown": "unknown"},
+    },
+}
+
+
+@app.command()
+def solve(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file (.yaml, .yml or .json).")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Roster JSON to write.")] = Path("roster.json"),
+    xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Also write the 当番表 as XLSX.")] = None,
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Seconds of search at most.")] = 60.0,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Search workers (default: cores).")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed of the search.")] = 0,
+    quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
+    lang: LangOption = Lang.ja,
+) -> None:
+    """Build the roster of a scenario and write it as JSON (and XLSX)."""
+    from oncall.checker import check
+    from solver import Progress, SolveOptions
+    from solver import solve as run_solver
+
+    sc = _guard(lambda: load_scenario(scenario))
+    last = [0.0]
+
+    def progress(p: Progress) -> None:
+        if quiet or p.seconds - last[0] < 1.0:
+            return
+        last[0] = p.seconds
+        typer.echo(f"  [{p.seconds:6.1f}s] objective {p.objective:.2f}  bound {p.bound:.2f}", err=True)
+
+    options = SolveOptions(time_limit=time_limit, seed=seed, lang=lang.value, on_progress=progress)
+    if workers is not None:
+        options.workers = workers
+    started = time.perf_counter()
+    result = _guard(lambda: run_solver(sc, options))
+    report = check(sc, result.roster, lang=lang.value)
+    _guard(lambda: save_roster(result.roster, output))
+    written = [str(output)]
+    if xlsx is not None:
+        from oncall.xlsx import write_xlsx
+
+        _guard(lambda: write_xlsx(sc, result.roster, xlsx, lang=lang.value))
+        written.append(str(xlsx))
+    t = T[lang.value]
+    roster = result.roster
+    needed = sum(len(sc.block(d.block).roles) + 1 for d in roster.duties)
+    filled = needed - len(roster.gaps)
+    lines = [
+        f"{t['status']}: {t['statuses'][roster.status]} ({result.solver_status})",  # type: ignore[index]
+        f"{t['objective']}: {_num(result.objective)}  {t['bound']}: {_num(result.bound)}  "
+        f"{t['gap']}: {_pct(result.gap)}",
+        f"{t['time']}: {time.perf_counter() - started:.1f}s (model {result.build_seconds:.2f}s)",
+        f"{t['coverage']}: {filled}/{needed}  {t['gaps']}: {len(roster.gaps)}",
+        f"{t['spread']}: {report.fairness_spread:.2f}",
+        f"{t['checker']}: "
+        + (t["none"] if report.ok else f"{len(report.violations)} {t['violations']}"),  # type: ignore[operator]
+        f"{t['written']}: {', '.join(written)}",
+    ]
+    for gap in roster.gaps[:20]:
+        lines.append("  - " + (gap.reasons[0] if gap.reasons else f"{gap.duty} {gap.role}"))
+    if len(roster.gaps) > 20:
+        lines.append(f"  … (+{len(roster.gaps) - 20})")
+    for v in report.violations[:20]:
+        lines.append(f"  ! [{v.rule}] {v.message}")
+    typer.echo("\n".join(lines))
+    if not report.ok:
+        raise typer.Exit(3)  # the solver broke a hard rule: a bug, never to be shipped silently
+    if roster.gaps or roster.status in ("infeasible", "unknown"):
+        raise typer.Exit(1)
+
+
+def _num(x: float | None) -> str:
+    return "—" if x is None else f"{x:.2f}"
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{100 * x:.2f}%"
+
+
+@app.command()
+def check(
+    scenario: Annotated[Path, typer.Argument(help="Scenario file.")],
+    roster: Annotated[Path, typer.Argument(help="Roster JSON file.")],
+    lang: LangOption = Lang.ja,
+    as_json: Annotated[bool, typer.Option("--json", help="Print violations and figures as JSON.")] = False,
+) -> None:
+    """Check a roster against every hard rule; report the soft-goal figures. Exit 1 on a violation."""
+    from oncall.checker import check as run_check
+
+    sc = _guard(lambda: load_scenario(scenario))
+    ro: Roster = _guard(lambda: load_roster(roster))
+    report = _guard(lambda: run_check(sc, ro, lang=lang.value))
+    if as_json:
+        typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
+    else:
+        typer.echo(report.summary(lang.value))
+    if not report.ok:
+        raise typer.Exit(1)
+
+
+@app.command()
+def schema(
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Write to a file instead.")] = None,
+    roster: Annotated[bool, typer.Option("--roster", help="The roster JSON schema instead.")] = False,
+) -> None:
+    """Print the JSON Schema of scenarios (or of rosters)."""
+    doc = (Roster if roster else Scenario).model_json_schema()
+    text = json.dumps(doc, ensure_ascii=False, indent=2) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        output.write_text(text, encoding="utf-8")
+
+
+@app.command()
+def generate(
+    doctors: Annotated[int, typer.Option("--doctors", min=2, max=5000, help="Number of physicians.")] = 40,
+    districts: Annotated[int, typer.Option("--districts", min=1, max=200, help="Number of districts.")] = 4,
+    month: Annotated[str, typer.Option("--month", help="Month, YYYY-MM.")] = "2027-01",
+    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
+    hospitals: Annotated[int | None, typer.Option("--hospitals", min=1, help="Number of hospitals.")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="Scenario file (.yaml or .json).")] = None,
+) -> None:
+    """Write a realistic random scenario (seeded: the same seed gives the same scenario)."""
+    from oncall.generate import generate as make
+
+    try:
+        sc = make(doctors=doctors, districts=districts, month=month, seed=seed, hospitals=hospitals)
+    except ValueError as exc:
+        _fail(f"--month/--doctors/--districts: {exc}")
+    if output is None:
+        import yaml
+
+        sys.stdout.write(yaml.safe_dump(sc.model_dump(mode="json", exclude_defaults=True), allow_unicode=True))
+    else:
+        save_scenario(sc, output)
+        typer.echo(f"{output}: {len(sc.physicians)} physicians, {len(sc.districts)} districts", err=True)
+
+
+def main() -> None:
+    """Entry point."""
+    app()
+
+
+if __name__ == "__main__":
+    main()

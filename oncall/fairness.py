@@ -1,10 +1,13 @@
 """Fair share: how many duty points each physician should carry.
 
-A physician's weight is their declared share times the fraction of the period's rostered hours they
-are not absent. Each role of a duty earns the duty's points. Points already carried in the fairness
-window (history) count, so a doctor who did 年末年始 last year is due less of it this year:
+Every role of every duty earns the duty's points. Those points are shared among the physicians who
+could take that role at all (their district, their role, not absent, not resting after the previous
+period), in proportion to their declared share. A doctor whose expected duties would pass a personal
+cap (duties, nights, holiday duties) has their weight scaled down until the expectation fits, and the
+rest flows to the others who could take those duties. Points already carried in the fairness window
+(history) then shift the targets, so a doctor who did 年末年始 last year is due less of it this year:
 
-    target[p, c] = (carried[c] + points[c]) * weight[p] / sum(weight) - carried[p, c]
+    target[p, c] = expected[p, c] + carried[c] * share[p] / sum(share) - carried[p, c]
 
 for every category c (weekday, saturday, holiday, year_end) and for the total. The solver and the
 checker both measure deviation from these targets; neither owns the definition.
@@ -12,56 +15,82 @@ checker both measure deviation from these targets; neither owns the definition.
 
 from __future__ import annotations
 
-import datetime as dt
+from collections import defaultdict
 from dataclasses import dataclass
 
-from oncall.model import CATEGORIES, Category, Physician, Scenario
-from oncall.timeline import Timeline, absence_interval
+from oncall.eligibility import compute_eligibility
+from oncall.model import CATEGORIES, Category, Scenario
+from oncall.timeline import Duty, Timeline
 
-__all__ = ["FairShare", "available_fraction", "fair_share", "standby_days", "standby_targets"]
+__all__ = ["FairShare", "fair_share", "standby_days", "standby_targets"]
 
-
-def _overlap(a: tuple[dt.datetime, dt.datetime], b: tuple[dt.datetime, dt.datetime]) -> float:
-    return max(0.0, (min(a[1], b[1]) - max(a[0], b[0])).total_seconds())
-
-
-def available_fraction(physician: Physician, timeline: Timeline) -> float:
-    """Fraction of the period's rostered hours in which the physician is not absent."""
-    zone = timeline.scenario.zone
-    absences = [absence_interval(a, zone) for a in physician.absences]
-    total = absent = 0.0
-    for s in timeline.slots:
-        if not s.block.rostered:
-            continue
-        span = (s.start, s.end)
-        length = (s.end - s.start).total_seconds()
-        total += length
-        absent += min(length, sum(_overlap(span, a) for a in absences))
-    return 1.0 if total == 0 else max(0.0, 1.0 - absent / total)
+_CAP_ROUNDS = 30
 
 
 @dataclass(frozen=True)
 class FairShare:
     """Targets per physician, per category and in total (key ``"total"``)."""
 
-    weight: dict[str, float]
     target: dict[str, dict[str, float]]
     points: dict[str, float]  # points to be handed out in the period, per category and total
+    expected_duties: dict[str, float]  # duties each physician is expected to take in the period
 
     def deviation(self, pid: str, earned: dict[str, float]) -> dict[str, float]:
         """Earned minus target, per category and total."""
         return {k: earned.get(k, 0.0) - t for k, t in self.target[pid].items()}
 
 
+def _classes(duty: Duty) -> tuple[str, ...]:
+    return ("duties", *(("nights",) if duty.night else ()), *(("holiday_duties",) if duty.holiday else ()))
+
+
 def fair_share(scenario: Scenario, timeline: Timeline) -> FairShare:
     """Targets of every physician for the period of ``timeline``."""
+    eligibility = compute_eligibility(scenario, timeline)
+    share = {p.id: p.share for p in scenario.physicians}
+    caps = {p.id: {k: getattr(p.caps, k) for k in ("duties", "nights", "holiday_duties")} for p in scenario.physicians}
+    slots = [(duty, eligibility.physicians(duty.id, role)) for duty in timeline.duties for role in duty.block.roles]
+    factor: dict[tuple[str, str], float] = defaultdict(lambda: 1.0)
+
+    def weight(pid: str, duty: Duty) -> float:
+        w = share[pid]
+        for k in _classes(duty):
+            w *= factor[(pid, k)]
+        return w
+
+    expected: dict[tuple[str, str], float] = {}
+    for _ in range(_CAP_ROUNDS):
+        expected = defaultdict(float)
+        for duty, pool in slots:
+            total = sum(weight(q, duty) for q in pool)
+            if total <= 0:
+                continue
+            for q in pool:
+                part = weight(q, duty) / total
+                for k in _classes(duty):
+                    expected[(q, k)] += part
+        over = [
+            (key, cap / expected[key])
+            for key in list(expected)
+            if (cap := caps[key[0]][key[1]]) is not None and expected[key] > cap + 1e-9
+        ]
+        if not over:
+            break
+        for key, scale in over:
+            factor[key] *= scale
+
     points: dict[str, float] = dict.fromkeys((*CATEGORIES, "total"), 0.0)
-    for d in timeline.duties:
-        earned = d.slot.points * len(d.block.roles)
-        points[d.category] += earned
-        points["total"] += earned
-    weight = {p.id: p.share * available_fraction(p, timeline) for p in scenario.physicians}
-    total_weight = sum(weight.values()) or 1.0
+    earned: dict[str, dict[str, float]] = {p.id: dict.fromkeys(points, 0.0) for p in scenario.physicians}
+    for duty, pool in slots:
+        points[duty.category] += duty.slot.points
+        points["total"] += duty.slot.points
+        total = sum(weight(q, duty) for q in pool)
+        for q in pool if total > 0 else []:
+            part = duty.slot.points * weight(q, duty) / total
+            earned[q][duty.category] += part
+            earned[q]["total"] += part
+
+    total_share = sum(share.values()) or 1.0
     carried: dict[str, dict[str, float]] = {}
     for p in scenario.physicians:
         c: dict[str, float] = {k: float(p.history.points.get(k, 0.0)) for k in CATEGORIES}
@@ -69,10 +98,14 @@ def fair_share(scenario: Scenario, timeline: Timeline) -> FairShare:
         carried[p.id] = c
     carried_sum = {k: sum(c[k] for c in carried.values()) for k in points}
     target = {
-        p.id: {k: (carried_sum[k] + points[k]) * weight[p.id] / total_weight - carried[p.id][k] for k in points}
-        for p in scenario.physicians
+        pid: {k: earned[pid][k] + carried_sum[k] * share[pid] / total_share - carried[pid][k] for k in points}
+        for pid in share
     }
-    return FairShare(weight=weight, target=target, points=points)
+    return FairShare(
+        target=target,
+        points=points,
+        expected_duties={pid: expected.get((pid, "duties"), 0.0) for pid in share},
+    )
 
 
 def standby_days(duty_hours: float) -> float:

@@ -86,7 +86,10 @@ class JapaneseCalendar:
         while self.is_day_off(last + one):
             last += one
         length = (last - first).days + 1
-        return length >= self.config.long_run_days
+        days = (first + dt.timedelta(days=i) for i in range(length))
+        # A weekend alone is no holiday run, however long_run_days is set.
+        has_holiday = any(d.weekday() != 6 and self.day_type(d) == "holiday" for d in days)
+        return length >= self.config.long_run_days and has_holiday
 
     def points_multiplier(self, day: dt.date) -> float:
         """Factor on the duty points of blocks belonging to ``day``."""

@@ -3,7 +3,7 @@
 This module is the specification of every hard rule in :mod:`oncall.rules`. It recomputes the
 timeline from the scenario and reads the roster as plain data, so a roster from the solver, from a
 spreadsheet or edited by hand is judged the same way. It also measures the soft goals (fair share,
-requests, spacing, pairing, home district, hospital spread) for reports.
+expected visits, requests, spacing, pairing, home district, hospital spread) for reports.
 
 Choices the rule statements leave open, made here once:
 
@@ -24,7 +24,8 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from oncall.fairness import FairShare, fair_share, standby_days, standby_targets
+from oncall.fairness import FairShare, fair_share, standby_days, standby_targets, visit_targets
+from oncall.load import expected_load, hospital_days
 from oncall.model import CATEGORIES, ROLES, Absence, Physician, Request, Role, Scenario
 from oncall.roster import GapRole, Roster, RosterDuty
 from oncall.rules import HARD, rule
@@ -104,6 +105,12 @@ _TEXT: dict[str, tuple[str, str]] = {
         "{where}: {who} stands by for {n} districts at once ({districts}; cap {cap})",
     ),
     "hospital_standby_cap": ("{who}: 待機 {n} 日 (上限 {cap} 日)", "{who}: {n} standby days (cap {cap})"),
+    "hospital_admissions": (
+        "{day} {who}: 予想入院 {expected}件 (登録患者 {registered}件 + 待機分 {standby}件{districts}) が"
+        "上限 {limit}件 (受入能力 {cap}件/日 × (1 − {margin})) を超える",
+        "{day} {who}: {expected} expected admissions ({registered} from registered patients + {standby} from "
+        "standby{districts}) exceed the limit {limit} (capacity {cap} a day × (1 − {margin}))",
+    ),
     "hospital_per_day": (
         "{day} {district}: 1 日に複数の後方支援病院 ({who})",
         "{day} {district}: several backup hospitals on one date ({who})",
@@ -150,6 +157,14 @@ class PhysicianFigures:
     min_rest_hours: float | None  # shortest rest before a duty, from the previous one or the last period's
     spacing: int  # dates following a duty date of this roster, plus second duties on one date
     away_from_home: int  # duties outside the district of the physician's clinic
+    share: float = 1.0
+    visits: float = 0.0  # expected visits of the roles held (oncall.load)
+    visit_target: float = 0.0  # fair expected visits (oncall.fairness.visit_targets)
+
+    @property
+    def visit_deviation(self) -> float:
+        """Expected visits minus their fair share."""
+        return self.visits - self.visit_target
 
 
 @dataclass
@@ -163,6 +178,11 @@ class HospitalFigures:
     standby: float  # time on standby, in days
     target: float  # fair standby in days: capacity share of the duties it could take
     deviation: float  # standby minus target, in days
+    capacity_per_day: int = 0
+    limit: float = 0.0  # admissions a day it may be expected to take: capacity × (1 − margin)
+    peak_admissions: float = 0.0  # the most expected admissions on one date
+    peak_day: dt.date | None = None  # the first date with that peak
+    mean_admissions: float = 0.0  # expected admissions a date, over the period's dates
 
 
 @dataclass
@@ -191,11 +211,19 @@ class CheckReport:
         devs = [f.deviation["total"] for f in self.physicians if f.target["total"] > 0 or f.points["total"] > 0]
         return max(devs) - min(devs) if devs else 0.0
 
+    @property
+    def visit_spread(self) -> float:
+        """The balance of expected visits in one figure: the distance, in expected visits per unit share,
+        between the doctor furthest above their fair share of visits and the one furthest below."""
+        devs = [f.visit_deviation / f.share for f in self.physicians if f.share > 0]
+        return max(devs) - min(devs) if devs else 0.0
+
     def to_dict(self) -> dict[str, Any]:
         """Plain data for JSON output."""
         out = asdict(self)
         out["ok"] = self.ok
         out["fairness_spread"] = self.fairness_spread
+        out["visit_spread"] = self.visit_spread
         return out
 
     def by_rule(self) -> dict[str, list[Violation]]:
@@ -241,6 +269,12 @@ class CheckReport:
                 if en
                 else f"経験者のいない組 {self.pairing_missed} 件; 自地区外の当番 {self.home_district_away} 件"
             )
+        if any(f.visits or f.visit_target for f in self.physicians):
+            lines.append(
+                f"Expected visits: spread {self.visit_spread:.3f} per unit share around the fair share"
+                if en
+                else f"予想往診数: 公平な配分との差の幅 {self.visit_spread:.3f} 件 (持分あたり)"
+            )
         if self.hospitals:
             worst_h = max(self.hospitals, key=lambda f: abs(f.deviation))
             dev = f"{worst_h.deviation:+.1f}"
@@ -249,6 +283,16 @@ class CheckReport:
                 if en
                 else f"後方支援: 目標との差 最大 {dev} 日 ({worst_h.name})"
             )
+            busiest = max(self.hospitals, key=lambda f: f.peak_admissions / f.limit if f.limit else 0.0)
+            if busiest.peak_day is not None:
+                use = f"{busiest.peak_admissions / busiest.limit:.0%}" if busiest.limit else "—"
+                lines.append(
+                    f"Expected admissions: peak {busiest.peak_admissions:.2f} on {busiest.peak_day} at {busiest.name}"
+                    f" ({use} of its limit {busiest.limit:.2f})"
+                    if en
+                    else f"予想入院: 最大 {busiest.peak_admissions:.2f} 件/日 ({busiest.name}, {busiest.peak_day};"
+                    f" 上限 {busiest.limit:.2f} 件の {use})"
+                )
         return "\n".join(lines)
 
 
@@ -269,6 +313,7 @@ def check(scenario: Scenario, roster: Roster, lang: str = "ja") -> CheckReport:
         *c.min_rest(),
         *c.hospitals_per_duty(),
         *c.hospital_capacity(),
+        *c.hospital_admissions(),
         *c.hospital_standby_cap(),
         *c.hospital_per_day(),
         *c.pinned(),
@@ -348,6 +393,9 @@ class _Checker:
                     self.held[pid].setdefault(duty.id, _Held(duty, [])).roles.append(role)
             if rd.backup_hospital in self.hospitals:
                 self.standby[rd.backup_hospital].append(duty)
+        self.load = expected_load(scenario, self.tl)
+        standby_of = {duty.id: rd.backup_hospital for duty, rd in self.matched}
+        self.hospital_days = hospital_days(scenario, self.tl, standby_of, self.load)
 
     # --- wording -------------------------------------------------------------------------------
     def say(self, key: str, **kw: object) -> str:
@@ -644,8 +692,10 @@ class _Checker:
     def _duty_runs(self, p: Physician) -> list[list[dt.date]]:
         """Runs of consecutive duty dates of ``p`` that hold a date of this roster, counting earlier dates."""
         dates = {h.duty.day for h in self.held.get(p.id, {}).values()}
-        # A run made only of the previous period's dates is not this roster's doing.
-        return [run for run in _runs(dates | set(p.history.recent_duty_dates)) if dates.intersection(run)]
+        before = set(p.history.recent_duty_dates)
+        # A run is this roster's doing only where it adds a date: the night that started on the last
+        # date of the previous period and ends in this one adds none.
+        return [run for run in _runs(dates | before) if (dates - before).intersection(run)]
 
     def consecutive_days(self) -> list[Violation]:
         """No run of consecutive duty dates, counting the previous period's, is longer than the limit."""
@@ -780,6 +830,34 @@ class _Checker:
                 )
         return out
 
+    def hospital_admissions(self) -> list[Violation]:
+        """On every date, each hospital's expected admissions stay within capacity × (1 − margin)."""
+        out: list[Violation] = []
+        margin = self.s.load.capacity_margin
+        for day in self.hospital_days:
+            limit = self.load.limit[day.hospital]
+            if day.expected <= limit + 1e-9:
+                continue
+            districts = self.say("and").join(self.district(x) for x in day.districts)
+            out.append(
+                self.v(
+                    "hospital_admissions",
+                    None,
+                    (day.hospital,),
+                    "hospital_admissions",
+                    day=day.day.isoformat(),
+                    who=self.hospital(day.hospital),
+                    expected=f"{day.expected:.2f}",
+                    registered=f"{day.registered:.2f}",
+                    standby=f"{day.from_standby:.2f}",
+                    districts=f": {districts}" if districts else "",
+                    limit=f"{limit:.2f}",
+                    cap=self.hospitals[day.hospital].capacity_per_day,
+                    margin=f"{margin:.0%}",
+                )
+            )
+        return out
+
     def hospital_standby_cap(self) -> list[Violation]:
         """No hospital stands by on more dates than its max_standby_days."""
         out: list[Violation] = []
@@ -874,8 +952,14 @@ class _Checker:
         rep = CheckReport(violations, lang=self.lang)
         share = fair_share(self.s, self.tl)
         home = {c.id: c.district for c in self.s.clinics}
+        visits_due = visit_targets(self.s, self.tl, self.load)
         for p in self.s.physicians:
             fig = self._physician(p, share, home[p.clinic])
+            fig.share = p.share
+            fig.visit_target = visits_due[p.id]
+            fig.visits = sum(
+                self.load.role_visits(h.duty.id, r) for h in self.held.get(p.id, {}).values() for r in h.roles
+            )
             rep.physicians.append(fig)
             rep.home_district_away += fig.away_from_home
             rep.wishes_missed += fig.wishes_total - fig.wishes_honoured
@@ -886,9 +970,12 @@ class _Checker:
             if a is not None and b is not None and a.id != b.id and not (a.experienced or b.experienced):
                 rep.pairing_missed += 1
         targets = standby_targets(self.s, self.tl)
+        period = self.load.period_dates
         for h in self.s.hospitals:
             duties = self.standby.get(h.id, [])
             days = sum(standby_days(d.slot.hours) for d in duties)
+            mine = [d for d in self.hospital_days if d.hospital == h.id]
+            peak = max((d for d in mine if d.expected > 0), key=lambda d: d.expected, default=None)
             rep.hospitals.append(
                 HospitalFigures(
                     id=h.id,
@@ -898,6 +985,11 @@ class _Checker:
                     standby=days,
                     target=targets[h.id],
                     deviation=days - targets[h.id],
+                    capacity_per_day=h.capacity_per_day,
+                    limit=self.load.limit[h.id],
+                    peak_admissions=peak.expected if peak else 0.0,
+                    peak_day=peak.day if peak else None,
+                    mean_admissions=sum(d.expected for d in mine if d.day in period) / max(1, len(period)),
                 )
             )
         return rep

@@ -9,10 +9,11 @@ import datetime as dt
 from dataclasses import dataclass
 
 from oncall.eligibility import EXCLUSIONS, Eligibility
-from oncall.model import Physician, Role, Scenario
+from oncall.load import Overload, expected_load
+from oncall.model import Hospital, Physician, Role, Scenario
 from oncall.timeline import Duty, Timeline
 
-__all__ = ["ROLE_LABELS", "Assignment", "diagnose_gap"]
+__all__ = ["ROLE_LABELS", "Assignment", "describe_overloads", "diagnose_gap"]
 
 
 @dataclass
@@ -159,14 +160,121 @@ def _diagnose_hospital(timeline: Timeline, assignments: dict[str, Assignment], d
         days = {timeline.by_id[k].day for k, a in assignments.items() if a.backup_hospital == h.id}
         if h.max_standby_days is not None and len(days - {duty.day}) >= h.max_standby_days:
             busy.append(h)
-    district = next(d for d in scenario.districts if d.id == duty.district)
-    where = _where(timeline, duty, "backup_hospital", lang)
-    if lang == "en":
-        return (
-            f"{where}: {len(serving)} hospitals serve {district.label(lang)}; "
-            f"{len(closed)} closed that day, {len(busy)} at their standby-day cap"
-        )
-    return (
-        f"{where}: {district.label(lang)}を受け入れる病院{len(serving)}施設; "
-        f"休止日{len(closed)}施設, 待機日数上限{len(busy)}施設"
+    full = _over_admissions(timeline, assignments, duty, [h for h in serving if h not in closed and h not in busy])
+    district = next(d for d in scenario.districts if d.id == duty.district).label(lang)
+    text = _HOSPITAL_TEXT[lang]
+    out = text["head"].format(
+        where=_where(timeline, duty, "backup_hospital", lang),
+        district=district,
+        serving=len(serving),
+        closed=len(closed),
+        busy=len(busy),
     )
+    if full:
+        detail = "; ".join(
+            text["one_full"].format(
+                name=h.label(lang), held=f"{held:.2f}", extra=f"{extra:.2f}", limit=f"{limit:.2f}", district=district
+            )
+            for h, held, extra, limit in full
+        )
+        out += text["full"].format(n=len(full), day=duty.day.isoformat(), detail=detail)
+    return out
+
+
+_HOSPITAL_TEXT = {
+    "ja": {
+        "head": "{where}: {district}を受け入れる病院{serving}施設; 休止日{closed}施設, 待機日数上限{busy}施設",
+        "full": ", {day} の受入上限超過{n}施設 ({detail})",
+        "one_full": "{name} 予想入院 {held}件 + {district}分 {extra}件 > 上限 {limit}件",
+    },
+    "en": {
+        "head": (
+            "{where}: {serving} hospitals serve {district}; {closed} closed that day, {busy} at their standby-day cap"
+        ),
+        "full": ", {n} over their admission limit on {day} ({detail})",
+        "one_full": "{name} {held} expected + {extra} from {district} > limit {limit}",
+    },
+}
+
+
+def _over_admissions(
+    timeline: Timeline, assignments: dict[str, Assignment], duty: Duty, open_: list[Hospital]
+) -> list[tuple[Hospital, float, float, float]]:
+    """Hospitals that would pass their admission limit on the duty's date by taking its unit:
+    (hospital, expected admissions already held that date, the unit's admissions, the limit)."""
+    scenario = timeline.scenario
+    load = expected_load(scenario, timeline)
+    per_day = scenario.rules.hospital_assignment == "day"
+    unit = [d for d in timeline.duties if d.district == duty.district and d.day == duty.day] if per_day else [duty]
+    extra = sum(load.duties[d.id].admissions for d in unit)
+    out = []
+    for h in open_:
+        held = load.registered_on(h.id, duty.day) + sum(
+            load.duties[k].admissions
+            for k, a in assignments.items()
+            if a.backup_hospital == h.id and timeline.by_id[k].day == duty.day
+        )
+        if held + extra > load.limit[h.id] + 1e-9:
+            out.append((h, held, extra, load.limit[h.id]))
+    return out
+
+
+def _date_runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
+    runs: list[tuple[dt.date, dt.date]] = []
+    for day in sorted(days):
+        if runs and day - runs[-1][1] == dt.timedelta(days=1):
+            runs[-1] = (runs[-1][0], day)
+        else:
+            runs.append((day, day))
+    return runs
+
+
+def describe_overloads(scenario: Scenario, overloads: list[Overload], lang: str = "ja") -> list[str]:
+    """One sentence per hospital whose registered patients alone pass its limit (with the dates), and one
+    per date and set of hospitals that cannot absorb the admissions only they can take.
+
+    ``2027-03-21: 川辺病院 が予想入院を受け切れない: 北部・南部から 0.96件 + 登録患者 0.01件 = 0.97件 > 上限 0.80件``
+    """
+    lang = _lang(lang)
+    en = lang == "en"
+    margin = scenario.load.capacity_margin
+    hospitals = {h.id: h for h in scenario.hospitals}
+    districts = {d.id: d.label(lang) for d in scenario.districts}
+    joiner = " and " if en else "・"
+    out: list[str] = []
+    alone = [o for o in overloads if not o.districts]
+    for hid in dict.fromkeys(o.hospitals[0] for o in alone):
+        h = hospitals[hid]
+        mine = [o for o in alone if o.hospitals[0] == hid]
+        worst = max(mine, key=lambda o: o.expected)
+        dates = ", ".join(
+            a.isoformat() if a == b else f"{a.isoformat()}{'–' if en else '〜'}{b.isoformat()}"
+            for a, b in _date_runs([o.day for o in mine])
+        )
+        if en:
+            out.append(
+                f"{h.label(lang)}: its registered patients alone bring {worst.expected:.2f} expected admissions a "
+                f"day, over its limit {worst.limit:.2f} ({h.capacity_per_day} × (1 − {margin:.0%})) on {dates}"
+            )
+        else:
+            out.append(
+                f"{h.label(lang)}: 登録患者だけで予想入院 {worst.expected:.2f}件/日が受入上限 {worst.limit:.2f}件/日 "
+                f"({h.capacity_per_day}件 × (1 − {margin:.0%})) を超える ({dates})"
+            )
+    for o in overloads:
+        if not o.districts:
+            continue
+        who = joiner.join(hospitals[h].label(lang) for h in o.hospitals)
+        where = joiner.join(districts[d] for d in o.districts)
+        unregistered = o.expected - o.registered
+        if en:
+            out.append(
+                f"{o.day.isoformat()}: {who} cannot absorb the expected admissions: {unregistered:.2f} from "
+                f"{where} + {o.registered:.2f} from registered patients = {o.expected:.2f} > limit {o.limit:.2f}"
+            )
+        else:
+            out.append(
+                f"{o.day.isoformat()}: {who} が予想入院を受け切れない: {where}から {unregistered:.2f}件 + "
+                f"登録患者 {o.registered:.2f}件 = {o.expected:.2f}件 > 上限 {o.limit:.2f}件"
+            )
+    return out

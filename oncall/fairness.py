@@ -11,6 +11,10 @@ rest flows to the others who could take those duties. Points already carried in 
 
 for every category c (weekday, saturday, holiday, year_end) and for the total. The solver and the
 checker both measure deviation from these targets; neither owns the definition.
+
+Expected visits (``oncall.load``) are shared the same way, role by role, with the same cap-scaled
+weights, each doctor's share scaled by how much of their pools' points they are due after carried
+points: ``visit_targets``. The hospitals' fair standby is ``standby_targets``.
 """
 
 from __future__ import annotations
@@ -19,10 +23,11 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 from oncall.eligibility import compute_eligibility
-from oncall.model import CATEGORIES, Category, Scenario
+from oncall.load import LoadModel, expected_load
+from oncall.model import CATEGORIES, Category, Role, Scenario
 from oncall.timeline import Duty, Timeline
 
-__all__ = ["FairShare", "fair_share", "standby_days", "standby_targets"]
+__all__ = ["FairShare", "fair_share", "standby_days", "standby_targets", "visit_targets", "visit_unit"]
 
 _CAP_ROUNDS = 30
 
@@ -44,29 +49,40 @@ def _classes(duty: Duty) -> tuple[str, ...]:
     return ("duties", *(("nights",) if duty.night else ()), *(("holiday_duties",) if duty.holiday else ()))
 
 
-def fair_share(scenario: Scenario, timeline: Timeline) -> FairShare:
-    """Targets of every physician for the period of ``timeline``."""
+@dataclass(frozen=True)
+class _Pools:
+    """Every role of every duty with the physicians who could take it, and their cap-scaled weights."""
+
+    slots: list[tuple[Duty, Role, list[str]]]
+    share: dict[str, float]
+    factor: dict[tuple[str, str], float]
+
+    def weight(self, pid: str, duty: Duty) -> float:
+        w = self.share[pid]
+        for k in _classes(duty):
+            w *= self.factor.get((pid, k), 1.0)
+        return w
+
+    def parts(self, duty: Duty, pool: list[str]) -> dict[str, float]:
+        """Each physician's fraction of one role of ``duty`` (empty when nobody has weight)."""
+        weights = {q: self.weight(q, duty) for q in pool}
+        total = sum(weights.values())
+        return {q: w / total for q, w in weights.items()} if total > 0 else {}
+
+
+def _pools(scenario: Scenario, timeline: Timeline) -> _Pools:
+    """Eligible pools per role, with weights scaled down until no expected count passes a personal cap."""
     eligibility = compute_eligibility(scenario, timeline)
     share = {p.id: p.share for p in scenario.physicians}
     caps = {p.id: {k: getattr(p.caps, k) for k in ("duties", "nights", "holiday_duties")} for p in scenario.physicians}
-    slots = [(duty, eligibility.physicians(duty.id, role)) for duty in timeline.duties for role in duty.block.roles]
-    factor: dict[tuple[str, str], float] = defaultdict(lambda: 1.0)
-
-    def weight(pid: str, duty: Duty) -> float:
-        w = share[pid]
-        for k in _classes(duty):
-            w *= factor[(pid, k)]
-        return w
-
-    expected: dict[tuple[str, str], float] = {}
+    slots = [
+        (duty, role, eligibility.physicians(duty.id, role)) for duty in timeline.duties for role in duty.block.roles
+    ]
+    pools = _Pools(slots, share, defaultdict(lambda: 1.0))
     for _ in range(_CAP_ROUNDS):
-        expected = defaultdict(float)
-        for duty, pool in slots:
-            total = sum(weight(q, duty) for q in pool)
-            if total <= 0:
-                continue
-            for q in pool:
-                part = weight(q, duty) / total
+        expected: dict[tuple[str, str], float] = defaultdict(float)
+        for duty, _, pool in slots:
+            for q, part in pools.parts(duty, pool).items():
                 for k in _classes(duty):
                     expected[(q, k)] += part
         over = [
@@ -77,18 +93,27 @@ def fair_share(scenario: Scenario, timeline: Timeline) -> FairShare:
         if not over:
             break
         for key, scale in over:
-            factor[key] *= scale
+            pools.factor[key] *= scale
+    return pools
 
+
+def fair_share(scenario: Scenario, timeline: Timeline) -> FairShare:
+    """Targets of every physician for the period of ``timeline``."""
+    pools = _pools(scenario, timeline)
+    share = pools.share
+    expected: dict[tuple[str, str], float] = defaultdict(float)
+    for duty, _, pool in pools.slots:
+        for q, part in pools.parts(duty, pool).items():
+            for k in _classes(duty):
+                expected[(q, k)] += part
     points: dict[str, float] = dict.fromkeys((*CATEGORIES, "total"), 0.0)
     earned: dict[str, dict[str, float]] = {p.id: dict.fromkeys(points, 0.0) for p in scenario.physicians}
-    for duty, pool in slots:
+    for duty, _, pool in pools.slots:
         points[duty.category] += duty.slot.points
         points["total"] += duty.slot.points
-        total = sum(weight(q, duty) for q in pool)
-        for q in pool if total > 0 else []:
-            part = duty.slot.points * weight(q, duty) / total
-            earned[q][duty.category] += part
-            earned[q]["total"] += part
+        for q, part in pools.parts(duty, pool).items():
+            earned[q][duty.category] += duty.slot.points * part
+            earned[q]["total"] += duty.slot.points * part
 
     total_share = sum(share.values()) or 1.0
     carried: dict[str, dict[str, float]] = {}
@@ -106,6 +131,43 @@ def fair_share(scenario: Scenario, timeline: Timeline) -> FairShare:
         points=points,
         expected_duties={pid: expected.get((pid, "duties"), 0.0) for pid in share},
     )
+
+
+def visit_targets(scenario: Scenario, timeline: Timeline, load: LoadModel | None = None) -> dict[str, float]:
+    """Fair expected visits of each physician in the period.
+
+    Shared like duty points: each role's expected visits (``LoadModel.role_visits``) go to the
+    physicians who could take the role, in proportion to their cap-scaled share. Visits have no history
+    of their own, so the carried duty points decide how much of that a doctor is due now: each share is
+    scaled by the doctor's target of duty points over the points of the same pools (a doctor due fewer
+    points for last period's load is due as many fewer visits), and the targets are scaled back to add up
+    to all expected visits. Without carried points the scaling is 1.
+    """
+    load = load or expected_load(scenario, timeline)
+    pools = _pools(scenario, timeline)
+    visits = dict.fromkeys(pools.share, 0.0)
+    points = dict.fromkeys(pools.share, 0.0)
+    for duty, role, pool in pools.slots:
+        amount = load.role_visits(duty.id, role)
+        for q, part in pools.parts(duty, pool).items():
+            visits[q] += amount * part
+            points[q] += duty.slot.points * part
+    if not any(p.history.points for p in scenario.physicians):
+        return visits
+    due = fair_share(scenario, timeline).target
+    raw = {q: visits[q] * max(0.0, due[q]["total"]) / points[q] if points[q] > 0 else 0.0 for q in visits}
+    scale = sum(visits.values()) / sum(raw.values()) if sum(raw.values()) > 0 else 0.0
+    return {q: v * scale for q, v in raw.items()}
+
+
+def visit_unit(scenario: Scenario, timeline: Timeline, load: LoadModel | None = None) -> float:
+    """The expected visits of an average duty role: the unit in which visit deviations are priced.
+
+    Zero when the scenario lists no patients.
+    """
+    load = load or expected_load(scenario, timeline)
+    roles = [(d.id, r) for d in timeline.duties for r in d.block.roles]
+    return sum(load.role_visits(k, r) for k, r in roles) / len(roles) if roles else 0.0
 
 
 def standby_days(duty_hours: float) -> float:

@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
+    "RISK_CLASSES",
     "ROLES",
     "Absence",
     "BlockTemplate",
@@ -29,10 +30,15 @@ __all__ = [
     "ExtraDay",
     "History",
     "Hospital",
+    "LoadConfig",
+    "PatientGroup",
     "Period",
     "Physician",
     "Pin",
     "Request",
+    "RiskClass",
+    "RiskRates",
+    "RiskTable",
     "Role",
     "Rules",
     "Scenario",
@@ -47,6 +53,8 @@ DayType = Literal["weekday", "saturday", "holiday"]
 DAY_TYPES: tuple[DayType, ...] = ("weekday", "saturday", "holiday")
 Category = Literal["weekday", "saturday", "holiday", "year_end"]
 CATEGORIES: tuple[Category, ...] = ("weekday", "saturday", "holiday", "year_end")
+RiskClass = Literal["cancer", "home_oxygen", "care_level_4_5", "other"]
+RISK_CLASSES: tuple[RiskClass, ...] = ("cancer", "home_oxygen", "care_level_4_5", "other")
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
 
 
@@ -60,6 +68,18 @@ def _date_or_datetime(value: Any) -> Any:
 
 
 DateOrDateTime = Annotated[dt.date | dt.datetime, BeforeValidator(_date_or_datetime)]
+
+
+def _wall_time(value: Any) -> Any:
+    """Read ``9:00`` like ``09:00``; refuse numbers, which YAML 1.1 makes of unquoted ``18:00``."""
+    if isinstance(value, bool | int | float):
+        raise ValueError(f"expected a time as 'HH:MM', got the number {value!r}")
+    if isinstance(value, str) and len(value.strip()) >= 4 and value.strip()[1] == ":":
+        return "0" + value.strip()
+    return value
+
+
+WallTime = Annotated[dt.time, BeforeValidator(_wall_time)]
 
 
 class _Model(BaseModel):
@@ -92,8 +112,8 @@ class BlockTemplate(_Model):
     id: Id = Field(description="Unique id of the block template, used in rosters (e.g. `wd_night`).")
     name: str = Field(description="Label staff read (Japanese), e.g. 夜間.")
     name_en: str | None = Field(None, description="English label, e.g. Night.")
-    start: dt.time = Field(description="Local wall-clock start.")
-    end: dt.time = Field(description="Local wall-clock end; a value not after start means the next day.")
+    start: WallTime = Field(description="Local wall-clock start, 'HH:MM'.")
+    end: WallTime = Field(description="Local wall-clock end, 'HH:MM'; a value not after start means the next day.")
     rostered: bool = Field(
         True, description="False for regular clinic hours, which each clinic covers itself (no duty)."
     )
@@ -215,7 +235,7 @@ class ExtraDay(_Model):
 class CalendarConfig(_Model):
     """Day types, special periods and the blocks that tile each day."""
 
-    day_start: dt.time = Field(
+    day_start: WallTime = Field(
         dt.time(8, 30), description="Where each day's blocks begin; the blocks tile the 24 h from here."
     )
     national_holidays: bool = Field(True, description="Use Japanese national holidays (jpholiday).")
@@ -336,6 +356,85 @@ class Hospital(_Model):
         return self.name_en or self.name if lang == "en" else self.name
 
 
+class PatientGroup(_Model):
+    """Enrolled home-care patients of one clinic, counted by risk class: aggregated, no personal data.
+
+    Each patient is counted once, in the first class that applies: cancer, home oxygen, care level 4–5,
+    other. A clinic may list several groups, one per backup hospital its patients are registered with.
+    """
+
+    clinic: str = Field(description="Id of the clinic whose enrolled patients these are.")
+    hospital: str | None = Field(
+        None,
+        description="Id of the backup hospital these patients are registered with (在宅療養後方支援病院の登録); "
+        "none: not registered, they go to the hospital on standby that day.",
+    )
+    cancer: int = Field(0, ge=0, le=100_000, description="Patients with cancer (incl. terminal care).")
+    home_oxygen: int = Field(0, ge=0, le=100_000, description="Patients on home oxygen therapy (HOT), no cancer.")
+    care_level_4_5: int = Field(
+        0, ge=0, le=100_000, description="Patients at care level 4 or 5, in neither class above."
+    )
+    other: int = Field(0, ge=0, le=100_000, description="All other enrolled patients.")
+
+    def count(self, risk: RiskClass) -> int:
+        """Patients of the group in ``risk``."""
+        return int(getattr(self, risk))
+
+    @property
+    def total(self) -> int:
+        """Patients of the group in every class."""
+        return sum(self.count(r) for r in RISK_CLASSES)
+
+
+class RiskRates(_Model):
+    """Expected events per 100 enrolled patients per month for one risk class (see docs/load.md)."""
+
+    calls: float = Field(ge=0, le=10_000, description="Out-of-hours calls to the on-call doctor per 100 patients.")
+    visit_fraction: float = Field(
+        ge=0, le=1, description="Share of calls that need a visit; the rest are settled by phone."
+    )
+    admissions: float = Field(ge=0, le=10_000, description="Emergency admissions per 100 patients.")
+
+
+class RiskTable(_Model):
+    """Rates per risk class. Averages come from the field (DOMAIN.md); the ratios between classes are
+    assumptions, calibrated so that a reference mix of patients gives the field's averages."""
+
+    cancer: RiskRates = Field(default_factory=lambda: RiskRates(calls=6.0, visit_fraction=0.15, admissions=2.4))
+    home_oxygen: RiskRates = Field(default_factory=lambda: RiskRates(calls=4.5, visit_fraction=0.15, admissions=1.8))
+    care_level_4_5: RiskRates = Field(
+        default_factory=lambda: RiskRates(calls=3.75, visit_fraction=0.15, admissions=1.5)
+    )
+    other: RiskRates = Field(default_factory=lambda: RiskRates(calls=3.0, visit_fraction=0.15, admissions=1.2))
+
+    def of(self, risk: RiskClass) -> RiskRates:
+        """The rates of ``risk``."""
+        rates: RiskRates = getattr(self, risk)
+        return rates
+
+
+class LoadConfig(_Model):
+    """How enrolled patients turn into expected calls, visits and admissions (docs/load.md)."""
+
+    rates: RiskTable = Field(default_factory=RiskTable, description="Rates per risk class, per 100 patients a month.")
+    night_factor: float = Field(
+        1.0, ge=0, le=100, description="Relative calls per hour in night blocks (a block with `night: true`)."
+    )
+    day_factor: float = Field(
+        1.5, ge=0, le=100, description="Relative calls per hour in other rostered blocks (holiday day, Saturday)."
+    )
+    secondary_visit_share: float = Field(
+        0.1, ge=0, le=1, description="Share of a duty's visits made by the secondary, when the primary cannot go."
+    )
+    capacity_margin: float = Field(
+        0.2,
+        ge=0,
+        lt=1,
+        description="Share of each hospital's capacity_per_day kept free: expected admissions stay within "
+        "capacity_per_day × (1 − margin).",
+    )
+
+
 class Weights(_Model):
     """Weights of the soft goals in the objective (0 switches a goal off)."""
 
@@ -346,6 +445,9 @@ class Weights(_Model):
     pairing: float = Field(30, ge=0, le=1000, description="Each duty held by two newer doctors.")
     home_district: float = Field(3, ge=0, le=1000, description="Each duty outside the home district.")
     hospital_spread: float = Field(5, ge=0, le=1000, description="Standby deviation from capacity share.")
+    visit_balance: float = Field(
+        2, ge=0, le=1000, description="Deviation of expected visits from fair share, per average duty's visits."
+    )
 
 
 class Rules(_Model):
@@ -386,13 +488,17 @@ class Scenario(_Model):
     hospitals: list[Hospital] = Field(default_factory=list)
     rules: Rules = Field(default_factory=Rules)
     pinned: list[Pin] = Field(default_factory=list)
+    patients: list[PatientGroup] = Field(
+        default_factory=list, description="Enrolled home-care patients per clinic and registered hospital."
+    )
+    load: LoadConfig = Field(default_factory=LoadConfig, description="Rates of the load model (docs/load.md).")
 
     @field_validator("timezone")
     @classmethod
     def _zone(cls, v: str) -> str:
         try:
             ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError) as exc:
+        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # "America" is a directory of zones
             raise ValueError(f"unknown time zone {v!r}") from exc
         return v
 
@@ -554,10 +660,30 @@ def _cross_check(s: Scenario) -> list[str]:
         if pin.assignee not in known:
             kind = "hospital" if pin.role == "backup_hospital" else "physician"
             problems.append(f"{where}.assignee: unknown {kind} {pin.assignee!r}")
-        if not s.period.start - dt.timedelta(days=1) <= pin.date <= s.period.end:
+        if pin.date > s.period.end or (s.period.start - pin.date).days > 1:
             problems.append(f"{where}.date: {pin.date} is outside the period")
     seen_pins = Counter((p.district, p.date, p.block, p.role) for p in s.pinned)
     for key, count in seen_pins.items():
         if count > 1:
-            problems.append(f"pinned: {count} pins for {key[0]} {key[1]} {key[2]} {key[3]}")
+            problems.append(f"pinned: {count} pins for {key[0]!r} {key[1]} {key[2]!r} {key[3]}")
+    problems += _check_patients(s, clinics, hospitals)
+    return problems
+
+
+def _check_patients(s: Scenario, clinics: set[str], hospitals: set[str]) -> list[str]:
+    problems: list[str] = []
+    first: dict[tuple[str, str | None], int] = {}
+    for i, g in enumerate(s.patients):
+        where = f"patients[{i}]"
+        if g.clinic not in clinics:
+            problems.append(f"{where}.clinic: unknown clinic {g.clinic!r}")
+        if g.hospital is not None and g.hospital not in hospitals:
+            problems.append(f"{where}.hospital: unknown hospital {g.hospital!r}")
+        key = (g.clinic, g.hospital)
+        if key in first:
+            registered = "no hospital" if g.hospital is None else f"hospital {g.hospital!r}"
+            problems.append(
+                f"{where}: clinic {g.clinic!r} with {registered} is already listed in patients[{first[key]}]"
+            )
+        first.setdefault(key, i)
     return problems

@@ -122,6 +122,13 @@ HARD: tuple[Rule, ...] = (
         "A backup hospital stands by for no more districts at once than it can take.",
     ),
     Rule(
+        "hospital_admissions",
+        "hard",
+        "後方支援病院の予想入院数",
+        "Hospital admissions",
+        "A backup hospital's expected admissions on each date stay within its daily capacity less the margin.",
+    ),
+    Rule(
         "hospital_standby_cap",
         "hard",
         "後方支援病院の待機日数上限",
@@ -152,6 +159,13 @@ SOFT: tuple[Rule, ...] = (
         "区分別の公平性",
         "Fair share per category",
         "Weekday, Saturday, holiday and 年末年始 points are each shared fairly.",
+    ),
+    Rule(
+        "visit_balance",
+        "soft",
+        "往診負担の公平性",
+        "Visit balance",
+        "Each doctor's expected visits stay close to their fair share of all expected visits.",
     ),
     Rule(
         "requests",

@@ -6,14 +6,14 @@ import datetime as dt
 from collections.abc import Callable
 
 import pytest
-from tests.factories import greedy_roster, make_scenario
 
 from oncall.checker import CheckReport, check
 from oncall.fairness import fair_share
-from oncall.model import Absence, Pin, Request, Scenario
+from oncall.model import Absence, PatientGroup, Pin, Request, Scenario
 from oncall.roster import Roster, RosterRegularHours
 from oncall.rules import HARD
 from oncall.timeline import Timeline
+from tests.factories import greedy_roster, make_scenario
 
 Case = tuple[Scenario, Roster]
 # The greedy roster of make_scenario(), by index, as far as the cases below rely on it:
@@ -190,6 +190,11 @@ def _hospital_capacity(s: Scenario, r: Roster) -> None:
     s.hospitals[0].max_districts = 1  # central covers north and south on 1/4 night
 
 
+def _hospital_admissions(s: Scenario, r: Roster) -> None:
+    s.patients = [PatientGroup(clinic="n1", other=3000)]  # about 0.9 expected admissions a weekday
+    s.hospitals[0].capacity_per_day = 1  # central, standing by for the north every date: limit 0.8
+
+
 def _hospital_standby_cap(s: Scenario, r: Roster) -> None:
     s.hospitals[0].max_standby_days = 3
 
@@ -243,6 +248,7 @@ SEEDED: list[tuple[str, Callable[[Scenario, Roster], None], str | None]] = [
     ("hospital_district", _unknown_hospital, "north-20270105T0900Z"),
     ("hospital_closed", _hospital_closed, "north-20270105T0900Z"),
     ("hospital_capacity", _hospital_capacity, None),
+    ("hospital_admissions", _hospital_admissions, None),
     ("hospital_standby_cap", _hospital_standby_cap, None),
     ("hospital_per_day", _hospital_per_day, None),
     ("pinned", _pinned, "north-20270105T0900Z"),
@@ -429,3 +435,37 @@ def test_greedy_honours_pins() -> None:
     roster = greedy_roster(scenario)
     assert check(scenario, roster).ok
     assert roster.duties[4].primary == "n1a"
+
+
+def test_hospital_admissions_name_the_date_the_hospital_and_the_figures(case: Case) -> None:
+    scenario, roster = case
+    _hospital_admissions(scenario, roster)
+    report = check(scenario, roster, lang="en")
+    found = [v for v in report.violations if v.rule == "hospital_admissions"]
+    assert rules_of(report) == {"hospital_admissions"}
+    assert {v.people for v in found} == {("central",)}
+    first = found[0].message
+    assert first == (
+        "2027-01-04 Central Hospital: 0.97 expected admissions (0.00 from registered patients + 0.97 from "
+        "standby: North and South) exceed the limit 0.80 (capacity 1 a day × (1 − 20%))"
+    )
+    central = next(f for f in report.hospitals if f.id == "central")
+    assert central.peak_admissions > central.limit == pytest.approx(0.8)
+    assert central.peak_day is not None
+    scenario.hospitals[0].capacity_per_day = 3  # limit 2.4: the peak, 1.52 on Saturday 1/9, fits
+    assert check(scenario, roster).ok
+
+
+def test_visit_figures_add_up_to_the_expected_visits(case: Case) -> None:
+    scenario, roster = case
+    scenario.patients = [PatientGroup(clinic="n1", cancer=40, other=100), PatientGroup(clinic="s2", other=80)]
+    report = check(scenario, roster)
+    visits = sum(f.visits for f in report.physicians)
+    assert visits > 0
+    assert visits == pytest.approx(sum(f.visit_target for f in report.physicians))
+    assert report.visit_spread == pytest.approx(
+        max(f.visit_deviation / f.share for f in report.physicians)
+        - min(f.visit_deviation / f.share for f in report.physicians)
+    )
+    assert report.to_dict()["visit_spread"] == report.visit_spread
+    assert "予想往診数" in report.summary()

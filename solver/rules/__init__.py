@@ -19,6 +19,7 @@ from solver.rules.hospitals import (
     hospital_spread,
     hospital_standby_cap,
 )
+from solver.rules.load import hospital_admissions, visit_balance
 from solver.rules.people import min_rest, one_duty_at_a_time, secondary_other_clinic
 from solver.rules.pinned import pinned
 from solver.rules.preferences import home_district, pairing, requests, spacing
@@ -55,11 +56,13 @@ ENCODERS: dict[str, Encoder] = {
     "hospital_district": hospital_district,
     "hospital_closed": hospital_closed,
     "hospital_capacity": hospital_capacity,
+    "hospital_admissions": hospital_admissions,
     "hospital_standby_cap": hospital_standby_cap,
     "hospital_per_day": hospital_per_day,
     "pinned": pinned,
     "fairness": fairness,
     "fairness_category": fairness_category,
+    "visit_balance": visit_balance,
     "requests": requests,
     "spacing": spacing,
     "pairing": pairing,

@@ -1,0 +1,190 @@
+"""Plots of a roster report as PNG files: who carries what, and how close each hospital comes to its limit.
+
+Three figures, Japanese labels by default (the IPAex Gothic font of ``matplotlib-fontja``, so kanji and
+kana render instead of empty boxes) and English with ``lang="en"``:
+
+- ``duties_heatmap.png``: duty points per doctor and date, heaviest doctor on top;
+- ``fair_share.png``: each doctor's points against their fair share, furthest above on top;
+- ``hospital_admissions.png``: each hospital's expected admissions per date against its capacity and
+  its limit, the hospital closest to its limit first and marked.
+
+Only ``matplotlib.figure.Figure`` is used (never pyplot), so nothing depends on a display or on a
+global backend; the font is set inside an ``rc_context`` for the drawing only.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+from matplotlib import rc_context
+from matplotlib.colors import ListedColormap
+from matplotlib.figure import Figure
+
+from oncall.reports import Report
+
+__all__ = ["FILES", "write_plots"]
+
+FILES = ("duties_heatmap.png", "fair_share.png", "hospital_admissions.png")
+WEEKDAYS = {"ja": tuple("月火水木金土日"), "en": ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")}
+
+_TEXT: dict[str, tuple[str, str]] = {
+    "heat_title": (
+        "医師別・日別の当番 (負担点) — 上ほど負担が多い",
+        "Duty points per doctor and date — heaviest on top",
+    ),
+    "points": ("負担点", "Duty points"),
+    "fair_title": (
+        "負担点と公平な目標 — 上ほど目標を超えている",
+        "Duty points against fair share — furthest above on top",
+    ),
+    "target": ("公平な目標", "Fair share"),
+    "over": ("目標超過", "Above fair share"),
+    "under": ("目標未満", "Below fair share"),
+    "adm_title": (
+        "後方支援病院の予想入院 (件/日) と受入能力 — 上限に最も近い: {name} (最大 {use:.0%})",
+        "Expected admissions per date against capacity — closest to its limit: {name} (peak {use:.0%})",
+    ),
+    "registered": ("登録患者", "Registered patients"),
+    "standby": ("待機で受ける分", "From standby"),
+    "capacity": ("受入能力", "Capacity"),
+    "limit": ("受入上限 (余裕を除く)", "Limit (less margin)"),
+    "panel": (
+        "{name}: 最大 {peak:.2f}件/日 ({day}) = 上限の {use:.0%}",
+        "{name}: peak {peak:.2f}/day ({day}) = {use:.0%} of limit",
+    ),
+    "admissions": ("予想入院 (件/日)", "Expected admissions/day"),
+    "closest": ("★ 上限に最も近い", "★ closest to its limit"),
+    "none": ("待機日なし", "no standby"),
+}
+
+
+def _t(key: str, lang: str, **kw: Any) -> str:
+    ja, en = _TEXT[key]
+    return (en if lang == "en" else ja).format(**kw)
+
+
+def _font() -> str:
+    """Register the bundled Japanese font with matplotlib and return its family name."""
+    import matplotlib_fontja  # noqa: F401  (registers IPAex Gothic with the font manager on import)
+    from matplotlib_fontja.matplotlib_fontja import FONT_NAME
+
+    return str(FONT_NAME)
+
+
+def _date_label(day: dt.date, lang: str) -> str:
+    return f"{day.month}/{day.day}\n{WEEKDAYS[lang][day.weekday()]}"
+
+
+def _heatmap(report: Report, lang: str, path: Path) -> None:
+    duties = report.duties.to_dict("records")
+    people = report.physicians.sort_values(["points", "duties"], ascending=False).to_dict("records")
+    days: list[dt.date] = sorted({d["date"] for d in duties})
+    row_of = {p["id"]: i for i, p in enumerate(people)}
+    col_of = {day: j for j, day in enumerate(days)}
+    grid = np.zeros((len(people), len(days)))
+    for d in duties:
+        for pid in {d["primary"], d["secondary"]} - {None}:
+            if pid in row_of:
+                grid[row_of[pid], col_of[d["date"]]] += float(d["points"])
+    fig = Figure(figsize=(max(8.0, 0.32 * len(days) + 3), max(4.0, 0.24 * len(people) + 1.6)), dpi=110)
+    ax = fig.add_subplot()
+    cmap = ListedColormap(["#f7f7f7", *_oranges(8)])
+    image = ax.imshow(grid, aspect="auto", cmap=cmap, interpolation="nearest", vmin=0)
+    ax.set_yticks(range(len(people)))
+    ax.set_yticklabels([f"{p['name']} ({p['points']:.1f})" for p in people], fontsize=7)
+    ax.set_xticks(range(len(days)))
+    holidays = {d["date"] for d in duties if d["category"] in ("holiday", "year_end")}
+    labels = ax.set_xticklabels([_date_label(day, lang) for day in days], fontsize=6)
+    for label, day in zip(labels, days, strict=True):
+        if day in holidays:
+            label.set_color("#c0392b")
+    ax.set_title(_t("heat_title", lang), fontsize=11)
+    fig.colorbar(image, ax=ax, label=_t("points", lang), fraction=0.03, pad=0.01)
+    fig.tight_layout()
+    fig.savefig(path)
+
+
+def _oranges(n: int) -> list[str]:
+    from matplotlib import colormaps
+    from matplotlib.colors import to_hex
+
+    cmap = colormaps["YlOrRd"]
+    return [to_hex(cmap(float(x))) for x in np.linspace(0.2, 0.95, n)]
+
+
+def _fair_share(report: Report, lang: str, path: Path) -> None:
+    people = report.physicians.sort_values("deviation")
+    fig = Figure(figsize=(8.0, max(4.0, 0.22 * len(people) + 1.4)), dpi=110)
+    ax = fig.add_subplot()
+    y = np.arange(len(people))
+    over = people["deviation"].to_numpy() > 0
+    colors = np.where(over, "#d35400", "#2e86c1")
+    ax.barh(y, people["points"], color=colors, height=0.7)
+    ax.scatter(people["target"], y, marker="|", s=160, color="black", zorder=3, label=_t("target", lang))
+    ax.set_yticks(y)
+    ax.set_yticklabels(
+        [f"{n} ({d:+.1f})" for n, d in zip(people["name"], people["deviation"], strict=True)], fontsize=7
+    )
+    ax.set_xlabel(_t("points", lang))
+    ax.set_title(_t("fair_title", lang), fontsize=11)
+    handles = [
+        ax.scatter([], [], marker="s", color="#d35400", label=_t("over", lang)),
+        ax.scatter([], [], marker="s", color="#2e86c1", label=_t("under", lang)),
+    ]
+    ax.legend(handles=[*handles, ax.collections[0]], loc="upper right", fontsize=8)
+    fig.tight_layout()
+    fig.savefig(path)
+
+
+def _admissions(report: Report, lang: str, path: Path) -> None:
+    hospitals = report.hospitals.to_dict("records")
+    for h in hospitals:
+        h["peak_use"] = float(h["peak_use"]) if pd.notna(h["peak_use"]) else 0.0
+    hospitals.sort(key=lambda h: -h["peak_use"])
+    days_table = report.hospital_days.to_dict("records")
+    n = max(1, len(hospitals))
+    fig = Figure(figsize=(11.0, 2.4 * n + 1.0), dpi=110)
+    axes = fig.subplots(n, 1, sharex=True, squeeze=False)[:, 0]
+    all_days: list[dt.date] = sorted({d["date"] for d in days_table})
+    x = {day: i for i, day in enumerate(all_days)}
+    for k, (ax, h) in enumerate(zip(axes, hospitals, strict=False)):
+        mine = [d for d in days_table if d["hospital_id"] == h["id"]]
+        xs = [x[d["date"]] for d in mine]
+        registered = [d["registered"] for d in mine]
+        ax.bar(xs, registered, color="#95a5a6", label=_t("registered", lang))
+        ax.bar(xs, [d["from_standby"] for d in mine], bottom=registered, color="#2e86c1", label=_t("standby", lang))
+        ax.axhline(h["capacity_per_day"], color="black", linewidth=1.0, label=_t("capacity", lang))
+        ax.axhline(h["limit"], color="#c0392b", linestyle="--", linewidth=1.2, label=_t("limit", lang))
+        ax.set_ylim(0, h["capacity_per_day"] * 1.08)
+        ax.set_ylabel(_t("admissions", lang), fontsize=8)
+        if h["peak_day"] is not None:
+            title = _t("panel", lang, name=h["name"], peak=h["peak_admissions"], day=h["peak_day"], use=h["peak_use"])
+        else:
+            title = f"{h['name']}: {_t('none', lang)}"
+        if k == 0:
+            title = f"{_t('closest', lang)}  {title}"
+            ax.set_facecolor("#fdf2e9")
+            ax.legend(loc="upper right", fontsize=7, ncols=4)
+        ax.set_title(title, fontsize=9, loc="left", color="#c0392b" if k == 0 else "black")
+    axes[-1].set_xticks(range(len(all_days)))
+    axes[-1].set_xticklabels([_date_label(day, lang) for day in all_days], fontsize=6)
+    if hospitals:
+        fig.suptitle(_t("adm_title", lang, name=hospitals[0]["name"], use=hospitals[0]["peak_use"]), fontsize=11)
+    fig.tight_layout()
+    fig.savefig(path)
+
+
+def write_plots(report: Report, directory: Path, lang: str = "ja") -> list[Path]:
+    """Write the three PNG figures of ``report`` into ``directory``; return their paths."""
+    lang = "en" if lang == "en" else "ja"
+    directory.mkdir(parents=True, exist_ok=True)
+    paths = [directory / name for name in FILES]
+    with rc_context({"font.family": "sans-serif", "font.sans-serif": [_font(), "DejaVu Sans"]}):
+        _heatmap(report, lang, paths[0])
+        _fair_share(report, lang, paths[1])
+        _admissions(report, lang, paths[2])
+    return paths

@@ -3,14 +3,17 @@
     OncallError(Exception)
     ├── InvalidScenario(OncallError, ValueError)   a scenario file or object breaks the spec
     ├── InvalidRoster(OncallError, ValueError)     a roster file is malformed or names unknown ids
-    └── SolveError(OncallError, RuntimeError)      the solver could not run (not: could not cover)
+    ├── SolveError(OncallError, RuntimeError)      the solver could not run (not: could not cover)
+    ├── NotFound(OncallError, LookupError)         no stored object has that id
+    ├── Conflict(OncallError, RuntimeError)        a write based on a stale version, or a state that forbids it
+    └── StorageError(OncallError, RuntimeError)    the database cannot be opened or migrated
 
 Only the CLI and the API translate these into exit codes and HTTP statuses.
 """
 
 from __future__ import annotations
 
-__all__ = ["InvalidRoster", "InvalidScenario", "OncallError", "SolveError"]
+__all__ = ["Conflict", "InvalidRoster", "InvalidScenario", "NotFound", "OncallError", "SolveError", "StorageError"]
 
 
 class OncallError(Exception):
@@ -31,3 +34,25 @@ class InvalidRoster(OncallError, ValueError):
 
 class SolveError(OncallError, RuntimeError):
     """The solver failed to run (a model error, not an uncoverable scenario)."""
+
+
+class NotFound(OncallError, LookupError):
+    """No stored object of that kind has that id; ``field`` names the request field that held the id."""
+
+    def __init__(self, kind: str, ident: object, field: str | None = None) -> None:
+        self.kind = kind
+        self.ident = ident
+        self.field = field
+        super().__init__(f"no {kind} {ident!r}" if isinstance(ident, str) else f"no {kind} {ident}")
+
+
+class Conflict(OncallError, RuntimeError):
+    """The stored state changed since the client read it (a stale version), or forbids the change."""
+
+    def __init__(self, message: str, field: str | None = None) -> None:
+        self.field = field
+        super().__init__(message)
+
+
+class StorageError(OncallError, RuntimeError):
+    """The database cannot be opened or migrated (unreachable server, unwritable directory, bad URL)."""

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import re
+from collections.abc import Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import yaml
 from pydantic import ValidationError
@@ -12,7 +14,15 @@ from pydantic import ValidationError
 from oncall.errors import InvalidScenario
 from oncall.model import Scenario
 
-__all__ = ["format_validation_error", "load_scenario", "parse_scenario", "save_scenario"]
+__all__ = [
+    "SOURCE",
+    "format_errors",
+    "format_validation_error",
+    "load_scenario",
+    "parse_scenario",
+    "parse_scenario_text",
+    "save_scenario",
+]
 
 
 def _where(loc: tuple[int | str, ...]) -> str:
@@ -24,8 +34,13 @@ def _where(loc: tuple[int | str, ...]) -> str:
 
 def format_validation_error(exc: ValidationError) -> list[str]:
     """One line per problem: ``physicians[3].absences[0].end: <what is wrong> (got '<value>')``."""
+    return format_errors(exc.errors())
+
+
+def format_errors(errors: Sequence[Mapping[str, Any]]) -> list[str]:
+    """The lines of :func:`format_validation_error` for pydantic's error dicts (also FastAPI's)."""
     lines: list[str] = []
-    for err in exc.errors():
+    for err in errors:
         msg = str(err["msg"]).removeprefix("Value error, ")
         where = _where(tuple(err["loc"]))
         value = err.get("input")
@@ -41,7 +56,10 @@ def format_validation_error(exc: ValidationError) -> list[str]:
     return lines
 
 
-def parse_scenario(data: Any, source: str = "scenario") -> Scenario:
+SOURCE = "scenario"  # what problems are reported under when the data came from no file
+
+
+def parse_scenario(data: Any, source: str = SOURCE) -> Scenario:
     """Validate plain data as a scenario; raise InvalidScenario naming every problem."""
     if not isinstance(data, dict):
         raise InvalidScenario(f"{source}: expected a mapping at the top level, got {type(data).__name__}")
@@ -49,6 +67,52 @@ def parse_scenario(data: Any, source: str = "scenario") -> Scenario:
         return Scenario.model_validate(data)
     except ValidationError as exc:
         raise InvalidScenario([f"{source}: {line}" for line in format_validation_error(exc)]) from exc
+
+
+class _ScenarioLoader(yaml.SafeLoader):
+    """A safe loader that reads ``18:00`` as text, not as YAML 1.1's base-60 integer 1080."""
+
+
+_INT = "tag:yaml.org,2002:int"
+_ScenarioLoader.yaml_implicit_resolvers = {
+    first: [(tag, rx) for tag, rx in resolvers if tag != _INT]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+_ScenarioLoader.add_implicit_resolver(
+    _INT,
+    re.compile(r"^(?:[-+]?0b[0-1_]+|[-+]?0[0-7_]+|[-+]?(?:0|[1-9][0-9_]*)|[-+]?0x[0-9a-fA-F_]+)$"),
+    list("-+0123456789"),
+)
+
+
+class _NoAliasLoader(_ScenarioLoader):
+    """A safe loader that refuses anchors and aliases, which let a few bytes expand to gigabytes."""
+
+    def compose_node(self, parent: yaml.Node | None, index: int) -> yaml.Node | None:
+        if self.check_event(yaml.AliasEvent):
+            event = self.peek_event()  # type: ignore[no-untyped-call]
+            raise yaml.composer.ComposerError(None, None, "YAML aliases are not accepted", event.start_mark)
+        return super().compose_node(parent, index)
+
+
+def parse_scenario_text(
+    text: str, fmt: Literal["json", "yaml"], source: str = SOURCE, aliases: bool = True
+) -> Scenario:
+    """Parse JSON or YAML text as a scenario; ``aliases=False`` for untrusted text (no YAML anchors)."""
+    try:
+        if fmt == "json":
+            data = json.loads(text)
+        else:
+            data = yaml.load(text, Loader=_ScenarioLoader if aliases else _NoAliasLoader)
+    except json.JSONDecodeError as exc:
+        raise InvalidScenario(f"{source}: line {exc.lineno}: not valid JSON: {exc.msg}") from exc
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = f"line {mark.line + 1}: " if mark is not None else ""
+        raise InvalidScenario(f"{source}: {line}not valid YAML: {getattr(exc, 'problem', exc)}") from exc
+    except RecursionError as exc:
+        raise InvalidScenario(f"{source}: nested too deeply") from exc
+    return parse_scenario(data, source)
 
 
 def load_scenario(path: Path) -> Scenario:
@@ -59,15 +123,7 @@ def load_scenario(path: Path) -> Scenario:
         raise InvalidScenario(f"{path}: cannot read: {exc.strerror}") from exc
     except UnicodeDecodeError as exc:
         raise InvalidScenario(f"{path}: not UTF-8 text") from exc
-    try:
-        data = json.loads(text) if path.suffix.lower() == ".json" else yaml.safe_load(text)
-    except json.JSONDecodeError as exc:
-        raise InvalidScenario(f"{path}: line {exc.lineno}: not valid JSON: {exc.msg}") from exc
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = f"line {mark.line + 1}: " if mark is not None else ""
-        raise InvalidScenario(f"{path}: {line}not valid YAML: {getattr(exc, 'problem', exc)}") from exc
-    return parse_scenario(data, str(path))
+    return parse_scenario_text(text, "json" if path.suffix.lower() == ".json" else "yaml", str(path))
 
 
 def save_scenario(scenario: Scenario, path: Path) -> None:

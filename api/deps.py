@@ -1,0 +1,114 @@
+"""Dependencies of the routes, as ``Annotated`` aliases: settings, store, runner, keys, bodies, ids."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import Depends, Path, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
+
+from api.errors import Forbidden, Unauthorized, UnsupportedMediaType
+from api.settings import Settings
+from oncall.errors import InvalidScenario
+from oncall.io import SOURCE, parse_scenario_text
+from oncall.jobs import JobRunner
+from oncall.model import Scenario
+from oncall.storage import KeyRecord, Store
+
+__all__ = [
+    "SCENARIO_MEDIA_TYPES",
+    "AnyKey",
+    "JobId",
+    "PhysicianId",
+    "RevisionId",
+    "Runner",
+    "ScenarioBody",
+    "ScenarioId",
+    "SettingsDep",
+    "StaffKey",
+    "StoreDep",
+]
+
+_MAX_ID = 2**31 - 1  # ids are 32-bit integers on every backend
+
+
+def _id(what: str) -> object:
+    return Path(ge=1, le=_MAX_ID, description=f"Id of the {what}.")
+
+
+ScenarioId = Annotated[int, _id("scenario")]
+JobId = Annotated[int, _id("solve job")]
+RevisionId = Annotated[int, _id("revision")]
+PhysicianId = Annotated[str, Path(min_length=1, max_length=64, description="Id of the physician in the scenario.")]
+
+
+def _settings(request: Request) -> Settings:
+    settings: Settings = request.app.state.settings
+    return settings
+
+
+def _store(request: Request) -> Store:
+    store: Store = request.app.state.store
+    return store
+
+
+def _runner(request: Request) -> JobRunner:
+    runner: JobRunner = request.app.state.runner
+    return runner
+
+
+SettingsDep = Annotated[Settings, Depends(_settings)]
+StoreDep = Annotated[Store, Depends(_store)]
+Runner = Annotated[JobRunner, Depends(_runner)]
+
+_bearer = HTTPBearer(auto_error=False, description="An API key from `oncall keys create`: `Bearer ock_…`.")
+
+
+def _any_key(
+    store: StoreDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+) -> KeyRecord:
+    if credentials is None:
+        raise Unauthorized("send an API key: Authorization: Bearer <token>")
+    key = store.authenticate(credentials.credentials)
+    if key is None:
+        raise Unauthorized("unknown or revoked API key")
+    return key
+
+
+def _staff_key(key: Annotated[KeyRecord, Depends(_any_key)]) -> KeyRecord:
+    if key.role != "staff":
+        raise Forbidden(f"a {key.role} key may only read; writing needs a staff key")
+    return key
+
+
+AnyKey = Annotated[KeyRecord, Depends(_any_key)]
+StaffKey = Annotated[KeyRecord, Depends(_staff_key)]
+
+SCENARIO_MEDIA_TYPES: dict[str, Literal["json", "yaml"]] = {
+    "application/json": "json",
+    "application/yaml": "yaml",
+    "application/x-yaml": "yaml",
+    "text/yaml": "yaml",
+    "text/x-yaml": "yaml",
+}
+
+
+async def _scenario_body(request: Request) -> Scenario:
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    fmt = SCENARIO_MEDIA_TYPES.get(media)
+    if fmt is None:
+        raise UnsupportedMediaType(
+            f"send the scenario as application/json or application/yaml, not {media or 'without a content type'}",
+            [("Content-Type", "application/json, application/yaml or text/yaml")],
+        )
+    raw = await request.body()
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InvalidScenario(f"{SOURCE}: not UTF-8 text") from exc
+    # Parsing and validating a large scenario takes a while: off the event loop.
+    return await run_in_threadpool(parse_scenario_text, text, fmt, aliases=False)
+
+
+ScenarioBody = Annotated[Scenario, Depends(_scenario_body)]

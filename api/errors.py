@@ -1,0 +1,280 @@
+"""The one place where errors become HTTP responses, all in one JSON shape.
+
+    {"error": {"code": "invalid_scenario", "message": "…",
+               "details": [{"field": "physicians[3].clinic", "problem": "unknown clinic 'x'"}]}}
+
+The API's own errors:
+
+    ApiError(Exception)
+    ├── Unauthorized          401  no, malformed, unknown or revoked API key
+    ├── Forbidden             403  a read-only (hospital) key asked to write
+    ├── PayloadTooLarge       413  a request body over the configured limit
+    ├── UnsupportedMediaType  415  a body in a format the route does not read
+    └── InvalidRequest        422  a parameter the schema admits but the settings do not
+
+The oncall package's errors map as InvalidScenario/InvalidRoster → 422, NotFound → 404,
+Conflict → 409; anything unexpected is a 500 in the same shape (and a bug).
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from collections.abc import Mapping, Sequence
+from typing import Any
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from pydantic import BaseModel, Field
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+from oncall.errors import Conflict, InvalidRoster, InvalidScenario, NotFound, OncallError
+from oncall.io import SOURCE, format_errors
+
+__all__ = [
+    "ERROR_RESPONSES",
+    "ApiError",
+    "ErrorBody",
+    "Forbidden",
+    "InvalidRequest",
+    "PayloadTooLarge",
+    "Unauthorized",
+    "UnsupportedMediaType",
+    "error_response",
+    "install_error_handlers",
+]
+
+log = logging.getLogger(__name__)
+
+
+class ErrorDetail(BaseModel):
+    """One problem with the request."""
+
+    field: str = Field(description="Where: a path into the document or the parameter's name.")
+    problem: str = Field(description="What is wrong there.")
+
+
+class ErrorInfo(BaseModel):
+    """What went wrong."""
+
+    code: str = Field(description="Stable machine-readable code, e.g. `invalid_scenario`, `not_found`.")
+    message: str = Field(description="A sentence for people.")
+    details: list[ErrorDetail] = Field(default_factory=list)
+
+
+class ErrorBody(BaseModel):
+    """Every error response has this shape."""
+
+    error: ErrorInfo
+
+
+class ApiError(Exception):
+    """An error the API itself raises, with its status and code."""
+
+    status = 400
+    code = "bad_request"
+
+    def __init__(self, message: str, details: Sequence[tuple[str, str]] = (), headers: dict[str, str] | None = None):
+        super().__init__(message)
+        self.message = message
+        self.details = list(details)
+        self.headers = headers
+
+
+class Unauthorized(ApiError):
+    """No valid API key."""
+
+    status = 401
+    code = "unauthorized"
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, headers={"WWW-Authenticate": "Bearer"})
+
+
+class Forbidden(ApiError):
+    """The key may not do this."""
+
+    status = 403
+    code = "forbidden"
+
+
+class PayloadTooLarge(ApiError):
+    """The body is over the limit."""
+
+    status = 413
+    code = "payload_too_large"
+
+
+class UnsupportedMediaType(ApiError):
+    """The body's content type is not one the route reads."""
+
+    status = 415
+    code = "unsupported_media_type"
+
+
+class InvalidRequest(ApiError):
+    """A parameter out of the bounds the server is configured with."""
+
+    status = 422
+    code = "invalid_request"
+
+
+_HTTP_CODES = {
+    401: "unauthorized",
+    403: "forbidden",
+    404: "not_found",
+    405: "method_not_allowed",
+    406: "not_acceptable",
+    409: "conflict",
+    413: "payload_too_large",
+    415: "unsupported_media_type",
+    422: "invalid_request",
+}
+
+# A field path as the oncall package writes it: `physicians[3].absences[0].end`, or `(document)`.
+_PATH = r"(?:\(document\)|[A-Za-z_][\w\-]*(?:\[\d+\]|\.[A-Za-z_][\w\-]*)*)"
+_LINE = re.compile(rf"^({_PATH})((?: \([^)]*\))?): (.*)$", re.S)
+_NESTED = re.compile(rf"^({_PATH}): (.*)$", re.S)
+
+
+def split_problem(line: str) -> tuple[str, str]:
+    """``physicians[3].clinic: unknown clinic 'x'`` → ``("physicians[3].clinic", "unknown clinic 'x'")``.
+
+    A line without a leading path concerns the whole document; a nested path (from a validator of a
+    sub-object) is joined to its parent's.
+
+    >>> split_problem("scenario.period: end 2027-01-01 before start 2027-01-05")
+    ('scenario.period', 'end 2027-01-01 before start 2027-01-05')
+    >>> split_problem("line 3: not valid YAML")
+    ('(document)', 'line 3: not valid YAML')
+    """
+    m = _LINE.match(line)
+    if m is None:
+        return "(document)", line
+    field, label, problem = m.group(1), m.group(2).strip(), m.group(3)
+    inner = _NESTED.match(problem)
+    if inner is not None and not label and field != "(document)":
+        sub = inner.group(1)
+        field = f"{field}{sub}" if sub.startswith("[") else f"{field}.{sub}"
+        problem = inner.group(2)
+    return field, f"{label}: {problem}" if label else problem
+
+
+def error_response(
+    status: int,
+    code: str,
+    message: str,
+    details: Sequence[tuple[str, str]] = (),
+    headers: Mapping[str, str] | None = None,
+) -> JSONResponse:
+    """A response in the one error shape."""
+    body = ErrorBody(
+        error=ErrorInfo(code=code, message=message, details=[ErrorDetail(field=f, problem=p) for f, p in details])
+    )
+    return JSONResponse(body.model_dump(), status_code=status, headers=dict(headers or {}))
+
+
+def _scenario_problems(exc: InvalidScenario) -> list[tuple[str, str]]:
+    prefix = f"{SOURCE}: "  # the body is the document: its name adds nothing to the field path
+    return [split_problem(p.removeprefix(prefix)) for p in exc.problems]
+
+
+def _request_problems(errors: Sequence[Any]) -> list[tuple[str, str]]:
+    out: list[tuple[str, str]] = []
+    for err in errors:
+        loc = tuple(err.get("loc", ()))
+        if err.get("type") == "json_invalid":
+            reason = (err.get("ctx") or {}).get("error", "")
+            out.append(("(body)", f"not valid JSON{f': {reason}' if reason else ''}"))
+            continue
+        # FastAPI starts each path with where the value came from; the client knows the field alone.
+        if loc and loc[0] in ("body", "query", "path", "header", "cookie"):
+            loc = loc[1:]
+        out += [split_problem(line) for line in format_errors([{**err, "loc": loc}])]
+    return out
+
+
+_DOMAIN: list[tuple[type[OncallError], int, str]] = [
+    (InvalidScenario, 422, "invalid_scenario"),
+    (InvalidRoster, 422, "invalid_roster"),
+    (NotFound, 404, "not_found"),
+    (Conflict, 409, "conflict"),
+]
+
+
+def _domain_response(exc: OncallError) -> JSONResponse:
+    mapped = next(((status, code) for kind, status, code in _DOMAIN if isinstance(exc, kind)), None)
+    if mapped is None:
+        log.error("unmapped oncall error", exc_info=exc)
+        return error_response(500, "internal_error", "the server failed; the error was logged")
+    status, code = mapped
+    if isinstance(exc, InvalidScenario):
+        details = _scenario_problems(exc)
+        n = len(details)
+        return error_response(status, code, f"the scenario is invalid ({n} problem{'s' if n != 1 else ''})", details)
+    field = getattr(exc, "field", None)
+    message = str(exc)
+    return error_response(status, code, message, [(field, message)] if field else [])
+
+
+def _allowed_methods(request: Request) -> str:
+    """The documented methods of the path (Starlette names those of its first matching route only)."""
+    for template, item in request.app.openapi()["paths"].items():
+        if re.fullmatch(re.sub(r"\{[^}/]+\}", "[^/]+", template), request.url.path):
+            return ", ".join(sorted(method.upper() for method in item))
+    return ""
+
+
+def install_error_handlers(app: FastAPI) -> None:
+    """Route every error the app can raise to a response in the one shape."""
+
+    async def on_api_error(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, ApiError)
+        return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
+
+    async def on_domain_error(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, OncallError)
+        return _domain_response(exc)
+
+    async def on_validation_error(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, RequestValidationError)
+        details = _request_problems(exc.errors())
+        return error_response(422, "invalid_request", "the request is invalid", details)
+
+    async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, StarletteHTTPException)
+        if exc.status_code == 400:
+            # FastAPI's word for a body it cannot decode; to the client that is invalid input like any other.
+            return error_response(
+                422, "invalid_request", "the request body cannot be read", [("(body)", str(exc.detail))]
+            )
+        code = _HTTP_CODES.get(exc.status_code, "error" if exc.status_code < 500 else "internal_error")
+        headers = dict(exc.headers or {})
+        if exc.status_code == 405:
+            headers["Allow"] = _allowed_methods(request)
+        return error_response(exc.status_code, code, str(exc.detail), headers=headers)
+
+    async def on_unexpected(_: Request, exc: Exception) -> JSONResponse:
+        log.error("unexpected error", exc_info=exc)
+        return error_response(500, "internal_error", "the server failed; the error was logged")
+
+    app.add_exception_handler(ApiError, on_api_error)
+    app.add_exception_handler(OncallError, on_domain_error)
+    app.add_exception_handler(RequestValidationError, on_validation_error)
+    app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(Exception, on_unexpected)
+
+
+ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {"model": ErrorBody, "description": description}
+    for status, description in [
+        (401, "No valid API key."),
+        (403, "The key may only read."),
+        (404, "No object has that id."),
+        (409, "A stale version or base, or a state that forbids the change."),
+        (413, "The body is over the size limit."),
+        (415, "The body's content type is not accepted."),
+        (422, "The input is invalid; `details` name the fields."),
+    ]
+}

@@ -1,0 +1,125 @@
+"""Roster revisions: drafts from solves, published with optimistic concurrency, read as JSON or XLSX."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+from fastapi import APIRouter, Depends, Header, Query, Response
+
+from api.deps import AnyKey, RevisionId, ScenarioId, StaffKey, StoreDep
+from api.errors import ERROR_RESPONSES
+from api.schemas import PublishRequest, Revision
+from oncall.diff import RosterDiff, diff_rosters
+from oncall.errors import NotFound
+from oncall.roster import Roster
+from oncall.storage import Store
+
+router = APIRouter(tags=["revisions"], responses=ERROR_RESPONSES)
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
+class RosterFormat(StrEnum):
+    json = "json"
+    xlsx = "xlsx"
+
+
+class Lang(StrEnum):
+    ja = "ja"
+    en = "en"
+
+
+_ROSTER_RESPONSES: dict[int | str, dict[str, Any]] = {
+    200: {
+        "model": Roster,
+        "description": "The roster JSON (docs/roster.md), byte for byte as stored, or the 当番表 as XLSX.",
+        "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
+    }
+}
+
+
+@dataclass(frozen=True)
+class _Rendering:
+    xlsx: bool
+    lang: Lang
+
+
+def _rendering(
+    format: Annotated[
+        RosterFormat | None, Query(alias="format", description="json or xlsx; overrides the Accept header.")
+    ] = None,
+    lang: Annotated[Lang, Query(description="Language of the XLSX (names, labels).")] = Lang.ja,
+    accept: Annotated[str | None, Header(description=f"`{XLSX}` asks for the XLSX.")] = None,
+) -> _Rendering:
+    """How the client wants the roster: ``?format=`` first, then the Accept header; JSON by default."""
+    xlsx = format == RosterFormat.xlsx or (format is None and XLSX in (accept or ""))
+    return _Rendering(xlsx, lang)
+
+
+Rendering = Annotated[_Rendering, Depends(_rendering)]
+
+
+def _roster_response(store: Store, revision_id: int, rendering: _Rendering) -> Response:
+    record, text = store.get_roster(revision_id)
+    headers = {"X-Revision-Id": str(record.id), "X-Revision-Published": str(record.published).lower()}
+    if not rendering.xlsx:
+        return Response(text.encode("utf-8"), media_type="application/json", headers=headers)
+    from oncall.xlsx import write_xlsx
+
+    _, scenario = store.get_document(record.scenario_id, record.scenario_version)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "roster.xlsx"
+        write_xlsx(scenario, Roster.model_validate_json(text), path, lang=rendering.lang.value)
+        data = path.read_bytes()
+    headers["Content-Disposition"] = f'attachment; filename="roster-{record.id}.xlsx"'
+    return Response(data, media_type=XLSX, headers=headers)
+
+
+@router.get("/scenarios/{scenario_id}/revisions", response_model=list[Revision])
+def list_revisions(scenario_id: ScenarioId, _: AnyKey, store: StoreDep) -> list[Revision]:
+    """List the scenario's roster revisions, newest first."""
+    return [Revision.of(r) for r in store.list_revisions(scenario_id)]
+
+
+@router.get("/scenarios/{scenario_id}/published", response_class=Response, responses=_ROSTER_RESPONSES)
+def get_published_roster(scenario_id: ScenarioId, _: AnyKey, store: StoreDep, rendering: Rendering) -> Response:
+    """The current (published) roster of the scenario's period; 404 while none is published."""
+    return _roster_response(store, store.get_published(scenario_id).id, rendering)
+
+
+@router.get("/revisions/{revision_id}", response_class=Response, responses=_ROSTER_RESPONSES)
+def get_revision(revision_id: RevisionId, _: AnyKey, store: StoreDep, rendering: Rendering) -> Response:
+    """The revision's roster: JSON by default, XLSX with ``?format=xlsx`` or ``Accept: <xlsx type>``."""
+    return _roster_response(store, revision_id, rendering)
+
+
+@router.get("/revisions/{revision_id}/info", response_model=Revision)
+def get_revision_info(revision_id: RevisionId, _: AnyKey, store: StoreDep) -> Revision:
+    """The revision's metadata: status, objective, gaps, checker violations, whether it is published."""
+    return Revision.of(store.get_revision(revision_id))
+
+
+@router.post("/revisions/{revision_id}/publish", response_model=Revision)
+def publish_revision(revision_id: RevisionId, body: PublishRequest, key: StaffKey, store: StoreDep) -> Revision:
+    """Make the revision the current roster of its period, if ``base`` is still the published one (else 409)."""
+    return Revision.of(store.publish(revision_id, body.base, key.id))
+
+
+@router.get("/revisions/{revision_id}/diff", response_model=RosterDiff)
+def diff_revisions(
+    revision_id: RevisionId,
+    against: Annotated[int, Query(ge=1, le=2**31 - 1, description="The revision to compare with (the earlier one).")],
+    _: AnyKey,
+    store: StoreDep,
+) -> RosterDiff:
+    """What changed from revision ``against`` to this one: duties whose holders differ, who gains, who loses."""
+    after = store.get_roster(revision_id)[1]
+    try:
+        before = store.get_roster(against)[1]
+    except NotFound:
+        raise NotFound("revision", against, field="against") from None
+    return diff_rosters(Roster.model_validate_json(before), Roster.model_validate_json(after))

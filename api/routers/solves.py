@@ -1,0 +1,57 @@
+"""Solve jobs: queued with 202, run by the worker pool, polled for progress, cancelled with DELETE."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Body, Response
+
+from api.deps import AnyKey, JobId, Runner, ScenarioId, SettingsDep, StaffKey, StoreDep
+from api.errors import ERROR_RESPONSES, InvalidRequest
+from api.schemas import Job, SolveRequest
+
+router = APIRouter(tags=["solves"], responses=ERROR_RESPONSES)
+
+
+@router.post("/scenarios/{scenario_id}/solves", status_code=202, response_model=Job)
+def start_solve(
+    scenario_id: ScenarioId,
+    _: StaffKey,
+    store: StoreDep,
+    runner: Runner,
+    settings: SettingsDep,
+    response: Response,
+    request: Annotated[SolveRequest | None, Body()] = None,
+) -> Job:
+    """Queue a solve of the scenario's newest version; poll ``GET /solves/{job_id}`` for its progress."""
+    options = request or SolveRequest()
+    if options.time_limit is not None and options.time_limit > settings.max_solve_seconds:
+        raise InvalidRequest(
+            f"time_limit is at most {settings.max_solve_seconds:g} seconds on this server",
+            [("time_limit", f"at most {settings.max_solve_seconds:g}")],
+        )
+    limit = options.time_limit or min(settings.default_solve_seconds, settings.max_solve_seconds)
+    job = store.create_job(scenario_id, limit, options.seed)
+    runner.wake()
+    response.headers["Location"] = f"/solves/{job.id}"
+    return Job.of(job)
+
+
+@router.get("/scenarios/{scenario_id}/solves", response_model=list[Job])
+def list_solves(scenario_id: ScenarioId, _: AnyKey, store: StoreDep) -> list[Job]:
+    """List the scenario's solve jobs, newest first."""
+    return [Job.of(j) for j in store.list_jobs(scenario_id)]
+
+
+@router.get("/solves/{job_id}", response_model=Job)
+def get_solve(job_id: JobId, _: AnyKey, store: StoreDep) -> Job:
+    """Read a job's state and progress (best objective, bound, elapsed seconds)."""
+    return Job.of(store.get_job(job_id))
+
+
+@router.delete("/solves/{job_id}", response_model=Job)
+def cancel_solve(job_id: JobId, _: StaffKey, store: StoreDep, runner: Runner) -> Job:
+    """Cancel a queued or running solve; its worker is stopped and nothing of it is stored."""
+    job = store.cancel_job(job_id)
+    runner.kill(job_id)
+    return Job.of(job)

@@ -1,0 +1,46 @@
+"""Server settings, read once from ``ONCALL_*`` environment variables."""
+
+from __future__ import annotations
+
+import os
+from functools import lru_cache
+from pathlib import Path
+
+from pydantic import Field
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+from oncall.storage import database_url
+
+__all__ = ["Settings", "get_settings"]
+
+
+def _solver_workers() -> int:
+    # Every core: workers run at a lower priority (nice), so requests are still answered first.
+    return max(1, os.cpu_count() or 1)
+
+
+class Settings(BaseSettings):
+    """Where the data lives and the bounds the server keeps."""
+
+    model_config = SettingsConfigDict(env_prefix="ONCALL_", extra="ignore")
+
+    data_dir: Path = Field(Path("oncall-data"), description="Directory of the embedded SQLite database.")
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL of the database, e.g. postgresql://user@host/db; default: SQLite."
+    )
+    max_request_bytes: int = Field(5 * 1024 * 1024, ge=1024, description="Largest request body accepted.")
+    max_solve_seconds: float = Field(600.0, gt=0, description="Longest time limit a solve may ask for.")
+    default_solve_seconds: float = Field(60.0, gt=0, description="Time limit of a solve that names none.")
+    max_parallel_solves: int = Field(1, ge=1, le=64, description="Solves run at the same time; others queue.")
+    solver_workers: int = Field(default_factory=_solver_workers, ge=1, description="CP-SAT workers per solve.")
+    job_poll_seconds: float = Field(0.5, gt=0, description="How often the job runner looks for work.")
+
+    def resolved_database_url(self) -> str:
+        """The URL to connect to (SQLite in ``data_dir`` unless ``database_url`` is set)."""
+        return database_url(self.database_url, self.data_dir)
+
+
+@lru_cache(maxsize=1)
+def get_settings() -> Settings:
+    """The settings of this process, read once."""
+    return Settings()

@@ -1,0 +1,269 @@
+"""Solve jobs: queued in the database, each run in a process of its own, progress written back by it.
+
+The runner lives in the server process: a thread claims queued jobs (oldest first, a bounded number at
+a time) and starts one worker process per job, so a cancel can kill exactly that solve and a solve never
+runs on the server's event loop. The worker reads its scenario version from the database, reports
+progress there, and stores the roster as a draft revision in the same transaction that marks the job
+succeeded. Every state change is a compare-and-set on the job's state, so a worker whose job was
+cancelled or failed meanwhile can store nothing.
+
+A crash leaves no job running for ever: on start the runner fails the jobs a previous server left
+running (one server per database runs jobs), a worker exits when its parent process dies, and a worker
+that dies or overruns its time limit has its job failed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+import multiprocessing
+import multiprocessing.connection
+import os
+import threading
+import time
+from dataclasses import dataclass
+from functools import cache
+from multiprocessing.context import ForkServerContext, SpawnContext
+from multiprocessing.process import BaseProcess
+from typing import TYPE_CHECKING
+
+from oncall.storage import Database, Store
+
+if TYPE_CHECKING:
+    from solver import Progress
+
+__all__ = ["CRASH_MESSAGE", "JobRunner", "run_job"]
+
+log = logging.getLogger(__name__)
+
+CRASH_MESSAGE = "the server stopped during the solve; solve again"
+PROGRESS_INTERVAL = 0.25  # seconds between two progress writes of a worker
+
+
+@cache
+def _context() -> ForkServerContext | SpawnContext:
+    # A fork server forks workers from a clean, single-threaded process that has already imported
+    # the solver: quick to start, and safe although the server runs threads. Spawn where there is none.
+    if "forkserver" in multiprocessing.get_all_start_methods():
+        ctx = multiprocessing.get_context("forkserver")
+        ctx.set_forkserver_preload(["oncall.jobs", "solver", "oncall.checker"])
+        return ctx
+    return multiprocessing.get_context("spawn")
+
+
+@dataclass
+class _Running:
+    process: BaseProcess
+    deadline: float  # time.monotonic() after which the worker is killed
+
+
+class JobRunner:
+    """Claims queued jobs and runs each in a worker process; at most ``max_parallel`` at a time."""
+
+    def __init__(
+        self, store: Store, *, max_parallel: int = 1, solver_workers: int = 1, poll_seconds: float = 0.5
+    ) -> None:
+        self._store = store
+        self._max_parallel = max_parallel
+        self._solver_workers = solver_workers
+        self._poll = poll_seconds
+        self._running: dict[int, _Running] = {}
+        self._lock = threading.Lock()
+        self._wake = threading.Event()
+        self._stopping = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    def start(self) -> list[int]:
+        """Fail the jobs a previous server left running, then start dispatching; returns those job ids."""
+        orphaned = self._store.fail_running_jobs(CRASH_MESSAGE)
+        if orphaned:
+            log.warning("marked %d solve job(s) failed that were running when the server stopped", len(orphaned))
+        self._thread = threading.Thread(target=self._loop, name="oncall-jobs", daemon=True)
+        self._thread.start()
+        return orphaned
+
+    def wake(self) -> None:
+        """Look for queued jobs now rather than at the next poll."""
+        self._wake.set()
+
+    def kill(self, job_id: int) -> None:
+        """Stop the worker of ``job_id`` if this runner runs it (its job state is the caller's business)."""
+        with self._lock:
+            running = self._running.pop(job_id, None)
+        if running is not None:
+            _stop_process(running.process)
+        self.wake()
+
+    def running(self) -> list[int]:
+        """Ids of the jobs whose workers run now."""
+        with self._lock:
+            return sorted(self._running)
+
+    def stop(self) -> None:
+        """Stop dispatching, kill the workers and fail their jobs."""
+        self._stopping.set()
+        self._wake.set()
+        if self._thread is not None:
+            self._thread.join(timeout=10)
+        with self._lock:
+            running, self._running = self._running, {}
+        for job_id, r in running.items():
+            _stop_process(r.process)
+            self._store.fail_job(job_id, CRASH_MESSAGE, states=("running",))
+
+    def _loop(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                self._reap()
+                self._dispatch()
+            except Exception:  # a database hiccup must not end dispatching for good
+                log.exception("solve job dispatch failed; retrying")
+            self._wake.wait(self._poll)
+            self._wake.clear()
+
+    def _reap(self) -> None:
+        now = time.monotonic()
+        with self._lock:
+            ended = {i: r for i, r in self._running.items() if not r.process.is_alive() or now > r.deadline}
+            for job_id in ended:
+                del self._running[job_id]
+        for job_id, r in ended.items():
+            overran = r.process.is_alive()
+            _stop_process(r.process)
+            message = (
+                "the solve overran its time limit and was stopped"
+                if overran
+                else f"the solve worker stopped unexpectedly (exit code {r.process.exitcode})"
+            )
+            # Only a job still marked running is failed: a worker that stored its roster has succeeded.
+            if self._store.fail_job(job_id, message, states=("running",)):
+                log.warning("solve job %d failed: %s", job_id, message)
+
+    def _dispatch(self) -> None:
+        while not self._stopping.is_set():
+            with self._lock:
+                if len(self._running) >= self._max_parallel:
+                    return
+            job = self._store.claim_next_job()
+            if job is None:
+                return
+            process = _context().Process(
+                target=run_job,
+                args=(self._store.db.url, job.id, self._solver_workers),
+                name=f"oncall-solve-{job.id}",
+                daemon=True,
+            )
+            try:
+                process.start()
+            except OSError as exc:
+                self._store.fail_job(job.id, f"could not start a solve worker: {exc}")
+                continue
+            # Model building and the checker come on top of the search time.
+            deadline = time.monotonic() + job.time_limit + max(60.0, job.time_limit)
+            with self._lock:
+                self._running[job.id] = _Running(process, deadline)
+
+
+def _stop_process(process: BaseProcess) -> None:
+    if process.is_alive():
+        process.terminate()
+        process.join(timeout=2)
+    if process.is_alive():
+        process.kill()
+        process.join(timeout=2)
+
+
+def _exit_with_parent() -> None:
+    """End this worker when the server that started it dies, so an orphan never solves on after a crash.
+
+    The worker's parent is the fork server, which lives as long as any worker does; the sentinel
+    multiprocessing hands over closes when the server process itself goes.
+    """
+    parent = multiprocessing.parent_process()
+    if parent is None:
+        return
+
+    def watch() -> None:
+        multiprocessing.connection.wait([parent.sentinel])
+        os._exit(70)
+
+    threading.Thread(target=watch, name="oncall-parent-watch", daemon=True).start()
+
+
+class _ProgressWriter:
+    """Stores a worker's newest progress every PROGRESS_INTERVAL, off the solver's callback thread.
+
+    The solver reports bursts of improvements; writing each would slow it, writing only some would
+    leave a stale figure. Ends the worker at once when the job is no longer running (cancelled).
+    """
+
+    def __init__(self, store: Store, job_id: int) -> None:
+        self._store = store
+        self._job_id = job_id
+        self._latest: Progress | None = None
+        self._lock = threading.Lock()
+        self._done = threading.Event()
+        self._thread = threading.Thread(target=self._run, name="oncall-progress", daemon=True)
+
+    def start(self) -> None:
+        """Start writing."""
+        self._thread.start()
+
+    def report(self, progress: Progress) -> None:
+        """The solver's callback: remember the newest progress."""
+        with self._lock:
+            self._latest = progress
+
+    def stop(self) -> None:
+        """Write what is pending and stop."""
+        self._done.set()
+        self._thread.join()
+
+    def _run(self) -> None:
+        while True:
+            stopping = self._done.wait(PROGRESS_INTERVAL)
+            with self._lock:
+                latest, self._latest = self._latest, None
+            if latest is not None:
+                try:
+                    running = self._store.record_progress(self._job_id, latest.objective, latest.bound, latest.seconds)
+                except Exception:  # progress is best effort: a busy database must not end the search
+                    log.warning("solve job %d: progress not stored", self._job_id, exc_info=True)
+                    running = True
+                if not running:
+                    os._exit(0)  # cancelled or failed meanwhile: nothing of this solve may be stored
+            if stopping:
+                return
+
+
+def run_job(url: str, job_id: int, solver_workers: int) -> None:
+    """The worker: solve one claimed job, check the roster, store it as a draft revision."""
+    from oncall.checker import check
+    from solver import SolveOptions, solve
+
+    _exit_with_parent()
+    with contextlib.suppress(OSError):
+        os.nice(10)  # the server's requests come first on a busy machine
+    db = Database(url, pool=False)
+    store = Store(db)
+    try:
+        job = store.get_job(job_id)
+        if job.state != "running":
+            return  # cancelled between the claim and the start
+        _, scenario = store.get_document(job.scenario_id, job.scenario_version)
+        reporter = _ProgressWriter(store, job_id)
+        reporter.start()
+        try:
+            options = SolveOptions(
+                time_limit=job.time_limit, workers=solver_workers, seed=job.seed, on_progress=reporter.report
+            )
+            result = solve(scenario, options)
+        finally:
+            reporter.stop()
+        report = check(scenario, result.roster)
+        store.finish_job(job_id, result.roster, len(report.violations))
+    except Exception as exc:
+        log.exception("solve job %d failed", job_id)
+        store.fail_job(job_id, f"{type(exc).__name__}: {exc}", states=("running",))
+    finally:
+        db.dispose()

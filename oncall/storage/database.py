@@ -1,0 +1,121 @@
+"""The database: where it lives, how to connect, how to migrate, and one transaction at a time.
+
+SQLite in a data directory is the embedded default; any SQLAlchemy URL may replace it (PostgreSQL with
+psycopg is the supported server). Migrations are Alembic scripts shipped in ``oncall/migrations`` and
+configured here in code, so no ``alembic.ini`` is needed at run time.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.pool import NullPool
+from sqlalchemy.types import TypeDecorator
+
+__all__ = ["SQLITE_FILE", "Database", "UTCDateTime", "alembic_config", "database_url"]
+
+SQLITE_FILE = "oncall.sqlite3"
+MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
+
+
+def database_url(url: str | None, data_dir: Path) -> str:
+    """The URL to connect to: ``url`` when given, else SQLite in ``data_dir`` (created if missing).
+
+    A bare ``postgresql://`` URL gets the psycopg driver, the one the ``postgres`` extra installs.
+
+    >>> database_url("postgresql://u@h/db", Path("x"))
+    'postgresql+psycopg://u@h/db'
+    """
+    if url:
+        for bare in ("postgresql://", "postgres://"):
+            if url.startswith(bare):
+                return "postgresql+psycopg://" + url.removeprefix(bare)
+        return url
+    data_dir.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{(data_dir / SQLITE_FILE).resolve()}"
+
+
+class UTCDateTime(TypeDecorator[dt.datetime]):
+    """An aware UTC datetime; SQLite keeps no offset, so values are stored as naive UTC there."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value.isoformat()} cannot be stored")
+        value = value.astimezone(dt.UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: dt.datetime | None, dialect: Dialect) -> dt.datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=dt.UTC) if value.tzinfo is None else value.astimezone(dt.UTC)
+
+
+def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
+    # WAL lets the API read while a solve worker writes its progress; the busy timeout makes a writer
+    # wait for another instead of failing at once; SQLite enforces foreign keys only when asked.
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA busy_timeout=10000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def alembic_config(url: str) -> Config:
+    """An Alembic configuration for ``url`` pointing at the shipped migrations (no ini file)."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    cfg.set_main_option("sqlalchemy.url", url.replace("%", "%%"))
+    return cfg
+
+
+class Database:
+    """An engine and a session factory for one database URL."""
+
+    def __init__(self, url: str, *, pool: bool = True) -> None:
+        self.url = url
+        kwargs: dict[str, Any] = {}
+        if not pool:
+            kwargs["poolclass"] = NullPool
+        self.engine: Engine = create_engine(url, **kwargs)
+        if self.engine.dialect.name == "sqlite":
+            event.listen(self.engine, "connect", _sqlite_pragmas)
+        self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+
+    @property
+    def dialect(self) -> str:
+        """The backend's name: ``sqlite`` or ``postgresql``."""
+        return self.engine.dialect.name
+
+    def migrate(self) -> None:
+        """Bring the schema to the newest migration (creating it on an empty database)."""
+        cfg = alembic_config(self.url)
+        with self.engine.begin() as connection:
+            cfg.attributes["connection"] = connection
+            command.upgrade(cfg, "head")
+
+    @contextmanager
+    def transaction(self) -> Iterator[Session]:
+        """A session whose work is committed on success and rolled back on any exception."""
+        with self._sessions() as session, session.begin():
+            yield session
+
+    def dispose(self) -> None:
+        """Close every pooled connection."""
+        self.engine.dispose()
+
+    def __repr__(self) -> str:
+        return f"Database({make_url(self.url).render_as_string(hide_password=True)!r})"

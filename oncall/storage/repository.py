@@ -1,0 +1,619 @@
+"""The repository: every read and write of the stored state, each method one transaction.
+
+Callers get frozen records, never ORM rows, so nothing outside this module touches a session.
+Concurrent writers are settled by compare-and-set updates (``UPDATE … WHERE version = :seen``): a write
+based on a stale read changes no row and raises :class:`~oncall.errors.Conflict`; nothing is locked
+while a person reviews a roster.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from typing import Any, Literal, TypeVar
+
+from pydantic import BaseModel
+from sqlalchemy import CursorResult, Select, func, select, update
+from sqlalchemy.exc import SQLAlchemyError
+from sqlalchemy.orm import Session
+
+from oncall.errors import Conflict, NotFound, StorageError
+from oncall.io import parse_scenario
+from oncall.model import Scenario
+from oncall.roster import Roster
+from oncall.storage.database import Database
+from oncall.storage.keys import KeyRole, hash_token, new_token, token_matches, token_prefix
+from oncall.storage.tables import ApiKeyRow, JobRow, PublicationRow, RevisionRow, ScenarioRow, ScenarioVersionRow
+
+__all__ = [
+    "JOB_STATES",
+    "TERMINAL_STATES",
+    "EntryKind",
+    "JobRecord",
+    "JobState",
+    "KeyRecord",
+    "RevisionRecord",
+    "ScenarioRecord",
+    "Store",
+]
+
+JobState = Literal["queued", "running", "succeeded", "failed", "cancelled"]
+JOB_STATES: tuple[JobState, ...] = ("queued", "running", "succeeded", "failed", "cancelled")
+TERMINAL_STATES: tuple[JobState, ...] = ("succeeded", "failed", "cancelled")
+EntryKind = Literal["absences", "wishes", "unwishes"]
+_T = TypeVar("_T")
+_EDIT_TRIES = 3  # an unversioned edit re-applies itself this often when another writer got in between
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+@dataclass(frozen=True)
+class KeyRecord:
+    """An API key as listed: never the token."""
+
+    id: int
+    prefix: str
+    role: KeyRole
+    name: str
+    created_at: dt.datetime
+    revoked_at: dt.datetime | None
+
+
+@dataclass(frozen=True)
+class ScenarioRecord:
+    """A stored scenario without its document."""
+
+    id: int
+    name: str
+    period_start: dt.date
+    period_end: dt.date
+    version: int
+    published_revision_id: int | None
+    created_at: dt.datetime
+    updated_at: dt.datetime
+
+
+@dataclass(frozen=True)
+class JobRecord:
+    """A solve job and its last reported progress."""
+
+    id: int
+    scenario_id: int
+    scenario_version: int
+    state: JobState
+    time_limit: float
+    seed: int
+    objective: float | None
+    bound: float | None
+    progress_seconds: float | None
+    message: str | None
+    created_at: dt.datetime
+    started_at: dt.datetime | None
+    finished_at: dt.datetime | None
+    revision_id: int | None
+
+    def elapsed(self, now: dt.datetime | None = None) -> float | None:
+        """Seconds since the job started, up to its end; None while queued."""
+        if self.started_at is None:
+            return None
+        end = self.finished_at or now or _now()
+        return max(0.0, (end - self.started_at).total_seconds())
+
+
+@dataclass(frozen=True)
+class RevisionRecord:
+    """A roster revision without its roster; ``published`` when it is its scenario's current roster."""
+
+    id: int
+    scenario_id: int
+    scenario_version: int
+    job_id: int | None
+    status: str
+    objective: float | None
+    bound: float | None
+    gaps: int
+    violations: int
+    created_at: dt.datetime
+    published: bool
+    published_at: dt.datetime | None  # when it was last made the current roster
+
+
+def _key(row: ApiKeyRow) -> KeyRecord:
+    role: KeyRole = "staff" if row.role == "staff" else "hospital"
+    return KeyRecord(row.id, row.prefix, role, row.name, row.created_at, row.revoked_at)
+
+
+def _scenario(row: ScenarioRow) -> ScenarioRecord:
+    return ScenarioRecord(
+        row.id,
+        row.name,
+        row.period_start,
+        row.period_end,
+        row.version,
+        row.published_revision_id,
+        row.created_at,
+        row.updated_at,
+    )
+
+
+def _job(row: JobRow, revision_id: int | None) -> JobRecord:
+    state: JobState = next(s for s in JOB_STATES if s == row.state)
+    return JobRecord(
+        row.id,
+        row.scenario_id,
+        row.scenario_version,
+        state,
+        row.time_limit,
+        row.seed,
+        row.objective,
+        row.bound,
+        row.progress_seconds,
+        row.message,
+        row.created_at,
+        row.started_at,
+        row.finished_at,
+        revision_id,
+    )
+
+
+def _jobs_query() -> Select[JobRow, int]:
+    return select(JobRow, RevisionRow.id).outerjoin(RevisionRow, RevisionRow.job_id == JobRow.id)
+
+
+def _revisions_query() -> Select[RevisionRow, int | None, dt.datetime]:
+    last_published = (
+        select(func.max(PublicationRow.published_at))
+        .where(PublicationRow.revision_id == RevisionRow.id)
+        .scalar_subquery()
+    )
+    return select(RevisionRow, ScenarioRow.published_revision_id, last_published).join(
+        ScenarioRow, ScenarioRow.id == RevisionRow.scenario_id
+    )
+
+
+def _revision(row: RevisionRow, published_id: int | None, published_at: dt.datetime | None) -> RevisionRecord:
+    return RevisionRecord(
+        row.id,
+        row.scenario_id,
+        row.scenario_version,
+        row.job_id,
+        row.status,
+        row.objective,
+        row.bound,
+        row.gaps,
+        row.violations,
+        row.created_at,
+        published_id == row.id,
+        published_at,
+    )
+
+
+def _changed(result: Any) -> int:
+    """Rows an UPDATE changed (SQLAlchemy types ``execute`` as a plain Result)."""
+    assert isinstance(result, CursorResult)
+    return result.rowcount
+
+
+def _label(name: str) -> str:
+    # The listing column is a label; PostgreSQL text refuses NUL, which JSON may carry as \u0000.
+    return name.replace("\x00", "\ufffd")[:200]
+
+
+class Store:
+    """Reads and writes of the oncall database."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    @classmethod
+    def open(cls, url: str) -> Store:
+        """A store on ``url``, its schema migrated to the newest version; StorageError when that fails."""
+        try:
+            db = Database(url)
+            db.migrate()
+        except (SQLAlchemyError, OSError) as exc:
+            raise StorageError(f"cannot open the database: {exc}") from exc
+        return cls(db)
+
+    # --- API keys -------------------------------------------------------------------------------
+
+    def create_key(self, role: KeyRole, name: str = "") -> tuple[KeyRecord, str]:
+        """A new key and its token; the token is not stored and cannot be shown again."""
+        prefix, token = new_token()
+        with self.db.transaction() as s:
+            row = ApiKeyRow(prefix=prefix, token_hash=hash_token(token), role=role, name=name, created_at=_now())
+            s.add(row)
+            s.flush()
+            return _key(row), token
+
+    def authenticate(self, token: str) -> KeyRecord | None:
+        """The live key a bearer token belongs to, or None."""
+        prefix = token_prefix(token)
+        if prefix is None:
+            return None
+        with self.db.transaction() as s:
+            row = s.scalar(select(ApiKeyRow).where(ApiKeyRow.prefix == prefix))
+            if row is None or row.revoked_at is not None or not token_matches(token, row.token_hash):
+                return None
+            return _key(row)
+
+    def list_keys(self) -> list[KeyRecord]:
+        """Every key, oldest first."""
+        with self.db.transaction() as s:
+            return [_key(r) for r in s.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id))]
+
+    def revoke_key(self, prefix: str) -> KeyRecord:
+        """Revoke the key with ``prefix`` (idempotent)."""
+        with self.db.transaction() as s:
+            row = s.scalar(select(ApiKeyRow).where(ApiKeyRow.prefix == prefix))
+            if row is None:
+                raise NotFound("API key", prefix, field="prefix")
+            if row.revoked_at is None:
+                row.revoked_at = _now()
+            return _key(row)
+
+    # --- scenarios ------------------------------------------------------------------------------
+
+    def create_scenario(self, scenario: Scenario) -> ScenarioRecord:
+        """Store a new scenario as version 1."""
+        now = _now()
+        with self.db.transaction() as s:
+            row = ScenarioRow(
+                name=_label(scenario.name),
+                period_start=scenario.period.start,
+                period_end=scenario.period.end,
+                version=1,
+                created_at=now,
+                updated_at=now,
+            )
+            s.add(row)
+            s.flush()
+            s.add(
+                ScenarioVersionRow(scenario_id=row.id, version=1, document=scenario.model_dump_json(), created_at=now)
+            )
+            return _scenario(row)
+
+    def list_scenarios(self, limit: int = 100, offset: int = 0) -> list[ScenarioRecord]:
+        """Scenarios, newest first."""
+        with self.db.transaction() as s:
+            rows = s.scalars(select(ScenarioRow).order_by(ScenarioRow.id.desc()).limit(limit).offset(offset))
+            return [_scenario(r) for r in rows]
+
+    def get_scenario(self, scenario_id: int) -> ScenarioRecord:
+        """The scenario with this id."""
+        with self.db.transaction() as s:
+            return _scenario(self._scenario_row(s, scenario_id))
+
+    def get_document(self, scenario_id: int, version: int | None = None) -> tuple[ScenarioRecord, Scenario]:
+        """The scenario and its document at ``version`` (default: the newest)."""
+        with self.db.transaction() as s:
+            row = self._scenario_row(s, scenario_id)
+            text = self._document(s, scenario_id, version or row.version)
+            return _scenario(row), Scenario.model_validate_json(text)
+
+    def replace_scenario(self, scenario_id: int, scenario: Scenario, expected_version: int) -> ScenarioRecord:
+        """Store ``scenario`` as the next version, if the newest is still ``expected_version``."""
+        with self.db.transaction() as s:
+            row = self._scenario_row(s, scenario_id)
+            self._expect_version(row, expected_version)
+            return self._store_version(s, row.id, expected_version, scenario)
+
+    def add_entry(
+        self,
+        scenario_id: int,
+        physician_id: str,
+        kind: EntryKind,
+        entry: BaseModel,
+        expected_version: int | None = None,
+    ) -> tuple[ScenarioRecord, int]:
+        """Append an absence, wish or unwish to a physician; returns the new version and the entry's index."""
+
+        def append(entries: list[Any]) -> int:
+            entries.append(entry.model_dump(mode="json"))
+            return len(entries) - 1
+
+        return self._edit_physician(scenario_id, physician_id, kind, append, expected_version)
+
+    def remove_entry(
+        self,
+        scenario_id: int,
+        physician_id: str,
+        kind: EntryKind,
+        index: int,
+        expected_version: int | None = None,
+    ) -> ScenarioRecord:
+        """Remove the entry at ``index`` of a physician's absences, wishes or unwishes."""
+
+        def remove(entries: list[Any]) -> int:
+            if not 0 <= index < len(entries):
+                raise NotFound(f"{kind[:-1]} of physician {physician_id!r} at index", index, field="index")
+            del entries[index]
+            return index
+
+        return self._edit_physician(scenario_id, physician_id, kind, remove, expected_version)[0]
+
+    def _edit_physician(
+        self,
+        scenario_id: int,
+        physician_id: str,
+        kind: EntryKind,
+        change: Callable[[list[Any]], _T],
+        expected_version: int | None,
+    ) -> tuple[ScenarioRecord, _T]:
+        for attempt in range(_EDIT_TRIES):
+            try:
+                with self.db.transaction() as s:
+                    row = self._scenario_row(s, scenario_id)
+                    if expected_version is not None:
+                        self._expect_version(row, expected_version)
+                    seen = row.version
+                    doc = json.loads(self._document(s, scenario_id, seen))
+                    physician = next((p for p in doc["physicians"] if p["id"] == physician_id), None)
+                    if physician is None:
+                        raise NotFound("physician", physician_id, field="physician_id")
+                    outcome = change(physician[kind])
+                    # The whole scenario is validated again: an absence may break a cross-reference.
+                    scenario = parse_scenario(doc)
+                    return self._store_version(s, scenario_id, seen, scenario), outcome
+            except Conflict:
+                if expected_version is not None or attempt == _EDIT_TRIES - 1:
+                    raise
+        raise AssertionError("unreachable")
+
+    def _scenario_row(self, s: Session, scenario_id: int) -> ScenarioRow:
+        row = s.get(ScenarioRow, scenario_id)
+        if row is None:
+            raise NotFound("scenario", scenario_id, field="scenario_id")
+        return row
+
+    def _document(self, s: Session, scenario_id: int, version: int) -> str:
+        text = s.scalar(
+            select(ScenarioVersionRow.document).where(
+                ScenarioVersionRow.scenario_id == scenario_id, ScenarioVersionRow.version == version
+            )
+        )
+        if text is None:
+            raise NotFound(f"version of scenario {scenario_id}", version, field="version")
+        return text
+
+    @staticmethod
+    def _expect_version(row: ScenarioRow, expected: int) -> None:
+        if row.version != expected:
+            raise Conflict(
+                f"scenario {row.id} is at version {row.version}, not {expected}: read it again", field="version"
+            )
+
+    def _store_version(self, s: Session, scenario_id: int, seen: int, scenario: Scenario) -> ScenarioRecord:
+        now = _now()
+        changed = s.execute(
+            update(ScenarioRow)
+            .where(ScenarioRow.id == scenario_id, ScenarioRow.version == seen)
+            .values(
+                version=seen + 1,
+                name=_label(scenario.name),
+                period_start=scenario.period.start,
+                period_end=scenario.period.end,
+                updated_at=now,
+            )
+        )
+        if _changed(changed) != 1:
+            raise Conflict(f"scenario {scenario_id} changed meanwhile: read it again", field="version")
+        s.add(
+            ScenarioVersionRow(
+                scenario_id=scenario_id, version=seen + 1, document=scenario.model_dump_json(), created_at=now
+            )
+        )
+        s.flush()
+        return _scenario(self._scenario_row(s, scenario_id))
+
+    # --- solve jobs -----------------------------------------------------------------------------
+
+    def create_job(self, scenario_id: int, time_limit: float, seed: int) -> JobRecord:
+        """Queue a solve of the scenario's newest version."""
+        with self.db.transaction() as s:
+            scenario = self._scenario_row(s, scenario_id)
+            row = JobRow(
+                scenario_id=scenario_id,
+                scenario_version=scenario.version,
+                state="queued",
+                time_limit=time_limit,
+                seed=seed,
+                created_at=_now(),
+            )
+            s.add(row)
+            s.flush()
+            return _job(row, None)
+
+    def get_job(self, job_id: int) -> JobRecord:
+        """The job with this id."""
+        with self.db.transaction() as s:
+            found = s.execute(_jobs_query().where(JobRow.id == job_id)).first()
+            if found is None:
+                raise NotFound("solve job", job_id, field="job_id")
+            return _job(found[0], found[1])
+
+    def list_jobs(self, scenario_id: int) -> list[JobRecord]:
+        """The scenario's jobs, newest first."""
+        with self.db.transaction() as s:
+            self._scenario_row(s, scenario_id)
+            rows = s.execute(_jobs_query().where(JobRow.scenario_id == scenario_id).order_by(JobRow.id.desc()))
+            return [_job(job, rid) for job, rid in rows]
+
+    def claim_next_job(self) -> JobRecord | None:
+        """Move the oldest queued job to running and return it; None when none is queued."""
+        for _ in range(_EDIT_TRIES):
+            with self.db.transaction() as s:
+                job_id = s.scalar(select(JobRow.id).where(JobRow.state == "queued").order_by(JobRow.id).limit(1))
+                if job_id is None:
+                    return None
+                claimed = s.execute(
+                    update(JobRow)
+                    .where(JobRow.id == job_id, JobRow.state == "queued")
+                    .values(state="running", started_at=_now())
+                )
+                if _changed(claimed) == 1:
+                    return _job(s.get_one(JobRow, job_id), None)
+        return None
+
+    def record_progress(self, job_id: int, objective: float, bound: float, seconds: float) -> bool:
+        """Store a running job's progress; False when the job is no longer running (cancelled, failed)."""
+        with self.db.transaction() as s:
+            done = s.execute(
+                update(JobRow)
+                .where(JobRow.id == job_id, JobRow.state == "running")
+                .values(objective=objective, bound=bound, progress_seconds=seconds)
+            )
+            return _changed(done) == 1
+
+    def is_running(self, job_id: int) -> bool:
+        """Whether the job is (still) in the running state."""
+        with self.db.transaction() as s:
+            return s.scalar(select(JobRow.state).where(JobRow.id == job_id)) == "running"
+
+    def finish_job(self, job_id: int, roster: Roster, violations: int) -> RevisionRecord | None:
+        """Mark a running job succeeded and store its roster as a draft revision, in one transaction.
+
+        Returns None, storing nothing, when the job is no longer running (it was cancelled or failed).
+        """
+        now = _now()
+        with self.db.transaction() as s:
+            done = s.execute(
+                update(JobRow)
+                .where(JobRow.id == job_id, JobRow.state == "running")
+                .values(state="succeeded", finished_at=now, objective=roster.objective, bound=roster.bound)
+            )
+            if _changed(done) != 1:
+                return None
+            job = s.get_one(JobRow, job_id)
+            row = RevisionRow(
+                scenario_id=job.scenario_id,
+                scenario_version=job.scenario_version,
+                job_id=job_id,
+                status=roster.status,
+                objective=roster.objective,
+                bound=roster.bound,
+                gaps=len(roster.gaps),
+                violations=violations,
+                roster=roster.to_json(),
+                created_at=now,
+            )
+            s.add(row)
+            s.flush()
+            return _revision(row, None, None)
+
+    def fail_job(self, job_id: int, message: str, states: Sequence[JobState] = ("queued", "running")) -> bool:
+        """Mark the job failed if it is in one of ``states``; False when it was not."""
+        with self.db.transaction() as s:
+            done = s.execute(
+                update(JobRow)
+                .where(JobRow.id == job_id, JobRow.state.in_(states))
+                .values(state="failed", finished_at=_now(), message=message[:2000])
+            )
+            return _changed(done) == 1
+
+    def fail_running_jobs(self, message: str) -> list[int]:
+        """Mark every running job failed (after a crash no worker is left to finish them)."""
+        with self.db.transaction() as s:
+            ids = list(s.scalars(select(JobRow.id).where(JobRow.state == "running")))
+            if ids:
+                s.execute(
+                    update(JobRow)
+                    .where(JobRow.id.in_(ids), JobRow.state == "running")
+                    .values(state="failed", finished_at=_now(), message=message)
+                )
+            return ids
+
+    def cancel_job(self, job_id: int) -> JobRecord:
+        """Cancel a queued or running job (idempotent); a finished job cannot be cancelled."""
+        with self.db.transaction() as s:
+            found = s.execute(_jobs_query().where(JobRow.id == job_id)).first()
+            if found is None:
+                raise NotFound("solve job", job_id, field="job_id")
+            job = found[0]
+            if job.state in ("succeeded", "failed"):
+                raise Conflict(f"solve job {job_id} has already {job.state}", field="job_id")
+            if job.state != "cancelled":
+                done = s.execute(
+                    update(JobRow)
+                    .where(JobRow.id == job_id, JobRow.state == job.state)
+                    .values(state="cancelled", finished_at=_now())
+                )
+                if _changed(done) != 1:
+                    raise Conflict(f"solve job {job_id} changed state meanwhile: read it again", field="job_id")
+                s.refresh(job)
+            return _job(job, found[1])
+
+    # --- revisions ------------------------------------------------------------------------------
+
+    def list_revisions(self, scenario_id: int) -> list[RevisionRecord]:
+        """The scenario's revisions, newest first."""
+        with self.db.transaction() as s:
+            self._scenario_row(s, scenario_id)
+            rows = s.execute(
+                _revisions_query().where(RevisionRow.scenario_id == scenario_id).order_by(RevisionRow.id.desc())
+            )
+            return [_revision(row, pid, when) for row, pid, when in rows]
+
+    def get_revision(self, revision_id: int) -> RevisionRecord:
+        """The revision with this id."""
+        with self.db.transaction() as s:
+            return self._revision(s, revision_id)
+
+    def get_roster(self, revision_id: int) -> tuple[RevisionRecord, str]:
+        """A revision and its roster JSON, exactly as stored."""
+        with self.db.transaction() as s:
+            record = self._revision(s, revision_id)
+            return record, s.get_one(RevisionRow, revision_id).roster
+
+    def get_published(self, scenario_id: int) -> RevisionRecord:
+        """The published revision of the scenario."""
+        with self.db.transaction() as s:
+            row = self._scenario_row(s, scenario_id)
+            if row.published_revision_id is None:
+                raise NotFound("published roster of scenario", scenario_id, field="scenario_id")
+            return self._revision(s, row.published_revision_id)
+
+    def publish(self, revision_id: int, base: int | None, key_id: int | None = None) -> RevisionRecord:
+        """Make the revision its scenario's current roster, if the current one is still ``base``.
+
+        One transaction: the pointer moves and the publication is logged, or neither happens.
+        """
+        with self.db.transaction() as s:
+            revision = s.get(RevisionRow, revision_id)
+            if revision is None:
+                raise NotFound("revision", revision_id, field="revision_id")
+            current = ScenarioRow.published_revision_id
+            done = s.execute(
+                update(ScenarioRow)
+                .where(ScenarioRow.id == revision.scenario_id, current.is_(None) if base is None else current == base)
+                .values(published_revision_id=revision_id)
+            )
+            if _changed(done) != 1:
+                now_published = s.scalar(select(current).where(ScenarioRow.id == revision.scenario_id))
+                shown = "none" if now_published is None else now_published
+                raise Conflict(
+                    f"base {'null' if base is None else base} is stale: the published revision is now {shown};"
+                    " review it and publish again",
+                    field="base",
+                )
+            s.add(
+                PublicationRow(
+                    scenario_id=revision.scenario_id,
+                    revision_id=revision_id,
+                    previous_revision_id=base,
+                    key_id=key_id,
+                    published_at=_now(),
+                )
+            )
+            s.flush()
+            return self._revision(s, revision_id)
+
+    def _revision(self, s: Session, revision_id: int) -> RevisionRecord:
+        found = s.execute(_revisions_query().where(RevisionRow.id == revision_id)).first()
+        if found is None:
+            raise NotFound("revision", revision_id, field="revision_id")
+        return _revision(found[0], found[1], found[2])

@@ -1,0 +1,129 @@
+"""The stored state: API keys, scenarios and their versions, solve jobs, roster revisions, publications.
+
+Nothing is updated in place that a reader could need later: every scenario version and every roster
+revision is kept; a scenario row only points at its newest version and at its published revision.
+Documents (scenario, roster) are stored as the exact JSON text, so what was published is returned
+byte for byte.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any, ClassVar
+
+from sqlalchemy import Date, Float, ForeignKey, Integer, MetaData, String, Text
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from oncall.storage.database import UTCDateTime
+
+__all__ = ["ApiKeyRow", "Base", "JobRow", "PublicationRow", "RevisionRow", "ScenarioRow", "ScenarioVersionRow"]
+
+# Named constraints, so that later migrations can address them on every backend.
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the naming convention and aware UTC timestamps."""
+
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: UTCDateTime, dt.date: Date, float: Float}
+
+
+class ApiKeyRow(Base):
+    """An API key: only the sha256 of the token is kept; the prefix identifies it in listings."""
+
+    __tablename__ = "api_keys"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(32), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    role: Mapped[str] = mapped_column(String(16))
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime]
+    revoked_at: Mapped[dt.datetime | None]
+
+
+class ScenarioRow(Base):
+    """A network over one period; ``version`` is its newest document, bumped by every change."""
+
+    __tablename__ = "scenarios"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    period_start: Mapped[dt.date]
+    period_end: Mapped[dt.date]
+    version: Mapped[int] = mapped_column(Integer)
+    # The published roster of the period; a foreign key added after `revisions` exists (a cycle).
+    published_revision_id: Mapped[int | None] = mapped_column(
+        ForeignKey("revisions.id", use_alter=True, name="fk_scenarios_published_revision_id_revisions")
+    )
+    created_at: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]
+
+
+class ScenarioVersionRow(Base):
+    """One version of a scenario document, as normalised JSON."""
+
+    __tablename__ = "scenario_versions"
+
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id"), primary_key=True)
+    version: Mapped[int] = mapped_column(Integer, primary_key=True)
+    document: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime]
+
+
+class JobRow(Base):
+    """A solve of one scenario version: queued, running, then succeeded, failed or cancelled."""
+
+    __tablename__ = "solve_jobs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id"), index=True)
+    scenario_version: Mapped[int] = mapped_column(Integer)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    time_limit: Mapped[float]
+    seed: Mapped[int] = mapped_column(Integer)
+    objective: Mapped[float | None]
+    bound: Mapped[float | None]
+    progress_seconds: Mapped[float | None]
+    message: Mapped[str | None] = mapped_column(Text)
+    created_at: Mapped[dt.datetime]
+    started_at: Mapped[dt.datetime | None]
+    finished_at: Mapped[dt.datetime | None]
+
+
+class RevisionRow(Base):
+    """A roster produced by one solve: a draft until published, and kept for ever."""
+
+    __tablename__ = "revisions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id"), index=True)
+    scenario_version: Mapped[int] = mapped_column(Integer)
+    job_id: Mapped[int | None] = mapped_column(ForeignKey("solve_jobs.id"), unique=True)
+    status: Mapped[str] = mapped_column(String(16))
+    objective: Mapped[float | None]
+    bound: Mapped[float | None]
+    gaps: Mapped[int] = mapped_column(Integer)
+    violations: Mapped[int] = mapped_column(Integer)
+    roster: Mapped[str] = mapped_column(Text)
+    created_at: Mapped[dt.datetime]
+
+
+class PublicationRow(Base):
+    """One act of publishing: which revision replaced which, when, and by whose key."""
+
+    __tablename__ = "publications"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id"), index=True)
+    revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"))
+    previous_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
+    key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
+    published_at: Mapped[dt.datetime]

@@ -1,0 +1,118 @@
+"""Helpers of the API tests: headers, uploads, polling jobs, asserting the error shape."""
+
+from __future__ import annotations
+
+import os
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+import pytest
+import sqlalchemy as sa
+
+from api import Settings
+from oncall.model import Scenario
+from oncall.storage import database_url
+from tests.factories import make_scenario
+
+HttpClient = Any  # a TestClient, or an httpx client of a real server
+PG_ENV = "ONCALL_TEST_DATABASE_URL"
+BACKENDS = ["sqlite", "postgresql"]
+
+
+def _pg_base() -> str:
+    url = os.environ.get(PG_ENV)
+    if not url:
+        pytest.skip(f"{PG_ENV} is not set, so the PostgreSQL variant is skipped (CI sets it)")
+    return database_url(url, Path("."))
+
+
+@contextmanager
+def fresh_database(backend: str, directory: Path) -> Iterator[str]:
+    """A new, empty database: SQLite in ``directory``, or a PostgreSQL schema dropped afterwards."""
+    if backend == "sqlite":
+        yield database_url(None, directory / "data")
+        return
+    base = sa.make_url(_pg_base())
+    schema = f"oncall_test_{uuid.uuid4().hex[:12]}"
+    admin = sa.create_engine(base)
+    with admin.begin() as c:
+        c.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    try:
+        yield base.update_query_dict({"options": f"-csearch_path={schema}"}).render_as_string(hide_password=False)
+    finally:
+        with admin.begin() as c:
+            c.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+        admin.dispose()
+
+
+def make_settings(url: str, directory: Path) -> Settings:
+    """Settings for tests: short solves, one solver worker, a quick job poll, a small body limit."""
+    return Settings(
+        data_dir=directory / "data",
+        database_url=url,
+        max_solve_seconds=5,
+        default_solve_seconds=2,
+        solver_workers=1,
+        job_poll_seconds=0.05,
+        max_request_bytes=512 * 1024,
+    )
+
+
+def bearer(token: str) -> dict[str, str]:
+    """The Authorization header of a token."""
+    return {"Authorization": f"Bearer {token}"}
+
+
+def upload(client: HttpClient, headers: dict[str, str], scenario: Scenario | None = None) -> dict[str, Any]:
+    """Upload a scenario (default: the two-day test network) as JSON; the created summary."""
+    body = (scenario or make_scenario(days=2)).model_dump_json()
+    r = client.post("/scenarios", content=body, headers={**headers, "Content-Type": "application/json"})
+    assert r.status_code == 201, r.text
+    data: dict[str, Any] = r.json()
+    return data
+
+
+def wait_for(
+    client: HttpClient,
+    headers: dict[str, str],
+    job_id: int,
+    done: Callable[[dict[str, Any]], bool],
+    timeout: float = 30,
+) -> dict[str, Any]:
+    """Poll a job until ``done(job)``; fail after ``timeout`` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        job: dict[str, Any] = client.get(f"/solves/{job_id}", headers=headers).json()
+        if done(job):
+            return job
+        assert time.monotonic() < deadline, f"job {job_id} still {job['state']} after {timeout}s"
+        time.sleep(0.05)
+
+
+def finished(job: dict[str, Any]) -> bool:
+    """Whether a job has reached a final state."""
+    return job["state"] in ("succeeded", "failed", "cancelled")
+
+
+def solve(client: HttpClient, headers: dict[str, str], scenario_id: int, **body: Any) -> dict[str, Any]:
+    """Start a solve and wait for it to finish; the final job."""
+    r = client.post(f"/scenarios/{scenario_id}/solves", json=body or {"time_limit": 2}, headers=headers)
+    assert r.status_code == 202, r.text
+    return wait_for(client, headers, r.json()["id"], finished)
+
+
+def assert_error(response: Any, status: int, code: str, field: str | None = None) -> dict[str, Any]:
+    """The response is an error in the one shape, with this status and code (and a detail on ``field``)."""
+    assert response.status_code == status, response.text
+    body: dict[str, Any] = response.json()
+    assert set(body) == {"error"}
+    error: dict[str, Any] = body["error"]
+    assert error["code"] == code
+    assert isinstance(error["message"], str) and error["message"]
+    if field is not None:
+        assert field in [d["field"] for d in error["details"]], error
+    return error

@@ -1,0 +1,97 @@
+"""Solve jobs: 202 and a job id, progress while running, a draft revision when done, cancel, bounds."""
+
+from __future__ import annotations
+
+import statistics
+import time
+
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
+
+from tests.api.helpers import assert_error, finished, solve, upload, wait_for
+from tests.factories import make_scenario
+
+
+def test_a_solve_runs_to_a_draft_revision(client: TestClient, staff: dict[str, str], hospital: dict[str, str]) -> None:
+    sid = upload(client, staff)["id"]
+    r = client.post(f"/scenarios/{sid}/solves", json={"time_limit": 3, "seed": 7}, headers=staff)
+    assert r.status_code == 202, r.text
+    queued = r.json()
+    assert r.headers["Location"] == f"/solves/{queued['id']}"
+    assert (queued["state"], queued["time_limit"], queued["seed"], queued["scenario_version"]) == ("queued", 3, 7, 1)
+    job = wait_for(client, hospital, queued["id"], finished)
+    assert job["state"] == "succeeded", job
+    assert job["progress"]["best_objective"] is not None and job["progress"]["elapsed_seconds"] > 0
+    assert job["revision_id"] is not None and job["message"] is None
+    info = client.get(f"/revisions/{job['revision_id']}/info", headers=hospital).json()
+    assert (info["status"], info["gaps"], info["violations"], info["published"]) == ("optimal", 0, 0, False)
+    assert info["job_id"] == job["id"] and info["scenario_version"] == 1
+    listed = client.get(f"/scenarios/{sid}/solves", headers=hospital).json()
+    assert [j["id"] for j in listed] == [job["id"]]
+
+
+def test_the_default_time_limit_comes_from_the_settings(client: TestClient, staff: dict[str, str]) -> None:
+    sid = upload(client, staff)["id"]
+    r = client.post(f"/scenarios/{sid}/solves", headers=staff)  # no body at all
+    assert r.status_code == 202, r.text
+    assert r.json()["time_limit"] == 2  # the test settings' default
+    wait_for(client, staff, r.json()["id"], finished)
+
+
+def test_solve_parameters_are_bounded(client: TestClient, staff: dict[str, str]) -> None:
+    sid = upload(client, staff)["id"]
+    url = f"/scenarios/{sid}/solves"
+    assert_error(client.post(url, json={"time_limit": 6}, headers=staff), 422, "invalid_request", "time_limit")
+    assert_error(client.post(url, json={"time_limit": 0}, headers=staff), 422, "invalid_request", "time_limit")
+    assert_error(client.post(url, json={"seed": -1}, headers=staff), 422, "invalid_request", "seed")
+    assert_error(client.post(url, json={"workers": 64}, headers=staff), 422, "invalid_request", "workers")
+    assert_error(client.post("/scenarios/999/solves", json={}, headers=staff), 404, "not_found", "scenario_id")
+    assert_error(client.get("/scenarios/999/solves", headers=staff), 404, "not_found", "scenario_id")
+    assert_error(client.get("/solves/999", headers=staff), 404, "not_found", "job_id")
+    assert_error(client.delete("/solves/999", headers=staff), 404, "not_found", "job_id")
+
+
+def test_the_api_answers_within_100ms_while_a_solve_runs(
+    client: TestClient, staff: dict[str, str], app: FastAPI
+) -> None:
+    sid = upload(client, staff, make_scenario(days=7))["id"]  # a week takes the whole time limit
+    job_id = client.post(f"/scenarios/{sid}/solves", json={"time_limit": 4}, headers=staff).json()["id"]
+    wait_for(client, staff, job_id, lambda j: j["state"] == "running" and j["progress"]["elapsed_seconds"] > 0.5)
+    assert app.state.runner.running() == [job_id]
+    latencies = []
+    for _ in range(20):
+        started = time.perf_counter()
+        r = client.get(f"/solves/{job_id}", headers=staff)
+        latencies.append(time.perf_counter() - started)
+        assert r.status_code == 200 and r.json()["state"] == "running"
+        time.sleep(0.02)
+    assert max(latencies) < 0.1, f"GET latencies during a solve: {[round(x * 1000) for x in latencies]} ms"
+    print(f"GET /solves/{{id}} during a solve: median {statistics.median(latencies) * 1000:.1f} ms")
+    assert client.delete(f"/solves/{job_id}", headers=staff).json()["state"] == "cancelled"
+
+
+def test_cancel_stops_the_worker_and_stores_nothing(client: TestClient, staff: dict[str, str], app: FastAPI) -> None:
+    sid = upload(client, staff, make_scenario(days=7))["id"]
+    running = client.post(f"/scenarios/{sid}/solves", json={"time_limit": 4}, headers=staff).json()["id"]
+    queued = client.post(f"/scenarios/{sid}/solves", json={"time_limit": 4}, headers=staff).json()["id"]
+    wait_for(client, staff, running, lambda j: j["state"] == "running")
+    assert client.get(f"/solves/{queued}", headers=staff).json()["state"] == "queued"  # one solve at a time
+
+    cancelled = client.delete(f"/solves/{queued}", headers=staff)
+    assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"
+    cancelled = client.delete(f"/solves/{running}", headers=staff)
+    assert cancelled.status_code == 200 and cancelled.json()["state"] == "cancelled"
+    assert app.state.runner.running() == []
+    assert client.delete(f"/solves/{running}", headers=staff).json()["state"] == "cancelled"  # idempotent
+    time.sleep(0.5)  # a worker that outlived its cancel would store its roster now
+    for job_id in (running, queued):
+        job = client.get(f"/solves/{job_id}", headers=staff).json()
+        assert (job["state"], job["revision_id"]) == ("cancelled", None)
+    assert client.get(f"/scenarios/{sid}/revisions", headers=staff).json() == []
+
+
+def test_a_finished_job_cannot_be_cancelled(client: TestClient, staff: dict[str, str]) -> None:
+    sid = upload(client, staff)["id"]
+    job = solve(client, staff, sid)
+    assert job["state"] == "succeeded"
+    assert_error(client.delete(f"/solves/{job['id']}", headers=staff), 409, "conflict", "job_id")

@@ -3,8 +3,12 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 
+from ortools.sat.python import cp_model
+
+from oncall.diagnosis import Assignment
 from oncall.eligibility import compute_eligibility
 from oncall.model import Scenario
 from oncall.rules import RULES
@@ -34,6 +38,57 @@ class RosterModel:
     def terms(self) -> list[Term]:
         """All terms, gaps first."""
         return self.gap_terms + self.soft_terms
+
+    def decisions(self) -> list[cp_model.IntVar]:
+        """The variables a roster fixes: assignments, standby and gaps (every other follows from them)."""
+        v = self.vars
+        return [*v.all_assignments().values(), *v.all_standby().values(), *(t.var for t in self.gap_terms)]
+
+    def assignments(self, value: Callable[[cp_model.IntVar], bool]) -> dict[str, Assignment]:
+        """The roster given by the truth ``value`` of each decision variable: duty id -> who holds what."""
+        v = self.vars
+        out: dict[str, Assignment] = {d.id: Assignment() for d in v.timeline.duties}
+        for (pid, duty_id, role), x in v.all_assignments().items():
+            if value(x):
+                setattr(out[duty_id], role, pid)
+        for unit in v.units:
+            for hid, y in v.unit_hospitals(unit.key):
+                if value(y):
+                    for d in unit.duties:
+                        out[d.id].backup_hospital = hid
+        return out
+
+    def decision_values(self, assignments: Mapping[str, Assignment]) -> dict[cp_model.IntVar, int]:
+        """The value of every decision variable in a given roster (duty id -> who holds what).
+
+        Raises ``ValueError`` naming the duty when the roster holds an assignment no variable can express
+        (an ineligible doctor, a hospital that cannot stand by, two hospitals for one per-day unit).
+        """
+        v = self.vars
+        out: dict[cp_model.IntVar, int] = dict.fromkeys(v.all_assignments().values(), 0)
+        out.update(dict.fromkeys(v.all_standby().values(), 0))
+        for duty in v.timeline.duties:
+            a = assignments.get(duty.id, Assignment())
+            for role in duty.block.roles:
+                pid = getattr(a, role)
+                if pid is not None:
+                    x = v.assign(pid, duty.id, role)
+                    if x is None:
+                        raise ValueError(f"{duty.id}: {pid!r} cannot take the {role} role")
+                    out[x] = 1
+                out[v.gap[(duty.id, role)]] = int(pid is None)
+        for unit in v.units:
+            held = {assignments.get(d.id, Assignment()).backup_hospital for d in unit.duties}
+            if len(held) > 1:
+                raise ValueError(f"{unit.key}: several backup hospitals in one unit ({sorted(map(str, held))})")
+            hid = held.pop()
+            if hid is not None:
+                y = v.standby(hid, unit.key)
+                if y is None:
+                    raise ValueError(f"{unit.key}: hospital {hid!r} cannot stand by")
+                out[y] = 1
+            out[v.hospital_gap[unit.key]] = int(hid is None)
+        return out
 
 
 def build_model(scenario: Scenario, timeline: Timeline | None = None) -> RosterModel:

@@ -2,46 +2,65 @@
 
 from __future__ import annotations
 
-import os
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
 from ortools.sat.python import cp_model
 
-from oncall.diagnosis import Assignment, diagnose_gap
+from oncall.diagnosis import Assignment, describe_overloads, diagnose_gap
+from oncall.load import admission_overloads
 from oncall.model import Scenario
 from oncall.roster import Roster, RosterDuty, RosterGap, RosterPeriod, RosterRegularHours, Status
 from oncall.timeline import Timeline
 from solver.model import RosterModel, build_model
 from solver.terms import OBJECTIVE_SCALE
+from solver.warmstart import Ledger, warm_starts
 
-__all__ = ["Progress", "SolveOptions", "SolveResult", "solve"]
+__all__ = ["DEFAULT_SUBSOLVERS", "DEFAULT_WORKERS", "Progress", "SolveOptions", "SolveResult", "evaluate", "solve"]
 
 
 @dataclass(frozen=True)
 class Progress:
-    """A new best roster found during the search."""
+    """A new best roster found during the search; ``seconds`` counts from the start of the search."""
 
     objective: float
     bound: float
     seconds: float
 
 
+# Measured on a 2-core machine (benchmarks/README.md): with two workers CP-SAT's default portfolio runs a
+# single full-problem subsolver (default_lp) beside the LNS threads and proves weak bounds; eight
+# time-sliced workers prove better bounds but starve LNS on large networks. One full-problem worker running
+# ``max_lp`` (the full linear relaxation with cuts) beside the LNS thread finds better rosters and proves
+# better bounds than either, at every size of the suite.
+DEFAULT_WORKERS = 2
+DEFAULT_SUBSOLVERS: tuple[str, ...] = ("max_lp",)
+
+
 @dataclass
 class SolveOptions:
     """Search settings. With ``workers=1`` and a fixed ``seed`` a solve that ends before its time limit
-    is reproducible; ``deterministic_time`` makes a time-limited solve reproducible too."""
+    is reproducible; ``deterministic_time`` makes a time-limited solve reproducible too.
+
+    ``subsolvers`` names CP-SAT's full-problem subsolvers when ``workers`` > 1 (empty: CP-SAT's own
+    portfolio); ``cp_sat`` sets any further CP-SAT parameter by name, for experiments. ``warm_start``
+    starts the search from a heuristic roster (``solver.warmstart``), which, when it covers every duty,
+    also settles the coverage phase at once.
+    """
 
     time_limit: float = 60.0
-    workers: int = field(default_factory=lambda: max(1, os.cpu_count() or 1))
+    workers: int = DEFAULT_WORKERS
+    subsolvers: tuple[str, ...] = DEFAULT_SUBSOLVERS
     seed: int = 0
     deterministic_time: float | None = None
+    warm_start: bool = True
     lang: str = "ja"
     log: bool = False
     on_progress: Callable[[Progress], None] | None = None
+    cp_sat: dict[str, Any] = field(default_factory=dict)
 
     def parameters(self) -> cp_model.CpSolver:
         """A CP-SAT solver carrying these settings."""
@@ -53,7 +72,23 @@ class SolveOptions:
         p.log_search_progress = self.log
         if self.deterministic_time is not None:
             p.max_deterministic_time = self.deterministic_time
+        if self.workers > 1 and self.subsolvers:
+            p.subsolvers.extend(self.subsolvers)
+        for name, value in self.cp_sat.items():
+            if isinstance(value, list | tuple):
+                getattr(p, name).extend(value)
+            else:
+                setattr(p, name, value)
         return solver
+
+    def describe(self) -> str:
+        """The settings in one line, for logs and benchmark tables."""
+        portfolio = ",".join(self.subsolvers) if self.workers > 1 and self.subsolvers else "CP-SAT default"
+        extra = "".join(f", {k}={v}" for k, v in sorted(self.cp_sat.items()))
+        return (
+            f"CP-SAT num_workers={self.workers}, subsolvers={portfolio}, random_seed={self.seed}, "
+            f"warm start {'on' if self.warm_start else 'off'}{extra}"
+        )
 
 
 @dataclass
@@ -71,28 +106,49 @@ class SolveResult:
     penalties: dict[str, float]  # objective by rule id (weight x points)
     variables: int
     constraints: int
+    # Why the scenario is infeasible beyond the listed gaps (e.g. a hospital whose registered patients
+    # alone pass its admission limit), one sentence each, naming the hospital and the dates.
+    problems: list[str] = field(default_factory=list)
+    # Seconds from the start of the search (after the build) to the first roster with the least gaps,
+    # and to the best roster returned.
+    first_seconds: float | None = None
+    best_seconds: float | None = None
+
+
+class _Clock:
+    """Seconds since the search began."""
+
+    def __init__(self) -> None:
+        self.started = time.perf_counter()
+
+    def __call__(self) -> float:
+        return time.perf_counter() - self.started
 
 
 class _Callback(cp_model.CpSolverSolutionCallback):
-    """Reports progress, and stops the search at objective 0.
+    """Records when each solution came, reports progress, and stops the search at objective 0.
 
     Every objective term is a non-negative variable with a positive coefficient, so 0 is optimal.
     CP-SAT's presolve rewrites the objective through the coverage equalities and loses that trivial
     bound, and would otherwise go on searching for a proof until the time limit.
     """
 
-    def __init__(self, report: Callable[[Progress], None] | None) -> None:
+    def __init__(self, clock: _Clock, report: Callable[[Progress], None] | None) -> None:
         super().__init__()
+        self._clock = clock
         self._report = report
         self.reached_zero = False
+        self.found: list[tuple[float, float]] = []  # (seconds, objective) of each solution
 
     def on_solution_callback(self) -> None:
+        seconds = self._clock()
+        self.found.append((seconds, self.objective_value))
         if self._report is not None:
             self._report(
                 Progress(
                     self.objective_value / OBJECTIVE_SCALE,
                     max(0.0, self.best_objective_bound) / OBJECTIVE_SCALE,
-                    self.wall_time,
+                    seconds,
                 )
             )
         if self.objective_value <= 0:
@@ -113,6 +169,7 @@ _CP_NAMES: dict[Any, str] = {
 class _Phase:
     solver: cp_model.CpSolver
     code: Any  # a CpSolverStatus
+    found: list[tuple[float, float]]
 
     @property
     def solved(self) -> bool:
@@ -120,67 +177,201 @@ class _Phase:
 
 
 def _run(
-    model: cp_model.CpModel, options: SolveOptions, time_limit: float, report: Callable[[Progress], None] | None
+    model: cp_model.CpModel,
+    options: SolveOptions,
+    time_limit: float,
+    clock: _Clock,
+    report: Callable[[Progress], None] | None,
 ) -> _Phase:
     solver = options.parameters()
     solver.parameters.max_time_in_seconds = max(0.1, time_limit)
-    callback = _Callback(report)
+    callback = _Callback(clock, report)
     code = solver.solve(model, callback)
     if callback.reached_zero and code == cp_model.FEASIBLE:
         code = cp_model.OPTIMAL
-    return _Phase(solver, code)
+    return _Phase(solver, code, callback.found)
+
+
+def _hint(model: cp_model.CpModel, values: dict[cp_model.IntVar, int] | list[int] | None) -> None:
+    """Hint the search with ``values``: some variables, or a whole solution in variable order."""
+    model.clear_hints()  # type: ignore[no-untyped-call]  # untyped in OR-Tools' stubs
+    if isinstance(values, list):
+        hint = model.proto.solution_hint
+        hint.vars.extend(range(len(values)))
+        hint.values.extend(values)
+        return
+    for var, value in (values or {}).items():
+        model.add_hint(var, value)
+
+
+def _complete(
+    model: cp_model.CpModel, values: dict[cp_model.IntVar, int], options: SolveOptions, time_limit: float
+) -> tuple[list[int], float] | None:
+    """The whole solution a roster fixes: ``values`` of the decisions, every other variable at its least
+    (so its objective is the roster's), and that objective; None if CP-SAT settles nothing in time.
+
+    A complete hint lets the search start from the roster itself, not from a first solution of its own.
+    """
+    fixed = model.clone()
+    variables = fixed.proto.variables
+    for var, value in values.items():
+        domain = variables[var.index].domain
+        domain.clear()
+        domain.extend([value, value])
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1
+    solver.parameters.random_seed = options.seed
+    solver.parameters.max_time_in_seconds = max(0.1, time_limit)
+    code = solver.solve(fixed)
+    if code not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+        return None
+    return list(solver.response_proto.solution), solver.objective_value
 
 
 def solve(scenario: Scenario, options: SolveOptions | None = None) -> SolveResult:
     """Build and solve the roster of ``scenario``; gaps are listed with a diagnosis, never hidden.
 
-    Phase 1 minimises the number of gaps (usually proving zero at once); phase 2 fixes that number,
-    starts from phase 1's roster and minimises the soft goals.
+    A heuristic roster comes first (``solver.warmstart``). Phase 1 minimises the number of gaps; when the
+    heuristic roster has none it is skipped, zero being the least possible. Phase 2 fixes that number,
+    starts from the best roster so far (as a complete solution hint) and minimises the soft goals.
     """
     options = options or SolveOptions()
     timeline = Timeline.build(scenario)
     rm = build_model(scenario, timeline)
-    started = time.perf_counter()
+    clock = _Clock()
     model = rm.vars.model
-    gap_vars = [t.var for t in rm.gap_terms]
+    gap_sum = cp_model.LinearExpr.sum([t.var for t in rm.gap_terms])
 
-    coverage_model = model.clone()
-    coverage_model.minimize(sum(gap_vars))
-    first = _run(coverage_model, options, options.time_limit / 2, None)
-    final = first
-    proven = first.code == cp_model.OPTIMAL
-    if first.solved:
+    starts: list[dict[cp_model.IntVar, int]] = []
+    covered_at: float | None = None
+    if options.warm_start:
+        ledgers = sorted(warm_starts(scenario, timeline, rm.vars.eligibility, rm.vars.fair_share), key=Ledger.gaps)
+        for ledger in ledgers:
+            try:
+                values = rm.decision_values(ledger.assignments)
+            except ValueError:  # a pin the ledger could not place as the model does: no warm start
+                continue
+            if ledger.gaps() == 0 or not starts:  # covering rosters, or the one with the fewest gaps
+                starts.append(values)
+                if ledger.gaps() == 0 and covered_at is None:
+                    covered_at = clock()
+
+    first: _Phase | None = None
+    hint: dict[cp_model.IntVar, int] | list[int] | None = starts[0] if starts else None
+    warm: tuple[list[int], float] | None = None
+    start: dict[cp_model.IntVar, int] | None = None
+    if covered_at is None:
+        model.minimize(gap_sum)
+        _hint(model, hint)
+        first = _run(model, options, options.time_limit / 2, clock, None)
+        if not first.solved:
+            return _result(scenario, timeline, rm, options, clock, first, None, cover=first)
         least = round(first.solver.objective_value)
-        fair_model = model.clone()
-        if proven:
-            fair_model.add(sum(gap_vars) == least)
-        else:
-            fair_model.add(sum(gap_vars) <= least)
-        for var in _all_vars(rm):
-            fair_model.add_hint(var, first.solver.value(var))
-        fair_model.minimize(sum(t.coefficient * t.var for t in rm.soft_terms))
-        remaining = options.time_limit - (time.perf_counter() - started)
-        second = _run(fair_model, options, remaining, options.on_progress)
-        if second.solved:
-            final = second
-    wall = time.perf_counter() - started
+        covered_at = next(t for t, gaps in first.found if round(gaps) == least) if first.found else clock()
+        hint = list(first.solver.response_proto.solution)
+        model.add(gap_sum == least if first.code == cp_model.OPTIMAL else gap_sum <= least)
+        model.minimize(_soft_objective(rm))
+    else:
+        model.add(gap_sum == 0)
+        model.minimize(_soft_objective(rm))
+        # Each covering warm start completed to a whole solution; the search starts from the cheapest.
+        for values in starts:
+            done = _complete(model, values, options, options.time_limit - clock())
+            if done is not None and (warm is None or done[1] < warm[1]):
+                warm, start = done, values
+        start = start or starts[0]
+        if warm is not None:
+            hint = warm[0]
+            if options.on_progress is not None:
+                options.on_progress(Progress(warm[1] / OBJECTIVE_SCALE, 0.0, clock()))
+    _hint(model, hint)
+    second = _run(model, options, options.time_limit - clock(), clock, options.on_progress)
+    if second.solved:
+        return _result(scenario, timeline, rm, options, clock, second, covered_at, cover=first)
+    if first is not None:
+        return _result(scenario, timeline, rm, options, clock, first, covered_at, cover=first, soft=False)
+    # The search ran out of time before it settled on a roster: the warm start is valid and covers every duty.
+    assert start is not None
+    objective = None if warm is None else warm[1] / OBJECTIVE_SCALE
+    return _result(
+        scenario, timeline, rm, options, clock, second, covered_at, cover=None, values=start, objective=objective
+    )
+
+
+def evaluate(
+    scenario: Scenario, assignments: Mapping[str, Assignment], options: SolveOptions | None = None
+) -> SolveResult:
+    """Price a given roster (duty id -> who holds what) with the solver's own objective.
+
+    Every assignment, standby and gap is fixed as given; each soft term then takes the least value the
+    model allows, which is the value the solver reports for that roster. A roster from elsewhere (an
+    office's spreadsheet, another solver) is thus scored exactly like the solver's. Raises ``ValueError``
+    for an assignment no variable can express; a roster breaking a hard rule comes back ``infeasible``.
+    """
+    options = options or SolveOptions()
+    timeline = Timeline.build(scenario)
+    rm = build_model(scenario, timeline)
+    clock = _Clock()
+    model = rm.vars.model
+    for var, value in rm.decision_values(assignments).items():
+        model.add(var == value)
+    model.minimize(_soft_objective(rm))
+    phase = _run(model, options, options.time_limit, clock, None)
+    if not phase.solved:
+        return _result(scenario, timeline, rm, options, clock, phase, None, cover=phase)
+    return _result(scenario, timeline, rm, options, clock, phase, 0.0, cover=None)
+
+
+def _soft_objective(rm: RosterModel) -> cp_model.LinearExpr:
+    return cp_model.LinearExpr.weighted_sum([t.var for t in rm.soft_terms], [t.coefficient for t in rm.soft_terms])
+
+
+def _result(
+    scenario: Scenario,
+    timeline: Timeline,
+    rm: RosterModel,
+    options: SolveOptions,
+    clock: _Clock,
+    final: _Phase,
+    covered_at: float | None,
+    *,
+    cover: _Phase | None,
+    soft: bool = True,
+    values: dict[cp_model.IntVar, int] | None = None,
+    objective: float | None = None,
+) -> SolveResult:
+    """The result of the last phase that found a roster (or of ``values``, a roster given outright).
+
+    ``cover`` is the coverage phase, None when the warm start settled it; ``soft`` whether ``final``
+    minimised the soft goals; ``objective`` that of ``values`` when known.
+    """
+    wall = clock()
     solver = final.solver
-    assignments = _assignments(rm, solver) if final.solved else {}
-    soft_phase = final.solved and final is not first
-    objective = solver.objective_value / OBJECTIVE_SCALE if soft_phase else None
+    found = values is not None or final.solved
+    value: Callable[[cp_model.IntVar], int] = (
+        (lambda var: values[var]) if values is not None else (lambda var: int(solver.value(var)))
+    )
+    soft_phase = soft and final.solved and values is None
+    assignments = rm.assignments(lambda var: bool(value(var))) if found else {}
+    if soft_phase:
+        objective = solver.objective_value / OBJECTIVE_SCALE
     bound = _bound(final) if soft_phase else None
-    gaps = _gaps(rm, solver, timeline, assignments, options.lang) if final.solved else _all_gaps(timeline)
-    status = _status(first, final, soft_phase, gaps)
+    gaps = _gaps(rm, value, timeline, assignments, options.lang) if found else _all_gaps(timeline)
+    status = _status(cover, final, soft_phase, found, gaps)
+    problems = describe_overloads(scenario, admission_overloads(scenario, timeline), options.lang)
+    if problems:
+        status = "infeasible"  # no roster can keep these hospitals within their limit
     penalties: dict[str, float] = defaultdict(float)
     if soft_phase:
         for t in rm.soft_terms:
-            value = solver.value(t.var)
-            if value:
-                penalties[t.rule] += t.coefficient * value / OBJECTIVE_SCALE
+            v = solver.value(t.var)
+            if v:
+                penalties[t.rule] += t.coefficient * v / OBJECTIVE_SCALE
     rel_gap = None
     if objective is not None and bound is not None:
         rel_gap = max(0.0, objective - bound) / max(1.0, abs(objective))
-    proto = model.proto
+    best = final.found[-1][0] if soft_phase and final.found else covered_at
+    proto = rm.vars.model.proto
     return SolveResult(
         roster=_roster(scenario, timeline, assignments, status, objective, bound, gaps),
         status=status,
@@ -193,6 +384,9 @@ def solve(scenario: Scenario, options: SolveOptions | None = None) -> SolveResul
         penalties=dict(penalties),
         variables=len(proto.variables),
         constraints=len(proto.constraints),
+        problems=problems,
+        first_seconds=covered_at,
+        best_seconds=best,
     )
 
 
@@ -203,17 +397,13 @@ def _bound(phase: _Phase) -> float:
     return max(0.0, phase.solver.best_objective_bound) / OBJECTIVE_SCALE
 
 
-def _all_vars(rm: RosterModel) -> list[cp_model.IntVar]:
-    v = rm.vars
-    return [*v.all_assignments().values(), *v.all_standby().values(), *(t.var for t in rm.gap_terms)]
-
-
-def _status(first: _Phase, final: _Phase, soft_phase: bool, gaps: list[RosterGap]) -> Status:
-    if first.code == cp_model.INFEASIBLE:
+def _status(cover: _Phase | None, final: _Phase, soft_phase: bool, found: bool, gaps: list[RosterGap]) -> Status:
+    """``cover`` is the coverage phase, or None when the warm start covered every duty."""
+    if cover is not None and cover.code == cp_model.INFEASIBLE:
         return "infeasible"  # contradictory pins or caps: not even a roster with gaps exists
-    if not final.solved:
+    if not found:
         return "unknown"
-    proven_cover = first.code == cp_model.OPTIMAL
+    proven_cover = cover is None or cover.code == cp_model.OPTIMAL
     if gaps:
         # Every roster leaves a gap once phase 1 proved its minimum above zero.
         return "infeasible" if proven_cover else "unknown"
@@ -222,34 +412,20 @@ def _status(first: _Phase, final: _Phase, soft_phase: bool, gaps: list[RosterGap
     return "feasible"
 
 
-def _assignments(rm: RosterModel, solver: cp_model.CpSolver) -> dict[str, Assignment]:
-    v = rm.vars
-    out: dict[str, Assignment] = {d.id: Assignment() for d in v.timeline.duties}
-    for (pid, duty_id, role), x in v.all_assignments().items():
-        if solver.boolean_value(x):
-            setattr(out[duty_id], role, pid)
-    for unit in v.units:
-        for hid, y in v.unit_hospitals(unit.key):
-            if solver.boolean_value(y):
-                for d in unit.duties:
-                    out[d.id].backup_hospital = hid
-    return out
-
-
 def _gaps(
     rm: RosterModel,
-    solver: cp_model.CpSolver,
+    value: Callable[[cp_model.IntVar], int],
     timeline: Timeline,
     assignments: dict[str, Assignment],
     lang: str,
 ) -> list[RosterGap]:
     v = rm.vars
     gaps: list[RosterGap] = []
-    hospital_gap_units = {u.key for u in v.units if solver.boolean_value(v.hospital_gap[u.key])}
+    hospital_gap_units = {u.key for u in v.units if value(v.hospital_gap[u.key])}
     unit_of = {d.id: u.key for u in v.units for d in u.duties}
     for duty in timeline.duties:
         for role in duty.block.roles:
-            if solver.boolean_value(v.gap[(duty.id, role)]):
+            if value(v.gap[(duty.id, role)]):
                 reasons = diagnose_gap(v.scenario, timeline, v.eligibility, assignments, duty, role, lang)
                 gaps.append(RosterGap(duty=duty.id, role=role, reasons=reasons))
         if unit_of[duty.id] in hospital_gap_units:

@@ -10,10 +10,12 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from ortools.sat.python import cp_model
 
 from oncall.eligibility import Eligibility
+from oncall.fairness import FairShare, fair_share
 from oncall.model import Role, Scenario
 from oncall.timeline import Duty, Timeline
 
@@ -50,7 +52,10 @@ class Variables:
     _standby: dict[tuple[str, str], cp_model.IntVar] = field(default_factory=dict)  # (hospital, unit key)
     _unit_hospitals: dict[str, list[tuple[str, cp_model.IntVar]]] = field(default_factory=lambda: defaultdict(list))
     hospital_gap: dict[str, cp_model.IntVar] = field(default_factory=dict)  # unit key -> gap
-    _worked: dict[tuple[str, dt.date], cp_model.IntVar] = field(default_factory=dict)
+    _worked: dict[tuple[str, dt.date], cp_model.LinearExpr] = field(default_factory=dict)
+    _by_day: dict[tuple[str, dt.date], list[tuple[Duty, cp_model.IntVar]]] = field(
+        default_factory=lambda: defaultdict(list)
+    )
 
     @classmethod
     def create(cls, scenario: Scenario, timeline: Timeline, eligibility: Eligibility) -> Variables:
@@ -63,6 +68,7 @@ class Variables:
                     x = m.new_bool_var(f"assign[{pid},{duty.id},{role}]")
                     v._assign[(pid, duty.id, role)] = x
                     v._by_physician[pid].append((duty, role, x))
+                    v._by_day[(pid, duty.day)].append((duty, x))
                     v._by_duty[duty.id].append((pid, role, x))
                 v.gap[(duty.id, role)] = m.new_bool_var(f"gap[{duty.id},{role}]")
         v._create_hospital_units()
@@ -108,21 +114,52 @@ class Variables:
             out[duty.id].append(x)
         return out
 
-    def worked(self, pid: str, day: dt.date) -> cp_model.IntVar:
-        """1 when the physician has at least one duty belonging to ``day`` (created on demand)."""
+    def worked(self, pid: str, day: dt.date) -> cp_model.LinearExpr:
+        """1 when the physician has at least one duty belonging to ``day``.
+
+        When the physician's duties of the date exclude one another (they overlap or lie within the rest
+        hours of each other, so at most one is held), this is their sum: exact and the tightest linear
+        form, which lets the LP see how many doctors a date takes. Otherwise a Boolean tied both ways to
+        those duties is created on demand.
+        """
         key = (pid, day)
         if key not in self._worked:
-            w = self.model.new_bool_var(f"worked[{pid},{day.isoformat()}]")
-            xs = [x for duty, _, x in self.duties_of(pid) if duty.day == day]
-            for x in xs:
-                self.model.add_implication(x, w)
-            if xs:
+            xs = [x for _, x in self._by_day.get(key, [])]
+            if self.exclusive_day(pid, day):
+                self._worked[key] = cp_model.LinearExpr.sum(xs)
+            else:
+                w = self.model.new_bool_var(f"worked[{pid},{day.isoformat()}]")
+                for x in xs:
+                    self.model.add_implication(x, w)
                 # Tight both ways, so penalties on `worked` never reward an idle day.
                 self.model.add_bool_or(xs).only_enforce_if(w)
-            else:
-                self.model.add(w == 0)
-            self._worked[key] = w
+                self._worked[key] = w
         return self._worked[key]
+
+    def exclusive_day(self, pid: str, day: dt.date) -> bool:
+        """Whether the physician can hold at most one duty of ``day``: every two of them overlap once the
+        minimum rest is added to their ends (one_duty_at_a_time and min_rest then exclude each pair)."""
+        held = self._by_day.get((pid, day), [])
+        if len(held) < 2:
+            return True
+        rest = self.rest[pid]
+        return all(
+            a.start < b.end + rest and b.start < a.end + rest for i, (a, _) in enumerate(held) for b, _ in held[i + 1 :]
+        )
+
+    @cached_property
+    def rest(self) -> dict[str, dt.timedelta]:
+        """Minimum rest after a duty, per physician (never negative)."""
+        return {p.id: dt.timedelta(hours=max(0.0, self.scenario.rest_hours(p))) for p in self.scenario.physicians}
+
+    @cached_property
+    def fair_share(self) -> FairShare:
+        """The physicians' fair-share targets (``oncall.fairness``), computed once per model."""
+        return fair_share(self.scenario, self.timeline)
+
+    def duties_on(self, pid: str, day: dt.date) -> list[tuple[Duty, cp_model.IntVar]]:
+        """The physician's possible (duty, variable) pairs of ``day``."""
+        return self._by_day.get((pid, day), [])
 
     def days_of(self, pid: str) -> list[dt.date]:
         """Dates on which the physician could have a duty."""

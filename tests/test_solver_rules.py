@@ -16,7 +16,7 @@ import pytest
 
 from oncall.checker import check
 from oncall.errors import InvalidScenario
-from oncall.model import Absence, Caps, Clinic, History, Hospital, Physician, Pin, Request, Scenario
+from oncall.model import Absence, Caps, Clinic, History, Hospital, PatientGroup, Physician, Pin, Request, Scenario
 from oncall.roster import Roster
 from oncall.rules import RULES
 from oncall.timeline import Timeline
@@ -328,6 +328,54 @@ def test_doctors_stay_in_their_home_district_when_possible() -> None:
     sc.rules.weights.home_district = 100
     roster = run(sc).roster
     assert all(d.district == "south" for d in held(roster, "s2c"))
+
+
+@covers("hospital_admissions")
+def test_hospital_takes_no_more_expected_admissions_a_day_than_its_limit() -> None:
+    # 1,500 unregistered patients in each district: about 0.6 expected admissions per weekday each.
+    # Central (1 a day, limit 0.8) can take one district a day, not both: the south goes to Minami.
+    sc = make_scenario(days=3)
+    sc.patients = [PatientGroup(clinic="n1", other=1500), PatientGroup(clinic="s1", other=1500)]
+    sc.hospitals[0].capacity_per_day = 1
+    sc = Scenario.model_validate(sc.model_dump())
+    result = run(sc)
+    assert result.status == "optimal" and not result.problems
+    report = check(sc, result.roster)
+    assert report.ok
+    central = next(f for f in report.hospitals if f.id == "central")
+    assert central.peak_admissions <= central.limit == pytest.approx(0.8)
+    tl = Timeline.build(sc)
+    weekday = [d for d in result.roster.duties if tl.by_id[d.id].day in (dt.date(2027, 1, 4), dt.date(2027, 1, 5))]
+    assert {d.backup_hospital for d in weekday if d.district == "south"} == {"minami"}
+    # With Minami closed on 1/5 nobody can take the south that date: a named gap, and a named reason.
+    sc.hospitals[1].closed_dates = [dt.date(2027, 1, 5)]
+    result = run(Scenario.model_validate(sc.model_dump()))
+    assert result.status == "infeasible"
+    assert result.problems and result.problems[0].startswith("2027-01-05: 中央病院 が予想入院を受け切れない")
+    (gap,) = result.roster.gaps
+    assert gap.role == "backup_hospital" and tl.by_id[gap.duty].day == dt.date(2027, 1, 5)
+    assert "2027-01-05 の受入上限超過1施設 (中央病院" in gap.reasons[0]
+
+
+@covers("visit_balance")
+def test_expected_visits_are_shared_more_evenly_with_the_goal_on() -> None:
+    # North carries most patients (many with cancer); s2c also covers north. Fair share of duty points
+    # alone does not look at where the visits are.
+    sc = make_scenario(days=4)
+    sc.patients = [
+        PatientGroup(clinic="n1", cancer=150, other=450),
+        PatientGroup(clinic="n2", other=200),
+        PatientGroup(clinic="s1", other=60),
+    ]
+    sc = Scenario.model_validate(sc.model_dump())
+    sc.rules.weights.visit_balance = 0
+    off = check(sc, run(sc).roster)
+    sc.rules.weights.visit_balance = 5
+    result = run(sc)
+    on = check(sc, result.roster)
+    assert on.visit_spread < off.visit_spread
+    assert "visit_balance" in result.penalties
+    assert sum(f.visits for f in on.physicians) == pytest.approx(sum(f.visit_target for f in on.physicians))
 
 
 def test_every_registered_rule_has_a_test() -> None:

@@ -6,7 +6,6 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from oncall.fairness import fair_share
 from oncall.model import CATEGORIES
 from solver.terms import POINT_SCALE, Term, weight_coefficient
 from solver.variables import Variables
@@ -17,7 +16,7 @@ __all__ = ["fairness", "fairness_category"]
 def _deviation_terms(v: Variables, rule: str, keys: tuple[str, ...], weight: float) -> list[Term]:
     if weight <= 0:
         return []
-    share = fair_share(v.scenario, v.timeline)
+    share = v.fair_share
     coefficient = weight_coefficient(weight, POINT_SCALE)
     terms: list[Term] = []
     for p in v.scenario.physicians:
@@ -37,7 +36,8 @@ def _deviation_terms(v: Variables, rule: str, keys: tuple[str, ...], weight: flo
             largest = max((n for n, _ in parts), default=0)
             half = largest // 2 if key == "total" else largest
             most = sum(n for n, _ in parts)
-            dev = v.model.new_int_var(0, max(most, target, 0), f"{rule}[{p.id},{key}]")
+            # Carried points can push a target below zero: the deviation then reaches most - target.
+            dev = v.model.new_int_var(0, most + abs(target), f"{rule}[{p.id},{key}]")
             s = sum(n * x for n, x in parts)
             v.model.add(dev >= s - target - half)
             v.model.add(dev >= target - half - s)

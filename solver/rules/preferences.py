@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections import defaultdict
 
 from solver.terms import Term, weight_coefficient
 from solver.variables import Variables
@@ -43,19 +42,20 @@ def spacing(v: Variables) -> list[Term]:
     one = dt.timedelta(days=1)
     terms: list[Term] = []
     for p in v.scenario.physicians:
-        per_day: dict[dt.date, set[str]] = defaultdict(set)
-        for d, _, _ in v.duties_of(p.id):
-            per_day[d.day].add(d.id)
-        for day in sorted(per_day):
-            if day + one in per_day:
+        days = v.days_of(p.id)
+        possible = set(days)
+        for day in days:
+            if day + one in possible:
                 both = v.model.new_bool_var(f"back_to_back[{p.id},{day}]")
-                v.model.add_bool_or([v.worked(p.id, day).Not(), v.worked(p.id, day + one).Not(), both])
+                v.model.add(v.worked(p.id, day) + v.worked(p.id, day + one) - 1 <= both)
                 terms.append(Term("spacing", both.name, both, coefficient))
-            if len(per_day[day]) > 1:
-                count = sum(v.on_duty(p.id, k) for k in sorted(per_day[day]))
-                extra = v.model.new_int_var(0, len(per_day[day]) - 1, f"second_duty[{p.id},{day}]")
-                v.model.add(extra >= count - 1)
-                terms.append(Term("spacing", extra.name, extra, coefficient))
+            if v.exclusive_day(p.id, day):
+                continue  # a second duty on this date is impossible: nothing to price
+            held = v.duties_on(p.id, day)
+            n = len({d.id for d, _ in held})
+            extra = v.model.new_int_var(0, n - 1, f"second_duty[{p.id},{day}]")
+            v.model.add(extra >= sum(x for _, x in held) - 1)
+            terms.append(Term("spacing", extra.name, extra, coefficient))
     return terms
 
 

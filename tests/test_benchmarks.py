@@ -1,0 +1,71 @@
+"""The benchmark runner on a tiny instance (default run), and the quick suite's claims (``-m benchmark``)."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from benchmarks.greedy import greedy_roster
+from benchmarks.instances import TIME_LIMITS, Instance, suite
+from benchmarks.peers import SOLVERS, Record
+from benchmarks.run import header, run_suite, write
+from oncall.checker import check
+from oncall.diagnosis import Assignment
+from solver import SolveOptions, evaluate, solve
+from tests.factories import make_scenario
+
+TINY = Instance(12, 2, seed=1)
+
+
+def test_runner_writes_table_csv_and_plots_for_a_tiny_instance(tmp_path: Path) -> None:
+    records = run_suite([TINY], time_limit=1.5, isolate=False, echo=lambda _: None)
+    assert [r.solver for r in records] == list(SOLVERS)
+    text = write(records, tmp_path, "tiny", header("tiny", [TINY], 1.5))
+    assert "| 12d2 | 1 | cp-sat |" in text and "cores" in text and "OR-Tools" in text
+    with (tmp_path / "tiny.csv").open() as f:
+        rows = list(csv.DictReader(f))
+    assert {r["solver"] for r in rows} == set(SOLVERS)
+    assert all(float(r["total_seconds"]) >= 0 for r in rows)
+    assert (tmp_path / "tiny_time_gap_vs_size.png").stat().st_size > 0
+    assert (tmp_path / "tiny_objective_vs_time.png").stat().st_size > 0
+    cp = next(r for r in records if r.solver == "cp-sat")
+    assert cp.gaps == 0 and cp.objective is not None and cp.first_seconds is not None
+
+
+def test_evaluate_prices_the_solvers_own_roster_at_its_objective() -> None:
+    """The independent route to the greedy's score: a roster priced by ``evaluate`` costs what the solver said."""
+    sc = make_scenario()
+    result = solve(sc, SolveOptions(time_limit=10, workers=1, seed=1))
+    assert result.objective is not None
+    assignments = {d.id: Assignment(d.primary, d.secondary, d.backup_hospital) for d in result.roster.duties}
+    priced = evaluate(sc, assignments)
+    assert priced.objective == pytest.approx(result.objective)
+    assert priced.penalties == pytest.approx(result.penalties)
+
+
+def test_greedy_keeps_every_hard_rule() -> None:
+    sc = TINY.scenario()
+    priced = evaluate(sc, greedy_roster(sc))
+    report = check(sc, priced.roster)
+    assert [v for v in report.violations if v.rule != "coverage"] == []
+    assert len([v for v in report.violations if v.rule == "coverage"]) == len(priced.roster.gaps)
+
+
+@pytest.mark.benchmark
+def test_quick_suite_cp_sat_never_worse_than_its_peers() -> None:
+    """CP-SAT's roster is never worse than the office's greedy rota, nor than the MIP's at equal time."""
+    records = run_suite(suite("quick"), TIME_LIMITS["quick"], echo=lambda _: None)
+    by: dict[tuple[str, int], dict[str, Record]] = {}
+    for r in records:
+        by.setdefault((r.instance, r.seed), {})[r.solver] = r
+    for (name, seed), rs in by.items():
+        cp = rs["cp-sat"]
+        assert cp.gaps == 0, (name, seed)
+        for peer in ("greedy", "highs"):
+            other = rs[peer]
+            if other.gaps is None or other.gaps > cp.gaps:
+                continue  # no roster, or more gaps: worse
+            assert cp.objective is not None, (name, seed)
+            assert other.objective is None or cp.objective <= other.objective + 1e-6, (name, seed, peer)

@@ -18,9 +18,12 @@ fixed, the soft terms, starting from the first phase's roster.
 
 from __future__ import annotations
 
+import contextlib
 import math
+import os
+import sys
 import time
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -193,7 +196,8 @@ class MipRun:
 def _highs(mip: MipModel, time_limit: float, threads: int, seed: int) -> Any:
     import highspy
 
-    h = highspy.Highs()
+    with _stdout_silenced():  # HiGHS prints its banner on creation, before any option can stop it
+        h = highspy.Highs()  # type: ignore[no-untyped-call]
     h.setOptionValue("output_flag", False)
     h.setOptionValue("time_limit", max(0.1, time_limit))
     h.setOptionValue("threads", threads)
@@ -234,67 +238,70 @@ def solve_highs(
     """
     import highspy
 
+    feasible = highspy.SolutionStatus.kSolutionStatusFeasible
+    optimal = highspy.HighsModelStatus.kOptimal
     started = clock()
     h = _highs(mip, time_limit / 2, threads, seed)
     n = mip.num_cols
-    first_seen: list[float] = []
+    columns = np.arange(n, dtype=np.int32)
+    gaps = list(gap_cols)
 
     cost = np.zeros(n)
-    cost[list(gap_cols)] = 1.0
-    h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
+    cost[gaps] = 1.0
+    h.changeColsCost(n, columns, cost)
     h.run()
-    info = h.getInfo()
-    phase1_ok = info.primal_solution_status == 2  # kSolutionStatusFeasible
-    if not phase1_ok:
-        return MipRun(str(h.getModelStatus()), None, None, None, None, None, None, clock() - started, [])
-    x1 = np.array(h.getSolution().col_value)
-    least = round(float(np.sum(x1[list(gap_cols)])))
-    proven = h.getModelStatus() == highspy.HighsModelStatus.kOptimal
-    if least == 0 or proven:
-        first_seen.append(clock() - started)
+    if h.getInfo().primal_solution_status != feasible:
+        return MipRun("no roster", None, None, None, None, None, None, clock() - started, [])
+    covering = np.array(h.getSolution().col_value)
+    least = round(float(np.sum(covering[gaps])))
+    proven = least == 0 or h.getModelStatus() == optimal
+    first: float | None = clock() - started if proven else None
 
-    # Phase 2: gap count fixed (or capped), soft objective, warm start from phase 1.
-    row = {j: 1.0 for j in gap_cols}
-    h.addRow(-highspy.kHighsInf if not proven else float(least), float(least), len(row), list(row), [1.0] * len(row))
+    # Phase 2: the gap count fixed (capped when not proven), the soft objective, from phase 1's roster.
+    h.addRow(float(least) if proven else -highspy.kHighsInf, float(least), len(gaps), gaps, [1.0] * len(gaps))
     cost = np.zeros(n)
     for j, a in soft:
         cost[j] += a
-    h.changeColsCost(n, np.arange(n, dtype=np.int32), cost)
-    h.setSolution(_solution(h, x1))
-    remaining = time_limit - (clock() - started)
-    h.setOptionValue("time_limit", max(0.1, remaining))
+    h.changeColsCost(n, columns, cost)
+    h.setSolution(_solution(h, covering))
+    h.setOptionValue("time_limit", max(0.1, time_limit - (clock() - started)))
     trajectory: list[tuple[float, float]] = []
 
     def improved(event: Any) -> None:
-        seconds = clock() - started
-        trajectory.append((seconds, float(event.data_out.objective_function_value)))
-        if not first_seen:
-            first_seen.append(seconds)
+        trajectory.append((clock() - started, float(event.data_out.objective_function_value)))
 
     h.cbMipImprovingSolution.subscribe(improved)
     h.run()
     seconds = clock() - started
+    if first is None and trajectory:
+        first = trajectory[0][0]
     info = h.getInfo()
-    if info.primal_solution_status != 2:
-        return MipRun(
-            str(h.getModelStatus()),
-            x1,
-            None,
-            None,
-            least,
-            first_seen[0] if first_seen else None,
-            None,
-            seconds,
-            trajectory,
-        )
-    values = np.array(h.getSolution().col_value)
-    status = "OPTIMAL" if h.getModelStatus() == highspy.HighsModelStatus.kOptimal else "FEASIBLE"
-    objective = float(info.objective_function_value)
-    bound = float(info.mip_dual_bound)
-    best = trajectory[-1][0] if trajectory else first_seen[0] if first_seen else None
+    if info.primal_solution_status != feasible:
+        return MipRun("coverage only", covering, None, None, least, first, first, seconds, trajectory)
     return MipRun(
-        status, values, objective, bound, least, first_seen[0] if first_seen else None, best, seconds, trajectory
+        status="OPTIMAL" if h.getModelStatus() == optimal else "FEASIBLE",
+        values=np.array(h.getSolution().col_value),
+        objective=float(info.objective_function_value),
+        bound=float(info.mip_dual_bound),
+        least_gaps=least,
+        first_seconds=first,
+        best_seconds=trajectory[-1][0] if trajectory else first,
+        seconds=seconds,
+        trajectory=trajectory,
     )
+
+
+@contextlib.contextmanager
+def _stdout_silenced() -> Iterator[None]:
+    sys.stdout.flush()
+    saved = os.dup(1)
+    try:
+        with open(os.devnull, "w") as null:
+            os.dup2(null.fileno(), 1)
+            yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
 
 
 def _solution(h: Any, x: np.ndarray) -> Any:

@@ -15,10 +15,11 @@ the only violations allowed are the gaps a solver itself reports.
 
 from __future__ import annotations
 
+import dataclasses
 import resource
 import time
 from dataclasses import dataclass, field
-from typing import Literal
+from typing import Any, Literal
 
 from benchmarks.greedy import greedy_roster
 from benchmarks.instances import Instance
@@ -57,6 +58,7 @@ class Record:
     spread: float | None = None  # checker's fairness spread (points between most over and most under share)
     variables: int | None = None
     constraints: int | None = None
+    settings: str = ""  # the solver's settings, when they are not the defaults of the table header
     note: str = ""
     trajectory: list[tuple[float, float, float | None]] = field(default_factory=list)  # (s, objective, bound)
 
@@ -84,12 +86,18 @@ def _relative_gap(objective: float | None, bound: float | None) -> float | None:
     return max(0.0, objective - bound) / max(1e-9, abs(objective)) if objective else 0.0
 
 
-def run_one(instance: Instance, solver: SolverName, time_limit: float, workers: int | None = None) -> Record:
-    """Run ``solver`` on ``instance`` and check its roster."""
+def run_one(
+    instance: Instance,
+    solver: SolverName,
+    time_limit: float,
+    workers: int | None = None,
+    settings: dict[str, Any] | None = None,
+) -> Record:
+    """Run ``solver`` on ``instance`` and check its roster; ``settings`` override ``SolveOptions`` fields."""
     scenario = instance.scenario()
     rec = Record(instance.name, instance.doctors, instance.districts, instance.seed, solver, time_limit, "unknown")
     if solver == "cp-sat":
-        _cp_sat(scenario, rec, time_limit, workers)
+        _cp_sat(scenario, rec, time_limit, workers, settings or {})
     elif solver == "greedy":
         _greedy(scenario, rec)
     else:
@@ -98,10 +106,12 @@ def run_one(instance: Instance, solver: SolverName, time_limit: float, workers: 
     return rec
 
 
-def _cp_sat(scenario: Scenario, rec: Record, time_limit: float, workers: int | None) -> None:
+def _cp_sat(scenario: Scenario, rec: Record, time_limit: float, workers: int | None, settings: dict[str, Any]) -> None:
     options = SolveOptions(time_limit=time_limit, lang="en")
     if workers is not None:
         options.workers = workers
+    options = dataclasses.replace(options, **settings)
+    rec.settings = options.describe()
     options.on_progress = lambda p: rec.trajectory.append((p.seconds, p.objective, p.bound))
     started = time.perf_counter()
     result = solve(scenario, options)

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import csv
 import dataclasses
+import statistics
 from collections import defaultdict
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import Any
 
 from benchmarks.peers import SOLVERS, Record
 
@@ -104,6 +106,23 @@ def markdown(records: Sequence[Record], header: list[str]) -> str:
     return "\n".join(lines) + "\n"
 
 
+def _by_size(records: Sequence[Record], value: Callable[[Record], float | None]) -> tuple[list[int], list[float]]:
+    """Points (doctors, value) of every record that has the value."""
+    pts = [(r.doctors, v) for r in records if (v := value(r)) is not None]
+    return [x for x, _ in pts], [y for _, y in pts]
+
+
+def _median_line(ax: Any, xs: list[int], ys: list[float], **style: Any) -> None:
+    """Every point, and a line through the median of each size."""
+    if not xs:
+        return
+    label = style.pop("label")
+    ax.scatter(xs, ys, s=14, alpha=0.6, color=style.get("color"), marker=style.get("marker", "o"))
+    sizes = sorted(set(xs))
+    medians = [statistics.median(y for x, y in zip(xs, ys, strict=True) if x == n) for n in sizes]
+    ax.plot(sizes, medians, label=label, **style)
+
+
 def plot(records: Sequence[Record], out: Path, prefix: str) -> list[Path]:
     """Time and gap against size, and objective against time; returns the files written."""
     import matplotlib
@@ -114,26 +133,23 @@ def plot(records: Sequence[Record], out: Path, prefix: str) -> list[Path]:
     written: list[Path] = []
     colours = {"cp-sat": "tab:blue", "greedy": "tab:orange", "highs": "tab:green"}
 
-    fig, axes = plt.subplots(1, 2, figsize=(11, 4))
-    for solver, marker in (("cp-sat", "o"), ("highs", "s")):
-        rs = [r for r in records if r.solver == solver]
-        for ax, attr, label in ((axes[0], "first_seconds", "first roster"), (axes[0], "best_seconds", "best roster")):
-            pts = [(r.doctors, getattr(r, attr)) for r in rs if getattr(r, attr) is not None]
-            if pts:
-                style = "-" if attr == "best_seconds" else ":"
-                xs, ys = zip(*sorted(pts), strict=True)
-                ax.plot(xs, ys, marker=marker, linestyle=style, color=colours[solver], label=f"{solver}: {label}")
-        pts = [(r.doctors, r.build_seconds) for r in rs if r.build_seconds is not None]
-        if pts and solver == "cp-sat":
-            xs, ys = zip(*sorted(pts), strict=True)
-            axes[0].plot(xs, ys, marker="^", linestyle="--", color="grey", label="model build")
-        pts = [(r.doctors, 100 * r.gap) for r in rs if r.gap is not None]
-        if pts:
-            xs, ys = zip(*sorted(pts), strict=True)
-            axes[1].plot(xs, ys, marker=marker, linestyle="", color=colours[solver], label=solver)
-    axes[0].set(xscale="log", yscale="log", xlabel="doctors", ylabel="seconds", title="Time against size")
-    axes[1].set(xscale="log", xlabel="doctors", ylabel="gap to bound (%)", title="Gap at the time limit")
-    for ax in axes:
+    fig, (left, right) = plt.subplots(1, 2, figsize=(11, 4.2))
+    cp = [r for r in records if r.solver == "cp-sat"]
+    mip = [r for r in records if r.solver == "highs"]
+    _median_line(
+        left, *_by_size(cp, lambda r: r.first_seconds), color="tab:blue", linestyle=":", label="CP-SAT first roster"
+    )
+    _median_line(left, *_by_size(cp, lambda r: r.best_seconds), color="tab:blue", label="CP-SAT best roster")
+    _median_line(left, *_by_size(cp, lambda r: r.build_seconds), color="grey", marker="^", label="model build")
+    _median_line(
+        left, *_by_size(mip, lambda r: r.best_seconds), color="tab:green", marker="s", label="HiGHS best roster"
+    )
+    gap = lambda r: None if r.gap is None else 100 * r.gap  # noqa: E731
+    _median_line(right, *_by_size(cp, gap), color="tab:blue", label="CP-SAT")
+    _median_line(right, *_by_size(mip, gap), color="tab:green", marker="s", label="HiGHS")
+    left.set(xscale="log", yscale="log", xlabel="doctors", ylabel="seconds after the build", title="Time against size")
+    right.set(xscale="log", xlabel="doctors", ylabel="gap to own bound (%)", title="Gap at the time limit")
+    for ax in (left, right):
         ax.grid(True, which="both", alpha=0.3)
         ax.legend(fontsize=8)
     fig.tight_layout()
@@ -142,9 +158,8 @@ def plot(records: Sequence[Record], out: Path, prefix: str) -> list[Path]:
     plt.close(fig)
     written.append(path)
 
-    rows = comparison_rows(records)
-    firsts = {}
-    for name, seed, by in rows:  # one seed per size: the first
+    firsts: dict[str, tuple[int, dict[str, Record]]] = {}
+    for name, seed, by in comparison_rows(records):  # the first seed of each size
         firsts.setdefault(name, (seed, by))
     if firsts:
         fig, axes = plt.subplots(1, len(firsts), figsize=(4.2 * len(firsts), 3.8), squeeze=False)
@@ -155,13 +170,12 @@ def plot(records: Sequence[Record], out: Path, prefix: str) -> list[Path]:
                 if solver == "greedy":
                     ax.axhline(r.trajectory[0][1], color=colours[solver], linestyle="--", label="greedy")
                     continue
-                ts = [t for t, _, _ in r.trajectory] + [r.time_limit]
-                ys = [y for _, y, _ in r.trajectory]
-                ys.append(ys[-1])
-                ax.step(ts, ys, where="post", color=colours[solver], label=solver)
+                times = [t for t, _, _ in r.trajectory] + [r.time_limit]
+                values = [y for _, y, _ in r.trajectory]
+                ax.step(times, [*values, values[-1]], where="post", color=colours[solver], label=solver)
                 if r.bound is not None:
                     ax.axhline(r.bound, color=colours[solver], linestyle=":", label=f"{solver} bound")
-            ax.set(yscale="log", xlabel="seconds", ylabel="objective", title=f"{name}, seed {seed}")
+            ax.set(yscale="log", xlabel="seconds after the build", ylabel="objective", title=f"{name}, seed {seed}")
             ax.grid(True, which="both", alpha=0.3)
             ax.legend(fontsize=7)
         fig.tight_layout()

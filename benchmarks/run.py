@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
+from typing import Any
 
 from benchmarks.instances import MODES, MONTH, TIME_LIMITS, Instance, Mode, suite
 from benchmarks.machine import describe
@@ -25,7 +26,7 @@ from benchmarks.peers import SOLVERS, Record, SolverName, run_one
 from benchmarks.report import markdown, plot, write_csv
 from solver import SolveOptions
 
-__all__ = ["header", "main", "run_suite"]
+__all__ = ["header", "isolated", "main", "run_suite"]
 
 RESULTS = Path(__file__).parent / "results"
 
@@ -48,6 +49,13 @@ def header(mode: str, instances: Sequence[Instance], time_limit: float) -> list[
     ]
 
 
+def isolated(instance: Instance, solver: SolverName, time_limit: float, **kwargs: Any) -> Record:
+    """``run_one`` in a fresh process: its peak memory is its own, and no run warms another's caches."""
+    ctx = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
+        return pool.submit(run_one, instance, solver, time_limit, **kwargs).result()
+
+
 def run_suite(
     instances: Sequence[Instance],
     time_limit: float,
@@ -62,12 +70,8 @@ def run_suite(
         for solver in solvers:
             started = time.perf_counter()
             workers = threads if solver == "highs" else None
-            if isolate:
-                ctx = multiprocessing.get_context("spawn")
-                with ProcessPoolExecutor(max_workers=1, mp_context=ctx) as pool:
-                    rec = pool.submit(run_one, inst, solver, time_limit, workers).result()
-            else:
-                rec = run_one(inst, solver, time_limit, workers)
+            run = isolated if isolate else run_one
+            rec = run(inst, solver, time_limit, workers=workers)
             records.append(rec)
             echo(
                 f"{inst.name} seed {inst.seed} {solver:7s} {rec.status:9s} gaps={rec.gaps} "
@@ -101,7 +105,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error(f"unknown solver(s): {', '.join(unknown)}")
     instances = suite(mode)
     started = time.perf_counter()
-    records = run_suite(instances, time_limit, solvers, echo=lambda s: print(s, file=sys.stderr))  # type: ignore[arg-type]
+    records = run_suite(instances, time_limit, solvers, echo=lambda s: print(s, file=sys.stderr))
     head = header(mode, instances, time_limit)
     head.append(f"- Wall time of the whole run: {time.perf_counter() - started:.0f} s")
     print(write(records, args.out, mode, head))

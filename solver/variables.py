@@ -8,6 +8,7 @@ possible at all (eligibility), which keeps the model small and the rules simple.
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from collections import defaultdict
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -22,6 +23,7 @@ from oncall.timeline import Duty, Timeline
 __all__ = ["HospitalUnit", "Variables"]
 
 Expr = cp_model.LinearExprT
+Span = tuple[dt.datetime, dt.datetime]
 
 
 @dataclass(frozen=True)
@@ -56,6 +58,7 @@ class Variables:
     _by_day: dict[tuple[str, dt.date], list[tuple[Duty, cp_model.IntVar]]] = field(
         default_factory=lambda: defaultdict(list)
     )
+    _exclusive: dict[tuple[frozenset[Span], dt.timedelta], bool] = field(default_factory=dict)
 
     @classmethod
     def create(cls, scenario: Scenario, timeline: Timeline, eligibility: Eligibility) -> Variables:
@@ -139,13 +142,15 @@ class Variables:
     def exclusive_day(self, pid: str, day: dt.date) -> bool:
         """Whether the physician can hold at most one duty of ``day``: every two of them overlap once the
         minimum rest is added to their ends (one_duty_at_a_time and min_rest then exclude each pair)."""
-        held = self._by_day.get((pid, day), [])
-        if len(held) < 2:
+        spans = frozenset((d.start, d.end) for d, _ in self._by_day.get((pid, day), []))
+        if len(spans) < 2:
             return True
-        rest = self.rest[pid]
-        return all(
-            a.start < b.end + rest and b.start < a.end + rest for i, (a, _) in enumerate(held) for b, _ in held[i + 1 :]
-        )
+        key = (spans, self.rest[pid])
+        if key not in self._exclusive:
+            rest = self.rest[pid]
+            pairs = itertools.combinations(sorted(spans), 2)
+            self._exclusive[key] = all(a[0] < b[1] + rest and b[0] < a[1] + rest for a, b in pairs)
+        return self._exclusive[key]
 
     @cached_property
     def rest(self) -> dict[str, dt.timedelta]:

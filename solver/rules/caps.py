@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 
+from ortools.sat.python import cp_model
+
 from oncall.timeline import Duty
 from solver.terms import Term
 from solver.variables import Variables
@@ -19,7 +21,7 @@ def _cap(v: Variables, cap_of: Callable[[str], int | None], counts: Callable[[Du
             continue
         xs = [x for duty, _, x in v.duties_of(p.id) if counts(duty)]
         if len(xs) > cap:
-            v.model.add(sum(xs) <= cap)
+            v.model.add(cp_model.LinearExpr.sum(xs) <= cap)
 
 
 def duty_cap(v: Variables) -> list[Term]:
@@ -61,6 +63,6 @@ def consecutive_days(v: Variables) -> list[Term]:
             fixed = sum(1 for d in window if d in before)
             free = [v.worked(p.id, d) for d in window if d in days and d not in before]
             if free and len(free) + fixed > limit:
-                v.model.add(sum(free) <= limit - fixed)
+                v.model.add(cp_model.LinearExpr.sum(free) <= limit - fixed)
             start += one
     return []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from ortools.sat.python import cp_model
+
 from solver.terms import Term
 from solver.variables import Variables
 
@@ -19,11 +21,11 @@ def coverage(v: Variables) -> list[Term]:
         for role in duty.block.roles:
             xs = [x for _, r, x in v.candidates(duty.id) if r == role]
             gap = v.gap[(duty.id, role)]
-            v.model.add(sum(xs) + gap == 1)
+            v.model.add(cp_model.LinearExpr.sum([*xs, gap]) == 1)
             terms.append(Term("coverage", gap.name, gap, 1))
     for unit in v.units:
         hs = [y for _, y in v.unit_hospitals(unit.key)]
         gap = v.hospital_gap[unit.key]
-        v.model.add(sum(hs) + gap == 1)
+        v.model.add(cp_model.LinearExpr.sum([*hs, gap]) == 1)
         terms.append(Term("coverage", gap.name, gap, 1))
     return terms

@@ -38,7 +38,7 @@ def _deviation_terms(v: Variables, rule: str, keys: tuple[str, ...], weight: flo
             most = sum(n for n, _ in parts)
             # Carried points can push a target below zero: the deviation then reaches most - target.
             dev = v.model.new_int_var(0, most + abs(target), f"{rule}[{p.id},{key}]")
-            s = sum(n * x for n, x in parts)
+            s = cp_model.LinearExpr.weighted_sum([x for _, x in parts], [n for n, _ in parts])
             v.model.add(dev >= s - target - half)
             v.model.add(dev >= target - half - s)
             terms.append(Term(rule, dev.name, dev, coefficient))

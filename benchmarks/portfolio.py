@@ -1,0 +1,96 @@
+"""The tuning study behind the solver's defaults: CP-SAT portfolios on the same instances and time limit.
+
+    python -m benchmarks.portfolio                  # about 7 minutes on 2 cores
+    python -m benchmarks.portfolio --time-limit 60  # about 35 minutes
+
+Each variant changes ``SolveOptions`` step by step from CP-SAT's own defaults to the solver's:
+the number of workers, the named full-problem subsolver, the presolve rounds, the LP in every worker,
+the warm start.
+Results go to ``benchmarks/results/portfolio.{csv,md}``; the table is also printed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+from benchmarks.instances import Instance
+from benchmarks.machine import describe
+from benchmarks.peers import Record
+from benchmarks.report import write_csv
+from benchmarks.run import RESULTS, isolated
+
+__all__ = ["INSTANCES", "VARIANTS", "main"]
+
+# From CP-SAT's defaults on this machine to the solver's defaults, one change at a time.
+_PLAIN: dict[str, Any] = {"subsolvers": (), "presolve_iterations": 3, "linearization_level": 1, "warm_start": False}
+_MAX_LP: dict[str, Any] = {**_PLAIN, "workers": 2, "subsolvers": ("max_lp",)}
+VARIANTS: dict[str, dict[str, Any]] = {
+    "CP-SAT portfolio, 2 workers": {**_PLAIN, "workers": 2},
+    "CP-SAT portfolio, 8 workers": {**_PLAIN, "workers": 8},
+    "max_lp + LNS, 2 workers": _MAX_LP,
+    "+ one presolve round": {**_MAX_LP, "presolve_iterations": 1},
+    "+ LP in every worker": {**_MAX_LP, "presolve_iterations": 1, "linearization_level": 2},
+    "+ warm start (the defaults)": {},
+}
+INSTANCES = [Instance(40, 4, 1), Instance(40, 4, 2), Instance(40, 4, 3), Instance(120, 8, 1), Instance(600, 25, 1)]
+
+
+def _cell(r: Record) -> str:
+    obj = "–" if r.objective is None else f"{r.objective:.1f}"
+    bound = "–" if r.bound is None else f"{r.bound:.1f}"
+    return f"{obj} / {bound}" + (" ✓" if r.status == "optimal" else "")
+
+
+def markdown(results: dict[str, list[Record]], time_limit: float) -> str:
+    """Objective / bound per variant and instance, and the mean ratio to the best objective found."""
+    names = [f"{i.name} s{i.seed}" for i in INSTANCES]
+    best: list[float | None] = []
+    for k in range(len(INSTANCES)):
+        found = [obj for rs in results.values() if (obj := rs[k].objective) is not None]
+        best.append(min(found) if found else None)
+    lines = [
+        f"## Portfolio study ({describe().line()}; time limit {time_limit:g} s after the build)",
+        "",
+        "Objective / bound at the time limit (✓ proven optimal); the last column is the mean of objective over",
+        "the best objective any variant found on that instance (1.00 = always the best).",
+        "",
+        "| variant | " + " | ".join(names) + " | mean ratio to best |",
+        "|---|" + "---:|" * (len(names) + 1),
+    ]
+    for variant, rs in results.items():
+        ratios = [r.objective / b for r, b in zip(rs, best, strict=True) if r.objective is not None and b]
+        mean = f"{statistics.mean(ratios):.2f}" if ratios else "–"
+        lines.append(f"| {variant} | " + " | ".join(_cell(r) for r in rs) + f" | {mean} |")
+    return "\n".join(lines) + "\n"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks.portfolio", description=__doc__.split("\n")[0])
+    parser.add_argument("--time-limit", type=float, default=10.0)
+    parser.add_argument("--out", type=Path, default=RESULTS)
+    args = parser.parse_args(argv)
+    results: dict[str, list[Record]] = {}
+    for variant, settings in VARIANTS.items():
+        results[variant] = []
+        for inst in INSTANCES:
+            rec = isolated(inst, "cp-sat", args.time_limit, settings=settings)
+            rec.note = variant
+            results[variant].append(rec)
+            print(f"{variant}: {inst.name} seed {inst.seed}: {_cell(rec)}", file=sys.stderr)
+    args.out.mkdir(parents=True, exist_ok=True)
+    records = [r for rs in results.values() for r in rs]
+    suffix = "" if args.time_limit == 10.0 else f"_{args.time_limit:g}s"
+    write_csv(records, args.out / f"portfolio{suffix}.csv", args.out / f"portfolio{suffix}_trajectories.csv")
+    text = markdown(results, args.time_limit)
+    (args.out / f"portfolio{suffix}.md").write_text(text)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())

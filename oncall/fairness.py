@@ -22,7 +22,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass
 
-from oncall.eligibility import compute_eligibility
+from oncall.eligibility import Eligibility, compute_eligibility
 from oncall.load import LoadModel, expected_load
 from oncall.model import CATEGORIES, Category, Role, Scenario
 from oncall.timeline import Duty, Timeline
@@ -49,42 +49,60 @@ def _classes(duty: Duty) -> tuple[str, ...]:
     return ("duties", *(("nights",) if duty.night else ()), *(("holiday_duties",) if duty.holiday else ()))
 
 
+Pool = tuple[str, ...]
+
+
 @dataclass(frozen=True)
 class _Pools:
-    """Every role of every duty with the physicians who could take it, and their cap-scaled weights."""
+    """Every role of every duty with the physicians who could take it, and their cap-scaled weights.
 
-    slots: list[tuple[Duty, Role, list[str]]]
+    Roles with the same pool and the same cap classes share out alike, so the cap rounds work on those
+    groups (``groups``: how many roles each has) rather than on every role.
+    """
+
+    slots: list[tuple[Duty, Role, Pool]]
+    groups: dict[tuple[Pool, tuple[str, ...]], int]
     share: dict[str, float]
     factor: dict[tuple[str, str], float]
 
-    def weight(self, pid: str, duty: Duty) -> float:
+    def weight(self, pid: str, classes: tuple[str, ...]) -> float:
         w = self.share[pid]
-        for k in _classes(duty):
+        for k in classes:
             w *= self.factor.get((pid, k), 1.0)
         return w
 
-    def parts(self, duty: Duty, pool: list[str]) -> dict[str, float]:
-        """Each physician's fraction of one role of ``duty`` (empty when nobody has weight)."""
-        weights = {q: self.weight(q, duty) for q in pool}
+    def parts(self, pool: Pool, classes: tuple[str, ...]) -> dict[str, float]:
+        """Each physician's fraction of one role of a duty in these cap classes (empty when nobody has weight)."""
+        weights = {q: self.weight(q, classes) for q in pool}
         total = sum(weights.values())
         return {q: w / total for q, w in weights.items()} if total > 0 else {}
 
+    def expected(self) -> dict[tuple[str, str], float]:
+        """Expected number of roles per physician and cap class."""
+        expected: dict[tuple[str, str], float] = defaultdict(float)
+        for (pool, classes), n in self.groups.items():
+            for q, part in self.parts(pool, classes).items():
+                for k in classes:
+                    expected[(q, k)] += part * n
+        return expected
 
-def _pools(scenario: Scenario, timeline: Timeline) -> _Pools:
+
+def _pools(scenario: Scenario, timeline: Timeline, eligibility: Eligibility | None = None) -> _Pools:
     """Eligible pools per role, with weights scaled down until no expected count passes a personal cap."""
-    eligibility = compute_eligibility(scenario, timeline)
+    eligibility = eligibility or compute_eligibility(scenario, timeline)
     share = {p.id: p.share for p in scenario.physicians}
     caps = {p.id: {k: getattr(p.caps, k) for k in ("duties", "nights", "holiday_duties")} for p in scenario.physicians}
     slots = [
-        (duty, role, eligibility.physicians(duty.id, role)) for duty in timeline.duties for role in duty.block.roles
+        (duty, role, tuple(eligibility.physicians(duty.id, role)))
+        for duty in timeline.duties
+        for role in duty.block.roles
     ]
-    pools = _Pools(slots, share, defaultdict(lambda: 1.0))
+    groups: dict[tuple[Pool, tuple[str, ...]], int] = defaultdict(int)
+    for duty, _, pool in slots:
+        groups[(pool, _classes(duty))] += 1
+    pools = _Pools(slots, dict(groups), share, defaultdict(lambda: 1.0))
     for _ in range(_CAP_ROUNDS):
-        expected: dict[tuple[str, str], float] = defaultdict(float)
-        for duty, _, pool in slots:
-            for q, part in pools.parts(duty, pool).items():
-                for k in _classes(duty):
-                    expected[(q, k)] += part
+        expected = pools.expected()
         over = [
             (key, cap / expected[key])
             for key in list(expected)
@@ -97,23 +115,23 @@ def _pools(scenario: Scenario, timeline: Timeline) -> _Pools:
     return pools
 
 
-def fair_share(scenario: Scenario, timeline: Timeline) -> FairShare:
-    """Targets of every physician for the period of ``timeline``."""
-    pools = _pools(scenario, timeline)
+def fair_share(scenario: Scenario, timeline: Timeline, eligibility: Eligibility | None = None) -> FairShare:
+    """Targets of every physician for the period of ``timeline`` (``eligibility``: already computed for it)."""
+    pools = _pools(scenario, timeline, eligibility)
     share = pools.share
-    expected: dict[tuple[str, str], float] = defaultdict(float)
-    for duty, _, pool in pools.slots:
-        for q, part in pools.parts(duty, pool).items():
-            for k in _classes(duty):
-                expected[(q, k)] += part
+    expected = pools.expected()
     points: dict[str, float] = dict.fromkeys((*CATEGORIES, "total"), 0.0)
-    earned: dict[str, dict[str, float]] = {p.id: dict.fromkeys(points, 0.0) for p in scenario.physicians}
+    # Points per pool, cap classes and category: every role in such a group is shared out alike.
+    grouped: dict[tuple[Pool, tuple[str, ...], str], float] = defaultdict(float)
     for duty, _, pool in pools.slots:
         points[duty.category] += duty.slot.points
         points["total"] += duty.slot.points
-        for q, part in pools.parts(duty, pool).items():
-            earned[q][duty.category] += duty.slot.points * part
-            earned[q]["total"] += duty.slot.points * part
+        grouped[(pool, _classes(duty), duty.category)] += duty.slot.points
+    earned: dict[str, dict[str, float]] = {p.id: dict.fromkeys(points, 0.0) for p in scenario.physicians}
+    for (pool, classes, category), amount in grouped.items():
+        for q, part in pools.parts(pool, classes).items():
+            earned[q][category] += amount * part
+            earned[q]["total"] += amount * part
 
     total_share = sum(share.values()) or 1.0
     carried: dict[str, dict[str, float]] = {}
@@ -147,11 +165,14 @@ def visit_targets(scenario: Scenario, timeline: Timeline, load: LoadModel | None
     pools = _pools(scenario, timeline)
     visits = dict.fromkeys(pools.share, 0.0)
     points = dict.fromkeys(pools.share, 0.0)
+    grouped: dict[tuple[Pool, tuple[str, ...]], tuple[float, float]] = defaultdict(lambda: (0.0, 0.0))
     for duty, role, pool in pools.slots:
-        amount = load.role_visits(duty.id, role)
-        for q, part in pools.parts(duty, pool).items():
+        amount, pts = grouped[(pool, _classes(duty))]
+        grouped[(pool, _classes(duty))] = (amount + load.role_visits(duty.id, role), pts + duty.slot.points)
+    for (pool, classes), (amount, pts) in grouped.items():
+        for q, part in pools.parts(pool, classes).items():
             visits[q] += amount * part
-            points[q] += duty.slot.points * part
+            points[q] += pts * part
     if not any(p.history.points for p in scenario.physicians):
         return visits
     due = fair_share(scenario, timeline).target

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import time
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
@@ -91,14 +93,28 @@ class RosterModel:
         return out
 
 
+@contextlib.contextmanager
+def _gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector: a build allocates hundreds of thousands of long-lived
+    objects (variables, expressions, names), and the collections they trigger cost a fifth of the time."""
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def build_model(scenario: Scenario, timeline: Timeline | None = None) -> RosterModel:
     """Encode every registered rule of ``scenario``; the objective is set by the solve, phase by phase."""
     started = time.perf_counter()
     timeline = timeline or Timeline.build(scenario)
-    v = Variables.create(scenario, timeline, compute_eligibility(scenario, timeline))
-    terms: list[Term] = []
-    for rule_id in RULES:
-        terms += ENCODERS[rule_id](v)
+    with _gc_paused():
+        v = Variables.create(scenario, timeline, compute_eligibility(scenario, timeline))
+        terms: list[Term] = []
+        for rule_id in RULES:
+            terms += ENCODERS[rule_id](v)
     gaps = [t for t in terms if t.rule == "coverage"]
     soft = [t for t in terms if t.rule != "coverage"]
     return RosterModel(v, gaps, soft, time.perf_counter() - started)

@@ -18,7 +18,7 @@ from ortools.sat.python import cp_model
 from oncall.eligibility import Eligibility
 from oncall.fairness import FairShare, fair_share
 from oncall.model import Role, Scenario
-from oncall.timeline import Duty, Timeline
+from oncall.timeline import Duty, Slot, Timeline
 
 __all__ = ["HospitalUnit", "Variables"]
 
@@ -59,6 +59,8 @@ class Variables:
         default_factory=lambda: defaultdict(list)
     )
     _exclusive: dict[tuple[frozenset[Span], dt.timedelta], bool] = field(default_factory=dict)
+    _exclusive_day: dict[tuple[str, dt.date], bool] = field(default_factory=dict)
+    _whole_day: dict[tuple[dt.date, dt.timedelta], bool] = field(default_factory=dict)
 
     @classmethod
     def create(cls, scenario: Scenario, timeline: Timeline, eligibility: Eligibility) -> Variables:
@@ -142,15 +144,41 @@ class Variables:
     def exclusive_day(self, pid: str, day: dt.date) -> bool:
         """Whether the physician can hold at most one duty of ``day``: every two of them overlap once the
         minimum rest is added to their ends (one_duty_at_a_time and min_rest then exclude each pair)."""
-        spans = frozenset((d.start, d.end) for d, _ in self._by_day.get((pid, day), []))
+        known = self._exclusive_day.get((pid, day))
+        if known is None:
+            known = self._exclusive_day[(pid, day)] = self._exclusive_spans(pid, day)
+        return known
+
+    def _exclusive_spans(self, pid: str, day: dt.date) -> bool:
+        held = self._by_day.get((pid, day), [])
+        if len(held) < 2:
+            return True
+        rest = self.rest[pid]
+        # When every rostered slot of the date excludes every other, so does any subset of them: one
+        # test per date and rest serves every physician.
+        whole = self._whole_day.get((day, rest))
+        if whole is None:
+            spans = frozenset((s.start, s.end) for s in self._day_slots.get(day, []))
+            whole = self._whole_day[(day, rest)] = self._spans_exclusive(spans, rest)
+        return whole or self._spans_exclusive(frozenset((d.start, d.end) for d, _ in held), rest)
+
+    def _spans_exclusive(self, spans: frozenset[Span], rest: dt.timedelta) -> bool:
         if len(spans) < 2:
             return True
-        key = (spans, self.rest[pid])
+        key = (spans, rest)
         if key not in self._exclusive:
-            rest = self.rest[pid]
             pairs = itertools.combinations(sorted(spans), 2)
             self._exclusive[key] = all(a[0] < b[1] + rest and b[0] < a[1] + rest for a, b in pairs)
         return self._exclusive[key]
+
+    @cached_property
+    def _day_slots(self) -> dict[dt.date, list[Slot]]:
+        """The rostered slots of each date."""
+        out: dict[dt.date, list[Slot]] = defaultdict(list)
+        for s in self.timeline.slots:
+            if s.block.rostered:
+                out[s.day].append(s)
+        return out
 
     @cached_property
     def rest(self) -> dict[str, dt.timedelta]:
@@ -160,7 +188,7 @@ class Variables:
     @cached_property
     def fair_share(self) -> FairShare:
         """The physicians' fair-share targets (``oncall.fairness``), computed once per model."""
-        return fair_share(self.scenario, self.timeline)
+        return fair_share(self.scenario, self.timeline, self.eligibility)
 
     def duties_on(self, pid: str, day: dt.date) -> list[tuple[Duty, cp_model.IntVar]]:
         """The physician's possible (duty, variable) pairs of ``day``."""

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from ortools.sat.python import cp_model
+
 from solver.terms import Term, weight_coefficient
 from solver.variables import Variables
 
@@ -54,7 +56,7 @@ def spacing(v: Variables) -> list[Term]:
             held = v.duties_on(p.id, day)
             n = len({d.id for d, _ in held})
             extra = v.model.new_int_var(0, n - 1, f"second_duty[{p.id},{day}]")
-            v.model.add(extra >= sum(x for _, x in held) - 1)
+            v.model.add(extra >= cp_model.LinearExpr.sum([x for _, x in held]) - 1)
             terms.append(Term("spacing", extra.name, extra, coefficient))
     return terms
 

@@ -5,7 +5,8 @@
 
 Every run (instance x seed x solver) happens in a fresh process, so its peak memory is its own and no
 run warms another's caches. Results go to ``benchmarks/results/<mode>.{csv,md}``,
-``<mode>_trajectories.csv`` and ``<mode>_*.png``; the markdown table is also printed.
+``<mode>_trajectories.csv`` and ``<mode>_*.png``; the markdown table is also printed and, with the default
+``--out``, written into ``benchmarks/README.md`` between its markers for the mode.
 """
 
 from __future__ import annotations
@@ -26,9 +27,28 @@ from benchmarks.peers import SOLVERS, Record, SolverName, run_one
 from benchmarks.report import markdown, plot, write_csv
 from solver import SolveOptions
 
-__all__ = ["header", "isolated", "main", "run_suite"]
+__all__ = ["header", "isolated", "main", "run_suite", "update_readme"]
 
 RESULTS = Path(__file__).parent / "results"
+README = Path(__file__).parent / "README.md"
+
+
+def update_readme(readme: Path, mode: str, text: str) -> bool:
+    """Put ``text`` (and the plots) between the README's markers for ``mode``; False when it has none."""
+    begin, end = f"<!-- results:{mode} -->", f"<!-- /results:{mode} -->"
+    if not readme.exists():
+        return False
+    current = readme.read_text(encoding="utf-8")
+    if begin not in current or end not in current:
+        return False
+    head, rest = current.split(begin, 1)
+    _, tail = rest.split(end, 1)
+    plots = (
+        f"![time and gap against size](results/{mode}_time_gap_vs_size.png)\n\n"
+        f"![objective against time](results/{mode}_objective_vs_time.png)\n"
+    )
+    readme.write_text(f"{head}{begin}\n{text}\n{plots}{end}{tail}", encoding="utf-8")
+    return True
 
 
 def header(mode: str, instances: Sequence[Instance], time_limit: float) -> list[str]:
@@ -108,7 +128,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     records = run_suite(instances, time_limit, solvers, echo=lambda s: print(s, file=sys.stderr))
     head = header(mode, instances, time_limit)
     head.append(f"- Wall time of the whole run: {time.perf_counter() - started:.0f} s")
-    print(write(records, args.out, mode, head))
+    text = write(records, args.out, mode, head)
+    print(text)
+    if args.out == RESULTS and update_readme(README, mode, text):
+        print(f"(table written to {README.relative_to(Path.cwd()) if README.is_relative_to(Path.cwd()) else README})")
     return 0
 
 

@@ -69,3 +69,56 @@ def test_quick_suite_cp_sat_never_worse_than_its_peers() -> None:
                 continue  # no roster, or more gaps: worse
             assert cp.objective is not None, (name, seed)
             assert other.objective is None or cp.objective <= other.objective + 1e-6, (name, seed, peer)
+
+
+def test_update_readme_replaces_only_the_marked_section(tmp_path: Path) -> None:
+    from benchmarks.run import update_readme
+
+    readme = tmp_path / "README.md"
+    readme.write_text("# Title\n<!-- results:quick -->\nold table\n<!-- /results:quick -->\nafter\n", encoding="utf-8")
+    assert update_readme(readme, "quick", "| new | table |")
+    text = readme.read_text(encoding="utf-8")
+    assert "old table" not in text and "| new | table |" in text
+    assert text.startswith("# Title\n") and text.endswith("<!-- /results:quick -->\nafter\n")
+    assert "results/quick_time_gap_vs_size.png" in text
+    assert not update_readme(readme, "full", "x")  # no markers for that mode: left alone
+    assert not update_readme(tmp_path / "missing.md", "quick", "x")
+
+
+def _record(solver: str, doctors: int, districts: int, seed: int, **kw: object) -> Record:
+    return Record(f"{doctors}d{districts}", doctors, districts, seed, solver, 10.0, **kw)  # type: ignore[arg-type]
+
+
+def test_targets_judge_each_target_from_the_records() -> None:
+    from benchmarks.report import targets
+
+    records = [
+        _record("cp-sat", 40, 4, 1, status="optimal", gaps=0, objective=10.0, bound=10.0, total_seconds=4.0),
+        _record("cp-sat", 40, 4, 2, status="feasible", gaps=0, objective=12.0, bound=11.0, gap=1 / 12),
+        _record("greedy", 40, 4, 1, status="complete", gaps=0, objective=50.0),
+        _record("greedy", 40, 4, 2, status="gaps", gaps=2, objective=5.0),
+        _record("highs", 40, 4, 1, status="feasible", gaps=0, objective=9.5),
+        _record(
+            "cp-sat",
+            600,
+            25,
+            1,
+            status="feasible",
+            gaps=0,
+            objective=100.0,
+            bound=99.5,
+            gap=0.005,
+            first_seconds=0.5,
+            build_seconds=0.8,
+        ),
+    ]
+    rows = {line.split(" | ")[0].lstrip("| "): line for line in targets(records)[2:]}
+    regional = next(v for k, v in rows.items() if k.startswith("40 doctors"))
+    assert "seed 1: optimal in 4.0 s" in regional and "**missed**" in regional
+    assert rows["600 doctors: first roster in under 10 s"].endswith("| met |")
+    assert rows["600 doctors: model build under 1 s"].endswith("| met |")
+    gap_row = next(v for k, v in rows.items() if "of the bound" in k)
+    assert gap_row.endswith("| – |")  # a 10 s run does not judge the 60 s target
+    assert rows["CP-SAT never worse than greedy"].endswith("| met |")
+    assert "worse on 1 of 1" in rows["CP-SAT never worse than HiGHS"]
+    assert rows["CP-SAT never worse than HiGHS"].endswith("| **missed** |")

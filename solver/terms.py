@@ -6,11 +6,12 @@ Rules return terms; the objective sums them. A term's name says what it penalise
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 from ortools.sat.python import cp_model
 
-__all__ = ["OBJECTIVE_SCALE", "POINT_SCALE", "Term", "weight_coefficient"]
+__all__ = ["OBJECTIVE_SCALE", "POINT_SCALE", "Term", "band_deviation", "weight_coefficient"]
 
 # Duty points are fractional (a night clipped at the period boundary, x1.5 for 年末年始); the model
 # counts them in hundredths. The objective counts weight x points in thousandths, so a weight of 0.5
@@ -38,3 +39,20 @@ def weight_coefficient(weight: float, per_unit: float) -> int:
     20000
     """
     return round(weight * OBJECTIVE_SCALE / per_unit)
+
+
+def band_deviation(
+    model: cp_model.CpModel, name: str, parts: Sequence[tuple[int, cp_model.IntVar]], target: int, half: int
+) -> cp_model.IntVar:
+    """A new variable: how far ``sum(n * x)`` lies outside the band ``target ± half`` (0 inside it).
+
+    Fair share of points, of standby and of visits all price a deviation this way: whole duties rarely
+    hit a share exactly, so a band around the target counts as on target and only the excess costs.
+    The target may be negative (carried points can push a share below zero).
+    """
+    most = sum(n for n, _ in parts)
+    dev = model.new_int_var(0, max(0, most - target - half, target - half), name)
+    total = cp_model.LinearExpr.weighted_sum([x for _, x in parts], [n for n, _ in parts])
+    model.add(dev >= total - target - half)
+    model.add(dev >= target - half - total)
+    return dev

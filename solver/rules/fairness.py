@@ -7,7 +7,7 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from oncall.model import CATEGORIES
-from solver.terms import POINT_SCALE, Term, weight_coefficient
+from solver.terms import POINT_SCALE, Term, band_deviation, weight_coefficient
 from solver.variables import Variables
 
 __all__ = ["fairness", "fairness_category"]
@@ -35,12 +35,7 @@ def _deviation_terms(v: Variables, rule: str, keys: tuple[str, ...], weight: flo
             # duty); in total, within half of the largest duty. Beyond the band every 0.01 point costs.
             largest = max((n for n, _ in parts), default=0)
             half = largest // 2 if key == "total" else largest
-            most = sum(n for n, _ in parts)
-            # Carried points can push a target below zero: the deviation then reaches most - target.
-            dev = v.model.new_int_var(0, most + abs(target), f"{rule}[{p.id},{key}]")
-            s = cp_model.LinearExpr.weighted_sum([x for _, x in parts], [n for n, _ in parts])
-            v.model.add(dev >= s - target - half)
-            v.model.add(dev >= target - half - s)
+            dev = band_deviation(v.model, f"{rule}[{p.id},{key}]", parts, target, half)
             terms.append(Term(rule, dev.name, dev, coefficient))
     return terms
 

@@ -7,7 +7,7 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from oncall.fairness import standby_days, standby_targets
-from solver.terms import Term, weight_coefficient
+from solver.terms import Term, band_deviation, weight_coefficient
 from solver.variables import Variables
 
 __all__ = [
@@ -95,12 +95,7 @@ def hospital_spread(v: Variables) -> list[Term]:
     terms = []
     coefficient = weight_coefficient(weight, 100)  # a standby day weighs like a duty point
     for h, parts in load.items():
-        most = sum(n for n, _ in parts)
-        t = round(targets[h] * 100)
         half = max(n for n, _ in parts) // 2
-        dev = v.model.new_int_var(0, max(most, t), f"hospital_spread[{h}]")
-        s = sum(n * y for n, y in parts)
-        v.model.add(dev >= s - t - half)
-        v.model.add(dev >= t - half - s)
+        dev = band_deviation(v.model, f"hospital_spread[{h}]", parts, round(targets[h] * 100), half)
         terms.append(Term("hospital_spread", dev.name, dev, coefficient))
     return terms

@@ -16,7 +16,7 @@ from ortools.sat.python import cp_model
 
 from oncall.fairness import visit_targets, visit_unit
 from oncall.load import expected_load
-from solver.terms import Term, weight_coefficient
+from solver.terms import Term, band_deviation, weight_coefficient
 from solver.variables import Variables
 
 __all__ = ["ADMISSION_SCALE", "VISIT_SCALE", "hospital_admissions", "visit_balance"]
@@ -73,10 +73,6 @@ def visit_balance(v: Variables) -> list[Term]:
         if not parts and target <= 0:
             continue
         half = max((n for n, _ in parts), default=0) // 2
-        most = sum(n for n, _ in parts)
-        dev = v.model.new_int_var(0, max(most, target), f"visit_balance[{p.id}]")
-        s = sum(n * x for n, x in parts)
-        v.model.add(dev >= s - target - half)
-        v.model.add(dev >= target - half - s)
+        dev = band_deviation(v.model, f"visit_balance[{p.id}]", parts, target, half)
         terms.append(Term("visit_balance", dev.name, dev, coefficient))
     return terms

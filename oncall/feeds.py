@@ -49,6 +49,7 @@ __all__ = [
     "RenderedFeed",
     "ScenarioLedger",
     "event_uid",
+    "feed_urls",
     "render_feed",
 ]
 
@@ -66,6 +67,16 @@ _ROLE_OF_KIND: dict[FeedKind, tuple[EventRole, ...]] = {
     "network": ("duty",),
 }
 PRODUCT = "-//oncall//oncall feeds 1.0//{lang}"
+
+
+def feed_urls(base: str, token: str) -> tuple[str, str]:
+    """The https and webcal URLs of a feed token on a server reached at ``base``.
+
+    >>> feed_urls("https://oncall.example.org", "ocf_x")
+    ('https://oncall.example.org/ical/ocf_x.ics', 'webcal://oncall.example.org/ical/ocf_x.ics')
+    """
+    url = f"{base.rstrip('/')}/ical/{token}.ics"
+    return url, "webcal://" + url.split("://", 1)[1]
 
 
 def event_uid(scenario_id: int, duty_id: str, role: EventRole) -> str:

@@ -186,7 +186,7 @@ class EventState:
     fingerprint: tuple[Any, ...] | None
     holder: str | None  # physician or hospital id; the district for duty events; None while not live
     view: _DutyView  # the duty as last published while the event was live
-    former: dict[str, dt.datetime] = field(default_factory=dict)  # who lost it, and when
+    former: dict[str, tuple[dt.datetime, _DutyView]] = field(default_factory=dict)  # who lost it, when, as what
 
     @property
     def uid(self) -> str:
@@ -200,7 +200,8 @@ class EventState:
 
     def tombstone_until(self, holder: str, retention: dt.timedelta) -> dt.datetime:
         """When the cancelled event shown to a former holder leaves their feed."""
-        return max(self.view.duty.end.astimezone(dt.UTC), self.former[holder]) + retention
+        lost, view = self.former[holder]
+        return max(view.duty.end.astimezone(dt.UTC), lost) + retention
 
 
 def _admissions(pub: Publication) -> dict[str, _Admissions]:
@@ -276,7 +277,7 @@ class ScenarioLedger:
             elif fingerprint != state.fingerprint:
                 state.last_modified = when
             if state.holder is not None and state.holder != holder:
-                state.former[state.holder] = when
+                state.former[state.holder] = (when, state.view)  # the duty as they had it
             if holder is not None:
                 state.former.pop(holder, None)
             state.significant, state.fingerprint, state.holder = sig, fingerprint, holder
@@ -305,8 +306,15 @@ class RenderedFeed:
 
 @dataclass(frozen=True)
 class _Item:
+    """An event of a feed: live, or cancelled for a former holder (as they had it, lost ``since``)."""
+
     state: EventState
-    cancelled: bool
+    view: _DutyView
+    since: dt.datetime | None = None
+
+    @property
+    def cancelled(self) -> bool:
+        return self.since is not None
 
 
 def _select(
@@ -330,15 +338,17 @@ def _select(
                 mine = state.holder == target.id
                 lost = [target.id] if not mine and target.id in state.former else []
             if mine:
-                items.append(_Item(state, cancelled=False))
+                items.append(_Item(state, state.view))
             elif lost:
+                holder = max(lost, key=lambda h: state.former[h][0])  # the latest loss, for the network
                 until = max(state.tombstone_until(h, retention) for h in lost)
                 if until <= now:
                     expired = until if expired is None else max(expired, until)
                 else:
                     upcoming = until if upcoming is None else min(upcoming, until)
-                    items.append(_Item(state, cancelled=True))
-    items.sort(key=lambda i: (i.state.view.duty.start.astimezone(dt.UTC), i.state.uid))
+                    since, view = state.former[holder]
+                    items.append(_Item(state, view, since))
+    items.sort(key=lambda i: (i.view.duty.start.astimezone(dt.UTC), i.state.uid))
     return items, expired, upcoming
 
 
@@ -466,14 +476,15 @@ class _Words:
         return f"{instant.astimezone(ZoneInfo(self.s.timezone)):%Y-%m-%d %H:%M}"
 
 
-def _summary(words: _Words, state: EventState, cancelled: bool) -> str:
-    t, d = words.t, state.view.duty
+def _summary(words: _Words, item: _Item) -> str:
+    state, view, cancelled = item.state, item.view, item.cancelled
+    t, d = words.t, view.duty
     where = f"{words.district(d.district)}{' ' if words.lang == 'ja' else ', '}{words.block(d.block)}"
     if state.role == "duty":
         people = f"{words.person(d.primary)}{t['slash']}{words.person(d.secondary)}"
         text = f"{where}{t['open']}{people}{t['close']}"
-    elif state.role == "backup_hospital" and state.view.admissions is not None:
-        text = f"{where}{t['open']}{t['expected'].format(duty=state.view.admissions.duty)}{t['close']}"
+    elif state.role == "backup_hospital" and view.admissions is not None:
+        text = f"{where}{t['open']}{t['expected'].format(duty=view.admissions.duty)}{t['close']}"
     else:
         text = where
     head = f"【{t[state.role]}】" if words.lang == "ja" else f"[{t[state.role]}] "
@@ -482,12 +493,13 @@ def _summary(words: _Words, state: EventState, cancelled: bool) -> str:
     return head + text
 
 
-def _description(words: _Words, state: EventState, cancelled: bool) -> str:
-    t, d = words.t, state.view.duty
+def _description(words: _Words, item: _Item) -> str:
+    state, view = item.state, item.view
+    t, d = words.t, view.duty
     lines: list[str] = []
-    if cancelled:
+    if item.since is not None:
         key = "removed" if state.role == "duty" else "lost"
-        lines.append(t[key].format(when=words.when(state.last_modified)))
+        lines.append(t[key].format(when=words.when(item.since)))
     if state.role in _PERSON_ROLES:
         lines.append(t[f"{state.role}_long"])
     lines.append(f"{t['district']}: {words.district(d.district)}")
@@ -499,14 +511,14 @@ def _description(words: _Words, state: EventState, cancelled: bool) -> str:
         lines.append(f"{t[role]}: {words.person_long(holder, contact=state.role in _PERSON_ROLES)}")
     if state.role != "backup_hospital":
         lines.append(f"{t['hospital']}: {words.hospital(d.backup_hospital)}")
-    elif state.view.admissions is not None:
-        a = state.view.admissions
+    elif view.admissions is not None:
+        a = view.admissions
         lines.append(t["admissions"].format(duty=a.duty, day=a.day, limit=a.limit))
     return "\n".join(lines)
 
 
-def _event(state: EventState, cancelled: bool, options: FeedOptions) -> Event:
-    view = state.view
+def _event(item: _Item, options: FeedOptions) -> Event:
+    state, view, cancelled = item.state, item.view, item.cancelled
     words = _Words(view.publication.scenario, options.lang)
     zone = ZoneInfo(view.publication.roster.timezone)
     ev = Event()
@@ -518,9 +530,9 @@ def _event(state: EventState, cancelled: bool, options: FeedOptions) -> Event:
     ev.add("last-modified", state.last_modified)
     ev.add("dtstart", view.duty.start.astimezone(zone))
     ev.add("dtend", view.duty.end.astimezone(zone))
-    summary = _summary(words, state, cancelled)
+    summary = _summary(words, item)
     ev.add("summary", summary)
-    ev.add("description", _description(words, state, cancelled))
+    ev.add("description", _description(words, item))
     ev.add("location", words.district(view.duty.district))
     ev.add("status", "CANCELLED" if cancelled else "CONFIRMED")
     ev.add("transp", "TRANSPARENT")  # being on call is not being busy
@@ -575,7 +587,7 @@ def render_feed(
     cal.add("x-published-ttl", vDuration(options.refresh))
     zones: dict[str, tuple[dt.date, dt.date]] = {}
     for item in items:
-        duty, zone = item.state.view.duty, item.state.view.publication.roster.timezone
+        duty, zone = item.view.duty, item.view.publication.roster.timezone
         first, last = duty.start.date() - dt.timedelta(days=1), duty.end.date() + dt.timedelta(days=1)
         lo, hi = zones.get(zone, (first, last))
         zones[zone] = (min(lo, first), max(hi, last))
@@ -584,7 +596,7 @@ def render_feed(
     for zone, (first, last) in sorted(zones.items()):
         cal.add_component(_vtimezone(zone, first, last))
     for item in items:
-        cal.add_component(_event(item.state, item.cancelled, options))
+        cal.add_component(_event(item, options))
     body = cal.to_ical()
     changed = [i.state.last_modified for i in items] + ([expired] if expired is not None else [])
     return RenderedFeed(

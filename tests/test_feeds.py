@@ -204,6 +204,7 @@ def test_a_cancelled_event_stays_for_the_retention_window_then_leaves(week: tupl
     expiry = end + dt.timedelta(days=10)
     shown = feed(lg, "physician", old, now=expiry - dt.timedelta(seconds=1), retention=dt.timedelta(days=10))
     assert events_by_uid(shown.body)[uid].status == "CANCELLED"
+    assert "担当から外れました（2026-12-20 19:00 公開の当番表）" in events_by_uid(shown.body)[uid].description
     assert shown.valid_until == expiry and shown.cancelled == 1
     gone = feed(lg, "physician", old, now=expiry, retention=dt.timedelta(days=10))
     assert uid not in events_by_uid(gone.body) and gone.cancelled == 0

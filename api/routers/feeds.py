@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import re
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated, Any, Literal
 
@@ -20,6 +22,21 @@ router = APIRouter(tags=["feeds"], responses=ERROR_RESPONSES)
 CALENDAR = "text/calendar; charset=utf-8"
 CACHE_CONTROL = "private, max-age=300"  # apps poll hourly at most; a revoked URL stops within minutes
 _MAX_ID = 2**31 - 1
+
+
+_SECRET = re.compile(r"(/ical/ocf_[0-9a-f]{8})_[A-Za-z0-9_\-]+")
+
+
+class _HideFeedSecrets(logging.Filter):
+    """Access logs name a feed by its prefix only: the rest of the URL is the credential."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        if isinstance(record.args, tuple):
+            record.args = tuple(_SECRET.sub(r"\1_…", a) if isinstance(a, str) else a for a in record.args)
+        return True
+
+
+logging.getLogger("uvicorn.access").addFilter(_HideFeedSecrets())
 
 
 class FeedNotFound(ApiError):

@@ -342,3 +342,21 @@ def test_the_feeds_migration_upgrades_a_database_in_use_and_downgrades(db_url: s
         command.downgrade(cfg, "v0001")
     assert "feed_tokens" not in inspect(db.engine).get_table_names()
     db.dispose()
+
+
+def test_access_logs_show_a_feed_s_prefix_never_its_secret() -> None:
+    import logging
+
+    token = "ocf_0123abcd_" + "s3cr3t-" * 6 + "x"
+    record = logging.LogRecord(
+        "uvicorn.access",
+        logging.INFO,
+        __file__,
+        1,
+        '%s - "%s %s HTTP/%s" %d',
+        ("1.2.3.4", "GET", f"/ical/{token}.ics?lang=en", "1.1", 200),
+        None,
+    )
+    for f in logging.getLogger("uvicorn.access").filters:
+        f.filter(record)
+    assert record.getMessage() == '1.2.3.4 - "GET /ical/ocf_0123abcd_….ics?lang=en HTTP/1.1" 200'

@@ -95,15 +95,14 @@ def assert_lines(body: bytes) -> None:
 
 
 def valid_swap(
-    scenario: Scenario, roster: Roster, role: Literal["primary", "secondary"], skip: int = 0
+    scenario: Scenario, roster: Roster, role: Literal["primary", "secondary"]
 ) -> tuple[Roster, str, str, str]:
     """A roster in which one duty's ``role`` passes to another physician and the checker finds nothing.
 
     Returns the new roster, the duty id, the old holder and the new one. Tries duties from the middle of
-    the period (the ``skip``-th candidate on) and physicians in id order.
+    the period and physicians in id order.
     """
     duties = roster.duties[len(roster.duties) // 2 :] + roster.duties[: len(roster.duties) // 2]
-    tried = 0
     for index, duty in enumerate(duties):
         old = getattr(duty, role)
         if old is None:
@@ -117,9 +116,6 @@ def valid_swap(
             near = [d for d in roster.duties if p.id in (d.primary, d.secondary)]
             if any(d.start < duty.end + margin and duty.start < d.end + margin for d in near):
                 continue  # the rest rule would refuse it: save the checker the work
-            tried += 1
-            if tried <= skip:
-                continue
             changed = roster.model_copy(deep=True)
             position = changed.duties.index(next(d for d in changed.duties if d.id == duty.id))
             setattr(changed.duties[position], role, p.id)

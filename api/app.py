@@ -16,6 +16,7 @@ from api.routers import ROUTERS
 from api.settings import Settings, get_settings
 from oncall.jobs import JobRunner
 from oncall.storage import Store
+from oncall.storage.feeds import FeedService, FeedStore
 
 __all__ = ["create_app"]
 
@@ -85,6 +86,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         await run_in_threadpool(runner.start)
         app.state.store = store
         app.state.runner = runner
+        app.state.feeds = FeedService(FeedStore(store.db), settings.feed_settings())
         try:
             yield
         finally:

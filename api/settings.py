@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 from functools import lru_cache
 from pathlib import Path
@@ -10,6 +11,7 @@ from pydantic import Field
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from oncall.storage import database_url
+from oncall.storage.feeds import FeedSettings
 
 __all__ = ["Settings", "get_settings"]
 
@@ -34,10 +36,27 @@ class Settings(BaseSettings):
     max_parallel_solves: int = Field(1, ge=1, le=64, description="Solves run at the same time; others queue.")
     solver_workers: int = Field(default_factory=_solver_workers, ge=1, description="CP-SAT workers per solve.")
     job_poll_seconds: float = Field(0.5, gt=0, description="How often the job runner looks for work.")
+    public_url: str | None = Field(
+        None,
+        pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$",
+        description="Base URL calendar apps reach the server at, e.g. https://oncall.example.org; "
+        "feed URLs are built on it (default: the request's host, with https).",
+    )
+    feed_refresh_minutes: int = Field(60, ge=5, le=1440, description="Feeds ask calendar apps to refresh this often.")
+    feed_retention_days: int = Field(
+        30, ge=0, le=366, description="A cancelled duty stays in its former holder's feed this long past its end."
+    )
 
     def resolved_database_url(self) -> str:
         """The URL to connect to (SQLite in ``data_dir`` unless ``database_url`` is set)."""
         return database_url(self.database_url, self.data_dir)
+
+    def feed_settings(self) -> FeedSettings:
+        """How the calendar feeds are rendered."""
+        return FeedSettings(
+            refresh=dt.timedelta(minutes=self.feed_refresh_minutes),
+            retention=dt.timedelta(days=self.feed_retention_days),
+        )
 
 
 @lru_cache(maxsize=1)

@@ -12,7 +12,7 @@ import time
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
 
 import typer
 
@@ -20,6 +20,9 @@ from oncall.errors import OncallError
 from oncall.io import load_scenario, save_scenario
 from oncall.model import Scenario
 from oncall.roster import Roster, load_roster, save_roster
+
+if TYPE_CHECKING:
+    from oncall.storage.feeds import FeedStore
 
 __all__ = ["app"]
 
@@ -279,6 +282,99 @@ def keys_revoke(prefix: Annotated[str, typer.Argument(help="The key's prefix, e.
 
     record = _guard(lambda: Store.open(_api_database_url()).revoke_key(prefix))
     typer.echo(f"{record.prefix}: revoked")
+
+
+# --- calendar feeds: `oncall feeds` -------------------------------------------------------------------
+
+feeds_app = typer.Typer(
+    help="Calendar feeds (iCalendar subscription URLs) of a physician, a hospital, a district or the network.",
+    no_args_is_help=True,
+)
+app.add_typer(feeds_app, name="feeds")
+
+
+class FeedKindChoice(StrEnum):
+    physician = "physician"
+    hospital = "hospital"
+    district = "district"
+    network = "network"
+
+
+BaseUrlOption = Annotated[
+    str | None,
+    typer.Option("--base-url", help="Where calendar apps reach the server (default: ONCALL_PUBLIC_URL)."),
+]
+
+
+def _feed_store() -> FeedStore:
+    from oncall.storage import Store
+    from oncall.storage.feeds import FeedStore
+
+    return FeedStore(_guard(lambda: Store.open(_api_database_url())).db)
+
+
+def _print_urls(token: str, base_url: str | None) -> None:
+    from api.settings import get_settings
+    from oncall.feeds import feed_urls
+
+    base = base_url or get_settings().public_url
+    if base is None:
+        base = "https://127.0.0.1:8000"
+        typer.echo("note: set ONCALL_PUBLIC_URL (or --base-url) to the address calendar apps reach", err=True)
+    for url in feed_urls(base, token):
+        typer.echo(url)
+
+
+@feeds_app.command("issue")
+def feeds_issue(
+    kind: Annotated[FeedKindChoice, typer.Argument(help="physician, hospital, district or network.")],
+    target: Annotated[str | None, typer.Argument(help="Id of the physician, hospital or district.")] = None,
+    scenario: Annotated[int | None, typer.Option("--scenario", min=1, help="Only this scenario's rosters.")] = None,
+    alarm: Annotated[
+        int | None, typer.Option("--alarm", min=0, max=10080, help="Reminder minutes before each duty.")
+    ] = None,
+    name: Annotated[str, typer.Option("--name", help="Who or what the feed is for.")] = "",
+    base_url: BaseUrlOption = None,
+    lang: LangOption = Lang.ja,
+) -> None:
+    """Issue a feed and print its https and webcal URLs; only the token's hash is stored."""
+    store = _feed_store()
+    problem = _guard(lambda: store.problem(kind.value, target, scenario, alarm))
+    if problem is not None:
+        _fail(f"{problem[0]}: {problem[1]}")
+    record, token = store.issue(
+        kind.value, target, scenario_id=scenario, lang=lang.value, alarm_minutes=alarm, name=name
+    )
+    _print_urls(token, base_url)
+    typer.echo(f"{record.prefix}: {kind.value} feed {target or ''} issued; the URL is not shown again", err=True)
+
+
+@feeds_app.command("list")
+def feeds_list() -> None:
+    """List the feeds: prefix, kind, target, language, reminder, name, last read, revoked."""
+    for f in _feed_store().list_feeds():
+        used = f"read {f.last_used_at:%Y-%m-%d %H:%M}Z" if f.last_used_at else "never read"
+        state = f"revoked {f.revoked_at:%Y-%m-%d %H:%M}Z" if f.revoked_at else "active"
+        alarm = f"{f.alarm_minutes}min" if f.alarm_minutes is not None else "-"
+        typer.echo("\t".join([f.prefix, f.kind, f.target or "*", f.lang, alarm, f.name, used, state]))
+
+
+@feeds_app.command("revoke")
+def feeds_revoke(prefix: Annotated[str, typer.Argument(help="The feed's prefix, e.g. ocf_1a2b3c4d.")]) -> None:
+    """Revoke a feed: its URL answers 404 from now on."""
+    record = _guard(lambda: _feed_store().revoke(prefix))
+    typer.echo(f"{record.prefix}: revoked")
+
+
+@feeds_app.command("rotate")
+def feeds_rotate(
+    prefix: Annotated[str, typer.Argument(help="The feed's prefix, e.g. ocf_1a2b3c4d.")],
+    base_url: BaseUrlOption = None,
+) -> None:
+    """Give a feed a new secret URL (printed once); the old URL answers 404 from now on."""
+    record, token = _guard(lambda: _feed_store().rotate(prefix))
+    _print_urls(token, base_url)
+    typer.echo(f"{record.prefix}: rotated; subscribe again with the new URL", err=True)
 
 
 @app.command()

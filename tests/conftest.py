@@ -1,4 +1,4 @@
-"""Hypothesis profiles: ``ci`` when the CI variable is set, ``dev`` otherwise.
+"""Hypothesis profiles (``ci`` when the CI variable is set, ``dev`` otherwise) and session fixtures.
 
 ``HYPOTHESIS_PROFILE=thorough pytest tests/test_properties.py`` runs many more examples by hand.
 Solving property tests take about a second per example, so the everyday profiles stay small.
@@ -8,7 +8,10 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import HealthCheck, settings
+
+from tests.icaljs import IcalJs, install
 
 _SLOW_DRAWS = [HealthCheck.too_slow, HealthCheck.data_too_large]
 
@@ -24,3 +27,9 @@ settings.register_profile(
 )
 settings.register_profile("thorough", max_examples=300, deadline=None, suppress_health_check=_SLOW_DRAWS)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
+
+
+@pytest.fixture(scope="session")
+def icaljs() -> IcalJs:
+    """Mozilla's ical.js through node (installed once per machine into a cache directory)."""
+    return install()

@@ -1,7 +1,15 @@
 """One router per resource."""
 
-from api.routers import check, meta, physicians, revisions, scenarios, solves
+from api.routers import check, feeds, meta, physicians, revisions, scenarios, solves
 
-ROUTERS = [meta.router, scenarios.router, physicians.router, solves.router, revisions.router, check.router]
+ROUTERS = [
+    meta.router,
+    scenarios.router,
+    physicians.router,
+    solves.router,
+    revisions.router,
+    check.router,
+    feeds.router,
+]
 
 __all__ = ["ROUTERS"]

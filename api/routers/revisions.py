@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Response
 
 from api.deps import AnyKey, RevisionId, ScenarioId, StaffKey, StoreDep
-from api.errors import ERROR_RESPONSES
+from api.errors import ERROR_RESPONSES, ApiError
 from api.schemas import PublishRequest, Revision
 from oncall.diff import RosterDiff, diff_rosters
 from oncall.errors import NotFound
@@ -83,6 +83,36 @@ def _roster_response(store: Store, revision_id: int, rendering: _Rendering) -> R
 def list_revisions(scenario_id: ScenarioId, _: AnyKey, store: StoreDep) -> list[Revision]:
     """List the scenario's roster revisions, newest first."""
     return [Revision.of(r) for r in store.list_revisions(scenario_id)]
+
+
+class RosterRejected(ApiError):
+    """An uploaded roster breaks hard rules of its scenario."""
+
+    status = 422
+    code = "invalid_roster"
+
+
+@router.post("/scenarios/{scenario_id}/revisions", status_code=201, response_model=Revision)
+def add_revision(
+    scenario_id: ScenarioId,
+    roster: Roster,
+    key: StaffKey,
+    store: StoreDep,
+    version: Annotated[
+        int | None, Query(ge=1, le=2**31 - 1, description="Scenario version the roster is for; default: the newest.")
+    ] = None,
+    lang: Annotated[Lang, Query(description="Language of the checker's messages.")] = Lang.ja,
+) -> Revision:
+    """Store an edited roster (e.g. a swap) as a draft revision, if the checker finds no broken hard rule."""
+    from oncall.checker import check
+
+    record, scenario = store.get_document(scenario_id, version)
+    report = check(scenario, roster, lang=lang.value)
+    if not report.ok:
+        n = len(report.violations)
+        details = [(v.duty or "roster", f"[{v.rule}] {v.message}") for v in report.violations[:100]]
+        raise RosterRejected(f"the roster breaks hard rules ({n} violation{'s' if n != 1 else ''})", details)
+    return Revision.of(store.add_revision(scenario_id, version or record.version, roster, 0))
 
 
 @router.get("/scenarios/{scenario_id}/published", response_class=Response, responses=_ROSTER_RESPONSES)

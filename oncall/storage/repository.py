@@ -505,6 +505,27 @@ class Store:
             s.flush()
             return _revision(row, None, None)
 
+    def add_revision(self, scenario_id: int, version: int, roster: Roster, violations: int) -> RevisionRecord:
+        """Store a roster made outside a solve (an edit, a swap) as a draft revision of that scenario version."""
+        with self.db.transaction() as s:
+            self._scenario_row(s, scenario_id)
+            self._document(s, scenario_id, version)
+            row = RevisionRow(
+                scenario_id=scenario_id,
+                scenario_version=version,
+                job_id=None,
+                status=roster.status,
+                objective=roster.objective,
+                bound=roster.bound,
+                gaps=len(roster.gaps),
+                violations=violations,
+                roster=roster.to_json(),
+                created_at=_now(),
+            )
+            s.add(row)
+            s.flush()
+            return self._revision(s, row.id)
+
     def fail_job(self, job_id: int, message: str, states: Sequence[JobState] = ("queued", "running")) -> bool:
         """Mark the job failed if it is in one of ``states``; False when it was not."""
         with self.db.transaction() as s:

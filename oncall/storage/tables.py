@@ -16,7 +16,16 @@ from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from oncall.storage.database import UTCDateTime
 
-__all__ = ["ApiKeyRow", "Base", "JobRow", "PublicationRow", "RevisionRow", "ScenarioRow", "ScenarioVersionRow"]
+__all__ = [
+    "ApiKeyRow",
+    "Base",
+    "FeedTokenRow",
+    "JobRow",
+    "PublicationRow",
+    "RevisionRow",
+    "ScenarioRow",
+    "ScenarioVersionRow",
+]
 
 # Named constraints, so that later migrations can address them on every backend.
 NAMING = {
@@ -127,3 +136,24 @@ class PublicationRow(Base):
     previous_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
     key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
     published_at: Mapped[dt.datetime]
+
+
+class FeedTokenRow(Base):
+    """A calendar feed subscription: whose duties it shows, how, and the hash of its secret URL token."""
+
+    __tablename__ = "feed_tokens"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(32), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))
+    target: Mapped[str | None] = mapped_column(String(64))
+    scenario_id: Mapped[int | None] = mapped_column(ForeignKey("scenarios.id"))
+    lang: Mapped[str] = mapped_column(String(2))
+    alarm_minutes: Mapped[int | None] = mapped_column(Integer)
+    name: Mapped[str] = mapped_column(String(200))
+    key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
+    created_at: Mapped[dt.datetime]
+    rotated_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
+    last_used_at: Mapped[dt.datetime | None]

@@ -14,14 +14,22 @@ from tests.api.helpers import BACKENDS, assert_error, bearer, fresh_database, ma
 
 # Every operation of the API, read from its own OpenAPI document so a new route cannot be missed.
 _SCHEMA = create_app(Settings(database_url="sqlite://")).openapi()
-_VALUES = {"scenario_id": "1", "job_id": "1", "revision_id": "1", "physician_id": "n1a", "index": "0"}
+_VALUES = {
+    "scenario_id": "1",
+    "job_id": "1",
+    "revision_id": "1",
+    "physician_id": "n1a",
+    "index": "0",
+    "prefix": "ocf_00000000",
+    "token": "ocf_00000000_" + "x" * 43,
+}
 OPERATIONS = [
     (method.upper(), re.sub(r"\{(\w+)\}", lambda m: _VALUES[m.group(1)], path))
     for path, item in _SCHEMA["paths"].items()
     for method in item
 ]
-OPEN = {("GET", "/health")}
-WRITES = [(m, p) for m, p in OPERATIONS if m != "GET" and (m, p) != ("POST", "/check")]
+OPEN = {("GET", "/health"), *((m, _VALUES["token"].join(("/ical/", ".ics"))) for m in ("GET", "HEAD"))}
+WRITES = [(m, p) for m, p in OPERATIONS if m not in ("GET", "HEAD") and (m, p) != ("POST", "/check")]
 
 
 @pytest.fixture(scope="module", params=BACKENDS)

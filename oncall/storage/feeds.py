@@ -1,0 +1,414 @@
+"""Calendar feed subscriptions, and the cached feeds built from the publication history.
+
+A feed URL carries a secret token ``ocf_<8 hex>_<43 url-safe characters>``: the first part (the prefix)
+names the subscription in listings and stays the same when the secret is rotated; only the sha256 of
+the whole token is stored. :class:`FeedStore` issues, lists, revokes and rotates subscriptions and reads
+the publications; :class:`FeedService` answers feed requests from in-process caches: one event ledger
+per scenario (extended publication by publication, never rebuilt on a request) and the rendered feeds,
+keyed by what decides their bytes.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import secrets
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable
+from dataclasses import dataclass
+from types import SimpleNamespace
+from typing import Any
+
+from sqlalchemy import func, select, update
+
+from oncall.errors import Conflict, NotFound
+from oncall.feeds import (
+    FEED_KINDS,
+    FeedKind,
+    FeedOptions,
+    FeedTarget,
+    Publication,
+    RenderedFeed,
+    ScenarioLedger,
+    render_feed,
+)
+from oncall.model import Scenario
+from oncall.roster import Roster
+from oncall.storage.database import Database
+from oncall.storage.keys import hash_token, token_matches
+from oncall.storage.tables import FeedTokenRow, PublicationRow, RevisionRow, ScenarioRow, ScenarioVersionRow
+
+__all__ = [
+    "FEED_TOKEN_PREFIX",
+    "FeedRecord",
+    "FeedService",
+    "FeedStore",
+    "StoredPublication",
+    "feed_token_prefix",
+    "new_feed_token",
+]
+
+FEED_TOKEN_PREFIX = "ocf_"
+_TOKEN = re.compile(r"^(ocf_[0-9a-f]{8})_[A-Za-z0-9_\-]{43}$")
+_LANGS = ("ja", "en")
+
+
+def _now() -> dt.datetime:
+    return dt.datetime.now(dt.UTC)
+
+
+def new_feed_token(prefix: str | None = None) -> tuple[str, str]:
+    """A fresh ``(prefix, token)``; with ``prefix``, a new secret under the same prefix (rotation)."""
+    prefix = prefix or f"{FEED_TOKEN_PREFIX}{secrets.token_hex(4)}"
+    return prefix, f"{prefix}_{secrets.token_urlsafe(32)}"
+
+
+def feed_token_prefix(token: str) -> str | None:
+    """The prefix of a well-formed feed token, None for anything else.
+
+    >>> feed_token_prefix("ocf_0123abcd_" + "x" * 43)
+    'ocf_0123abcd'
+    >>> feed_token_prefix("ock_0123abcd_" + "x" * 43) is None
+    True
+    """
+    m = _TOKEN.match(token)
+    return m.group(1) if m else None
+
+
+@dataclass(frozen=True)
+class FeedRecord:
+    """A feed subscription as listed: never the token."""
+
+    id: int
+    prefix: str
+    kind: FeedKind
+    target: str | None  # physician, hospital or district id; None for the network
+    scenario_id: int | None  # only this scenario's rosters; None: every scenario
+    lang: str
+    alarm_minutes: int | None
+    name: str
+    created_at: dt.datetime
+    rotated_at: dt.datetime | None
+    revoked_at: dt.datetime | None
+    last_used_at: dt.datetime | None
+
+    @property
+    def feed_target(self) -> FeedTarget:
+        """What the feed shows."""
+        return FeedTarget(self.kind, self.target, self.scenario_id)
+
+
+def _record(row: Any) -> FeedRecord:
+    kind: FeedKind = next(k for k in FEED_KINDS if k == row.kind)
+    return FeedRecord(
+        row.id,
+        row.prefix,
+        kind,
+        row.target,
+        row.scenario_id,
+        row.lang,
+        row.alarm_minutes,
+        row.name,
+        row.created_at,
+        row.rotated_at,
+        row.revoked_at,
+        row.last_used_at,
+    )
+
+
+@dataclass(frozen=True)
+class StoredPublication:
+    """A publication with its roster JSON and the scenario version the roster was made for."""
+
+    id: int
+    scenario_id: int
+    revision_id: int
+    scenario_version: int
+    published_at: dt.datetime
+    roster: str
+
+
+_FEEDS = FeedTokenRow.__table__
+
+
+class FeedStore:
+    """Reads and writes of feed subscriptions, and the publication history they are built from."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    def targets(self, kind: FeedKind, scenario_id: int | None = None) -> set[str]:
+        """Ids a feed of ``kind`` may name: in the newest version of the scenario (or of any scenario)."""
+        with self.db.transaction() as s:
+            newest = (ScenarioRow.id == ScenarioVersionRow.scenario_id) & (
+                ScenarioRow.version == ScenarioVersionRow.version
+            )
+            query = select(ScenarioVersionRow.document).join(ScenarioRow, newest)
+            if scenario_id is not None:
+                if s.get(ScenarioRow, scenario_id) is None:
+                    raise NotFound("scenario", scenario_id, field="scenario_id")
+                query = query.where(ScenarioRow.id == scenario_id)
+            documents = list(s.scalars(query))
+        out: set[str] = set()
+        for text in documents:
+            scenario = Scenario.model_validate_json(text)
+            if kind == "physician":
+                out |= {p.id for p in scenario.physicians}
+            elif kind == "hospital":
+                out |= {h.id for h in scenario.hospitals}
+            elif kind == "district":
+                out |= {d.id for d in scenario.districts}
+        return out
+
+    def problem(
+        self, kind: FeedKind, target: str | None, scenario_id: int | None, alarm_minutes: int | None
+    ) -> tuple[str, str] | None:
+        """What is wrong with a feed request, as ``(field, problem)``; None when it can be issued."""
+        if kind != "physician" and alarm_minutes is not None:
+            return "alarm_minutes", "reminders are only for physician feeds"
+        if kind == "network":
+            return None if target is None else ("target", "a network feed names no target")
+        if target is None:
+            return "target", f"a {kind} feed needs the {kind}'s id"
+        if target not in self.targets(kind, scenario_id):
+            where = f"scenario {scenario_id}" if scenario_id is not None else "any scenario"
+            return "target", f"no {kind} {target!r} in {where}"
+        return None
+
+    def issue(
+        self,
+        kind: FeedKind,
+        target: str | None,
+        *,
+        scenario_id: int | None = None,
+        lang: str = "ja",
+        alarm_minutes: int | None = None,
+        name: str = "",
+        key_id: int | None = None,
+    ) -> tuple[FeedRecord, str]:
+        """A new subscription and its token; the token is not stored and cannot be shown again.
+
+        The target is taken as given: :meth:`problem` says whether it is one the scenarios know.
+        """
+        if lang not in _LANGS:
+            raise ValueError(f"lang must be one of {_LANGS}, not {lang!r}")
+        prefix, token = new_feed_token()
+        with self.db.transaction() as s:
+            row = FeedTokenRow(
+                prefix=prefix,
+                token_hash=hash_token(token),
+                kind=kind,
+                target=None if kind == "network" else target,
+                scenario_id=scenario_id,
+                lang=lang,
+                alarm_minutes=alarm_minutes,
+                name=name.replace("\x00", "\ufffd")[:200],
+                key_id=key_id,
+                created_at=_now(),
+            )
+            s.add(row)
+            s.flush()
+            return _record(row), token
+
+    def list_feeds(self) -> list[FeedRecord]:
+        """Every subscription, oldest first."""
+        with self.db.transaction() as s:
+            return [_record(r) for r in s.scalars(select(FeedTokenRow).order_by(FeedTokenRow.id))]
+
+    def get(self, prefix: str) -> FeedRecord:
+        """The subscription with this prefix."""
+        with self.db.transaction() as s:
+            return _record(self._row(s, prefix))
+
+    def revoke(self, prefix: str) -> FeedRecord:
+        """Revoke the subscription (idempotent): its URL answers 404 from now on."""
+        with self.db.transaction() as s:
+            row = self._row(s, prefix)
+            if row.revoked_at is None:
+                row.revoked_at = _now()
+            return _record(row)
+
+    def rotate(self, prefix: str) -> tuple[FeedRecord, str]:
+        """A new secret for the subscription: the old URL answers 404, the new one shows the same feed."""
+        with self.db.transaction() as s:
+            row = self._row(s, prefix)
+            if row.revoked_at is not None:
+                raise Conflict(f"feed {prefix} is revoked: issue a new one", field="prefix")
+            _, token = new_feed_token(prefix)
+            row.token_hash = hash_token(token)
+            row.rotated_at = _now()
+            return _record(row), token
+
+    def _row(self, s: Any, prefix: str) -> FeedTokenRow:
+        row: FeedTokenRow | None = s.scalar(select(FeedTokenRow).where(FeedTokenRow.prefix == prefix))
+        if row is None:
+            raise NotFound("feed", prefix, field="prefix")
+        return row
+
+    def lookup(self, token: str) -> tuple[FeedRecord | None, tuple[int, int]]:
+        """The live subscription of ``token`` (None when unknown, malformed or revoked) and the state of
+        the publication log, ``(count, newest id)``, in one round trip."""
+        prefix = feed_token_prefix(token) or ""  # a malformed token is looked up in vain, like an unknown one
+        count = select(func.count(PublicationRow.id)).scalar_subquery()
+        newest = select(func.coalesce(func.max(PublicationRow.id), 0)).scalar_subquery()
+        with self.db.engine.connect() as c:
+            found = c.execute(select(_FEEDS, count, newest).where(_FEEDS.c.prefix == prefix)).first()
+            if found is None:
+                n, last = c.execute(select(count, newest)).one()
+                return None, (int(n), int(last))
+        *columns, n, last = found
+        row = SimpleNamespace(**dict(zip(_FEEDS.c.keys(), columns, strict=True)))
+        if row.revoked_at is not None or not token_matches(token, row.token_hash):
+            return None, (int(n), int(last))
+        return _record(row), (int(n), int(last))
+
+    def touch(self, feed_id: int, when: dt.datetime) -> None:
+        """Record that the feed was read at ``when``."""
+        with self.db.transaction() as s:
+            s.execute(update(FeedTokenRow).where(FeedTokenRow.id == feed_id).values(last_used_at=when))
+
+    def publication_ids(self) -> list[tuple[int, int]]:
+        """``(publication id, scenario id)`` of every publication, in order."""
+        with self.db.engine.connect() as c:
+            rows = c.execute(select(PublicationRow.id, PublicationRow.scenario_id).order_by(PublicationRow.id))
+            return [(int(i), int(s)) for i, s in rows]
+
+    def publications(self, ids: list[int]) -> list[StoredPublication]:
+        """The publications with these ids, in order, with their rosters."""
+        if not ids:
+            return []
+        with self.db.engine.connect() as c:
+            rows = c.execute(
+                select(
+                    PublicationRow.id,
+                    PublicationRow.scenario_id,
+                    PublicationRow.revision_id,
+                    RevisionRow.scenario_version,
+                    PublicationRow.published_at,
+                    RevisionRow.roster,
+                )
+                .join(RevisionRow, RevisionRow.id == PublicationRow.revision_id)
+                .where(PublicationRow.id.in_(ids))
+                .order_by(PublicationRow.id)
+            )
+            return [StoredPublication(*row) for row in rows]
+
+    def document(self, scenario_id: int, version: int) -> str:
+        """A scenario version's document."""
+        with self.db.engine.connect() as c:
+            text = c.scalar(
+                select(ScenarioVersionRow.document).where(
+                    ScenarioVersionRow.scenario_id == scenario_id, ScenarioVersionRow.version == version
+                )
+            )
+        if text is None:
+            raise NotFound(f"version of scenario {scenario_id}", version, field="version")
+        return str(text)
+
+
+@dataclass(frozen=True)
+class FeedSettings:
+    """How feeds are rendered and cached."""
+
+    refresh: dt.timedelta = dt.timedelta(hours=1)
+    retention: dt.timedelta = dt.timedelta(days=30)
+    touch_every: float = 60.0  # seconds between two writes of a feed's last access
+    cache_entries: int = 2048  # rendered feeds kept
+
+
+class FeedService:
+    """Feeds answered from in-process caches that follow the publication log.
+
+    Each scenario's :class:`ScenarioLedger` is extended with the publications it has not seen yet when
+    the log changes; a rendered feed is kept under (target, language, alarm, log state) until the log
+    changes or a cancelled event in it expires. Thread-safe: the API calls it from worker threads.
+    """
+
+    def __init__(
+        self, store: FeedStore, settings: FeedSettings | None = None, clock: Callable[[], dt.datetime] = _now
+    ) -> None:
+        self.store = store
+        self.settings = settings or FeedSettings()
+        self.clock = clock
+        self._lock = threading.Lock()
+        self._ledgers: dict[int, ScenarioLedger] = {}
+        self._seen: dict[int, set[int]] = {}  # publication ids applied, per scenario
+        self._state: tuple[int, int] = (0, 0)
+        self._scenarios: OrderedDict[tuple[int, int], Scenario] = OrderedDict()
+        self._rendered: OrderedDict[tuple[Any, ...], RenderedFeed] = OrderedDict()
+        self._touched: dict[int, float] = {}
+        self.publications_applied = 0  # how many publications the ledgers were fed (a test's probe)
+
+    def feed(self, record: FeedRecord, state: tuple[int, int], lang: str | None = None) -> RenderedFeed:
+        """The feed of ``record`` at the publication log ``state`` (as :meth:`FeedStore.lookup` gave it)."""
+        options = FeedOptions(
+            lang="en" if (lang or record.lang) == "en" else "ja",
+            alarm_minutes=record.alarm_minutes if record.kind == "physician" else None,
+            refresh=self.settings.refresh,
+            retention=self.settings.retention,
+        )
+        key = (record.feed_target, options, state)
+        now = self.clock()
+        with self._lock:
+            cached = self._rendered.get(key)
+            if cached is not None and (cached.valid_until is None or now < cached.valid_until):
+                self._rendered.move_to_end(key)
+                return cached
+            self._follow(state)
+            ledgers = list(self._ledgers.values())
+            rendered = render_feed(record.feed_target, ledgers, options, now)
+            self._rendered[key] = rendered
+            while len(self._rendered) > self.settings.cache_entries:
+                self._rendered.popitem(last=False)
+            return rendered
+
+    def touch(self, record: FeedRecord) -> None:
+        """Record the access, at most once per ``touch_every`` seconds and feed (a write is not free)."""
+        mark = time.monotonic()
+        with self._lock:
+            last = self._touched.get(record.id)
+            if last is not None and mark - last < self.settings.touch_every:
+                return
+            self._touched[record.id] = mark
+        self.store.touch(record.id, self.clock())
+
+    def _follow(self, state: tuple[int, int]) -> None:
+        """Feed the ledgers every publication they have not seen (called with the lock held)."""
+        if state == self._state:
+            return
+        log = self.store.publication_ids()
+        # Publications of one scenario commit in id order (publishing updates the scenario's row), but
+        # be safe: one that turns up behind a publication already applied makes its scenario replay.
+        late = {
+            sid
+            for pid, sid in log
+            if sid in self._ledgers and pid not in self._seen[sid] and pid < max(self._seen[sid])
+        }
+        for sid in late:
+            del self._ledgers[sid], self._seen[sid]
+        pending = [pid for pid, sid in log if pid not in self._seen.get(sid, ())]
+        for stored in self.store.publications(pending):
+            ledger = self._ledgers.setdefault(stored.scenario_id, ScenarioLedger(stored.scenario_id))
+            ledger.apply(self._publication(stored))
+            self._seen.setdefault(stored.scenario_id, set()).add(stored.id)
+            self.publications_applied += 1
+        self._state = state
+
+    def _publication(self, stored: StoredPublication) -> Publication:
+        key = (stored.scenario_id, stored.scenario_version)
+        scenario = self._scenarios.get(key)
+        if scenario is None:
+            scenario = Scenario.model_validate_json(self.store.document(*key))
+            self._scenarios[key] = scenario
+            while len(self._scenarios) > 256:
+                self._scenarios.popitem(last=False)
+        return Publication(
+            id=stored.id,
+            scenario_id=stored.scenario_id,
+            revision_id=stored.revision_id,
+            published_at=stored.published_at,
+            scenario=scenario,
+            roster=Roster.model_validate_json(stored.roster),
+        )

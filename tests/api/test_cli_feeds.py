@@ -1,0 +1,68 @@
+"""`oncall feeds`: issue (URLs printed once), list, rotate and revoke, against the server's database."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from api.settings import get_settings
+from oncall.cli import app
+from oncall.storage import Store, database_url
+from oncall.storage.feeds import FeedStore, feed_token_prefix
+from tests.factories import make_scenario
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[Path]:
+    """ONCALL_DATA_DIR in a temporary directory holding one scenario; settings read afresh around the test."""
+    monkeypatch.setenv("ONCALL_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setenv("ONCALL_PUBLIC_URL", "https://oncall.example.org")
+    monkeypatch.delenv("ONCALL_DATABASE_URL", raising=False)
+    get_settings.cache_clear()
+    store = Store.open(database_url(None, tmp_path / "data"))
+    store.create_scenario(make_scenario(days=2))
+    store.db.dispose()
+    yield tmp_path / "data"
+    get_settings.cache_clear()
+
+
+def test_feeds_issue_list_rotate_and_revoke(data_dir: Path) -> None:
+    runner = CliRunner()
+    issued = runner.invoke(app, ["feeds", "issue", "physician", "n1a", "--alarm", "30", "--name", "青木先生"])
+    assert issued.exit_code == 0, issued.output
+    url, webcal = issued.stdout.split()
+    assert url.startswith("https://oncall.example.org/ical/ocf_") and url.endswith(".ics")
+    assert webcal == "webcal://" + url.removeprefix("https://")
+    token = url.rsplit("/", 1)[1].removesuffix(".ics")
+    prefix = feed_token_prefix(token)
+    assert prefix is not None
+
+    feeds = FeedStore(Store.open(database_url(None, data_dir)).db)
+    record, _ = feeds.lookup(token)
+    assert record is not None and (record.kind, record.target, record.alarm_minutes) == ("physician", "n1a", 30)
+    listed = runner.invoke(app, ["feeds", "list"]).stdout
+    assert prefix in listed and "青木先生" in listed and "30min" in listed and token not in listed
+
+    rotated = runner.invoke(app, ["feeds", "rotate", prefix])
+    assert rotated.exit_code == 0, rotated.output
+    new_token = rotated.stdout.split()[0].rsplit("/", 1)[1].removesuffix(".ics")
+    assert feeds.lookup(token)[0] is None and feeds.lookup(new_token)[0] is not None
+    assert runner.invoke(app, ["feeds", "revoke", prefix]).exit_code == 0
+    assert feeds.lookup(new_token)[0] is None
+    assert "revoked" in runner.invoke(app, ["feeds", "list"]).stdout
+    feeds.db.dispose()
+
+
+def test_feeds_refuse_unknown_targets_and_prefixes(data_dir: Path) -> None:
+    runner = CliRunner()
+    unknown = runner.invoke(app, ["feeds", "issue", "physician", "nobody"])
+    assert unknown.exit_code == 2 and "no physician 'nobody'" in unknown.output
+    assert runner.invoke(app, ["feeds", "issue", "network", "north"]).exit_code == 2
+    assert runner.invoke(app, ["feeds", "issue", "hospital", "central", "--alarm", "5"]).exit_code == 2
+    assert runner.invoke(app, ["feeds", "issue", "room"]).exit_code == 2
+    missing = runner.invoke(app, ["feeds", "revoke", "ocf_00000000"])
+    assert missing.exit_code == 2 and "no feed" in missing.output
+    assert runner.invoke(app, ["feeds", "issue", "district", "north", "--lang", "en"]).exit_code == 0

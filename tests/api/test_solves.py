@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import statistics
 import time
+from pathlib import Path
 
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
+from oncall.io import load_scenario
 from tests.api.helpers import assert_error, finished, solve, upload, wait_for
-from tests.factories import make_scenario
+
+# The regional sample is not proven optimal within seconds: its solve takes the whole time limit.
+_LONG = load_scenario(Path(__file__).parents[2] / "samples" / "regional.yaml")
 
 
 def test_a_solve_runs_to_a_draft_revision(client: TestClient, staff: dict[str, str], hospital: dict[str, str]) -> None:
@@ -54,10 +58,10 @@ def test_solve_parameters_are_bounded(client: TestClient, staff: dict[str, str])
 def test_the_api_answers_within_100ms_while_a_solve_runs(
     client: TestClient, staff: dict[str, str], app: FastAPI
 ) -> None:
-    sid = upload(client, staff, make_scenario(days=7))["id"]  # a week takes the whole time limit
+    sid = upload(client, staff, _LONG)["id"]
     job_id = client.post(f"/scenarios/{sid}/solves", json={"time_limit": 4}, headers=staff).json()["id"]
-    wait_for(client, staff, job_id, lambda j: j["state"] == "running" and j["progress"]["elapsed_seconds"] > 0.5)
-    assert app.state.runner.running() == [job_id]
+    # The job reads "running" once claimed; its worker process counts as running once it has started.
+    wait_for(client, staff, job_id, lambda j: j["state"] == "running" and app.state.runner.running() == [job_id])
     latencies = []
     for _ in range(20):
         started = time.perf_counter()
@@ -71,7 +75,7 @@ def test_the_api_answers_within_100ms_while_a_solve_runs(
 
 
 def test_cancel_stops_the_worker_and_stores_nothing(client: TestClient, staff: dict[str, str], app: FastAPI) -> None:
-    sid = upload(client, staff, make_scenario(days=7))["id"]
+    sid = upload(client, staff, _LONG)["id"]
     running = client.post(f"/scenarios/{sid}/solves", json={"time_limit": 4}, headers=staff).json()["id"]
     queued = client.post(f"/scenarios/{sid}/solves", json={"time_limit": 4}, headers=staff).json()["id"]
     wait_for(client, staff, running, lambda j: j["state"] == "running")

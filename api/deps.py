@@ -15,12 +15,15 @@ from oncall.io import SOURCE, parse_scenario_text
 from oncall.jobs import JobRunner
 from oncall.model import Scenario
 from oncall.storage import KeyRecord, Store
+from oncall.storage.audit import Actor
+from oncall.storage.replan import ReplanStore
 
 __all__ = [
     "SCENARIO_MEDIA_TYPES",
     "AnyKey",
     "JobId",
     "PhysicianId",
+    "ReplanStoreDep",
     "RevisionId",
     "Runner",
     "ScenarioBody",
@@ -28,6 +31,7 @@ __all__ = [
     "SettingsDep",
     "StaffKey",
     "StoreDep",
+    "actor_of",
 ]
 
 _MAX_ID = 2**31 - 1  # ids are 32-bit integers on every backend
@@ -58,8 +62,13 @@ def _runner(request: Request) -> JobRunner:
     return runner
 
 
+def _replan_store(request: Request) -> ReplanStore:
+    return ReplanStore(_store(request).db)
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
 StoreDep = Annotated[Store, Depends(_store)]
+ReplanStoreDep = Annotated[ReplanStore, Depends(_replan_store)]
 Runner = Annotated[JobRunner, Depends(_runner)]
 
 _bearer = HTTPBearer(auto_error=False, description="An API key from `oncall keys create`: `Bearer ock_…`.")
@@ -80,6 +89,11 @@ def _staff_key(key: Annotated[KeyRecord, Depends(_any_key)]) -> KeyRecord:
     if key.role != "staff":
         raise Forbidden(f"a {key.role} key may only read; writing needs a staff key")
     return key
+
+
+def actor_of(key: KeyRecord) -> Actor:
+    """The audit log's name for a request made with ``key``."""
+    return Actor.of_key(key.id, key.prefix, key.name)
 
 
 AnyKey = Annotated[KeyRecord, Depends(_any_key)]

@@ -210,7 +210,11 @@ def apply_changes(
             if bad is not None:
                 problems.append(bad)
                 continue
-        start, end = absence_interval(absence, scenario.zone)
+        try:
+            start, end = absence_interval(absence, scenario.zone)
+        except (OverflowError, ValueError):
+            problems.append(f"{where}.start: {absence.start} – {absence.end} is out of the representable range")
+            continue
         # The past stays as it is: an absence begins when the duties it overlaps that have started end.
         under_way = [
             d.end

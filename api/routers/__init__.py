@@ -1,7 +1,18 @@
 """One router per resource."""
 
-from api.routers import check, meta, physicians, revisions, scenarios, solves
+from api.routers import audit, check, meta, physicians, previous, repairs, revisions, scenarios, solves, swaps
 
-ROUTERS = [meta.router, scenarios.router, physicians.router, solves.router, revisions.router, check.router]
+ROUTERS = [
+    meta.router,
+    scenarios.router,
+    previous.router,
+    physicians.router,
+    solves.router,
+    revisions.router,
+    repairs.router,
+    swaps.router,
+    audit.router,
+    check.router,
+]
 
 __all__ = ["ROUTERS"]

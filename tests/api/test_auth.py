@@ -14,13 +14,22 @@ from tests.api.helpers import BACKENDS, assert_error, bearer, fresh_database, ma
 
 # Every operation of the API, read from its own OpenAPI document so a new route cannot be missed.
 _SCHEMA = create_app(Settings(database_url="sqlite://")).openapi()
-_VALUES = {"scenario_id": "1", "job_id": "1", "revision_id": "1", "physician_id": "n1a", "index": "0"}
+_VALUES = {
+    "scenario_id": "1",
+    "job_id": "1",
+    "revision_id": "1",
+    "physician_id": "n1a",
+    "index": "0",
+    "repair_id": "1",
+    "swap_id": "1",
+}
 OPERATIONS = [
     (method.upper(), re.sub(r"\{(\w+)\}", lambda m: _VALUES[m.group(1)], path))
     for path, item in _SCHEMA["paths"].items()
     for method in item
 ]
 OPEN = {("GET", "/health")}
+STAFF_READS = {("GET", "/audit")}  # the audit log names people and reasons (illness): office staff only
 WRITES = [(m, p) for m, p in OPERATIONS if m != "GET" and (m, p) != ("POST", "/check")]
 
 
@@ -77,9 +86,18 @@ def test_a_hospital_key_cannot_write(client: TestClient, hospital: dict[str, str
     assert_error(client.request(method, path, headers=hospital), 403, "forbidden")
 
 
-@pytest.mark.parametrize(("method", "path"), [op for op in OPERATIONS if op[0] == "GET" and op not in OPEN])
+@pytest.mark.parametrize(
+    ("method", "path"), [op for op in OPERATIONS if op[0] == "GET" and op not in OPEN | STAFF_READS]
+)
 def test_a_hospital_key_reads(client: TestClient, hospital: dict[str, str], method: str, path: str) -> None:
     assert client.request(method, path, headers=hospital).status_code not in (401, 403)
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(STAFF_READS))
+def test_a_hospital_key_cannot_read_the_audit_log(
+    client: TestClient, hospital: dict[str, str], method: str, path: str
+) -> None:
+    assert_error(client.request(method, path, headers=hospital), 403, "forbidden")
 
 
 def test_health_needs_no_key_and_whoami_names_the_key(client: TestClient, hospital: dict[str, str]) -> None:

@@ -8,7 +8,7 @@ from fastapi import Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.errors import Forbidden, Unauthorized, UnsupportedMediaType
+from api.errors import Forbidden, InvalidRequest, Unauthorized, UnsupportedMediaType
 from api.settings import Settings
 from oncall.errors import InvalidScenario
 from oncall.io import SOURCE, parse_scenario_text
@@ -32,6 +32,7 @@ __all__ = [
     "StaffKey",
     "StoreDep",
     "actor_of",
+    "solve_seconds",
 ]
 
 _MAX_ID = 2**31 - 1  # ids are 32-bit integers on every backend
@@ -89,6 +90,16 @@ def _staff_key(key: Annotated[KeyRecord, Depends(_any_key)]) -> KeyRecord:
     if key.role != "staff":
         raise Forbidden(f"a {key.role} key may only read; writing needs a staff key")
     return key
+
+
+def solve_seconds(settings: Settings, requested: float | None) -> float:
+    """The time limit of a solve or repair: the one requested, within the server's bounds (else 422)."""
+    if requested is not None and requested > settings.max_solve_seconds:
+        raise InvalidRequest(
+            f"time_limit is at most {settings.max_solve_seconds:g} seconds on this server",
+            [("time_limit", f"at most {settings.max_solve_seconds:g}")],
+        )
+    return requested or min(settings.default_solve_seconds, settings.max_solve_seconds)
 
 
 def actor_of(key: KeyRecord) -> Actor:

@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
-from api.deps import AnyKey, ReplanStoreDep, Runner, ScenarioId, SettingsDep, StaffKey, actor_of
+from api.deps import AnyKey, ReplanStoreDep, Runner, ScenarioId, SettingsDep, StaffKey, actor_of, solve_seconds
 from api.errors import ERROR_RESPONSES, InvalidRequest
 from api.replan_schemas import RepairRequest, RepairView
 
@@ -42,13 +42,8 @@ def start_repair(
     Duties that started before ``now`` stay as they are. Poll ``GET /repairs/{id}``; once it succeeded,
     ``revision_id`` names the draft and ``summary`` lists every changed duty-role with its reason.
     """
-    if request.time_limit is not None and request.time_limit > settings.max_solve_seconds:
-        raise InvalidRequest(
-            f"time_limit is at most {settings.max_solve_seconds:g} seconds on this server",
-            [("time_limit", f"at most {settings.max_solve_seconds:g}")],
-        )
+    limit = solve_seconds(settings, request.time_limit)
     _, scenario = store.get_document(scenario_id)
-    limit = request.time_limit or min(settings.default_solve_seconds, settings.max_solve_seconds)
     repair = store.create_repair(
         scenario_id,
         request.base,

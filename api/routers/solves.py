@@ -6,8 +6,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Response
 
-from api.deps import AnyKey, JobId, ReplanStoreDep, Runner, ScenarioId, SettingsDep, StaffKey, StoreDep, actor_of
-from api.errors import ERROR_RESPONSES, InvalidRequest
+from api.deps import (
+    AnyKey,
+    JobId,
+    ReplanStoreDep,
+    Runner,
+    ScenarioId,
+    SettingsDep,
+    StaffKey,
+    StoreDep,
+    actor_of,
+    solve_seconds,
+)
+from api.errors import ERROR_RESPONSES
 from api.schemas import Job, SolveRequest
 
 router = APIRouter(tags=["solves"], responses=ERROR_RESPONSES)
@@ -29,12 +40,7 @@ def start_solve(
     published roster, its history is carried over first, as a new scenario version that the job solves.
     """
     options = request or SolveRequest()
-    if options.time_limit is not None and options.time_limit > settings.max_solve_seconds:
-        raise InvalidRequest(
-            f"time_limit is at most {settings.max_solve_seconds:g} seconds on this server",
-            [("time_limit", f"at most {settings.max_solve_seconds:g}")],
-        )
-    limit = options.time_limit or min(settings.default_solve_seconds, settings.max_solve_seconds)
+    limit = solve_seconds(settings, options.time_limit)
     store.carry_previous(scenario_id, actor_of(key))
     job = store.create_job(scenario_id, limit, options.seed, actor_of(key))
     runner.wake()

@@ -11,17 +11,8 @@ from fastapi.testclient import TestClient
 from oncall.checker import check
 from oncall.model import Scenario
 from oncall.roster import Roster
-from tests.api.helpers import assert_error, solve, upload
+from tests.api.helpers import assert_error, publish_solved, solve, upload
 from tests.factories import duties_of, make_scenario
-
-
-def _published(client: TestClient, headers: dict[str, str], scenario: Scenario) -> tuple[int, int]:
-    sid = upload(client, headers, scenario)["id"]
-    job = solve(client, headers, sid)
-    assert job["state"] == "succeeded", job
-    rid: int = job["revision_id"]
-    assert client.post(f"/revisions/{rid}/publish", json={"base": None}, headers=headers).status_code == 200
-    return sid, rid
 
 
 def _wait(client: TestClient, headers: dict[str, str], repair_id: int, timeout: float = 30) -> dict[str, Any]:
@@ -38,7 +29,7 @@ def test_a_repair_changes_only_the_absent_doctors_duties_and_is_published_throug
     client: TestClient, staff: dict[str, str]
 ) -> None:
     scenario = make_scenario(days=3)
-    sid, rid = _published(client, staff, scenario)
+    sid, rid = publish_solved(client, staff, scenario)
     published = client.get(f"/scenarios/{sid}/published", headers=staff).content
     roster = Roster.model_validate_json(published)
     doctor = next(d.primary for d in roster.duties if d.start.date() == dt.date(2027, 1, 5) and d.primary)
@@ -81,7 +72,7 @@ def test_a_repair_changes_only_the_absent_doctors_duties_and_is_published_throug
 
 
 def test_repair_errors(client: TestClient, staff: dict[str, str], hospital: dict[str, str]) -> None:
-    sid, rid = _published(client, staff, make_scenario(days=2))
+    sid, rid = publish_solved(client, staff, make_scenario(days=2))
     change = {"kind": "absence", "physician": "n1a", "start": "2027-01-05", "end": "2027-01-05"}
     url = f"/scenarios/{sid}/repairs"
     r = client.post(url, json={"base": rid + 100, "changes": [change]}, headers=staff)
@@ -101,7 +92,7 @@ def test_repair_errors(client: TestClient, staff: dict[str, str], hospital: dict
 
 
 def test_solving_after_a_published_previous_period_carries_it_over(client: TestClient, staff: dict[str, str]) -> None:
-    dec_id, dec_rev = _published(client, staff, make_scenario(start=dt.date(2026, 12, 27), days=5))
+    dec_id, dec_rev = publish_solved(client, staff, make_scenario(start=dt.date(2026, 12, 27), days=5))
     december = Roster.model_validate_json(client.get(f"/revisions/{dec_rev}", headers=staff).content)
     jan_id = upload(client, staff, make_scenario(start=dt.date(2027, 1, 1), days=3))["id"]
     assert client.get(f"/scenarios/{jan_id}/previous", headers=staff).json()["previous_id"] is None

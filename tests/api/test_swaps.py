@@ -10,18 +10,8 @@ from oncall.errors import RuleBroken
 from oncall.model import Scenario
 from oncall.roster import Roster
 from oncall.swaps import GiveAway, check_proposal
-from tests.api.helpers import assert_error, solve, upload
+from tests.api.helpers import assert_error, publish_solved, upload
 from tests.factories import make_scenario
-
-
-def _published(client: TestClient, headers: dict[str, str], scenario: Scenario) -> tuple[int, int]:
-    """Upload, solve and publish: (scenario id, published revision id)."""
-    sid = upload(client, headers, scenario)["id"]
-    job = solve(client, headers, sid)
-    assert job["state"] == "succeeded", job
-    rid: int = job["revision_id"]
-    assert client.post(f"/revisions/{rid}/publish", json={"base": None}, headers=headers).status_code == 200
-    return sid, rid
 
 
 def _roster(client: TestClient, headers: dict[str, str], path: str) -> Roster:
@@ -55,7 +45,7 @@ def _propose(client: TestClient, headers: dict[str, str], sid: int, proposal: Gi
 def test_a_swap_that_breaks_the_rest_is_refused_with_the_rule_named(client: TestClient, staff: dict[str, str]) -> None:
     scenario = make_scenario(days=3)
     scenario.rules.min_rest_hours = scenario.rules.min_rest_hours_employed = 12
-    sid, rid = _published(client, staff, scenario)
+    sid, rid = publish_solved(client, staff, scenario)
     roster = _roster(client, staff, f"/revisions/{rid}")
     proposal = _first(scenario, roster, allowed=False)
     r = _propose(client, staff, sid, proposal, lang="en")
@@ -70,7 +60,7 @@ def test_an_allowed_swap_becomes_a_draft_is_audited_and_changes_nothing_until_pu
     client: TestClient, staff: dict[str, str], hospital: dict[str, str]
 ) -> None:
     scenario = make_scenario(days=3)
-    sid, rid = _published(client, staff, scenario)
+    sid, rid = publish_solved(client, staff, scenario)
     published = client.get(f"/scenarios/{sid}/published", headers=staff).content
     roster = Roster.model_validate_json(published)
     proposal = _first(scenario, roster, allowed=True)
@@ -124,7 +114,7 @@ def test_an_allowed_swap_becomes_a_draft_is_audited_and_changes_nothing_until_pu
 
 def test_refuse_withdraw_and_undo_of_an_unpublished_swap(client: TestClient, staff: dict[str, str]) -> None:
     scenario = make_scenario(days=3)
-    sid, _ = _published(client, staff, scenario)
+    sid, _ = publish_solved(client, staff, scenario)
     roster = _roster(client, staff, f"/scenarios/{sid}/published")
     proposal = _first(scenario, roster, allowed=True)
     first = _propose(client, staff, sid, proposal).json()["id"]
@@ -153,7 +143,7 @@ def test_swap_errors(client: TestClient, staff: dict[str, str]) -> None:
     assert_error(client.get("/swaps/999", headers=staff), 404, "not_found", "swap_id")
     assert_error(client.post("/swaps/999/approve", headers=staff), 404, "not_found", "swap_id")
 
-    sid, _ = _published(client, staff, make_scenario(days=2))
+    sid, _ = publish_solved(client, staff, make_scenario(days=2))
     wrong = GiveAway(duty="north-nope", role="primary", physician="n1a", to="n1b")
     assert_error(_propose(client, staff, sid, wrong), 422, "invalid_change", "proposal.duty")
     assert_error(_propose(client, staff, sid, proposal, requested_by="nobody"), 422, "invalid_change", "requested_by")

@@ -82,7 +82,7 @@ class BoundaryOptions:
 class CarryNote:
     """Something the office should know about the boundary: a night that could not continue."""
 
-    physician: str
+    physician: str  # the physician, or the hospital for the backup_hospital role
     duty: str  # the tail duty id in the new period
     role: GapRole
     reason: str  # "absent", "left", "role", "district", "rest_after_previous", "cap_zero", "pinned_to_other"
@@ -109,9 +109,12 @@ class CarryNote:
             "pinned_to_other": "someone else is pinned",
             "closed": "closed that date",
         }
+        hospital = self.role == "backup_hospital"
         if lang == "en":
-            return f"{self.duty} {self.role}: {self.physician} does not continue the night ({en[self.reason]})"
-        return f"{self.duty} {self.role}: {self.physician} は夜間当番を引き継がない ({ja[self.reason]})"
+            what = "the standby" if hospital else "the night"
+            return f"{self.duty} {self.role}: {self.physician} does not continue {what} ({en[self.reason]})"
+        what = "後方支援" if hospital else "夜間当番"
+        return f"{self.duty} {self.role}: {self.physician} は{what}を引き継がない ({ja[self.reason]})"
 
 
 @dataclass(frozen=True)

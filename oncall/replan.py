@@ -233,9 +233,9 @@ def apply_changes(
             absence = Absence(start=_local(cut, scenario), end=_local(end, scenario), reason=absence.reason)
             at = f"{_local(cut, scenario):%m-%d %H:%M}"
             notes.append(
-                f"{where}: {p.id} keeps the duty already under way; the absence starts {at}"
+                f"{where}: {p.id} keeps the duty that started before the freeze; the absence starts when it ends, {at}"
                 if en
-                else f"{where}: {p.id} はすでに始まった当番を続け、不在は {at} から"
+                else f"{where}: {p.id} は凍結前に始まった当番をそのまま担当し、不在はその終了 {at} から"
             )
         p.absences.append(absence)
         applied.append(change)

@@ -228,3 +228,17 @@ def test_cli_solve_with_previous_and_carry(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "period.start" in result.output
     result = runner.invoke(app, ["solve", str(jan_file), "--carried", str(written)])
     assert result.exit_code == 2 and "--previous" in result.output
+
+
+def test_the_benchmark_figures_of_a_boundary() -> None:
+    from benchmarks.replan import boundary_figures, december_of
+
+    december, published = _december()
+    january = carry_over(december, published, make_scenario(start=JANUARY, days=4)).scenario
+    result = solve(january, OPTIONS)
+    figures = boundary_figures(december, published, january, result.roster)
+    assert figures["rests_below_minimum"] == 0 and figures["runs_over_limit"] == 0
+    assert figures["night_roles_kept_across_midnight"] == figures["night_roles"] == 6
+    assert figures["shortest_rest_hours_near_boundary"] >= 8
+    previous = december_of(make_scenario(start=JANUARY, days=4))
+    assert (previous.period.start, previous.period.end) == (dt.date(2026, 12, 1), dt.date(2026, 12, 31))

@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import given
+from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -25,6 +25,7 @@ from oncall.timeline import Timeline
 from solver import SolveOptions, evaluate, solve
 from solver.repair import CHANGES_RULE, frozen_duty_ids, repair
 from tests.factories import duties_of, greedy_roster, make_scenario
+from tests.strategies import scenarios
 
 OPTIONS = SolveOptions(time_limit=10, workers=1, seed=0, lang="en")
 JST = dt.timezone(dt.timedelta(hours=9))
@@ -129,7 +130,7 @@ def test_a_duty_under_way_is_kept_and_the_absence_starts_when_it_ends() -> None:
     out = replan(scenario, published, [change], freeze, OPTIONS, lang="en")
     kept = next(d for d in out.roster.duties if d.id == duty.id)
     assert kept.primary == doctor
-    assert out.summary.notes and "keeps the duty already under way" in out.summary.notes[0]
+    assert out.summary.notes and "keeps the duty that started before the freeze" in out.summary.notes[0]
     absence = out.scenario.physician(doctor).absences[-1]
     assert isinstance(absence.start, dt.datetime) and absence.start == duty.end
     assert check(out.scenario, out.roster).ok
@@ -328,3 +329,26 @@ def test_cli_repair_exits_1_when_gaps_remain(tmp_path: Path) -> None:
         app, ["repair", str(sc_file), str(ro_file), "-o", str(tmp_path / "o.json"), "--workers", "1", *args]
     )
     assert result.exit_code == 1, result.output
+
+
+@settings(max_examples=10)
+@given(scenario=scenarios(), data=st.data())
+def test_repairs_of_random_networks_keep_every_rule_and_the_past(scenario: Scenario, data: st.DataObject) -> None:
+    published = solve(scenario, SolveOptions(time_limit=2, workers=1, seed=0)).roster
+    assume(all(v.rule == "coverage" for v in check(scenario, published).violations))
+    doctor = data.draw(st.sampled_from([p.id for p in scenario.physicians]))
+    dates = scenario.period.dates()
+    first = data.draw(st.sampled_from(dates))
+    last = data.draw(st.sampled_from([d for d in dates if d >= first]))
+    tl = Timeline.build(scenario)
+    freeze = data.draw(st.sampled_from([tl.start, *(d.start for d in tl.duties), tl.end]))
+    try:
+        out = replan(scenario, published, [AbsenceChange(physician=doctor, start=first, end=last)], freeze, OPTIONS)
+    except InvalidChange as exc:
+        assert all("pinned" in p for p in exc.problems), exc.problems  # the absent doctor is pinned there
+        return
+    frozen = frozen_duty_ids(tl, freeze)
+    before, after = _held(published), _held(out.roster)
+    assert all(before[i] == after[i] for i in frozen)
+    report = check(out.scenario, out.roster)
+    assert [v.message for v in report.violations if v.rule != "coverage"] == []

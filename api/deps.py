@@ -8,19 +8,22 @@ from fastapi import Depends, Path, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 
-from api.errors import Forbidden, Unauthorized, UnsupportedMediaType
+from api.errors import Forbidden, InvalidRequest, Unauthorized, UnsupportedMediaType
 from api.settings import Settings
 from oncall.errors import InvalidScenario
 from oncall.io import SOURCE, parse_scenario_text
 from oncall.jobs import JobRunner
 from oncall.model import Scenario
 from oncall.storage import KeyRecord, Store
+from oncall.storage.audit import Actor
+from oncall.storage.replan import ReplanStore
 
 __all__ = [
     "SCENARIO_MEDIA_TYPES",
     "AnyKey",
     "JobId",
     "PhysicianId",
+    "ReplanStoreDep",
     "RevisionId",
     "Runner",
     "ScenarioBody",
@@ -28,6 +31,8 @@ __all__ = [
     "SettingsDep",
     "StaffKey",
     "StoreDep",
+    "actor_of",
+    "solve_seconds",
 ]
 
 _MAX_ID = 2**31 - 1  # ids are 32-bit integers on every backend
@@ -58,8 +63,13 @@ def _runner(request: Request) -> JobRunner:
     return runner
 
 
+def _replan_store(request: Request) -> ReplanStore:
+    return ReplanStore(_store(request).db)
+
+
 SettingsDep = Annotated[Settings, Depends(_settings)]
 StoreDep = Annotated[Store, Depends(_store)]
+ReplanStoreDep = Annotated[ReplanStore, Depends(_replan_store)]
 Runner = Annotated[JobRunner, Depends(_runner)]
 
 _bearer = HTTPBearer(auto_error=False, description="An API key from `oncall keys create`: `Bearer ock_…`.")
@@ -80,6 +90,21 @@ def _staff_key(key: Annotated[KeyRecord, Depends(_any_key)]) -> KeyRecord:
     if key.role != "staff":
         raise Forbidden(f"a {key.role} key may only read; writing needs a staff key")
     return key
+
+
+def solve_seconds(settings: Settings, requested: float | None) -> float:
+    """The time limit of a solve or repair: the one requested, within the server's bounds (else 422)."""
+    if requested is not None and requested > settings.max_solve_seconds:
+        raise InvalidRequest(
+            f"time_limit is at most {settings.max_solve_seconds:g} seconds on this server",
+            [("time_limit", f"at most {settings.max_solve_seconds:g}")],
+        )
+    return requested or min(settings.default_solve_seconds, settings.max_solve_seconds)
+
+
+def actor_of(key: KeyRecord) -> Actor:
+    """The audit log's name for a request made with ``key``."""
+    return Actor.of_key(key.id, key.prefix, key.name)
 
 
 AnyKey = Annotated[KeyRecord, Depends(_any_key)]

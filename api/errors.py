@@ -12,8 +12,9 @@ The API's own errors:
     ├── UnsupportedMediaType  415  a body in a format the route does not read
     └── InvalidRequest        422  a parameter the schema admits but the settings do not
 
-The oncall package's errors map as InvalidScenario/InvalidRoster → 422, NotFound → 404,
-Conflict → 409; anything unexpected is a 500 in the same shape (and a bug).
+The oncall package's errors map as InvalidScenario/InvalidRoster/InvalidChange → 422, RuleBroken → 422
+(code ``rule_broken``, each detail's ``field`` a rule id), NotFound → 404, Conflict → 409; anything
+unexpected is a 500 in the same shape (and a bug).
 """
 
 from __future__ import annotations
@@ -29,7 +30,7 @@ from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from oncall.errors import Conflict, InvalidRoster, InvalidScenario, NotFound, OncallError
+from oncall.errors import Conflict, InvalidChange, InvalidRoster, InvalidScenario, NotFound, OncallError, RuleBroken
 from oncall.io import SOURCE, format_errors
 
 __all__ = [
@@ -198,6 +199,8 @@ def _request_problems(errors: Sequence[Any]) -> list[tuple[str, str]]:
 _DOMAIN: list[tuple[type[OncallError], int, str]] = [
     (InvalidScenario, 422, "invalid_scenario"),
     (InvalidRoster, 422, "invalid_roster"),
+    (InvalidChange, 422, "invalid_change"),
+    (RuleBroken, 422, "rule_broken"),
     (NotFound, 404, "not_found"),
     (Conflict, 409, "conflict"),
 ]
@@ -213,6 +216,13 @@ def _domain_response(exc: OncallError) -> JSONResponse:
         details = _scenario_problems(exc)
         n = len(details)
         return error_response(status, code, f"the scenario is invalid ({n} problem{'s' if n != 1 else ''})", details)
+    if isinstance(exc, InvalidChange):
+        details = [split_problem(p) for p in exc.problems]
+        n = len(details)
+        message = f"the change cannot be applied ({n} problem{'s' if n != 1 else ''})"
+        return error_response(status, code, message, details)
+    if isinstance(exc, RuleBroken):
+        return error_response(status, code, str(exc), exc.broken)
     field = getattr(exc, "field", None)
     message = str(exc)
     return error_response(status, code, message, [(field, message)] if field else [])

@@ -176,6 +176,7 @@ class PublishRequest(BaseModel):
         description="Id of the revision published when the client reviewed, or null when none was; "
         "if another was published since, the request fails with 409."
     )
+    reason: str | None = Field(None, max_length=1000, description="Why, for the audit log.")
 
 
 class CheckRequest(BaseModel):

@@ -1,4 +1,4 @@
-"""The ``oncall`` command: solve, check, schema, generate.
+"""The ``oncall`` command: solve, check, schema, generate, carry, repair, serve, keys, report.
 
 Exit codes: 0 success; 1 the roster has gaps (solve) or hard violations (check); 2 bad input
 (the message names the file, the field and the value; no traceback).
@@ -6,13 +6,14 @@ Exit codes: 0 success; 1 the roster has gaps (solve) or hard violations (check);
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sys
 import time
 from collections.abc import Callable
 from enum import StrEnum
 from pathlib import Path
-from typing import TYPE_CHECKING, Annotated, NoReturn, TypeVar
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
@@ -22,6 +23,7 @@ from oncall.model import Scenario
 from oncall.roster import Roster, load_roster, save_roster
 
 if TYPE_CHECKING:
+    from oncall.storage.audit import Actor
     from oncall.storage.feeds import FeedStore
 
 __all__ = ["app"]
@@ -102,6 +104,19 @@ def solve(
     workers: Annotated[int | None, typer.Option("--workers", min=1, help="Search workers (default: cores).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the search.")] = 0,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
+    previous: Annotated[
+        tuple[Path, Path] | None,
+        typer.Option(
+            "--previous",
+            metavar="SCENARIO ROSTER",
+            help="The previous period's scenario and published roster: rest, consecutive days and fairness "
+            "points carry over (see `oncall carry`).",
+        ),
+    ] = None,
+    carried: Annotated[
+        Path | None,
+        typer.Option("--carried", help="With --previous: also write the scenario with the carried history."),
+    ] = None,
     lang: LangOption = Lang.ja,
 ) -> None:
     """Build the roster of a scenario and write it as JSON (and XLSX)."""
@@ -110,6 +125,12 @@ def solve(
     from solver import solve as run_solver
 
     sc = _guard(lambda: load_scenario(scenario))
+    if previous is not None:
+        sc = _carry(previous[0], previous[1], sc, lang.value)
+        if carried is not None:
+            _guard(lambda: save_scenario(sc, carried))
+    elif carried is not None:
+        _fail("--carried: needs --previous SCENARIO ROSTER")
     last = [0.0]
 
     def progress(p: Progress) -> None:
@@ -162,6 +183,28 @@ def solve(
         raise typer.Exit(3)
     if roster.gaps or roster.status in ("infeasible", "unknown"):
         raise typer.Exit(1)
+
+
+def _carry(prev_scenario: Path, prev_roster: Path, sc: Scenario, lang: str, window: int | None = None) -> Scenario:
+    """``sc`` with the history the previous period's roster leaves; notes on stderr."""
+    from oncall.boundary import BoundaryOptions, carry_over
+    from oncall.model import CATEGORIES
+
+    before = _guard(lambda: load_scenario(prev_scenario))
+    published: Roster = _guard(lambda: load_roster(prev_roster))
+    options = BoundaryOptions() if window is None else BoundaryOptions(window_months=dict.fromkeys(CATEGORIES, window))
+    carry = _guard(lambda: carry_over(before, published, sc, options))
+    en = lang == "en"
+    typer.echo(
+        f"{prev_roster}: history carried into {sc.name!r}; {len(carry.pins)} roles of the night across the boundary "
+        "continue"
+        if en
+        else f"{prev_roster}: 前期間の履歴を「{sc.name}」に引き継ぎ; 期間をまたぐ夜間の {len(carry.pins)} 役割を継続",
+        err=True,
+    )
+    for note in carry.notes:
+        typer.echo(f"  * {note.text(lang)}", err=True)
+    return carry.scenario
 
 
 def _num(x: float | None) -> str:
@@ -230,6 +273,158 @@ def generate(
     else:
         save_scenario(sc, output)
         typer.echo(f"{output}: {len(sc.physicians)} physicians, {len(sc.districts)} districts", err=True)
+
+
+# --- re-planning: `oncall carry` and `oncall repair` ---------------------------------------------------
+
+
+@app.command()
+def carry(
+    previous_scenario: Annotated[Path, typer.Argument(help="The previous period's scenario.")],
+    previous_roster: Annotated[Path, typer.Argument(help="The previous period's published roster.")],
+    scenario: Annotated[Path, typer.Argument(help="The new period's scenario.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Scenario to write, with the carried history.")] = Path(
+        "carried.yaml"
+    ),
+    window: Annotated[
+        int | None, typer.Option("--window-months", min=1, max=120, help="Fairness window in months (default 12).")
+    ] = None,
+    lang: LangOption = Lang.ja,
+) -> None:
+    """Carry a published roster into the next period: rest, consecutive days, fairness points, the night across."""
+    sc = _guard(lambda: load_scenario(scenario))
+    out = _carry(previous_scenario, previous_roster, sc, lang.value, window)
+    _guard(lambda: save_scenario(out, output))
+    typer.echo(("Written: " if lang is Lang.en else "出力: ") + str(output))
+
+
+# Changes of `oncall repair`, given after SCENARIO ROSTER: option -> number of values.
+_CHANGE_OPTIONS = {"--absence": 3, "--leave": 2, "--closed": 2, "--cap": 3}
+
+
+def _parse_changes(args: list[str], reason: str | None) -> list[Any]:
+    """``--absence ID FROM TO``, ``--leave ID FROM``, ``--closed HOSPITAL DATE``, ``--cap ID NAME VALUE``."""
+    from pydantic import TypeAdapter, ValidationError
+
+    from oncall.io import format_validation_error
+    from oncall.replan import Change
+
+    adapter: TypeAdapter[Any] = TypeAdapter(Change)
+    changes: list[Any] = []
+    i = 0
+    while i < len(args):
+        option = args[i]
+        n = _CHANGE_OPTIONS.get(option)
+        if n is None:
+            _fail(f"{option}: unknown option or misplaced value (changes come after SCENARIO ROSTER)")
+        values = args[i + 1 : i + 1 + n]
+        if len(values) < n or any(v.startswith("--") for v in values):
+            _fail(f"{option}: needs {n} values ({' '.join(values) or 'none given'})")
+        i += 1 + n
+        data: dict[str, Any]
+        if option == "--absence":
+            data = {"kind": "absence", "physician": values[0], "start": values[1], "end": values[2]}
+        elif option == "--leave":
+            data = {"kind": "leave", "physician": values[0], "start": values[1]}
+        elif option == "--closed":
+            data = {"kind": "hospital_closed", "hospital": values[0], "date": values[1]}
+        else:
+            value = None if values[2].lower() in ("none", "null", "-") else values[2]
+            data = {"kind": "cap", "physician": values[0], "cap": values[1], "value": value}
+        try:
+            changes.append(adapter.validate_python({**data, "reason": reason}))
+        except ValidationError as exc:
+            problems = format_validation_error(exc)
+            _fail("\n".join(f"{option} {' '.join(values)}: {p.split('.', 1)[-1]}" for p in problems))
+    if not changes:
+        _fail(
+            "name at least one change: --absence ID FROM TO, --leave ID FROM, --closed HOSPITAL DATE, "
+            "--cap ID NAME VALUE"
+        )
+    return changes
+
+
+def _instant(text: str | None, sc: Scenario) -> dt.datetime:
+    if text is None:
+        return dt.datetime.now(dt.UTC)
+    try:
+        value = dt.datetime.fromisoformat(text)
+    except ValueError:
+        _fail(f"--now: {text!r} is not an ISO date and time (e.g. 2027-01-14T09:00)")
+    return value if value.tzinfo is not None else value.replace(tzinfo=sc.zone)
+
+
+@app.command(context_settings={"allow_extra_args": True, "ignore_unknown_options": True})
+def repair(
+    ctx: typer.Context,
+    scenario: Annotated[Path, typer.Argument(help="Scenario file the roster was solved for.")],
+    roster: Annotated[Path, typer.Argument(help="The published roster JSON.")],
+    output: Annotated[Path, typer.Option("-o", "--output", help="Repaired (draft) roster to write.")] = Path(
+        "repaired.json"
+    ),
+    scenario_out: Annotated[
+        Path | None,
+        typer.Option("--scenario-out", help="Also write the changed scenario (to check the draft against)."),
+    ] = None,
+    now: Annotated[
+        str | None,
+        typer.Option("--now", help="Duties started before this instant stay as published (default: the clock)."),
+    ] = None,
+    reason: Annotated[str | None, typer.Option("--reason", help="Why (病欠, 学会, …), for the summary.")] = None,
+    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Seconds of search at most.")] = 20.0,
+    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Search workers (default: cores).")] = None,
+    seed: Annotated[int, typer.Option("--seed", help="Random seed of the search.")] = 0,
+    as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
+    lang: LangOption = Lang.ja,
+) -> None:
+    """Repair a published roster after changes, with as few changed duties as possible.
+
+    Changes follow SCENARIO ROSTER, any number of each: --absence ID FROM TO (dates, inclusive, or
+    datetimes), --leave ID FROM (the doctor leaves from that date), --closed HOSPITAL DATE, --cap ID NAME VALUE
+    (NAME: duties, nights, holiday_duties, consecutive_days, min_rest_hours; VALUE none removes it).
+    Exit 0 when every duty is covered, 1 when gaps remain, 2 on bad input, 3 if the checker finds a broken rule.
+    """
+    from oncall.checker import check as run_check
+    from oncall.replan import change_text, replan, summary_text
+    from solver import SolveOptions
+
+    sc = _guard(lambda: load_scenario(scenario))
+    published: Roster = _guard(lambda: load_roster(roster))
+    changes = _parse_changes(list(ctx.args), reason)
+    freeze = _instant(now, sc)
+    options = SolveOptions(time_limit=time_limit, seed=seed, lang=lang.value)
+    if workers is not None:
+        options.workers = workers
+    started = time.perf_counter()
+    result = _guard(lambda: replan(sc, published, changes, freeze, options, lang.value))
+    seconds = time.perf_counter() - started
+    report = run_check(result.scenario, result.roster, lang=lang.value)
+    _guard(lambda: save_roster(result.roster, output))
+    written = [str(output)]
+    if scenario_out is not None:
+        _guard(lambda: save_scenario(result.scenario, scenario_out))
+        written.append(str(scenario_out))
+    broken = [v for v in report.violations if v.rule != "coverage"]
+    if as_json:
+        typer.echo(result.summary.model_dump_json(indent=2))
+    else:
+        t = T[lang.value]
+        shown = [change_text(c, lang.value) for c in changes]
+        lines = [summary_text(result.summary, result.scenario, shown, lang.value)]
+        lines.append(
+            f"{t['status']}: {t['statuses'][result.status]}  {t['time']}: {seconds:.1f}s  "  # type: ignore[index]
+            f"{t['checker']}: " + (f"{len(broken)} {t['violations']}" if broken else str(t["none"]))
+        )
+        lines.append(f"{t['written']}: {', '.join(written)}")
+        for gap in result.roster.gaps[:20]:
+            lines.append("  - " + (gap.reasons[0] if gap.reasons else f"{gap.duty} {gap.role}"))
+        for v in broken[:20]:
+            lines.append(f"  ! [{v.rule}] {v.message}")
+        typer.echo("\n".join(lines))
+    if broken:
+        raise typer.Exit(3)
+    if result.roster.gaps or result.status in ("infeasible", "unknown"):
+        raise typer.Exit(1)
 
 
 # --- the HTTP API: `oncall serve` and its API keys --------------------------------------------------
@@ -313,6 +508,13 @@ def _feed_store() -> FeedStore:
     return FeedStore(_guard(lambda: Store.open(_api_database_url())).db)
 
 
+def _cli_actor() -> Actor:
+    """The audit log's name for changes made from the command line."""
+    from oncall.storage.audit import Actor
+
+    return Actor.cli()
+
+
 def _print_urls(token: str, base_url: str | None) -> None:
     from api.settings import get_settings
     from oncall.feeds import feed_urls
@@ -343,7 +545,7 @@ def feeds_issue(
     if problem is not None:
         _fail(f"{problem[0]}: {problem[1]}")
     record, token = store.issue(
-        kind.value, target, scenario_id=scenario, lang=lang.value, alarm_minutes=alarm, name=name
+        kind.value, target, scenario_id=scenario, lang=lang.value, alarm_minutes=alarm, name=name, actor=_cli_actor()
     )
     _print_urls(token, base_url)
     typer.echo(f"{record.prefix}: {kind.value} feed {target or ''} issued; the URL is not shown again", err=True)
@@ -362,7 +564,7 @@ def feeds_list() -> None:
 @feeds_app.command("revoke")
 def feeds_revoke(prefix: Annotated[str, typer.Argument(help="The feed's prefix, e.g. ocf_1a2b3c4d.")]) -> None:
     """Revoke a feed: its URL answers 404 from now on."""
-    record = _guard(lambda: _feed_store().revoke(prefix))
+    record = _guard(lambda: _feed_store().revoke(prefix, _cli_actor()))
     typer.echo(f"{record.prefix}: revoked")
 
 
@@ -372,7 +574,7 @@ def feeds_rotate(
     base_url: BaseUrlOption = None,
 ) -> None:
     """Give a feed a new secret URL (printed once); the old URL answers 404 from now on."""
-    record, token = _guard(lambda: _feed_store().rotate(prefix))
+    record, token = _guard(lambda: _feed_store().rotate(prefix, _cli_actor()))
     _print_urls(token, base_url)
     typer.echo(f"{record.prefix}: rotated; subscribe again with the new URL", err=True)
 

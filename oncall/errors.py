@@ -6,14 +6,26 @@
     ├── SolveError(OncallError, RuntimeError)      the solver could not run (not: could not cover)
     ├── NotFound(OncallError, LookupError)         no stored object has that id
     ├── Conflict(OncallError, RuntimeError)        a write based on a stale version, or a state that forbids it
-    └── StorageError(OncallError, RuntimeError)    the database cannot be opened or migrated
+    ├── StorageError(OncallError, RuntimeError)    the database cannot be opened or migrated
+    ├── InvalidChange(OncallError, ValueError)     a re-planning change cannot be applied (names the change)
+    └── RuleBroken(OncallError, ValueError)        a proposed swap or give-away breaks a hard rule (names it)
 
 Only the CLI and the API translate these into exit codes and HTTP statuses.
 """
 
 from __future__ import annotations
 
-__all__ = ["Conflict", "InvalidRoster", "InvalidScenario", "NotFound", "OncallError", "SolveError", "StorageError"]
+__all__ = [
+    "Conflict",
+    "InvalidChange",
+    "InvalidRoster",
+    "InvalidScenario",
+    "NotFound",
+    "OncallError",
+    "RuleBroken",
+    "SolveError",
+    "StorageError",
+]
 
 
 class OncallError(Exception):
@@ -56,3 +68,19 @@ class Conflict(OncallError, RuntimeError):
 
 class StorageError(OncallError, RuntimeError):
     """The database cannot be opened or migrated (unreachable server, unwritable directory, bad URL)."""
+
+
+class InvalidChange(OncallError, ValueError):
+    """A re-planning change cannot be applied; each problem names the change (``changes[1].end: …``)."""
+
+    def __init__(self, problems: list[str] | str) -> None:
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        super().__init__("; ".join(self.problems))
+
+
+class RuleBroken(OncallError, ValueError):
+    """A proposed change of the roster breaks hard rules; ``broken`` holds (rule id, message) pairs."""
+
+    def __init__(self, message: str, broken: list[tuple[str, str]]) -> None:
+        self.broken = list(broken)
+        super().__init__(message)

@@ -23,6 +23,7 @@ __all__ = [
     "BlockTemplate",
     "CalendarConfig",
     "Caps",
+    "CarriedPeriod",
     "Category",
     "Clinic",
     "DayType",
@@ -301,6 +302,20 @@ class Request(_Model):
     weight: float = Field(1.0, ge=0, le=100)
 
 
+class CarriedPeriod(_Model):
+    """Duty points one physician earned in one earlier period beyond (+) or short of (−) their fair share.
+
+    ``oncall.boundary`` writes one per published period; ``History.points`` sums those still inside the
+    fairness window, so an old period drops out of the sum when the window rolls past it.
+    """
+
+    start: dt.date = Field(description="First date of the earlier period.")
+    end: dt.date = Field(description="Last date of the earlier period.")
+    points: dict[Category, float] = Field(
+        default_factory=dict, description="Points above (+) or below (−) the fair share in that period, per category."
+    )
+
+
 class History(_Model):
     """What the previous period left behind."""
 
@@ -310,6 +325,11 @@ class History(_Model):
     )
     points: dict[Category, float] = Field(
         default_factory=dict, description="Duty points already carried in the fairness window, per category."
+    )
+    periods: list[CarriedPeriod] = Field(
+        default_factory=list,
+        description="The earlier periods behind `points`, newest first (written by `oncall carry`), so that the "
+        "fairness window can roll.",
     )
 
 

@@ -1,13 +1,17 @@
 """One router per resource."""
 
-from api.routers import check, feeds, meta, physicians, revisions, scenarios, solves
+from api.routers import audit, check, feeds, meta, physicians, previous, repairs, revisions, scenarios, solves, swaps
 
 ROUTERS = [
     meta.router,
     scenarios.router,
+    previous.router,
     physicians.router,
     solves.router,
     revisions.router,
+    repairs.router,
+    swaps.router,
+    audit.router,
     check.router,
     feeds.router,
 ]

@@ -11,7 +11,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import AnyKey, SettingsDep, StaffKey
+from api.deps import AnyKey, SettingsDep, StaffKey, actor_of
 from api.errors import ERROR_RESPONSES, ApiError, ErrorBody, InvalidRequest
 from api.settings import Settings
 from oncall.feeds import FeedKind, feed_urls
@@ -147,6 +147,7 @@ def issue_feed(
         alarm_minutes=body.alarm_minutes,
         name=body.name,
         key_id=key.id,
+        actor=actor_of(key),
     )
     return _issued(record, token, _base_url(request, settings))
 
@@ -164,17 +165,17 @@ def get_feed(prefix: Prefix, _: AnyKey, service: FeedServiceDep) -> Feed:
 
 
 @router.delete("/feeds/{prefix}", response_model=Feed)
-def revoke_feed(prefix: Prefix, _: StaffKey, service: FeedServiceDep) -> Feed:
+def revoke_feed(prefix: Prefix, key: StaffKey, service: FeedServiceDep) -> Feed:
     """Revoke a feed: its URL answers 404 from now on (idempotent)."""
-    return Feed.of(_store(service).revoke(prefix))
+    return Feed.of(_store(service).revoke(prefix, actor_of(key)))
 
 
 @router.post("/feeds/{prefix}/rotate", response_model=IssuedFeed)
 def rotate_feed(
-    prefix: Prefix, _: StaffKey, service: FeedServiceDep, request: Request, settings: SettingsDep
+    prefix: Prefix, key: StaffKey, service: FeedServiceDep, request: Request, settings: SettingsDep
 ) -> IssuedFeed:
     """A new secret URL for the feed; the old one answers 404 (409 for a revoked feed)."""
-    record, token = _store(service).rotate(prefix)
+    record, token = _store(service).rotate(prefix, actor_of(key))
     return _issued(record, token, _base_url(request, settings))
 
 

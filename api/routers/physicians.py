@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from api.deps import AnyKey, PhysicianId, ScenarioId, StaffKey, StoreDep
+from api.deps import AnyKey, PhysicianId, ScenarioId, StaffKey, StoreDep, actor_of
 from api.errors import ERROR_RESPONSES
 from api.schemas import EntryChange, PhysicianView
 from oncall.errors import NotFound
@@ -45,13 +45,13 @@ def _entry_routes(kind: EntryKind, singular: str, model: type[Absence] | type[Re
     def add(
         scenario_id: ScenarioId,
         physician_id: PhysicianId,
-        _: StaffKey,
+        key: StaffKey,
         entry: model,  # type: ignore[valid-type]  # one model per kind, fixed when the routes are made
         store: StoreDep,
         response: Response,
         version: Version = None,
     ) -> EntryChange:
-        record, index = store.add_entry(scenario_id, physician_id, kind, entry, version)
+        record, index = store.add_entry(scenario_id, physician_id, kind, entry, version, actor_of(key))
         response.headers["Location"] = f"/scenarios/{scenario_id}/physicians/{physician_id}/{kind}/{index}"
         return EntryChange(
             scenario_id=record.id, version=record.version, physician_id=physician_id, kind=kind, index=index
@@ -61,11 +61,11 @@ def _entry_routes(kind: EntryKind, singular: str, model: type[Absence] | type[Re
         scenario_id: ScenarioId,
         physician_id: PhysicianId,
         index: Index,
-        _: StaffKey,
+        key: StaffKey,
         store: StoreDep,
         version: Version = None,
     ) -> EntryChange:
-        record = store.remove_entry(scenario_id, physician_id, kind, index, version)
+        record = store.remove_entry(scenario_id, physician_id, kind, index, version, actor_of(key))
         return EntryChange(
             scenario_id=record.id, version=record.version, physician_id=physician_id, kind=kind, index=index
         )

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Response
 
-from api.deps import AnyKey, RevisionId, ScenarioId, StaffKey, StoreDep
+from api.deps import AnyKey, RevisionId, ScenarioId, StaffKey, StoreDep, actor_of
 from api.errors import ERROR_RESPONSES, ApiError
 from api.schemas import PublishRequest, Revision
 from oncall.diff import RosterDiff, diff_rosters
@@ -112,7 +112,7 @@ def add_revision(
         n = len(report.violations)
         details = [(v.duty or "roster", f"[{v.rule}] {v.message}") for v in report.violations[:100]]
         raise RosterRejected(f"the roster breaks hard rules ({n} violation{'s' if n != 1 else ''})", details)
-    return Revision.of(store.add_revision(scenario_id, version or record.version, roster, 0))
+    return Revision.of(store.add_revision(scenario_id, version or record.version, roster, 0, actor_of(key)))
 
 
 @router.get("/scenarios/{scenario_id}/published", response_class=Response, responses=_ROSTER_RESPONSES)
@@ -136,7 +136,7 @@ def get_revision_info(revision_id: RevisionId, _: AnyKey, store: StoreDep) -> Re
 @router.post("/revisions/{revision_id}/publish", response_model=Revision)
 def publish_revision(revision_id: RevisionId, body: PublishRequest, key: StaffKey, store: StoreDep) -> Revision:
     """Make the revision the current roster of its period, if ``base`` is still the published one (else 409)."""
-    return Revision.of(store.publish(revision_id, body.base, key.id))
+    return Revision.of(store.publish(revision_id, body.base, key.id, actor_of(key), body.reason))
 
 
 @router.get("/revisions/{revision_id}/diff", response_model=RosterDiff)

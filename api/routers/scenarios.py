@@ -6,13 +6,14 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import SCENARIO_MEDIA_TYPES, AnyKey, ScenarioBody, ScenarioId, StaffKey, StoreDep
+from api.deps import SCENARIO_MEDIA_TYPES, AnyKey, ScenarioBody, ScenarioId, StaffKey, StoreDep, actor_of
 from api.errors import ERROR_RESPONSES
 from api.schemas import ScenarioDetail, ScenarioSummary
 
 router = APIRouter(prefix="/scenarios", tags=["scenarios"], responses=ERROR_RESPONSES)
 
 _SCENARIO_REF = {"$ref": "#/components/schemas/Scenario"}
+Reason = Annotated[str | None, Query(max_length=1000, description="Why, for the audit log.")]
 # The body is read by a dependency (JSON or YAML), so its schema is documented here.
 _SCENARIO_BODY: dict[str, Any] = {
     "requestBody": {
@@ -24,9 +25,11 @@ _SCENARIO_BODY: dict[str, Any] = {
 
 
 @router.post("", status_code=201, response_model=ScenarioSummary, openapi_extra=_SCENARIO_BODY)
-def create_scenario(_: StaffKey, scenario: ScenarioBody, store: StoreDep, response: Response) -> ScenarioSummary:
+def create_scenario(
+    key: StaffKey, scenario: ScenarioBody, store: StoreDep, response: Response, reason: Reason = None
+) -> ScenarioSummary:
     """Upload a scenario (JSON or YAML); it is stored as version 1."""
-    record = store.create_scenario(scenario)
+    record = store.create_scenario(scenario, actor_of(key), reason)
     response.headers["Location"] = f"/scenarios/{record.id}"
     return ScenarioSummary.of(record)
 
@@ -53,9 +56,10 @@ def get_scenario(scenario_id: ScenarioId, _: AnyKey, store: StoreDep) -> Scenari
 def update_scenario(
     scenario_id: ScenarioId,
     version: Annotated[int, Query(ge=1, le=2**31 - 1, description="The version the change is based on.")],
-    _: StaffKey,
+    key: StaffKey,
     scenario: ScenarioBody,
     store: StoreDep,
+    reason: Reason = None,
 ) -> ScenarioSummary:
     """Replace the scenario's document; 409 when ``version`` is no longer the newest."""
-    return ScenarioSummary.of(store.replace_scenario(scenario_id, scenario, version))
+    return ScenarioSummary.of(store.replace_scenario(scenario_id, scenario, version, actor_of(key), reason))

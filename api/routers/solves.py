@@ -6,8 +6,19 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Response
 
-from api.deps import AnyKey, JobId, Runner, ScenarioId, SettingsDep, StaffKey, StoreDep
-from api.errors import ERROR_RESPONSES, InvalidRequest
+from api.deps import (
+    AnyKey,
+    JobId,
+    ReplanStoreDep,
+    Runner,
+    ScenarioId,
+    SettingsDep,
+    StaffKey,
+    StoreDep,
+    actor_of,
+    solve_seconds,
+)
+from api.errors import ERROR_RESPONSES
 from api.schemas import Job, SolveRequest
 
 router = APIRouter(tags=["solves"], responses=ERROR_RESPONSES)
@@ -16,22 +27,22 @@ router = APIRouter(tags=["solves"], responses=ERROR_RESPONSES)
 @router.post("/scenarios/{scenario_id}/solves", status_code=202, response_model=Job)
 def start_solve(
     scenario_id: ScenarioId,
-    _: StaffKey,
-    store: StoreDep,
+    key: StaffKey,
+    store: ReplanStoreDep,
     runner: Runner,
     settings: SettingsDep,
     response: Response,
     request: Annotated[SolveRequest | None, Body()] = None,
 ) -> Job:
-    """Queue a solve of the scenario's newest version; poll ``GET /solves/{job_id}`` for its progress."""
+    """Queue a solve of the scenario's newest version; poll ``GET /solves/{job_id}`` for its progress.
+
+    When the scenario names its previous period (``PUT /scenarios/{id}/previous``) and that period has a
+    published roster, its history is carried over first, as a new scenario version that the job solves.
+    """
     options = request or SolveRequest()
-    if options.time_limit is not None and options.time_limit > settings.max_solve_seconds:
-        raise InvalidRequest(
-            f"time_limit is at most {settings.max_solve_seconds:g} seconds on this server",
-            [("time_limit", f"at most {settings.max_solve_seconds:g}")],
-        )
-    limit = options.time_limit or min(settings.default_solve_seconds, settings.max_solve_seconds)
-    job = store.create_job(scenario_id, limit, options.seed)
+    limit = solve_seconds(settings, options.time_limit)
+    store.carry_previous(scenario_id, actor_of(key))
+    job = store.create_job(scenario_id, limit, options.seed, actor_of(key))
     runner.wake()
     response.headers["Location"] = f"/solves/{job.id}"
     return Job.of(job)
@@ -50,8 +61,8 @@ def get_solve(job_id: JobId, _: AnyKey, store: StoreDep) -> Job:
 
 
 @router.delete("/solves/{job_id}", response_model=Job)
-def cancel_solve(job_id: JobId, _: StaffKey, store: StoreDep, runner: Runner) -> Job:
+def cancel_solve(job_id: JobId, key: StaffKey, store: StoreDep, runner: Runner) -> Job:
     """Cancel a queued or running solve; its worker is stopped and nothing of it is stored."""
-    job = store.cancel_job(job_id)
+    job = store.cancel_job(job_id, actor_of(key))
     runner.kill(job_id)
     return Job.of(job)

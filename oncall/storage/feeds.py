@@ -36,6 +36,7 @@ from oncall.feeds import (
 )
 from oncall.model import Scenario
 from oncall.roster import Roster
+from oncall.storage.audit import Actor, record
 from oncall.storage.database import Database
 from oncall.storage.keys import hash_token, token_matches
 from oncall.storage.tables import FeedTokenRow, PublicationRow, RevisionRow, ScenarioRow, ScenarioVersionRow
@@ -187,6 +188,7 @@ class FeedStore:
         alarm_minutes: int | None = None,
         name: str = "",
         key_id: int | None = None,
+        actor: Actor | None = None,
     ) -> tuple[FeedRecord, str]:
         """A new subscription and its token; the token is not stored and cannot be shown again.
 
@@ -210,6 +212,14 @@ class FeedStore:
             )
             s.add(row)
             s.flush()
+            detail = {
+                "kind": kind,
+                "target": row.target,
+                "lang": lang,
+                "alarm_minutes": alarm_minutes,
+                "name": row.name,
+            }
+            record(s, actor, "feed_token.issue", prefix, detail, scenario_id=scenario_id)
             return _record(row), token
 
     def list_feeds(self) -> list[FeedRecord]:
@@ -222,15 +232,16 @@ class FeedStore:
         with self.db.transaction() as s:
             return _record(self._row(s, prefix))
 
-    def revoke(self, prefix: str) -> FeedRecord:
+    def revoke(self, prefix: str, actor: Actor | None = None) -> FeedRecord:
         """Revoke the subscription (idempotent): its URL answers 404 from now on."""
         with self.db.transaction() as s:
             row = self._row(s, prefix)
             if row.revoked_at is None:
                 row.revoked_at = _now()
+                record(s, actor, "feed_token.revoke", prefix, {"kind": row.kind, "target": row.target})
             return _record(row)
 
-    def rotate(self, prefix: str) -> tuple[FeedRecord, str]:
+    def rotate(self, prefix: str, actor: Actor | None = None) -> tuple[FeedRecord, str]:
         """A new secret for the subscription: the old URL answers 404, the new one shows the same feed."""
         with self.db.transaction() as s:
             row = self._row(s, prefix)
@@ -239,6 +250,7 @@ class FeedStore:
             _, token = new_feed_token(prefix)
             row.token_hash = hash_token(token)
             row.rotated_at = _now()
+            record(s, actor, "feed_token.rotate", prefix, {"kind": row.kind, "target": row.target})
             return _record(row), token
 
     def _row(self, s: Any, prefix: str) -> FeedTokenRow:

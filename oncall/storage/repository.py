@@ -23,6 +23,7 @@ from oncall.errors import Conflict, NotFound, StorageError
 from oncall.io import parse_scenario
 from oncall.model import Scenario
 from oncall.roster import Roster
+from oncall.storage.audit import Actor, first_actor, record
 from oncall.storage.database import Database
 from oncall.storage.keys import KeyRole, hash_token, new_token, token_matches, token_prefix
 from oncall.storage.tables import ApiKeyRow, JobRow, PublicationRow, RevisionRow, ScenarioRow, ScenarioVersionRow
@@ -258,7 +259,9 @@ class Store:
 
     # --- scenarios ------------------------------------------------------------------------------
 
-    def create_scenario(self, scenario: Scenario) -> ScenarioRecord:
+    def create_scenario(
+        self, scenario: Scenario, actor: Actor | None = None, reason: str | None = None
+    ) -> ScenarioRecord:
         """Store a new scenario as version 1."""
         now = _now()
         with self.db.transaction() as s:
@@ -275,6 +278,7 @@ class Store:
             s.add(
                 ScenarioVersionRow(scenario_id=row.id, version=1, document=scenario.model_dump_json(), created_at=now)
             )
+            record(s, actor, "scenario.create", row.id, {"version": 1, "name": row.name}, reason, scenario_id=row.id)
             return _scenario(row)
 
     def list_scenarios(self, limit: int = 100, offset: int = 0) -> list[ScenarioRecord]:
@@ -295,12 +299,21 @@ class Store:
             text = self._document(s, scenario_id, version or row.version)
             return _scenario(row), Scenario.model_validate_json(text)
 
-    def replace_scenario(self, scenario_id: int, scenario: Scenario, expected_version: int) -> ScenarioRecord:
+    def replace_scenario(
+        self,
+        scenario_id: int,
+        scenario: Scenario,
+        expected_version: int,
+        actor: Actor | None = None,
+        reason: str | None = None,
+    ) -> ScenarioRecord:
         """Store ``scenario`` as the next version, if the newest is still ``expected_version``."""
         with self.db.transaction() as s:
             row = self._scenario_row(s, scenario_id)
             self._expect_version(row, expected_version)
-            return self._store_version(s, row.id, expected_version, scenario)
+            stored = self._store_version(s, row.id, expected_version, scenario)
+            record(s, actor, "scenario.update", row.id, {"version": stored.version}, reason, scenario_id=row.id)
+            return stored
 
     def add_entry(
         self,
@@ -309,6 +322,7 @@ class Store:
         kind: EntryKind,
         entry: BaseModel,
         expected_version: int | None = None,
+        actor: Actor | None = None,
     ) -> tuple[ScenarioRecord, int]:
         """Append an absence, wish or unwish to a physician; returns the new version and the entry's index."""
 
@@ -316,7 +330,10 @@ class Store:
             entries.append(entry.model_dump(mode="json"))
             return len(entries) - 1
 
-        return self._edit_physician(scenario_id, physician_id, kind, append, expected_version)
+        reason = getattr(entry, "reason", None)
+        return self._edit_physician(
+            scenario_id, physician_id, kind, append, expected_version, actor, f"add_{kind[:-1]}", entry, reason
+        )
 
     def remove_entry(
         self,
@@ -325,6 +342,7 @@ class Store:
         kind: EntryKind,
         index: int,
         expected_version: int | None = None,
+        actor: Actor | None = None,
     ) -> ScenarioRecord:
         """Remove the entry at ``index`` of a physician's absences, wishes or unwishes."""
 
@@ -334,7 +352,9 @@ class Store:
             del entries[index]
             return index
 
-        return self._edit_physician(scenario_id, physician_id, kind, remove, expected_version)[0]
+        return self._edit_physician(
+            scenario_id, physician_id, kind, remove, expected_version, actor, f"remove_{kind[:-1]}"
+        )[0]
 
     def _edit_physician(
         self,
@@ -343,6 +363,10 @@ class Store:
         kind: EntryKind,
         change: Callable[[list[Any]], _T],
         expected_version: int | None,
+        actor: Actor | None = None,
+        verb: str = "edit",
+        entry: BaseModel | None = None,
+        reason: str | None = None,
     ) -> tuple[ScenarioRecord, _T]:
         for attempt in range(_EDIT_TRIES):
             try:
@@ -358,7 +382,12 @@ class Store:
                     outcome = change(physician[kind])
                     # The whole scenario is validated again: an absence may break a cross-reference.
                     scenario = parse_scenario(doc)
-                    return self._store_version(s, scenario_id, seen, scenario), outcome
+                    stored = self._store_version(s, scenario_id, seen, scenario)
+                    detail: dict[str, Any] = {"version": stored.version, "physician": physician_id, "index": outcome}
+                    if entry is not None:
+                        detail["entry"] = entry.model_dump(mode="json")
+                    record(s, actor, f"scenario.{verb}", scenario_id, detail, reason, scenario_id=scenario_id)
+                    return stored, outcome
             except Conflict:
                 if expected_version is not None or attempt == _EDIT_TRIES - 1:
                     raise
@@ -412,7 +441,7 @@ class Store:
 
     # --- solve jobs -----------------------------------------------------------------------------
 
-    def create_job(self, scenario_id: int, time_limit: float, seed: int) -> JobRecord:
+    def create_job(self, scenario_id: int, time_limit: float, seed: int, actor: Actor | None = None) -> JobRecord:
         """Queue a solve of the scenario's newest version."""
         with self.db.transaction() as s:
             scenario = self._scenario_row(s, scenario_id)
@@ -426,6 +455,8 @@ class Store:
             )
             s.add(row)
             s.flush()
+            detail = {"version": row.scenario_version, "time_limit": time_limit, "seed": seed}
+            record(s, actor, "solve.request", row.id, detail, scenario_id=scenario_id)
             return _job(row, None)
 
     def get_job(self, job_id: int) -> JobRecord:
@@ -474,10 +505,17 @@ class Store:
         with self.db.transaction() as s:
             return s.scalar(select(JobRow.state).where(JobRow.id == job_id)) == "running"
 
-    def finish_job(self, job_id: int, roster: Roster, violations: int) -> RevisionRecord | None:
+    def finish_job(
+        self,
+        job_id: int,
+        roster: Roster,
+        violations: int,
+        also: Callable[[Session, int], None] | None = None,
+    ) -> RevisionRecord | None:
         """Mark a running job succeeded and store its roster as a draft revision, in one transaction.
 
-        Returns None, storing nothing, when the job is no longer running (it was cancelled or failed).
+        ``also(session, revision_id)`` runs in that transaction (a repair stores its summary there). Returns
+        None, storing nothing, when the job is no longer running (it was cancelled or failed).
         """
         now = _now()
         with self.db.transaction() as s:
@@ -503,9 +541,23 @@ class Store:
             )
             s.add(row)
             s.flush()
+            if also is not None:
+                also(s, row.id)
+            detail = {"job": job_id, "status": row.status, "gaps": row.gaps, "violations": violations}
+            # The revision is the work of whoever asked for the solve.
+            actor = first_actor(s, "solve.request", job_id)
+            record(s, actor, "revision.create", row.id, detail, scenario_id=job.scenario_id)
             return _revision(row, None, None)
 
-    def add_revision(self, scenario_id: int, version: int, roster: Roster, violations: int) -> RevisionRecord:
+    def add_revision(
+        self,
+        scenario_id: int,
+        version: int,
+        roster: Roster,
+        violations: int,
+        actor: Actor | None = None,
+        reason: str | None = None,
+    ) -> RevisionRecord:
         """Store a roster made outside a solve (an edit, a swap) as a draft revision of that scenario version."""
         with self.db.transaction() as s:
             self._scenario_row(s, scenario_id)
@@ -524,6 +576,8 @@ class Store:
             )
             s.add(row)
             s.flush()
+            detail = {"source": "edit", "scenario_version": version, "gaps": len(roster.gaps)}
+            record(s, actor, "revision.create", row.id, detail, reason, scenario_id=scenario_id)
             return self._revision(s, row.id)
 
     def fail_job(self, job_id: int, message: str, states: Sequence[JobState] = ("queued", "running")) -> bool:
@@ -548,7 +602,7 @@ class Store:
                 )
             return ids
 
-    def cancel_job(self, job_id: int) -> JobRecord:
+    def cancel_job(self, job_id: int, actor: Actor | None = None) -> JobRecord:
         """Cancel a queued or running job (idempotent); a finished job cannot be cancelled."""
         with self.db.transaction() as s:
             found = s.execute(_jobs_query().where(JobRow.id == job_id)).first()
@@ -565,6 +619,7 @@ class Store:
                 )
                 if _changed(done) != 1:
                     raise Conflict(f"solve job {job_id} changed state meanwhile: read it again", field="job_id")
+                record(s, actor, "solve.cancel", job_id, {"was": job.state}, scenario_id=job.scenario_id)
                 s.refresh(job)
             return _job(job, found[1])
 
@@ -598,10 +653,17 @@ class Store:
                 raise NotFound("published roster of scenario", scenario_id, field="scenario_id")
             return self._revision(s, row.published_revision_id)
 
-    def publish(self, revision_id: int, base: int | None, key_id: int | None = None) -> RevisionRecord:
+    def publish(
+        self,
+        revision_id: int,
+        base: int | None,
+        key_id: int | None = None,
+        actor: Actor | None = None,
+        reason: str | None = None,
+    ) -> RevisionRecord:
         """Make the revision its scenario's current roster, if the current one is still ``base``.
 
-        One transaction: the pointer moves and the publication is logged, or neither happens.
+        One transaction: the pointer moves and the publication is logged (and audited), or nothing happens.
         """
         with self.db.transaction() as s:
             revision = s.get(RevisionRow, revision_id)
@@ -631,6 +693,9 @@ class Store:
                 )
             )
             s.flush()
+            detail = {"revision": revision_id, "previous": base}
+            actor = actor or (Actor(f"key {key_id}", key_id) if key_id is not None else None)
+            record(s, actor, "publication.create", revision_id, detail, reason, scenario_id=revision.scenario_id)
             return self._revision(s, revision_id)
 
     def _revision(self, s: Session, revision_id: int) -> RevisionRecord:

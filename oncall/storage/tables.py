@@ -18,13 +18,17 @@ from oncall.storage.database import UTCDateTime
 
 __all__ = [
     "ApiKeyRow",
+    "AuditRow",
     "Base",
     "FeedTokenRow",
     "JobRow",
     "PublicationRow",
+    "RepairRow",
     "RevisionRow",
+    "ScenarioLinkRow",
     "ScenarioRow",
     "ScenarioVersionRow",
+    "SwapRow",
 ]
 
 # Named constraints, so that later migrations can address them on every backend.
@@ -157,3 +161,77 @@ class FeedTokenRow(Base):
     rotated_at: Mapped[dt.datetime | None]
     revoked_at: Mapped[dt.datetime | None]
     last_used_at: Mapped[dt.datetime | None]
+
+
+# --- re-planning: audit log, links between periods, repairs, swaps (migration v0003) ------------------
+
+
+class AuditRow(Base):
+    """One recorded change: who (an API key, the CLI, the system), when, what, and why.
+
+    Written in the transaction of the change it describes, so a change is never without its entry and an
+    entry never without its change. ``kind`` is the first part of ``action`` (``scenario.update`` → scenario).
+    """
+
+    __tablename__ = "audit_log"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    at: Mapped[dt.datetime] = mapped_column(index=True)
+    actor: Mapped[str] = mapped_column(String(200))
+    key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
+    action: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(32), index=True)
+    target: Mapped[str] = mapped_column(String(64))
+    scenario_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    detail: Mapped[str] = mapped_column(Text)
+    reason: Mapped[str | None] = mapped_column(Text)
+
+
+class ScenarioLinkRow(Base):
+    """The scenario of the previous period: its published roster carries over (oncall.boundary)."""
+
+    __tablename__ = "scenario_links"
+
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id"), primary_key=True)
+    previous_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id"))
+    updated_at: Mapped[dt.datetime]
+
+
+class RepairRow(Base):
+    """A minimal-change repair of a published revision after changes; run as a solve job."""
+
+    __tablename__ = "repairs"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id"), index=True)
+    job_id: Mapped[int] = mapped_column(ForeignKey("solve_jobs.id"), unique=True)
+    base_revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"))
+    scenario_version: Mapped[int] = mapped_column(Integer)
+    freeze_at: Mapped[dt.datetime]
+    changes: Mapped[str] = mapped_column(Text)  # the changes as applied, JSON
+    notes: Mapped[str] = mapped_column(Text)  # JSON list of strings
+    reason: Mapped[str | None] = mapped_column(Text)
+    summary: Mapped[str | None] = mapped_column(Text)  # oncall.replan.ReplanSummary JSON, once done
+    created_at: Mapped[dt.datetime]
+
+
+class SwapRow(Base):
+    """A proposed give-away or swap of duties: proposed, then approved, refused or withdrawn; approved ones
+    become a draft revision and may be undone by another."""
+
+    __tablename__ = "swaps"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id"), index=True)
+    base_revision_id: Mapped[int] = mapped_column(ForeignKey("revisions.id"))
+    proposal: Mapped[str] = mapped_column(Text)  # oncall.swaps.Proposal JSON
+    requested_by: Mapped[str | None] = mapped_column(String(64))  # the physician on whose behalf
+    reason: Mapped[str | None] = mapped_column(Text)
+    state: Mapped[str] = mapped_column(String(16), index=True)
+    proposed_by: Mapped[str] = mapped_column(String(200))
+    proposed_at: Mapped[dt.datetime]
+    decided_by: Mapped[str | None] = mapped_column(String(200))
+    decided_at: Mapped[dt.datetime | None]
+    note: Mapped[str | None] = mapped_column(Text)
+    revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
+    undo_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))

@@ -105,6 +105,17 @@ def solve(client: HttpClient, headers: dict[str, str], scenario_id: int, **body:
     return wait_for(client, headers, r.json()["id"], finished)
 
 
+def publish_solved(client: HttpClient, headers: dict[str, str], scenario: Scenario) -> tuple[int, int]:
+    """Upload ``scenario``, solve it and publish the roster: (scenario id, published revision id)."""
+    sid: int = upload(client, headers, scenario)["id"]
+    job = solve(client, headers, sid)
+    assert job["state"] == "succeeded", job
+    rid: int = job["revision_id"]
+    r = client.post(f"/revisions/{rid}/publish", json={"base": None}, headers=headers)
+    assert r.status_code == 200, r.text
+    return sid, rid
+
+
 def assert_error(response: Any, status: int, code: str, field: str | None = None) -> dict[str, Any]:
     """The response is an error in the one shape, with this status and code (and a detail on ``field``)."""
     assert response.status_code == status, response.text

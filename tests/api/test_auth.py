@@ -22,6 +22,8 @@ _VALUES = {
     "index": "0",
     "prefix": "ocf_00000000",
     "token": "ocf_00000000_" + "x" * 43,
+    "repair_id": "1",
+    "swap_id": "1",
 }
 OPERATIONS = [
     (method.upper(), re.sub(r"\{(\w+)\}", lambda m: _VALUES[m.group(1)], path))
@@ -29,6 +31,7 @@ OPERATIONS = [
     for method in item
 ]
 OPEN = {("GET", "/health"), *((m, _VALUES["token"].join(("/ical/", ".ics"))) for m in ("GET", "HEAD"))}
+STAFF_READS = {("GET", "/audit")}  # the audit log names people and reasons (illness): office staff only
 WRITES = [(m, p) for m, p in OPERATIONS if m not in ("GET", "HEAD") and (m, p) != ("POST", "/check")]
 
 
@@ -85,9 +88,18 @@ def test_a_hospital_key_cannot_write(client: TestClient, hospital: dict[str, str
     assert_error(client.request(method, path, headers=hospital), 403, "forbidden")
 
 
-@pytest.mark.parametrize(("method", "path"), [op for op in OPERATIONS if op[0] == "GET" and op not in OPEN])
+@pytest.mark.parametrize(
+    ("method", "path"), [op for op in OPERATIONS if op[0] == "GET" and op not in OPEN | STAFF_READS]
+)
 def test_a_hospital_key_reads(client: TestClient, hospital: dict[str, str], method: str, path: str) -> None:
     assert client.request(method, path, headers=hospital).status_code not in (401, 403)
+
+
+@pytest.mark.parametrize(("method", "path"), sorted(STAFF_READS))
+def test_a_hospital_key_cannot_read_the_audit_log(
+    client: TestClient, hospital: dict[str, str], method: str, path: str
+) -> None:
+    assert_error(client.request(method, path, headers=hospital), 403, "forbidden")
 
 
 def test_health_needs_no_key_and_whoami_names_the_key(client: TestClient, hospital: dict[str, str]) -> None:

@@ -1,0 +1,526 @@
+"""Re-planning a published roster: apply a change to the scenario, repair the roster, explain the diff.
+
+A change is one of: a new absence, a doctor leaving from a date, a hospital closing on a date, a changed
+personal cap. ``apply_changes`` writes them into the scenario, sparing the past: an absence that
+overlaps a duty the doctor has already started begins when that duty ends (a note says so), and a change
+that the duties already started or past would break under (a cap already exceeded, a hospital already on
+standby) is refused with ``InvalidChange`` naming the change. ``replan`` then calls the minimal-change
+repair (``solver.repair``) and builds the summary: which duty-roles changed, who gains and who loses, and
+why — vacated by the change, a knock-on move that made room, or a gap filled.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
+
+from oncall.checker import Violation, check
+from oncall.diff import RosterDiff, diff_rosters
+from oncall.errors import InvalidChange, InvalidScenario
+from oncall.io import format_validation_error
+from oncall.model import Absence, Caps, DateOrDateTime, Scenario, _check_absence
+from oncall.roster import GapRole, Roster, RosterDuty
+from oncall.timeline import Timeline, absence_interval
+from solver.repair import repair
+from solver.solve import SolveOptions
+
+__all__ = [
+    "AbsenceChange",
+    "Applied",
+    "CapChange",
+    "Change",
+    "HospitalClosedChange",
+    "LeaveChange",
+    "Replan",
+    "ReplanSummary",
+    "RoleReason",
+    "apply_changes",
+    "change_text",
+    "frozen_conflicts",
+    "replan",
+    "summarize",
+    "summary_text",
+]
+
+_ROLES: tuple[GapRole, ...] = ("primary", "secondary", "backup_hospital")
+CapName = Literal["duties", "nights", "holiday_duties", "consecutive_days", "min_rest_hours"]
+
+
+class _Change(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    reason: str | None = Field(
+        None, max_length=500, description="Why (学会, 病欠, …); shown in the summary and the audit log."
+    )
+
+
+class AbsenceChange(_Change):
+    """A new absence of one physician: whole dates (inclusive) or an exact datetime range."""
+
+    kind: Literal["absence"] = "absence"
+    physician: str = Field(min_length=1, max_length=64, description="Id of the physician.")
+    start: DateOrDateTime = Field(description="A date (whole day) or a datetime (naive = scenario zone).")
+    end: DateOrDateTime = Field(description="A date (inclusive) or a datetime (exclusive).")
+
+
+class LeaveChange(_Change):
+    """A physician leaves the rota from a date to the end of the period."""
+
+    kind: Literal["leave"] = "leave"
+    physician: str = Field(min_length=1, max_length=64, description="Id of the physician.")
+    start: dt.date = Field(description="The first date without the physician.")
+
+
+class HospitalClosedChange(_Change):
+    """A backup hospital cannot stand by on a date (blocks belonging to that date)."""
+
+    kind: Literal["hospital_closed"] = "hospital_closed"
+    hospital: str = Field(min_length=1, max_length=64, description="Id of the hospital.")
+    date: dt.date = Field(description="The date it is closed.")
+
+
+class CapChange(_Change):
+    """A physician's personal cap changes (null removes it: the network rule, or no limit, applies)."""
+
+    kind: Literal["cap"] = "cap"
+    physician: str = Field(min_length=1, max_length=64, description="Id of the physician.")
+    cap: CapName = Field(description="Which cap: duties, nights, holiday_duties, consecutive_days, min_rest_hours.")
+    value: float | None = Field(description="The new cap; null removes the personal cap.")
+
+
+Change = Annotated[AbsenceChange | LeaveChange | HospitalClosedChange | CapChange, Field(discriminator="kind")]
+
+
+@dataclass(frozen=True)
+class Applied:
+    """The changed scenario, the changes as applied (absences cut at the freeze), and notes for people."""
+
+    scenario: Scenario
+    changes: list[AbsenceChange | LeaveChange | HospitalClosedChange | CapChange]
+    notes: list[str]
+
+
+def _frozen_roster(roster: Roster, frozen: set[str]) -> Roster:
+    """The roster with every duty that has not started emptied: what the past alone holds."""
+    duties = [
+        d if d.id in frozen else d.model_copy(update={"primary": None, "secondary": None, "backup_hospital": None})
+        for d in roster.duties
+    ]
+    return roster.model_copy(update={"duties": duties, "gaps": []})
+
+
+def _past_violations(scenario: Scenario, roster: Roster, frozen: set[str], lang: str) -> list[Violation]:
+    report = check(scenario, _frozen_roster(roster, frozen), lang=lang)
+    return [
+        v
+        for v in report.violations
+        if v.rule not in ("coverage", "tiling") and (v.rule != "pinned" or v.duty in frozen)
+    ]
+
+
+def frozen_conflicts(
+    before: Scenario, after: Scenario, roster: Roster, frozen: set[str], lang: str = "ja"
+) -> list[Violation]:
+    """Hard-rule violations that the duties already started or past commit under ``after`` but not under
+    ``before``: what a change would make the past break, which no repair can undo."""
+    seen = {(v.rule, v.duty, v.people) for v in _past_violations(before, roster, frozen, lang)}
+    return [v for v in _past_violations(after, roster, frozen, lang) if (v.rule, v.duty, v.people) not in seen]
+
+
+def _local(instant: dt.datetime, scenario: Scenario) -> dt.datetime:
+    return instant.astimezone(scenario.zone)
+
+
+def apply_changes(
+    scenario: Scenario,
+    changes: list[AbsenceChange | LeaveChange | HospitalClosedChange | CapChange],
+    roster: Roster,
+    freeze: dt.datetime,
+    lang: str = "ja",
+) -> Applied:
+    """Write ``changes`` into a copy of ``scenario``, sparing the duties of ``roster`` started before ``freeze``.
+
+    Raises ``InvalidChange`` naming ``changes[i]`` and the field: an unknown physician or hospital, an
+    absence that ends before it starts, a date outside the period, a cap the past already exceeds.
+    """
+    out = scenario.model_copy(deep=True)
+    timeline = Timeline.build(scenario)
+    frozen = {d.id for d in timeline.duties if d.start < freeze}
+    held = {d.id: d for d in roster.duties}
+    physicians = {p.id: p for p in out.physicians}
+    hospitals = {h.id: h for h in out.hospitals}
+    problems: list[str] = []
+    notes: list[str] = []
+    applied: list[AbsenceChange | LeaveChange | HospitalClosedChange | CapChange] = []
+    en = lang == "en"
+    for i, change in enumerate(changes):
+        where = f"changes[{i}]"
+        if isinstance(change, AbsenceChange | LeaveChange | CapChange) and change.physician not in physicians:
+            problems.append(f"{where}.physician: unknown physician {change.physician!r}")
+            continue
+        if isinstance(change, HospitalClosedChange):
+            h = hospitals.get(change.hospital)
+            if h is None:
+                problems.append(f"{where}.hospital: unknown hospital {change.hospital!r}")
+                continue
+            if not scenario.period.start - dt.timedelta(days=1) <= change.date <= scenario.period.end:
+                problems.append(f"{where}.date: {change.date} is outside the period")
+                continue
+            started = [
+                d
+                for d in timeline.duties
+                if d.day == change.date and d.id in frozen and held[d.id].backup_hospital == h.id
+            ]
+            if started:
+                problems.append(
+                    f"{where}.date: {h.id} already stands by on {change.date} (duty {started[0].id} has started); "
+                    "close it from a later date"
+                )
+                continue
+            if change.date not in h.closed_dates:
+                h.closed_dates.append(change.date)
+            applied.append(change)
+            continue
+        p = physicians[change.physician]
+        if isinstance(change, CapChange):
+            value: float | int | None = change.value
+            if value is not None and change.cap != "min_rest_hours":
+                if value != int(value):
+                    problems.append(f"{where}.value: {change.cap} must be a whole number (got {value!r})")
+                    continue
+                value = int(value)
+            try:
+                p.caps = Caps.model_validate({**p.caps.model_dump(), change.cap: value})
+            except ValidationError as exc:
+                problems += [f"{where}.value: {line.split(': ', 1)[-1]}" for line in format_validation_error(exc)]
+                continue
+            applied.append(change)
+            continue
+        if isinstance(change, LeaveChange):
+            if change.start > scenario.period.end:
+                problems.append(f"{where}.start: {change.start} is after the period")
+                continue
+            absence = Absence(start=change.start, end=scenario.period.end, reason=change.reason or "leave")
+        else:
+            absence = Absence(start=change.start, end=change.end, reason=change.reason)
+            bad = _check_absence(where, absence)
+            if bad is not None:
+                problems.append(bad)
+                continue
+        try:
+            start, end = absence_interval(absence, scenario.zone)
+        except (OverflowError, ValueError):
+            problems.append(f"{where}.start: {absence.start} – {absence.end} is out of the representable range")
+            continue
+        # The past stays as it is: an absence begins when the duties it overlaps that have started end.
+        under_way = [
+            d.end
+            for d in timeline.duties
+            if d.id in frozen and p.id in (held[d.id].primary, held[d.id].secondary) and d.start < end and start < d.end
+        ]
+        if under_way:
+            cut = max(under_way)
+            if cut >= end:
+                notes.append(
+                    f"{where}: the absence falls within duties already started; nothing to change"
+                    if en
+                    else f"{where}: 不在期間はすでに始まった当番の中にあり、変更はない"
+                )
+                continue
+            absence = Absence(start=_local(cut, scenario), end=_local(end, scenario), reason=absence.reason)
+            at = f"{_local(cut, scenario):%m-%d %H:%M}"
+            notes.append(
+                f"{where}: {p.id} keeps the duty that started before the freeze; the absence starts when it ends, {at}"
+                if en
+                else f"{where}: {p.id} は凍結前に始まった当番をそのまま担当し、不在はその終了 {at} から"
+            )
+        p.absences.append(absence)
+        applied.append(change)
+    if problems:
+        raise InvalidChange(problems)
+    try:
+        result = Scenario.model_validate(out.model_dump())
+    except ValidationError as exc:
+        raise InvalidChange([f"changes: {line}" for line in format_validation_error(exc)]) from exc
+    conflicts = frozen_conflicts(scenario, result, roster, frozen, lang)
+    if conflicts:
+        raise InvalidChange([f"{_blame(applied, changes, v)}: {v.message}" for v in conflicts])
+    return Applied(result, applied, notes)
+
+
+def _subject(change: AbsenceChange | LeaveChange | HospitalClosedChange | CapChange) -> str:
+    return change.hospital if isinstance(change, HospitalClosedChange) else change.physician
+
+
+def _blame(
+    applied: list[AbsenceChange | LeaveChange | HospitalClosedChange | CapChange],
+    changes: list[AbsenceChange | LeaveChange | HospitalClosedChange | CapChange],
+    v: Violation,
+) -> str:
+    """The change a violation of the past is due to: one of the kind that can cause it, about one of its people."""
+    kinds: tuple[type, ...] = (AbsenceChange, LeaveChange)
+    if v.rule in ("duty_cap", "night_cap", "holiday_cap", "consecutive_days", "min_rest"):
+        kinds = (CapChange,)
+    elif v.rule.startswith("hospital_"):
+        kinds = (HospitalClosedChange,)
+    for i, c in enumerate(changes):
+        if c in applied and isinstance(c, kinds) and _subject(c) in v.people:
+            return f"changes[{i}]" + (".value" if isinstance(c, CapChange) else "")
+    return "changes"
+
+
+class RoleReason(BaseModel):
+    """One duty-role that changed hands, and why."""
+
+    duty: str = Field(description="Duty id.")
+    district: str
+    block: str
+    start: dt.datetime
+    end: dt.datetime
+    role: GapRole
+    before: str | None = Field(description="Holder in the published roster (null: a gap).")
+    after: str | None = Field(description="Holder in the repaired roster (null: a gap).")
+    cause: Literal["change", "knock_on", "filled", "vacated"] = Field(
+        description="change: the change took it from its holder; knock_on: moved to make room for covering "
+        "the vacated roles; filled: a gap of the published roster filled; vacated: left empty (nobody could take it)."
+    )
+    change: int | None = Field(None, description="Index of the change that vacated it, for cause `change`.")
+    why: str = Field(description="One sentence for people.")
+
+
+class ReplanSummary(BaseModel):
+    """What a repair changed: counts, every changed duty-role with its reason, and who gains and loses."""
+
+    frozen_before: dt.datetime = Field(description="Duties that started before this instant were kept as published.")
+    frozen_duties: int
+    changed: int = Field(description="Duty-roles of later duties whose holder differs from the published roster.")
+    by_change: int = Field(description="Of those, roles the change itself took from their holder.")
+    knock_on: int = Field(description="Of those, roles moved to make room (changes beyond the ones the change forced).")
+    filled: int = Field(description="Gaps of the published roster now filled (not counted in `changed`).")
+    gaps: int = Field(description="Roles the repaired roster leaves empty.")
+    changes_proven: bool = Field(description="Whether no roster covering as much changes fewer duty-roles (proven).")
+    notes: list[str] = Field(default_factory=list)
+    reasons: list[RoleReason]
+    diff: RosterDiff
+
+
+@dataclass(frozen=True)
+class Replan:
+    """The changed scenario, the repair result and its summary."""
+
+    scenario: Scenario
+    roster: Roster
+    summary: ReplanSummary
+    wall_seconds: float
+    status: str
+
+
+def _cause(
+    change: AbsenceChange | LeaveChange | HospitalClosedChange | CapChange,
+    scenario: Scenario,
+    duty: RosterDuty,
+    role: GapRole,
+    holder: str,
+) -> bool:
+    """Whether ``change`` takes ``role`` of ``duty`` from ``holder``."""
+    if isinstance(change, HospitalClosedChange):
+        return role == "backup_hospital" and change.hospital == holder
+    if role == "backup_hospital" or change.physician != holder:
+        return False
+    if isinstance(change, CapChange):
+        return True
+    zone = scenario.zone
+    if isinstance(change, LeaveChange):
+        s, e = absence_interval(Absence(start=change.start, end=scenario.period.end), zone)
+    else:
+        s, e = absence_interval(Absence(start=change.start, end=change.end), zone)
+    return duty.start < e and s < duty.end
+
+
+def _label(scenario: Scenario, pid: str | None, lang: str) -> str:
+    if pid is None:
+        return "空き" if lang == "ja" else "empty"
+    for p in scenario.physicians:
+        if p.id == pid:
+            return f"{p.label(lang)} ({pid})"
+    for h in scenario.hospitals:
+        if h.id == pid:
+            return h.label(lang)
+    return pid
+
+
+def change_text(change: AbsenceChange | LeaveChange | HospitalClosedChange | CapChange, lang: str) -> str:
+    en = lang == "en"
+    why = f" ({change.reason})" if change.reason else ""
+    if isinstance(change, AbsenceChange):
+        span = f"{change.start}〜{change.end}" if not en else f"{change.start} – {change.end}"
+        return f"{change.physician} absent {span}{why}" if en else f"{change.physician} 不在 {span}{why}"
+    if isinstance(change, LeaveChange):
+        if en:
+            return f"{change.physician} leaves from {change.start}{why}"
+        return f"{change.physician} {change.start} から離脱{why}"
+    if isinstance(change, HospitalClosedChange):
+        if en:
+            return f"{change.hospital} closed on {change.date}{why}"
+        return f"{change.hospital} {change.date} 休止{why}"
+    value = "none" if change.value is None else f"{change.value:g}"
+    if en:
+        return f"{change.physician} cap {change.cap} = {value}{why}"
+    return f"{change.physician} 上限 {change.cap} = {value}{why}"
+
+
+def summarize(
+    scenario: Scenario,
+    before: Roster,
+    after: Roster,
+    applied: Applied,
+    freeze: dt.datetime,
+    frozen: int,
+    changes_proven: bool,
+    lang: str = "ja",
+) -> ReplanSummary:
+    """Every changed duty-role with its cause, the counts, and who gains and loses."""
+    en = lang == "en"
+    old = {d.id: d for d in before.duties}
+    reasons: list[RoleReason] = []
+    for d in after.duties:
+        a = old.get(d.id)
+        if a is None:
+            continue
+        for role in _ROLES:
+            was, now = getattr(a, role), getattr(d, role)
+            if was == now:
+                continue
+            index = None
+            if was is None:
+                cause: Literal["change", "knock_on", "filled", "vacated"] = "filled"
+                why = "a gap filled" if en else "空きを補充"
+            else:
+                index = next(
+                    (i for i, c in enumerate(applied.changes) if _cause(c, scenario, a, role, was)),
+                    None,
+                )
+                if index is not None:
+                    cause = "change"
+                    why = change_text(applied.changes[index], lang)
+                else:
+                    cause = "knock_on"
+                    why = (
+                        "knock-on: moved so that the vacated roles could be covered"
+                        if en
+                        else "玉突き: 空いた役割を埋めるための入れ替え"
+                    )
+                if now is None:
+                    cause = "vacated" if index is None else cause
+                    why += "; nobody could take it" if en else "; 代わりがいない"
+            reasons.append(
+                RoleReason(
+                    duty=d.id,
+                    district=d.district,
+                    block=d.block,
+                    start=d.start,
+                    end=d.end,
+                    role=role,
+                    before=was,
+                    after=now,
+                    cause=cause,
+                    change=index if cause == "change" else None,
+                    why=why,
+                )
+            )
+    changed = [r for r in reasons if r.before is not None]
+    by_change = sum(1 for r in changed if r.cause == "change")
+    return ReplanSummary(
+        frozen_before=freeze,
+        frozen_duties=frozen,
+        changed=len(changed),
+        by_change=by_change,
+        knock_on=len(changed) - by_change,
+        filled=sum(1 for r in reasons if r.cause == "filled"),
+        gaps=len(after.gaps),
+        changes_proven=changes_proven,
+        notes=list(applied.notes),
+        reasons=reasons,
+        diff=diff_rosters(before, after),
+    )
+
+
+def replan(
+    scenario: Scenario,
+    published: Roster,
+    changes: list[AbsenceChange | LeaveChange | HospitalClosedChange | CapChange],
+    freeze: dt.datetime,
+    options: SolveOptions | None = None,
+    lang: str = "ja",
+) -> Replan:
+    """Apply ``changes`` to ``scenario`` and repair ``published`` with the fewest changes (``solver.repair``).
+
+    ``options`` is a ``solver.SolveOptions`` (default: 20 seconds at most). Raises ``InvalidChange`` for a
+    change that cannot be applied, ``InvalidRoster`` when ``published`` is not a roster of the scenario.
+    """
+    if freeze.tzinfo is None:
+        freeze = freeze.replace(tzinfo=scenario.zone)
+    applied = apply_changes(scenario, changes, published, freeze, lang)
+    opts = options or SolveOptions(time_limit=20.0, lang=lang)
+    try:
+        result = repair(applied.scenario, published, freeze, opts)
+    except InvalidScenario as exc:  # a pin the change made impossible
+        raise InvalidChange([f"changes: {line}" for line in exc.problems]) from exc
+    summary = summarize(
+        applied.scenario,
+        published,
+        result.roster,
+        applied,
+        freeze,
+        result.frozen,
+        result.changes_proven,
+        lang,
+    )
+    return Replan(applied.scenario, result.roster, summary, result.solve.wall_seconds, result.solve.status)
+
+
+def summary_text(summary: ReplanSummary, scenario: Scenario, changes: list[str], lang: str = "ja") -> str:
+    """The summary for people: the change, the counts, each changed duty-role with its reason, gains and losses."""
+    en = lang == "en"
+    zone = scenario.zone
+    blocks = {b.id: b for bl in scenario.calendar.blocks.values() for b in bl}
+    districts = {d.id: d for d in scenario.districts}
+    roles = {
+        "primary": ("主当番", "primary"),
+        "secondary": ("副当番", "secondary"),
+        "backup_hospital": ("後方支援病院", "hospital"),
+    }
+    frozen_at = f"{summary.frozen_before.astimezone(zone):%Y-%m-%d %H:%M}"
+    lines = [("Changes: " if en else "変更: ") + "; ".join(changes)]
+    lines.append(
+        f"Kept as published: {summary.frozen_duties} duties started before {frozen_at}"
+        if en
+        else f"凍結: {frozen_at} より前に始まった当番 {summary.frozen_duties} 件はそのまま"
+    )
+    if summary.changes_proven:
+        proven = "proven least" if en else "最少を証明"
+    else:
+        proven = "not proven least" if en else "最少は未証明"
+    lines.append(
+        f"Changed duty-roles: {summary.changed} ({summary.by_change} by the change, {summary.knock_on} knock-on; "
+        f"{proven}); gaps filled {summary.filled}; gaps left {summary.gaps}"
+        if en
+        else f"変更した役割: {summary.changed} 件 (変更によるもの {summary.by_change}, 玉突き {summary.knock_on};"
+        f" {proven}); 補充した空き {summary.filled} 件; 残る空き {summary.gaps} 件"
+    )
+    lines += [f"  * {n}" for n in summary.notes]
+    for r in summary.reasons:
+        block = blocks.get(r.block)
+        district = districts.get(r.district)
+        where = (
+            f"{r.start.astimezone(zone):%m-%d %H:%M} {block.label(lang) if block else r.block} "
+            f"{district.label(lang) if district else r.district} {roles[r.role][1 if en else 0]}"
+        )
+        lines.append(f"  - {where}: {_label(scenario, r.before, lang)} → {_label(scenario, r.after, lang)} ({r.why})")
+    moves = [f"{p.id} {p.net:+d}" for p in summary.diff.people if p.net]
+    if moves:
+        lines.append(("Gains and losses: " if en else "増減: ") + ", ".join(moves))
+    return "\n".join(lines)

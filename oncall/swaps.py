@@ -1,0 +1,151 @@
+"""Swaps and give-aways between doctors, judged by the independent checker.
+
+A **give-away** hands one role of one duty from its holder to a colleague; a **swap** trades two
+duty-roles between their two holders. ``check_proposal`` applies the proposal to the published roster
+and runs the checker (``oncall.checker``) on the result: a proposal that breaks a hard rule the roster did
+not already break (the colleague's rest, a monthly cap, their absence, a district they do not cover) is
+refused with ``RuleBroken``, which names each rule id and the checker's message. Duties that have
+started cannot move. ``inverse`` gives the proposal that undoes one.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+from oncall.checker import Violation, check
+from oncall.errors import InvalidChange, RuleBroken
+from oncall.model import Role, Scenario
+from oncall.roster import Roster, RosterDuty
+from oncall.rules import rule
+
+__all__ = ["GiveAway", "Proposal", "Swap", "apply_proposal", "check_proposal", "inverse"]
+
+_Id = Annotated[str, Field(min_length=1, max_length=64)]
+_DutyId = Annotated[str, Field(min_length=1, max_length=100, description="Duty id (docs/roster.md).")]
+
+
+class _Proposal(BaseModel):
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+
+class GiveAway(_Proposal):
+    """``physician`` gives their ``role`` on ``duty`` to the colleague ``to``."""
+
+    kind: Literal["give"] = "give"
+    duty: _DutyId
+    role: Role
+    physician: _Id = Field(description="Who holds the role now and gives it away.")
+    to: _Id = Field(description="The colleague who takes it.")
+
+
+class Swap(_Proposal):
+    """``physician`` and ``other_physician`` trade their roles: ``role`` on ``duty`` for ``other_role`` on
+    ``other_duty``."""
+
+    kind: Literal["swap"] = "swap"
+    duty: _DutyId
+    role: Role
+    physician: _Id = Field(description="Who holds `role` on `duty` now.")
+    other_duty: _DutyId
+    other_role: Role
+    other_physician: _Id = Field(description="Who holds `other_role` on `other_duty` now.")
+
+
+Proposal = Annotated[GiveAway | Swap, Field(discriminator="kind")]
+
+
+def inverse(proposal: GiveAway | Swap) -> GiveAway | Swap:
+    """The proposal that undoes ``proposal`` once applied.
+
+    >>> inverse(GiveAway(duty="d", role="primary", physician="a", to="b")).physician
+    'b'
+    """
+    if isinstance(proposal, GiveAway):
+        return proposal.model_copy(update={"physician": proposal.to, "to": proposal.physician})
+    return proposal.model_copy(update={"physician": proposal.other_physician, "other_physician": proposal.physician})
+
+
+def _holding(duties: dict[str, RosterDuty], duty_id: str, role: Role, pid: str, where: str) -> list[str]:
+    duty = duties.get(duty_id)
+    if duty is None:
+        return [f"{where}.duty: no duty {duty_id!r} in the roster"]
+    holder = getattr(duty, role)
+    if holder != pid:
+        return [f"{where}.physician: {pid!r} is not the {role} of {duty_id} (it is {holder or 'nobody'})"]
+    return []
+
+
+def apply_proposal(roster: Roster, proposal: GiveAway | Swap) -> Roster:
+    """The roster with the proposal applied; ``InvalidChange`` naming the field when it does not fit the roster.
+
+    The result keeps the roster's gaps, has no objective or bound (no solve priced it) and is ``feasible``
+    at best.
+    """
+    duties = {d.id: d for d in roster.duties}
+    problems = _holding(duties, proposal.duty, proposal.role, proposal.physician, "proposal")
+    if isinstance(proposal, GiveAway):
+        if proposal.to == proposal.physician:
+            problems.append("proposal.to: the colleague must be someone else")
+    else:
+        other = _holding(duties, proposal.other_duty, proposal.other_role, proposal.other_physician, "proposal")
+        problems += [
+            p.replace("proposal.duty", "proposal.other_duty").replace("proposal.physician", "proposal.other_physician")
+            for p in other
+        ]
+        if proposal.other_physician == proposal.physician:
+            problems.append("proposal.other_physician: a swap needs two different physicians")
+        if (proposal.duty, proposal.role) == (proposal.other_duty, proposal.other_role):
+            problems.append("proposal.other_role: a swap needs two different duty-roles")
+    if problems:
+        raise InvalidChange(problems)
+    changed = dict(duties)
+    if isinstance(proposal, GiveAway):
+        changed[proposal.duty] = changed[proposal.duty].model_copy(update={proposal.role: proposal.to})
+    else:
+        changed[proposal.duty] = changed[proposal.duty].model_copy(update={proposal.role: proposal.other_physician})
+        changed[proposal.other_duty] = changed[proposal.other_duty].model_copy(
+            update={proposal.other_role: proposal.physician}
+        )
+    status = roster.status if roster.status in ("infeasible", "unknown") else "feasible"
+    return roster.model_copy(
+        update={"duties": [changed[d.id] for d in roster.duties], "status": status, "objective": None, "bound": None}
+    )
+
+
+def _key(v: Violation) -> tuple[str, str | None, tuple[str, ...], str]:
+    return (v.rule, v.duty, v.people, v.message)
+
+
+def check_proposal(
+    scenario: Scenario,
+    roster: Roster,
+    proposal: GiveAway | Swap,
+    now: dt.datetime | None = None,
+    lang: str = "ja",
+) -> Roster:
+    """The roster after ``proposal``, if it breaks no hard rule that ``roster`` does not already break.
+
+    Raises ``InvalidChange`` when the proposal does not fit the roster or moves a duty that started before
+    ``now``, and ``RuleBroken`` naming each broken rule with the checker's message.
+    """
+    moved = [proposal.duty] + ([proposal.other_duty] if isinstance(proposal, Swap) else [])
+    if now is not None:
+        duties = {d.id: d for d in roster.duties}
+        for field, duty_id in zip(("duty", "other_duty"), moved, strict=False):
+            d = duties.get(duty_id)
+            if d is not None and d.start < now:
+                raise InvalidChange(f"proposal.{field}: duty {duty_id} has already started; it cannot move")
+    after = apply_proposal(roster, proposal)
+    seen = {_key(v) for v in check(scenario, roster, lang=lang).violations}
+    new = [v for v in check(scenario, after, lang=lang).violations if _key(v) not in seen]
+    if new:
+        en = lang == "en"
+        ids = ", ".join(dict.fromkeys(f"{v.rule} ({rule(v.rule).label(lang)})" for v in new))
+        what = "give-away" if isinstance(proposal, GiveAway) else "swap"
+        word = "譲渡" if what == "give-away" else "交換"
+        message = f"the {what} breaks {ids}" if en else f"この{word}は {ids} に違反する"
+        raise RuleBroken(message, [(v.rule, v.message) for v in new])
+    return after

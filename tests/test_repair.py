@@ -149,10 +149,11 @@ def test_a_doctor_leaving_loses_every_later_duty_and_keeps_the_earlier_ones() ->
 
 def test_a_closed_hospital_is_replaced_that_date_and_refused_once_its_standby_started() -> None:
     scenario, published = _published()
-    day = dt.date(2027, 1, 6)
-    south = next(d for d in published.duties if d.start.date() == day and d.district == "south")
-    used = south.backup_hospital
-    assert used is not None  # both hospitals serve the south district: the other one takes over
+    # 南病院 serves only the south district, where 中央病院 can take over (closing 中央病院 would leave
+    # the north without any hospital): close it on a date it stands by.
+    used = "minami"
+    tl = Timeline.build(scenario)
+    day = next(tl.by_id[d.id].day for d in published.duties if d.backup_hospital == used)
     out = replan(scenario, published, [HospitalClosedChange(hospital=used, date=day)], BEFORE_ALL, OPTIONS)
     assert check(out.scenario, out.roster).ok
     tl = Timeline.build(out.scenario)
@@ -160,7 +161,8 @@ def test_a_closed_hospital_is_replaced_that_date_and_refused_once_its_standby_st
     assert {r.cause for r in out.summary.reasons} <= {"change", "knock_on"}
     assert any(r.role == "backup_hospital" and r.cause == "change" for r in out.summary.reasons)
 
-    started = dt.datetime(2027, 1, 6, 20, 0, tzinfo=JST)
+    first = min(d.start for d in published.duties if d.backup_hospital == used and tl.by_id[d.id].day == day)
+    started = first + dt.timedelta(minutes=1)
     with pytest.raises(InvalidChange, match=r"changes\[0\]\.date: .* already stands by"):
         replan(scenario, published, [HospitalClosedChange(hospital=used, date=day)], started, OPTIONS)
 

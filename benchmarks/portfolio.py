@@ -1,11 +1,12 @@
 """The tuning study behind the solver's defaults: CP-SAT portfolios on the same instances and time limit.
 
-    python -m benchmarks.portfolio                  # about 7 minutes on 2 cores
-    python -m benchmarks.portfolio --time-limit 60  # about 35 minutes
+    python -m benchmarks.portfolio                  # about 9 minutes on 2 cores
+    python -m benchmarks.portfolio --time-limit 60  # about 45 minutes
+    python -m benchmarks.portfolio --only quick_restart   # only the variants whose names contain this
 
 Each variant changes ``SolveOptions`` step by step from CP-SAT's own defaults to the solver's:
 the number of workers, the named full-problem subsolver, the presolve rounds, the LP in every worker,
-the warm start.
+the warm start, and a quick_restart worker beside max_lp (everywhere, then on large models only).
 Results go to ``benchmarks/results/portfolio.{csv,md}``; the table is also printed.
 """
 
@@ -35,7 +36,9 @@ VARIANTS: dict[str, dict[str, Any]] = {
     "max_lp + LNS, 2 workers": _MAX_LP,
     "+ one presolve round": {**_MAX_LP, "presolve_iterations": 1},
     "+ LP in every worker": {**_MAX_LP, "presolve_iterations": 1, "linearization_level": 2},
-    "+ warm start (the defaults)": {},
+    "+ warm start": {"subsolvers": ("max_lp",)},
+    "+ quick_restart beside max_lp everywhere": {"subsolvers": ("quick_restart", "max_lp")},
+    "+ quick_restart beside max_lp on large models (the defaults)": {},
 }
 INSTANCES = [Instance(40, 4, 1), Instance(40, 4, 2), Instance(40, 4, 3), Instance(120, 8, 1), Instance(600, 25, 1)]
 
@@ -73,9 +76,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.portfolio", description=__doc__.split("\n")[0])
     parser.add_argument("--time-limit", type=float, default=10.0)
     parser.add_argument("--out", type=Path, default=RESULTS)
+    parser.add_argument("--only", default="", help="run only the variants whose names contain this text")
     args = parser.parse_args(argv)
     results: dict[str, list[Record]] = {}
     for variant, settings in VARIANTS.items():
+        if args.only not in variant:
+            continue
         results[variant] = []
         for inst in INSTANCES:
             rec = isolated(inst, "cp-sat", args.time_limit, settings=settings)

@@ -21,7 +21,6 @@ from solver.warmstart import Ledger, warm_starts
 
 __all__ = [
     "DEFAULT_HINT_ABOVE",
-    "DEFAULT_LARGE_SUBSOLVERS",
     "DEFAULT_LINEARIZATION_LEVEL",
     "DEFAULT_PRESOLVE_ITERATIONS",
     "DEFAULT_SUBSOLVERS",
@@ -51,11 +50,6 @@ class Progress:
 # 600-doctor network from about 10 s to 4 s and costs the small ones nothing measurable.
 DEFAULT_WORKERS = 2
 DEFAULT_SUBSOLVERS: tuple[str, ...] = ("max_lp",)
-# On large models (more than ``hint_above`` assignment variables) a quick_restart worker beside max_lp:
-# max_lp alone barely moves from the hinted roster there, quick_restart keeps improving it while max_lp
-# still proves the bound (600 doctors, 60 s: 133 against 254; 120 doctors, 10 s: 167 against 238; see
-# ``python -m benchmarks.portfolio``). On regional networks it costs (285 against 170 at 10 s).
-DEFAULT_LARGE_SUBSOLVERS: tuple[str, ...] = ("quick_restart", "max_lp")
 DEFAULT_PRESOLVE_ITERATIONS = 1
 # Linearization level 2 (the full LP, as max_lp has) for every worker, LNS included: the LNS sub-solves
 # then use the LP too, which found better rosters at every size measured (e.g. 153 against 177 at 120
@@ -74,17 +68,16 @@ class SolveOptions:
     is reproducible; ``deterministic_time`` makes a time-limited solve reproducible too.
 
     ``subsolvers`` names CP-SAT's full-problem subsolvers when ``workers`` > 1 (empty: CP-SAT's own
-    portfolio; None: by the model's size, ``DEFAULT_SUBSOLVERS`` or, above ``hint_above`` assignment
-    variables, ``DEFAULT_LARGE_SUBSOLVERS``); ``presolve_iterations`` bounds CP-SAT's presolve rounds,
-    ``linearization_level`` sets how much of the model its workers' LP relaxations hold; ``cp_sat`` sets
-    any further CP-SAT parameter by name, for experiments. ``warm_start`` builds a heuristic roster first
+    portfolio); ``presolve_iterations`` bounds CP-SAT's presolve rounds, ``linearization_level`` sets how
+    much of the model its workers' LP relaxations hold; ``cp_sat`` sets any further
+    CP-SAT parameter by name, for experiments. ``warm_start`` builds a heuristic roster first
     (``solver.warmstart``): when it covers every duty it settles the coverage phase at once, and on models
     with more than ``hint_above`` assignment variables the search starts from it (a solution hint).
     """
 
     time_limit: float = 60.0
     workers: int = DEFAULT_WORKERS
-    subsolvers: tuple[str, ...] | None = None
+    subsolvers: tuple[str, ...] = DEFAULT_SUBSOLVERS
     presolve_iterations: int = DEFAULT_PRESOLVE_ITERATIONS
     linearization_level: int = DEFAULT_LINEARIZATION_LEVEL
     hint_above: int = DEFAULT_HINT_ABOVE
@@ -96,14 +89,8 @@ class SolveOptions:
     on_progress: Callable[[Progress], None] | None = None
     cp_sat: dict[str, Any] = field(default_factory=dict)
 
-    def portfolio(self, large: bool = False) -> tuple[str, ...]:
-        """The full-problem subsolvers named to CP-SAT (empty: its own portfolio) for a model of that size."""
-        if self.subsolvers is not None:
-            return self.subsolvers
-        return DEFAULT_LARGE_SUBSOLVERS if large else DEFAULT_SUBSOLVERS
-
-    def parameters(self, large: bool = False) -> cp_model.CpSolver:
-        """A CP-SAT solver carrying these settings, for a model above ``hint_above`` when ``large``."""
+    def parameters(self) -> cp_model.CpSolver:
+        """A CP-SAT solver carrying these settings."""
         solver = cp_model.CpSolver()
         p = solver.parameters
         p.max_time_in_seconds = self.time_limit
@@ -114,8 +101,8 @@ class SolveOptions:
         p.linearization_level = self.linearization_level
         if self.deterministic_time is not None:
             p.max_deterministic_time = self.deterministic_time
-        if self.workers > 1 and self.portfolio(large):
-            p.subsolvers.extend(self.portfolio(large))
+        if self.workers > 1 and self.subsolvers:
+            p.subsolvers.extend(self.subsolvers)
         for name, value in self.cp_sat.items():
             if isinstance(value, list | tuple):
                 getattr(p, name).extend(value)
@@ -125,13 +112,7 @@ class SolveOptions:
 
     def describe(self) -> str:
         """The settings in one line, for logs and benchmark tables."""
-
-        def named(large: bool) -> str:
-            return ",".join(self.portfolio(large)) if self.workers > 1 and self.portfolio(large) else "CP-SAT default"
-
-        portfolio = named(False)
-        if named(True) != portfolio:
-            portfolio += f" ({named(True)} above {self.hint_above} assignment variables)"
+        portfolio = ",".join(self.subsolvers) if self.workers > 1 and self.subsolvers else "CP-SAT default"
         extra = "".join(f", {k}={v}" for k, v in sorted(self.cp_sat.items()))
         warm = "on" if self.warm_start else "off"
         return (
@@ -232,9 +213,8 @@ def _run(
     time_limit: float,
     clock: _Clock,
     report: Callable[[Progress], None] | None,
-    large: bool = False,
 ) -> _Phase:
-    solver = options.parameters(large)
+    solver = options.parameters()
     solver.parameters.max_time_in_seconds = max(0.1, time_limit)
     callback = _Callback(clock, report)
     code = solver.solve(model, callback)
@@ -301,7 +281,7 @@ def solve(scenario: Scenario, options: SolveOptions | None = None) -> SolveResul
     if covered_at is None:
         model.minimize(gap_sum)
         _hint(model, hint)
-        first = _run(model, options, options.time_limit / 2, clock, None, hinted)
+        first = _run(model, options, options.time_limit / 2, clock, None)
         if not first.solved:
             return _result(scenario, timeline, rm, options, clock, first, None, cover=first)
         least = round(first.solver.objective_value)
@@ -319,7 +299,7 @@ def solve(scenario: Scenario, options: SolveOptions | None = None) -> SolveResul
                 if options.on_progress is not None:
                     options.on_progress(Progress(warm[1] / OBJECTIVE_SCALE, 0.0, clock()))
     _hint(model, hint)
-    second = _run(model, options, options.time_limit - clock(), clock, options.on_progress, hinted)
+    second = _run(model, options, options.time_limit - clock(), clock, options.on_progress)
     if second.solved:
         return _result(scenario, timeline, rm, options, clock, second, covered_at, cover=first)
     if first is not None:

@@ -9,7 +9,8 @@ Each variant changes ``SolveOptions`` step by step from CP-SAT's own defaults to
 the number of workers, the named full-problem subsolver, the presolve rounds, the LP in every worker,
 the warm start (the solver's defaults), and last a quick_restart worker beside max_lp: better rosters
 at 120 doctors after 10 s, none after 60 s, and a weaker bound at 600 doctors, so not a default.
-Results go to ``benchmarks/results/portfolio.{csv,md}``; the table is also printed.
+Results go to ``benchmarks/results/portfolio.{csv,md}``; the table is also printed and written into
+``benchmarks/README.md`` between its markers for that study (``portfolio``, ``portfolio_60s_600d25``).
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from benchmarks.instances import Instance
 from benchmarks.machine import describe
 from benchmarks.peers import Record
 from benchmarks.report import write_csv
-from benchmarks.run import RESULTS, isolated
+from benchmarks.run import README, RESULTS, isolated, update_readme
 
 __all__ = ["INSTANCES", "VARIANTS", "main"]
 
@@ -101,6 +102,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     text = markdown(results, args.time_limit, instances)
     (args.out / f"portfolio{suffix}.md").write_text(text)
     print(text)
+    if args.out == RESULTS and update_readme(README, f"portfolio{suffix}", text, plots=False):
+        print(f"(table written to {README})")
     return 0
 
 

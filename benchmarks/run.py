@@ -33,7 +33,7 @@ RESULTS = Path(__file__).parent / "results"
 README = Path(__file__).parent / "README.md"
 
 
-def update_readme(readme: Path, mode: str, text: str) -> bool:
+def update_readme(readme: Path, mode: str, text: str, plots: bool = True) -> bool:
     """Put ``text`` (and the plots) between the README's markers for ``mode``; False when it has none."""
     begin, end = f"<!-- results:{mode} -->", f"<!-- /results:{mode} -->"
     if not readme.exists():
@@ -43,11 +43,13 @@ def update_readme(readme: Path, mode: str, text: str) -> bool:
         return False
     head, rest = current.split(begin, 1)
     _, tail = rest.split(end, 1)
-    plots = (
-        f"![time and gap against size](results/{mode}_time_gap_vs_size.png)\n\n"
+    images = (
+        f"\n![time and gap against size](results/{mode}_time_gap_vs_size.png)\n\n"
         f"![objective against time](results/{mode}_objective_vs_time.png)\n"
+        if plots
+        else ""
     )
-    readme.write_text(f"{head}{begin}\n{text}\n{plots}{end}{tail}", encoding="utf-8")
+    readme.write_text(f"{head}{begin}\n{text}{images}{end}{tail}", encoding="utf-8")
     return True
 
 

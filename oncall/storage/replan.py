@@ -34,7 +34,7 @@ from oncall.model import Scenario
 from oncall.replan import AbsenceChange, CapChange, Change, HospitalClosedChange, LeaveChange, apply_changes
 from oncall.roster import Roster
 from oncall.storage.audit import Actor, record
-from oncall.storage.repository import JobState, Store, _changed, _now
+from oncall.storage.repository import JobState, Store, _changed, _now, revision_row
 from oncall.storage.tables import JobRow, RepairRow, RevisionRow, ScenarioLinkRow, ScenarioRow, SwapRow
 from oncall.swaps import GiveAway, Proposal, Swap, check_proposal, inverse
 
@@ -483,18 +483,7 @@ class ReplanStore(Store):
     ) -> int:
         """Store ``roster`` as a draft revision of the scenario's newest version, checked by the checker."""
         report = check(scenario, roster)
-        row = RevisionRow(
-            scenario_id=scenario_row.id,
-            scenario_version=scenario_row.version,
-            job_id=None,
-            status=roster.status,
-            objective=None,
-            bound=None,
-            gaps=len(roster.gaps),
-            violations=len(report.violations),
-            roster=roster.to_json(),
-            created_at=_now(),
-        )
+        row = revision_row(scenario_row.id, scenario_row.version, roster, len(report.violations), priced=False)
         s.add(row)
         s.flush()
         detail = {**why, "status": row.status, "gaps": row.gaps, "violations": row.violations}

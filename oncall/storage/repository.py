@@ -38,6 +38,7 @@ __all__ = [
     "RevisionRecord",
     "ScenarioRecord",
     "Store",
+    "revision_row",
 ]
 
 JobState = Literal["queued", "running", "succeeded", "failed", "cancelled"]
@@ -190,6 +191,32 @@ def _revision(row: RevisionRow, published_id: int | None, published_at: dt.datet
         row.created_at,
         published_id == row.id,
         published_at,
+    )
+
+
+def revision_row(
+    scenario_id: int,
+    version: int,
+    roster: Roster,
+    violations: int,
+    *,
+    job_id: int | None = None,
+    priced: bool = True,
+    created_at: dt.datetime | None = None,
+) -> RevisionRow:
+    """A new revision row for ``roster``; ``priced`` False drops the solve's objective and bound (an edited
+    roster is no longer the roster they were measured on)."""
+    return RevisionRow(
+        scenario_id=scenario_id,
+        scenario_version=version,
+        job_id=job_id,
+        status=roster.status,
+        objective=roster.objective if priced else None,
+        bound=roster.bound if priced else None,
+        gaps=len(roster.gaps),
+        violations=violations,
+        roster=roster.to_json(),
+        created_at=created_at or _now(),
     )
 
 
@@ -527,18 +554,7 @@ class Store:
             if _changed(done) != 1:
                 return None
             job = s.get_one(JobRow, job_id)
-            row = RevisionRow(
-                scenario_id=job.scenario_id,
-                scenario_version=job.scenario_version,
-                job_id=job_id,
-                status=roster.status,
-                objective=roster.objective,
-                bound=roster.bound,
-                gaps=len(roster.gaps),
-                violations=violations,
-                roster=roster.to_json(),
-                created_at=now,
-            )
+            row = revision_row(job.scenario_id, job.scenario_version, roster, violations, job_id=job_id, created_at=now)
             s.add(row)
             s.flush()
             if also is not None:
@@ -562,18 +578,7 @@ class Store:
         with self.db.transaction() as s:
             self._scenario_row(s, scenario_id)
             self._document(s, scenario_id, version)
-            row = RevisionRow(
-                scenario_id=scenario_id,
-                scenario_version=version,
-                job_id=None,
-                status=roster.status,
-                objective=roster.objective,
-                bound=roster.bound,
-                gaps=len(roster.gaps),
-                violations=violations,
-                roster=roster.to_json(),
-                created_at=_now(),
-            )
+            row = revision_row(scenario_id, version, roster, violations)
             s.add(row)
             s.flush()
             detail = {"source": "edit", "scenario_version": version, "gaps": len(roster.gaps)}

@@ -455,7 +455,7 @@ def keys_create(
     """Issue an API key and print its token; only its hash is stored, so it is shown this once."""
     from oncall.storage import Store
 
-    record, token = _guard(lambda: Store.open(_api_database_url())).create_key(role.value, name)
+    record, token = _guard(lambda: Store.open(_api_database_url())).create_key(role.value, name, _cli_actor())
     typer.echo(token)
     typer.echo(f"{record.prefix}: {record.role} key {name!r} created; keep the token, it is not shown again", err=True)
 
@@ -475,7 +475,7 @@ def keys_revoke(prefix: Annotated[str, typer.Argument(help="The key's prefix, e.
     """Revoke a key: requests with its token get 401 from now on."""
     from oncall.storage import Store
 
-    record = _guard(lambda: Store.open(_api_database_url()).revoke_key(prefix))
+    record = _guard(lambda: Store.open(_api_database_url()).revoke_key(prefix, _cli_actor()))
     typer.echo(f"{record.prefix}: revoked")
 
 

@@ -249,13 +249,14 @@ class Store:
 
     # --- API keys -------------------------------------------------------------------------------
 
-    def create_key(self, role: KeyRole, name: str = "") -> tuple[KeyRecord, str]:
+    def create_key(self, role: KeyRole, name: str = "", actor: Actor | None = None) -> tuple[KeyRecord, str]:
         """A new key and its token; the token is not stored and cannot be shown again."""
         prefix, token = new_token()
         with self.db.transaction() as s:
             row = ApiKeyRow(prefix=prefix, token_hash=hash_token(token), role=role, name=name, created_at=_now())
             s.add(row)
             s.flush()
+            record(s, actor, "api_key.create", prefix, {"role": role, "name": name})
             return _key(row), token
 
     def authenticate(self, token: str) -> KeyRecord | None:
@@ -274,7 +275,7 @@ class Store:
         with self.db.transaction() as s:
             return [_key(r) for r in s.scalars(select(ApiKeyRow).order_by(ApiKeyRow.id))]
 
-    def revoke_key(self, prefix: str) -> KeyRecord:
+    def revoke_key(self, prefix: str, actor: Actor | None = None) -> KeyRecord:
         """Revoke the key with ``prefix`` (idempotent)."""
         with self.db.transaction() as s:
             row = s.scalar(select(ApiKeyRow).where(ApiKeyRow.prefix == prefix))
@@ -282,6 +283,7 @@ class Store:
                 raise NotFound("API key", prefix, field="prefix")
             if row.revoked_at is None:
                 row.revoked_at = _now()
+                record(s, actor, "api_key.revoke", prefix, {"role": row.role, "name": row.name})
             return _key(row)
 
     # --- scenarios ------------------------------------------------------------------------------

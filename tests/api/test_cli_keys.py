@@ -11,6 +11,7 @@ from typer.testing import CliRunner
 from api.settings import get_settings
 from oncall.cli import app
 from oncall.storage import Store, database_url
+from oncall.storage.audit import list_audit
 
 
 @pytest.fixture
@@ -33,13 +34,23 @@ def test_keys_create_list_and_revoke(data_dir: Path) -> None:
     assert key is not None and (key.role, key.name) == ("staff", "office")
 
     hospital = runner.invoke(app, ["keys", "create", "--role", "hospital"])
-    assert store.authenticate(hospital.stdout.strip()).role == "hospital"  # type: ignore[union-attr]
+    hospital_key = store.authenticate(hospital.stdout.strip())
+    assert hospital_key is not None and hospital_key.role == "hospital"
+    hospital_prefix = hospital_key.prefix
 
     listed = runner.invoke(app, ["keys", "list"]).stdout
     assert key.prefix in listed and "office" in listed and token not in listed
     assert runner.invoke(app, ["keys", "revoke", key.prefix]).exit_code == 0
     assert store.authenticate(token) is None
     assert "revoked" in runner.invoke(app, ["keys", "list"]).stdout
+    assert runner.invoke(app, ["keys", "revoke", key.prefix]).exit_code == 0  # idempotent: no second entry
+    entries = list_audit(store.db, kind="api_key")
+    assert [(e.action, e.target, e.actor) for e in entries] == [
+        ("api_key.revoke", key.prefix, "cli"),
+        ("api_key.create", hospital_prefix, "cli"),
+        ("api_key.create", key.prefix, "cli"),
+    ]
+    assert all(token not in str(e) for e in entries)
     store.db.dispose()
 
 

@@ -51,7 +51,8 @@ def test_schema_prints_the_scenario_json_schema() -> None:
 
 
 def test_schema_is_a_valid_json_schema_that_accepts_a_scenario() -> None:
-    jsonschema = pytest.importorskip("jsonschema")
+    import jsonschema  # a dev dependency
+
     doc = json.loads(invoke("schema").stdout)
     jsonschema.Draft202012Validator.check_schema(doc)
     jsonschema.validate(scenario_data(), doc)

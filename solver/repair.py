@@ -27,7 +27,17 @@ from oncall.model import Scenario
 from oncall.roster import GapRole, Roster
 from oncall.timeline import Timeline
 from solver.model import RosterModel, build_model
-from solver.solve import SolveOptions, SolveResult, _Clock, _complete, _hint, _Phase, _result, _run, _soft_objective
+from solver.solve import (
+    Clock,
+    Phase,
+    SolveOptions,
+    SolveResult,
+    complete_solution,
+    phase_result,
+    run_phase,
+    set_hint,
+    soft_objective,
+)
 from solver.terms import Term
 
 __all__ = ["CHANGES_RULE", "RepairResult", "frozen_duty_ids", "repair"]
@@ -176,7 +186,7 @@ def repair(
     built = _build(scenario, timeline, before, frozen)
     rm = built.rm
     model = rm.vars.model
-    clock = _Clock()
+    clock = Clock()
     gap_sum = cp_model.LinearExpr.sum([t.var for t in rm.gap_terms])
     changes = cp_model.LinearExpr.weighted_sum([t.var for t in built.terms], [t.coefficient for t in built.terms])
     published_hint = built.hint
@@ -186,9 +196,9 @@ def repair(
 
     # Phase 1: coverage, from the published roster (its vacated roles are gaps in the hint).
     model.minimize(gap_sum)
-    done = _complete(model, published_hint, options, remaining(0.1))
-    _hint(model, done[0] if done is not None else published_hint)
-    cover = _run(model, options, remaining(1 / 3), clock, None)
+    done = complete_solution(model, published_hint, options, remaining(0.1))
+    set_hint(model, done[0] if done is not None else published_hint)
+    cover = run_phase(model, options, remaining(1 / 3), clock, None)
     t1 = clock()
     if not cover.solved:
         # Nothing better found in time: the published roster with its vacated roles left empty.
@@ -197,26 +207,26 @@ def repair(
     model.add(gap_sum == least if cover.code == cp_model.OPTIMAL else gap_sum <= least)
 
     # Phase 2: the fewest changed duty-roles.
-    _hint(model, list(cover.solver.response_proto.solution))
+    set_hint(model, list(cover.solver.response_proto.solution))
     model.minimize(changes)
-    fewest = _run(model, options, remaining(1 / 2), clock, None)
+    fewest = run_phase(model, options, remaining(1 / 2), clock, None)
     t2 = clock() - t1
     if not fewest.solved:
-        result = _result(scenario, timeline, rm, options, clock, cover, t1, cover=cover, soft=False)
+        result = phase_result(scenario, timeline, rm, options, clock, cover, t1, cover=cover, soft=False)
         return _done(result, timeline, before, frozen, built, False, (t1, t2, 0.0))
     most = round(fewest.solver.objective_value)
     model.add(changes == most if fewest.code == cp_model.OPTIMAL else changes <= most)
 
     # Phase 3: the soft goals, with coverage and changes held.
-    _hint(model, list(fewest.solver.response_proto.solution))
-    model.minimize(_soft_objective(rm))
-    soft = _run(model, options, remaining(1.0), clock, options.on_progress)
+    set_hint(model, list(fewest.solver.response_proto.solution))
+    model.minimize(soft_objective(rm))
+    soft = run_phase(model, options, remaining(1.0), clock, options.on_progress)
     t3 = clock() - t1 - t2
     proven = fewest.code == cp_model.OPTIMAL
     if soft.solved:
-        result = _result(scenario, timeline, rm, options, clock, soft, t1, cover=cover)
+        result = phase_result(scenario, timeline, rm, options, clock, soft, t1, cover=cover)
     else:
-        result = _result(scenario, timeline, rm, options, clock, fewest, t1, cover=cover, soft=False)
+        result = phase_result(scenario, timeline, rm, options, clock, fewest, t1, cover=cover, soft=False)
     if result.status == "optimal" and not proven:
         result.status = "feasible"
         result.roster.status = "feasible"
@@ -228,8 +238,8 @@ def _finish(
     timeline: Timeline,
     rm: RosterModel,
     options: SolveOptions,
-    clock: _Clock,
-    phase: _Phase,
+    clock: Clock,
+    phase: Phase,
     before: dict[str, Assignment],
     frozen: set[str],
     built: _Repair,
@@ -239,9 +249,9 @@ def _finish(
     """The result when the coverage phase found nothing: the published roster minus what it can no longer hold
     (or, when CP-SAT proved even that impossible, every role a gap)."""
     if phase.code == cp_model.INFEASIBLE:
-        result = _result(scenario, timeline, rm, options, clock, phase, None, cover=phase)
+        result = phase_result(scenario, timeline, rm, options, clock, phase, None, cover=phase)
     else:
-        result = _result(scenario, timeline, rm, options, clock, phase, None, cover=phase, values=values)
+        result = phase_result(scenario, timeline, rm, options, clock, phase, None, cover=phase, values=values)
     return _done(result, timeline, before, frozen, built, False, seconds)
 
 

@@ -25,10 +25,17 @@ __all__ = [
     "DEFAULT_PRESOLVE_ITERATIONS",
     "DEFAULT_SUBSOLVERS",
     "DEFAULT_WORKERS",
+    "Clock",
+    "Phase",
     "Progress",
     "SolveOptions",
     "SolveResult",
+    "complete_solution",
     "evaluate",
+    "phase_result",
+    "run_phase",
+    "set_hint",
+    "soft_objective",
     "solve",
 ]
 
@@ -146,7 +153,7 @@ class SolveResult:
     best_seconds: float | None = None
 
 
-class _Clock:
+class Clock:
     """Seconds since the search began."""
 
     def __init__(self) -> None:
@@ -164,7 +171,7 @@ class _Callback(cp_model.CpSolverSolutionCallback):
     bound, and would otherwise go on searching for a proof until the time limit.
     """
 
-    def __init__(self, clock: _Clock, report: Callable[[Progress], None] | None) -> None:
+    def __init__(self, clock: Clock, report: Callable[[Progress], None] | None) -> None:
         super().__init__()
         self._clock = clock
         self._report = report
@@ -197,7 +204,9 @@ _CP_NAMES: dict[Any, str] = {
 
 
 @dataclass
-class _Phase:
+class Phase:
+    """One CP-SAT run of a solve (or a repair): the solver, its status and the improving solutions found."""
+
     solver: cp_model.CpSolver
     code: Any  # a CpSolverStatus
     found: list[tuple[float, float]]
@@ -207,23 +216,24 @@ class _Phase:
         return self.code in (cp_model.OPTIMAL, cp_model.FEASIBLE)
 
 
-def _run(
+def run_phase(
     model: cp_model.CpModel,
     options: SolveOptions,
     time_limit: float,
-    clock: _Clock,
+    clock: Clock,
     report: Callable[[Progress], None] | None,
-) -> _Phase:
+) -> Phase:
+    """Solve ``model`` with ``options`` for at most ``time_limit`` seconds, reporting progress."""
     solver = options.parameters()
     solver.parameters.max_time_in_seconds = max(0.1, time_limit)
     callback = _Callback(clock, report)
     code = solver.solve(model, callback)
     if callback.reached_zero and code == cp_model.FEASIBLE:
         code = cp_model.OPTIMAL
-    return _Phase(solver, code, callback.found)
+    return Phase(solver, code, callback.found)
 
 
-def _hint(model: cp_model.CpModel, values: dict[cp_model.IntVar, int] | list[int] | None) -> None:
+def set_hint(model: cp_model.CpModel, values: dict[cp_model.IntVar, int] | list[int] | None) -> None:
     """Hint the search with ``values``: some variables, or a whole solution in variable order."""
     model.clear_hints()  # type: ignore[no-untyped-call]  # untyped in OR-Tools' stubs
     if isinstance(values, list):
@@ -235,7 +245,7 @@ def _hint(model: cp_model.CpModel, values: dict[cp_model.IntVar, int] | list[int
         model.add_hint(var, value)
 
 
-def _complete(
+def complete_solution(
     model: cp_model.CpModel, values: dict[cp_model.IntVar, int], options: SolveOptions, time_limit: float
 ) -> tuple[list[int], float] | None:
     """The whole solution a roster fixes: ``values`` of the decisions, every other variable at its least
@@ -269,54 +279,54 @@ def solve(scenario: Scenario, options: SolveOptions | None = None) -> SolveResul
     options = options or SolveOptions()
     timeline = Timeline.build(scenario)
     rm = build_model(scenario, timeline)
-    clock = _Clock()
+    clock = Clock()
     model = rm.vars.model
     gap_sum = cp_model.LinearExpr.sum([t.var for t in rm.gap_terms])
     starts, covered_at = _warm_starts(scenario, timeline, rm, clock) if options.warm_start else ([], None)
     hinted = len(rm.vars.all_assignments()) > options.hint_above
 
-    first: _Phase | None = None
+    first: Phase | None = None
     hint: dict[cp_model.IntVar, int] | list[int] | None = starts[0] if starts and hinted else None
     warm: tuple[list[int], float] | None = None
     if covered_at is None:
         model.minimize(gap_sum)
-        _hint(model, hint)
-        first = _run(model, options, options.time_limit / 2, clock, None)
+        set_hint(model, hint)
+        first = run_phase(model, options, options.time_limit / 2, clock, None)
         if not first.solved:
-            return _result(scenario, timeline, rm, options, clock, first, None, cover=first)
+            return phase_result(scenario, timeline, rm, options, clock, first, None, cover=first)
         least = round(first.solver.objective_value)
         covered_at = next(t for t, gaps in first.found if round(gaps) == least) if first.found else clock()
         hint = list(first.solver.response_proto.solution) if hinted else None
         model.add(gap_sum == least if first.code == cp_model.OPTIMAL else gap_sum <= least)
-        model.minimize(_soft_objective(rm))
+        model.minimize(soft_objective(rm))
     else:
         model.add(gap_sum == 0)
-        model.minimize(_soft_objective(rm))
+        model.minimize(soft_objective(rm))
         if hinted:
             warm = _cheapest(model, starts, options, clock)
             if warm is not None:
                 hint = warm[0]
                 if options.on_progress is not None:
                     options.on_progress(Progress(warm[1] / OBJECTIVE_SCALE, 0.0, clock()))
-    _hint(model, hint)
-    second = _run(model, options, options.time_limit - clock(), clock, options.on_progress)
+    set_hint(model, hint)
+    second = run_phase(model, options, options.time_limit - clock(), clock, options.on_progress)
     if second.solved:
-        return _result(scenario, timeline, rm, options, clock, second, covered_at, cover=first)
+        return phase_result(scenario, timeline, rm, options, clock, second, covered_at, cover=first)
     if first is not None:
-        return _result(scenario, timeline, rm, options, clock, first, covered_at, cover=first, soft=False)
+        return phase_result(scenario, timeline, rm, options, clock, first, covered_at, cover=first, soft=False)
     # The search ran out of time before it settled on a roster: a warm start is valid and covers every duty.
     values = starts[0]
     objective = None
     if warm is not None:
         values = {var: warm[0][var.index] for var in rm.decisions()}
         objective = warm[1] / OBJECTIVE_SCALE
-    return _result(
+    return phase_result(
         scenario, timeline, rm, options, clock, second, covered_at, cover=None, values=values, objective=objective
     )
 
 
 def _warm_starts(
-    scenario: Scenario, timeline: Timeline, rm: RosterModel, clock: _Clock
+    scenario: Scenario, timeline: Timeline, rm: RosterModel, clock: Clock
 ) -> tuple[list[dict[cp_model.IntVar, int]], float | None]:
     """The heuristic rosters as decision values: those covering every duty, or else the one with the fewest
     gaps; and when the first covering one was ready (None if none covers)."""
@@ -335,12 +345,12 @@ def _warm_starts(
 
 
 def _cheapest(
-    model: cp_model.CpModel, starts: list[dict[cp_model.IntVar, int]], options: SolveOptions, clock: _Clock
+    model: cp_model.CpModel, starts: list[dict[cp_model.IntVar, int]], options: SolveOptions, clock: Clock
 ) -> tuple[list[int], float] | None:
     """The cheapest of the covering warm starts, completed to a whole solution, and its objective."""
     best: tuple[list[int], float] | None = None
     for values in starts:
-        done = _complete(model, values, options, options.time_limit - clock())
+        done = complete_solution(model, values, options, options.time_limit - clock())
         if done is not None and (best is None or done[1] < best[1]):
             best = done
     return best
@@ -359,31 +369,31 @@ def evaluate(
     options = options or SolveOptions()
     timeline = Timeline.build(scenario)
     rm = build_model(scenario, timeline)
-    clock = _Clock()
+    clock = Clock()
     model = rm.vars.model
     for var, value in rm.decision_values(assignments).items():
         model.add(var == value)
-    model.minimize(_soft_objective(rm))
-    phase = _run(model, options, options.time_limit, clock, None)
+    model.minimize(soft_objective(rm))
+    phase = run_phase(model, options, options.time_limit, clock, None)
     if not phase.solved:
-        return _result(scenario, timeline, rm, options, clock, phase, None, cover=phase)
-    return _result(scenario, timeline, rm, options, clock, phase, 0.0, cover=None)
+        return phase_result(scenario, timeline, rm, options, clock, phase, None, cover=phase)
+    return phase_result(scenario, timeline, rm, options, clock, phase, 0.0, cover=None)
 
 
-def _soft_objective(rm: RosterModel) -> cp_model.LinearExpr:
+def soft_objective(rm: RosterModel) -> cp_model.LinearExpr:
     return cp_model.LinearExpr.weighted_sum([t.var for t in rm.soft_terms], [t.coefficient for t in rm.soft_terms])
 
 
-def _result(
+def phase_result(
     scenario: Scenario,
     timeline: Timeline,
     rm: RosterModel,
     options: SolveOptions,
-    clock: _Clock,
-    final: _Phase,
+    clock: Clock,
+    final: Phase,
     covered_at: float | None,
     *,
-    cover: _Phase | None,
+    cover: Phase | None,
     soft: bool = True,
     values: dict[cp_model.IntVar, int] | None = None,
     objective: float | None = None,
@@ -438,14 +448,14 @@ def _result(
     )
 
 
-def _bound(phase: _Phase) -> float:
+def _bound(phase: Phase) -> float:
     """The proven lower bound; never below 0, the sum of non-negative terms."""
     if phase.code == cp_model.OPTIMAL:
         return phase.solver.objective_value / OBJECTIVE_SCALE
     return max(0.0, phase.solver.best_objective_bound) / OBJECTIVE_SCALE
 
 
-def _status(cover: _Phase | None, final: _Phase, soft_phase: bool, found: bool, gaps: list[RosterGap]) -> Status:
+def _status(cover: Phase | None, final: Phase, soft_phase: bool, found: bool, gaps: list[RosterGap]) -> Status:
     """``cover`` is the coverage phase, or None when the warm start covered every duty."""
     if cover is not None and cover.code == cp_model.INFEASIBLE:
         return "infeasible"  # contradictory pins or caps: not even a roster with gaps exists

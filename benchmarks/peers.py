@@ -29,7 +29,7 @@ from oncall.roster import Roster
 from solver import SolveOptions, build_model, evaluate, solve
 from solver.terms import OBJECTIVE_SCALE
 
-__all__ = ["SOLVERS", "Record", "SolverName", "run_one"]
+__all__ = ["SOLVERS", "Record", "SolverName", "run_one", "run_scenario"]
 
 SolverName = Literal["cp-sat", "greedy", "highs"]
 SOLVERS: tuple[SolverName, ...] = ("cp-sat", "greedy", "highs")
@@ -94,8 +94,41 @@ def run_one(
     settings: dict[str, Any] | None = None,
 ) -> Record:
     """Run ``solver`` on ``instance`` and check its roster; ``settings`` override ``SolveOptions`` fields."""
-    scenario = instance.scenario()
-    rec = Record(instance.name, instance.doctors, instance.districts, instance.seed, solver, time_limit, "unknown")
+    return run_scenario(
+        instance.scenario(),
+        instance.name,
+        solver,
+        time_limit,
+        workers,
+        settings,
+        doctors=instance.doctors,
+        districts=instance.districts,
+        seed=instance.seed,
+    )
+
+
+def run_scenario(
+    scenario: Scenario,
+    name: str,
+    solver: SolverName,
+    time_limit: float,
+    workers: int | None = None,
+    settings: dict[str, Any] | None = None,
+    *,
+    doctors: int | None = None,
+    districts: int | None = None,
+    seed: int = 0,
+) -> Record:
+    """Run ``solver`` on any scenario (a sample, a variant of one) and check its roster, as ``run_one`` does."""
+    rec = Record(
+        name,
+        len(scenario.physicians) if doctors is None else doctors,
+        len(scenario.districts) if districts is None else districts,
+        seed,
+        solver,
+        time_limit,
+        "unknown",
+    )
     if solver == "cp-sat":
         _cp_sat(scenario, rec, time_limit, workers, settings or {})
     elif solver == "greedy":

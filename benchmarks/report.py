@@ -12,7 +12,7 @@ from typing import Any
 
 from benchmarks.peers import SOLVERS, Record
 
-__all__ = ["comparison_rows", "markdown", "plot", "targets", "write_csv"]
+__all__ = ["comparison_rows", "fmt_num", "fmt_pct", "markdown", "plot", "targets", "write_csv"]
 
 _COLUMNS = [f.name for f in dataclasses.fields(Record) if f.name != "trajectory"]
 
@@ -32,11 +32,13 @@ def write_csv(records: Sequence[Record], results: Path, trajectories: Path) -> N
                 w.writerow([r.instance, r.seed, r.solver, f"{seconds:.3f}", objective, "" if bound is None else bound])
 
 
-def _num(x: float | None, digits: int = 2) -> str:
+def fmt_num(x: float | None, digits: int = 2) -> str:
+    """``x`` with ``digits`` decimals, or a dash for a missing figure."""
     return "–" if x is None else f"{x:.{digits}f}"
 
 
-def _pct(x: float | None) -> str:
+def fmt_pct(x: float | None) -> str:
+    """A fraction as a percentage with one decimal, or a dash."""
     return "–" if x is None else f"{100 * x:.1f}%"
 
 
@@ -81,9 +83,9 @@ def markdown(records: Sequence[Record], header: list[str]) -> str:
     for r in sorted(records, key=lambda r: (*_key(r), order[r.solver])):
         lines.append(
             f"| {r.instance} | {r.seed} | {r.solver} | {r.status} | {'–' if r.gaps is None else r.gaps} "
-            f"| {_num(r.objective)} | {_num(r.bound)} | {_pct(r.gap)} | {_num(r.first_seconds)} "
-            f"| {_num(r.best_seconds)} | {_num(r.total_seconds)} | {_num(r.build_seconds)} | {_num(r.peak_mb, 0)} "
-            f"| {_num(r.spread, 1)} |"
+            f"| {fmt_num(r.objective)} | {fmt_num(r.bound)} | {fmt_pct(r.gap)} | {fmt_num(r.first_seconds)} "
+            f"| {fmt_num(r.best_seconds)} | {fmt_num(r.total_seconds)} | {fmt_num(r.build_seconds)} "
+            f"| {fmt_num(r.peak_mb, 0)} | {fmt_num(r.spread, 1)} |"
         )
     lines += [
         "",
@@ -96,7 +98,7 @@ def markdown(records: Sequence[Record], header: list[str]) -> str:
     for name, seed, by in comparison_rows(records):
         cp = by.get("cp-sat")
         lines.append(
-            f"| {name} | {seed} | {_num(cp.objective if cp else None)} | {_versus(cp, by.get('greedy'))} "
+            f"| {name} | {seed} | {fmt_num(cp.objective if cp else None)} | {_versus(cp, by.get('greedy'))} "
             f"| {_versus(cp, by.get('highs'))} |"
         )
     lines += ["", "Targets (from benchmarks/README.md), as this run measured them:", "", *targets(records)]
@@ -134,7 +136,7 @@ def targets(records: Sequence[Record]) -> list[str]:
     if regional:
         times = [proven_in(r) for r in regional]
         seen = ", ".join(
-            f"seed {r.seed}: " + (f"optimal in {t:.1f} s" if t is not None else f"{r.status}, gap {_pct(r.gap)}")
+            f"seed {r.seed}: " + (f"optimal in {t:.1f} s" if t is not None else f"{r.status}, gap {fmt_pct(r.gap)}")
             for r, t in zip(regional, times, strict=True)
         )
         ok = all(t is not None and t < REGIONAL_SECONDS for t in times)
@@ -142,15 +144,15 @@ def targets(records: Sequence[Record]) -> list[str]:
     if largest:
         firsts = [r.first_seconds for r in largest]
         ok_first = all(f is not None and f < FIRST_SECONDS for f in firsts)
-        seen = ", ".join(f"seed {r.seed}: {_num(r.first_seconds)} s" for r in largest)
+        seen = ", ".join(f"seed {r.seed}: {fmt_num(r.first_seconds)} s" for r in largest)
         rows.append((f"600 doctors: first roster in under {FIRST_SECONDS:g} s", seen, ok_first))
         limit = largest[0].time_limit
-        seen = ", ".join(f"seed {r.seed}: {_pct(r.gap)}" for r in largest)
+        seen = ", ".join(f"seed {r.seed}: {fmt_pct(r.gap)}" for r in largest)
         ok_gap: bool | None = all(r.gap is not None and r.gap <= LARGEST_GAP for r in largest)
         if limit < LARGEST_SECONDS:  # judged in the full mode only
             seen, ok_gap = f"{seen} after {limit:g} s", None
         rows.append((f"600 doctors: within {LARGEST_GAP:.0%} of the bound after {LARGEST_SECONDS:g} s", seen, ok_gap))
-        seen = ", ".join(f"seed {r.seed}: {_num(r.build_seconds)} s" for r in largest)
+        seen = ", ".join(f"seed {r.seed}: {fmt_num(r.build_seconds)} s" for r in largest)
         ok_build = all(r.build_seconds is not None and r.build_seconds < BUILD_SECONDS for r in largest)
         rows.append((f"600 doctors: model build under {BUILD_SECONDS:g} s", seen, ok_build))
     for peer, label in (("greedy", "greedy"), ("highs", "HiGHS")):

@@ -122,3 +122,22 @@ def test_targets_judge_each_target_from_the_records() -> None:
     assert rows["CP-SAT never worse than greedy"].endswith("| met |")
     assert "worse on 1 of 1" in rows["CP-SAT never worse than HiGHS"]
     assert rows["CP-SAT never worse than HiGHS"].endswith("| **missed** |")
+
+
+def test_goal_study_prints_one_checked_row_per_subset(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks.goals import main as goals
+
+    small = Path(__file__).parents[1] / "samples" / "small.yaml"
+    for solver in ("cp-sat", "highs"):
+        # HiGHS keeps the thread count of its first run in a process: the runner's test above used 2.
+        args = ["--scenario", str(small), "--time-limit", "3", "--solver", solver, "--threads", "2"]
+        assert goals([*args, "--subsets", "home_district", "spacing,fairness"]) == 0
+        rows = [
+            line
+            for line in capsys.readouterr().out.splitlines()
+            if line.startswith("| home") or line.startswith("| spacing")
+        ]
+        assert len(rows) == 2, rows
+        assert all(row.split(" | ")[1] in ("optimal", "feasible") for row in rows), rows
+    with pytest.raises(SystemExit):
+        goals(["--scenario", str(small), "--subsets", "no_such_goal"])

@@ -253,26 +253,34 @@ def schema(
 @app.command()
 def generate(
     doctors: Annotated[int, typer.Option("--doctors", min=2, max=5000, help="Number of physicians.")] = 40,
-    districts: Annotated[int, typer.Option("--districts", min=1, max=200, help="Number of districts.")] = 4,
+    districts: Annotated[
+        int | None,
+        typer.Option("--districts", min=1, max=200, help="Number of districts (default: one per ten doctors)."),
+    ] = None,
     month: Annotated[str, typer.Option("--month", help="Month, YYYY-MM.")] = "2027-01",
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
     hospitals: Annotated[int | None, typer.Option("--hospitals", min=1, help="Number of hospitals.")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Scenario file (.yaml or .json).")] = None,
 ) -> None:
     """Write a realistic random scenario (seeded: the same seed gives the same scenario)."""
+    from oncall.generate import default_districts
     from oncall.generate import generate as make
 
+    if districts is None:
+        districts = default_districts(doctors)
     try:
         sc = make(doctors=doctors, districts=districts, month=month, seed=seed, hospitals=hospitals)
     except ValueError as exc:
-        _fail(f"--month/--doctors/--districts: {exc}")
+        # The generator names the argument first ("doctors: ..."): name it as the option the user typed.
+        _fail(f"--{exc}" if str(exc).split(":")[0] in ("doctors", "districts", "month", "hospitals") else str(exc))
     if output is None:
         import yaml
 
         sys.stdout.write(yaml.safe_dump(sc.model_dump(mode="json", exclude_defaults=True), allow_unicode=True))
     else:
         save_scenario(sc, output)
-        typer.echo(f"{output}: {len(sc.physicians)} physicians, {len(sc.districts)} districts", err=True)
+        n = len(sc.districts)
+        typer.echo(f"{output}: {len(sc.physicians)} physicians, {n} district{'s' if n != 1 else ''}", err=True)
 
 
 # --- re-planning: `oncall carry` and `oncall repair` ---------------------------------------------------

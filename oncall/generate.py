@@ -10,14 +10,18 @@ employed doctors, newer doctors, half shares for older doctors, personal caps, a
 お盆 / 年末年始 / Golden Week, a few requests, one large backup hospital plus smaller ones.
 
 Coverability. With the default calendar every Saturday and holiday needs four different doctors per
-district (day and night blocks are back to back, so the rest rule splits them), and with at most two
-consecutive duty dates a doctor can take only two of three holidays in a row: a district needs at least
-six doctors. The generator therefore requires ``doctors >= 6 * districts``. Every personal cap and
-absence is a *burden*, kept only while the doctor's home district still has, for every window of one
-to seven dates and for the whole month, (1 + MARGIN) times the doctor-dates it needs; a window already
-below that (three holidays in a row with six or seven doctors) takes no burden at all. Supply counts
-each doctor in the home district only; cover of a neighbour district is added afterwards, and only
-widens the choice. At exactly six doctors per district such a run has no slack: coverable, but a
+district (day and night blocks are back to back, so the rest rule splits them): a district needs at
+least four doctors (``MIN_DOCTORS_PER_DISTRICT``), and fewer are refused with that reason. With at most
+two consecutive duty dates a doctor can take only two of three holidays in a row, so from six doctors
+per district the network keeps the usual rule of two consecutive dates. A thinner network cannot, and
+real ones with four or five doctors to a district do not: the generator then raises
+``rules.max_consecutive_days`` to the least value with which its thinnest district covers every window
+of dates (three for a three-day weekend with four doctors; Golden Week asks for more). Every personal
+cap and absence is a *burden*, kept only while the doctor's home district still has, for every window
+of one to seven dates and for the whole month, (1 + MARGIN) times the doctor-dates it needs; a window
+already below that (three holidays in a row with six or seven doctors) takes no burden at all. Supply
+counts each doctor in the home district only; cover of a neighbour district is added afterwards, and
+only widens the choice. At exactly six doctors per district such a run has no slack: coverable, but a
 solver has to find the one pattern that works; so districts are filled up to eight doctors each, as
 far as the count allows, before the rest is spread unevenly.
 """
@@ -28,15 +32,18 @@ import datetime as dt
 import math
 import random
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
 from oncall.model import Absence, Caps, Clinic, District, Hospital, Period, Physician, Request, Rules, Scenario
 from oncall.timeline import Timeline, absence_interval
 
-__all__ = ["MIN_DOCTORS_PER_DISTRICT", "generate"]
+__all__ = ["MIN_DOCTORS_PER_DISTRICT", "USUAL_DOCTORS_PER_DISTRICT", "default_districts", "generate"]
 
-MIN_DOCTORS_PER_DISTRICT = 6
+MIN_DOCTORS_PER_DISTRICT = 4
+# From this many doctors per district the usual rule of two consecutive duty dates can be kept.
+USUAL_DOCTORS_PER_DISTRICT = 6
 MAX_DOCTORS = 5000
 MAX_DISTRICTS = 200
 # A burden may take a window's supply down to (1 + margin) x its need, never below.
@@ -146,11 +153,18 @@ def _max_dates(n: int, consecutive: int) -> int:
 
 
 class _Supply:
-    """Per district and window of dates: the doctor-dates needed and the doctor-dates available."""
+    """Per district and window of dates: the doctor-dates needed and the doctor-dates available.
 
-    def __init__(self, days: list[_Day], districts: list[str], max_consecutive: int) -> None:
+    ``by_kind`` adds two windows that are not runs of dates: the month's holidays, and all its dates with
+    a day block (Saturdays and holidays). A cap on holiday duties leaves every short run coverable but can
+    starve the month of holiday doctors; with six doctors to a district there is slack enough, with
+    four or five there is not.
+    """
+
+    def __init__(self, days: list[_Day], districts: list[str], max_consecutive: int, by_kind: bool = False) -> None:
         self.days = days
         self.max_consecutive = max_consecutive
+        self.by_kind = by_kind
         n = len(days)
         windows = [(i, j) for i in range(n) for j in range(i, min(n, i + MAX_WINDOW))]
         if n > MAX_WINDOW:
@@ -158,8 +172,11 @@ class _Supply:
         self.first = [i for i, _ in windows]
         self.after = [j + 1 for _, j in windows]
         self.need = [sum(days[k].need for k in range(i, j + 1)) for i, j in windows]
+        if by_kind:
+            self.need.append(sum(d.need for d in days if d.holiday))
+            self.need.append(sum(d.need for d in days if d.daytime))
         self.floor = [(1 + MARGIN) * need for need in self.need]
-        self.supply: dict[str, list[int]] = {d: [0] * len(windows) for d in districts}
+        self.supply: dict[str, list[int]] = {d: [0] * len(self.need) for d in districts}
         self._most: dict[int, list[int]] = {}
         self._base = self._compute(Caps(), [False] * n)
 
@@ -193,6 +210,11 @@ class _Supply:
         ]
         if caps.nights is not None:
             out = [min(c, caps.nights + day[j] - day[i]) for c, i, j in zip(out, self.first, self.after, strict=True)]
+        if self.by_kind:
+            free_hol = sum(not o and d.holiday for o, d in zip(off, self.days, strict=True))
+            free_sat = sum(not o and d.daytime and not d.holiday for o, d in zip(off, self.days, strict=True))
+            out.append(min(free_hol, hcap, dcap))
+            out.append(min(free_sat + min(free_hol, hcap), dcap))
         return out
 
     def add(self, doc: _Doc) -> None:
@@ -279,7 +301,8 @@ class _Generator:
         if doctors < MIN_DOCTORS_PER_DISTRICT * districts:
             raise ValueError(
                 f"doctors: {doctors} cannot cover {districts} district(s); at least "
-                f"{MIN_DOCTORS_PER_DISTRICT} per district are needed for three holidays in a row"
+                f"{MIN_DOCTORS_PER_DISTRICT} per district are needed (every Saturday and holiday needs four "
+                "different doctors in each district: two blocks, each with a primary and a secondary)"
             )
         if hospitals is not None and hospitals < _min_hospitals(districts):
             raise ValueError(
@@ -303,6 +326,7 @@ class _Generator:
         self.docs: list[_Doc] = []
         self.hospitals: list[Hospital] = []
         self.conferences: list[tuple[dt.date, dt.date, str]] = []
+        self.max_consecutive = Rules().max_consecutive_days
 
     # --- geometry -------------------------------------------------------------------------------
     def _point(self, x_km: float, y_km: float) -> tuple[float, float]:
@@ -337,10 +361,10 @@ class _Generator:
             self.centres.append((x, y))
 
     def _allocate(self) -> list[int]:
-        """Doctors per district: up to two above the minimum each (six doctors leave no slack over three
+        """Doctors per district: up to two above the usual six each (six doctors leave no slack over three
         holidays in a row), the rest spread unevenly like real towns."""
         n = self.n_districts
-        base = max(MIN_DOCTORS_PER_DISTRICT, min(self.n_doctors // n, MIN_DOCTORS_PER_DISTRICT + 2))
+        base = min(self.n_doctors // n, USUAL_DOCTORS_PER_DISTRICT + 2)
         counts = [base] * n
         extra = self.n_doctors - base * n
         if extra < n:  # a thin network: no district gets two more while another has none
@@ -431,9 +455,21 @@ class _Generator:
         spans = [absence_interval(a, zone) for a in (*doc.absences, *extra)]
         return [any(a < e and s < b for a, b in spans for s, e in day.spans) for day in days]
 
+    def consecutive_days(self, days: list[_Day]) -> int:
+        """The least cap on consecutive duty dates (the usual two at least) with which the thinnest
+        district, before any burden, has the doctor-dates every window of dates needs."""
+        fewest = min(Counter(d.home for d in self.docs).values())
+        for consecutive in range(Rules().max_consecutive_days, len(days) + 1):
+            supply = _Supply(days, [], consecutive)
+            base = supply.contribution(Caps(), [False] * len(days))
+            if all(fewest * b >= need for b, need in zip(base, supply.need, strict=True)):
+                return consecutive
+        raise ValueError(f"doctors: {fewest} doctors in a district cannot cover its duties")  # pragma: no cover
+
     def add_burdens(self, days: list[_Day]) -> None:
         """Caps and absences, each kept only if every district keeps its supply; then neighbour cover."""
-        supply = _Supply(days, [d.id for d in self.districts], Rules().max_consecutive_days)
+        thin = min(Counter(d.home for d in self.docs).values()) < USUAL_DOCTORS_PER_DISTRICT
+        supply = _Supply(days, [d.id for d in self.districts], self.max_consecutive, by_kind=thin)
         for doc in self.docs:
             doc.off = [False] * len(days)
             supply.add(doc)
@@ -623,6 +659,7 @@ class _Generator:
             physicians=[Physician(id="x", name="x", clinic="x")],
         )
         days = self._days(skeleton)
+        self.max_consecutive = self.consecutive_days(days)
         self.add_burdens(days)
         self.build_hospitals(days)
         title = name or (
@@ -636,6 +673,7 @@ class _Generator:
             clinics=self.clinics,
             physicians=[_physician(d) for d in self.docs],
             hospitals=self.hospitals,
+            rules=Rules(max_consecutive_days=self.max_consecutive),
         )
 
 
@@ -683,6 +721,16 @@ def _weighted_sample(rng: random.Random, items: list[_Doc], weights: list[float]
         pick = rng.choices(range(len(pool)), weights=[w for _, w in pool])[0]
         out.append(pool.pop(pick)[0])
     return out
+
+
+def default_districts(doctors: int) -> int:
+    """Districts for a network of ``doctors`` when none is asked for: about one per ten doctors (DOMAIN.md:
+    12–60 doctors in 3–5 districts), never so many that a district has fewer than the minimum.
+
+    >>> default_districts(40), default_districts(12), default_districts(600)
+    (4, 1, 60)
+    """
+    return max(1, min(round(doctors / 10), doctors // MIN_DOCTORS_PER_DISTRICT))
 
 
 def generate(

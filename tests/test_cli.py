@@ -365,3 +365,38 @@ def test_scenario_doc_has_every_field_of_every_model() -> None:
     for m in models:
         for name in m.model_fields:
             assert re.search(rf"^\| [^|]*`{name}`", text, re.MULTILINE), f"{m.__name__}.{name}"
+
+
+# --- generate ----------------------------------------------------------------------------------------
+
+
+def test_generate_picks_districts_for_a_small_network(tmp_path: Path) -> None:
+    out = tmp_path / "g.yaml"
+    result = invoke("generate", "--doctors", 10, "--month", "2027-05", "--seed", 3, "-o", out)
+    assert result.exit_code == 0, result.output
+    scenario = load_scenario(out)
+    assert len(scenario.physicians) == 10 and len(scenario.districts) == 1
+    assert scenario.rules.max_consecutive_days == 2
+
+
+def test_generate_a_thin_network(tmp_path: Path) -> None:
+    out = tmp_path / "g.yaml"
+    result = invoke("generate", "--doctors", 10, "--districts", 2, "--month", "2027-05", "-o", out)
+    assert result.exit_code == 0, result.output
+    # Five doctors to a district cannot keep two consecutive dates over Golden Week (5/1-5/5).
+    assert load_scenario(out).rules.max_consecutive_days > 2
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["--doctors", 12, "--districts", 4], "--doctors"),
+        (["--doctors", 12, "--month", "2027-13"], "--month"),
+        (["--doctors", 130, "--districts", 20, "--hospitals", 1], "--hospitals"),
+    ],
+)
+def test_generate_rejects_impossible_requests_naming_the_option(args: list[object], option: str) -> None:
+    result = invoke("generate", *args)
+    assert result.exit_code == 2
+    assert result.output.startswith(f"error: {option}:")
+    assert len(result.output.strip().splitlines()) == 1

@@ -61,6 +61,8 @@ SOURCE = "scenario"  # what problems are reported under when the data came from 
 
 def parse_scenario(data: Any, source: str = SOURCE) -> Scenario:
     """Validate plain data as a scenario; raise InvalidScenario naming every problem."""
+    if data is None:
+        raise InvalidScenario(f"{source}: the scenario is empty")
     if not isinstance(data, dict):
         raise InvalidScenario(f"{source}: expected a mapping at the top level, got {type(data).__name__}")
     try:

@@ -134,7 +134,7 @@ def test_json_scenario_errors_name_the_field_too(tmp_path: Path) -> None:
     [
         ("name: [unclosed\nperiod: {start: 2027-01-04\n", "not valid YAML"),
         ("- just\n- a list\n", "expected a mapping at the top level"),
-        ("", "expected a mapping at the top level"),
+        ("", "the scenario is empty"),
     ],
 )
 def test_unreadable_yaml(tmp_path: Path, text: str, expected: str) -> None:

@@ -569,6 +569,37 @@ def feeds_list() -> None:
         typer.echo("\t".join([f.prefix, f.kind, f.target or "*", f.lang, alarm, f.name, used, state]))
 
 
+@feeds_app.command("update")
+def feeds_update(
+    prefix: Annotated[str, typer.Argument(help="The feed's prefix, e.g. ocf_1a2b3c4d.")],
+    lang: Annotated[Lang | None, typer.Option("--lang", help="Language of the feed's texts: ja or en.")] = None,
+    alarm: Annotated[
+        int | None, typer.Option("--alarm", min=0, max=10080, help="Reminder minutes before each duty.")
+    ] = None,
+    no_alarm: Annotated[bool, typer.Option("--no-alarm", help="Remove the reminder.")] = False,
+    name: Annotated[str | None, typer.Option("--name", help="Who or what the feed is for.")] = None,
+) -> None:
+    """Change a feed's language, reminder or name; its URL stays the same (no new subscription needed)."""
+    if alarm is not None and no_alarm:
+        _fail("--alarm/--no-alarm: give one or the other")
+    changes: dict[str, object] = {}
+    if lang is not None:
+        changes["lang"] = lang.value
+    if alarm is not None or no_alarm:
+        changes["alarm_minutes"] = alarm
+    if name is not None:
+        changes["name"] = name
+    if not changes:
+        _fail("nothing to change: give --lang, --alarm, --no-alarm or --name")
+    try:
+        record, changed = _guard(lambda: _feed_store().update(prefix, changes, _cli_actor()))
+    except ValueError as exc:
+        _fail(f"--{exc}".replace("--alarm_minutes:", "--alarm:"))
+    alarm_text = f"{record.alarm_minutes} min" if record.alarm_minutes is not None else "none"
+    what = "changed" if changed else "unchanged"
+    typer.echo(f"{record.prefix}: {what}; language {record.lang}, reminder {alarm_text}, name {record.name!r}")
+
+
 @feeds_app.command("revoke")
 def feeds_revoke(prefix: Annotated[str, typer.Argument(help="The feed's prefix, e.g. ocf_1a2b3c4d.")]) -> None:
     """Revoke a feed: its URL answers 404 from now on."""

@@ -170,6 +170,36 @@ def revoke_feed(prefix: Prefix, key: StaffKey, service: FeedServiceDep) -> Feed:
     return Feed.of(_store(service).revoke(prefix, actor_of(key)))
 
 
+class FeedUpdate(BaseModel):
+    """Settings of a feed to change; the fields left out stay as they are. The URL stays the same."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    lang: Literal["ja", "en"] | None = Field(None, description="Language of titles and texts.")
+    alarm_minutes: int | None = Field(
+        None, ge=0, le=10080, description="Reminder minutes before each duty (physician feeds); null removes it."
+    )
+    name: str | None = Field(None, max_length=200, description="Who or what the feed is for.")
+
+
+@router.patch("/feeds/{prefix}", response_model=Feed)
+def update_feed(prefix: Prefix, body: FeedUpdate, key: StaffKey, service: FeedServiceDep) -> Feed:
+    """Change a feed's language, reminder or name. Its URL stays the same, so the calendars subscribed to
+    it need nothing new: the next time they read it, the events carry the change."""
+    changes = body.model_dump(include=body.model_fields_set)
+    if not changes:
+        raise InvalidRequest("nothing to change: give lang, alarm_minutes or name", [("body", "no field given")])
+    nulls = [f for f in ("lang", "name") if f in changes and changes[f] is None]
+    if nulls:
+        raise InvalidRequest(f"{nulls[0]} cannot be null", [(nulls[0], "cannot be null")])
+    try:
+        record, _ = _store(service).update(prefix, changes, actor_of(key))
+    except ValueError as exc:
+        field, _, problem = str(exc).partition(": ")
+        raise InvalidRequest(f"the feed cannot be changed: {problem}", [(field, problem)]) from None
+    return Feed.of(record)
+
+
 @router.post("/feeds/{prefix}/rotate", response_model=IssuedFeed)
 def rotate_feed(
     prefix: Prefix, key: StaffKey, service: FeedServiceDep, request: Request, settings: SettingsDep

@@ -6,7 +6,7 @@ transaction, so a change and its entry are committed together or not at all. Act
 ``scenario.link``, ``solve.request``, ``solve.cancel``, ``revision.create``, ``publication.create``,
 ``repair.request``, ``swap.propose``, ``swap.approve``, ``swap.refuse``, ``swap.withdraw``, ``swap.undo``;
 ``api_key.create``, ``api_key.revoke``; other packages add their own (``feed_token.issue``,
-``feed_token.revoke``, ``feed_token.rotate``).
+``feed_token.update``, ``feed_token.revoke``, ``feed_token.rotate``).
 """
 
 from __future__ import annotations

@@ -253,6 +253,33 @@ class FeedStore:
             record(s, actor, "feed_token.rotate", prefix, {"kind": row.kind, "target": row.target})
             return _record(row), token
 
+    def update(
+        self, prefix: str, changes: dict[str, Any], actor: Actor | None = None
+    ) -> tuple[FeedRecord, dict[str, Any]]:
+        """Change a subscription's language, reminder or name, keeping its URL (a phone that subscribed
+        needs nothing new; the next read shows the change). ``changes`` holds only the fields to change
+        (``alarm_minutes`` None removes the reminder). Returns the record and what actually changed.
+        """
+        unknown = sorted(set(changes) - {"lang", "alarm_minutes", "name"})
+        if unknown:
+            raise ValueError(f"{unknown[0]}: cannot be changed (only lang, alarm_minutes and name)")
+        if "lang" in changes and changes["lang"] not in _LANGS:
+            raise ValueError(f"lang: must be one of {_LANGS}, not {changes['lang']!r}")
+        with self.db.transaction() as s:
+            row = self._row(s, prefix)
+            if row.revoked_at is not None:
+                raise Conflict(f"feed {prefix} is revoked: issue a new one", field="prefix")
+            if row.kind != "physician" and changes.get("alarm_minutes") is not None:
+                raise ValueError("alarm_minutes: reminders are only for physician feeds")
+            if "name" in changes:
+                changes = {**changes, "name": str(changes["name"]).replace("\x00", "\ufffd")[:200]}
+            changed = {k: v for k, v in changes.items() if getattr(row, k) != v}
+            for key, value in changed.items():
+                setattr(row, key, value)
+            if changed:
+                record(s, actor, "feed_token.update", prefix, {"kind": row.kind, "target": row.target, **changed})
+            return _record(row), changed
+
     def _row(self, s: Any, prefix: str) -> FeedTokenRow:
         row: FeedTokenRow | None = s.scalar(select(FeedTokenRow).where(FeedTokenRow.prefix == prefix))
         if row is None:

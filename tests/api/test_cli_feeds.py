@@ -66,3 +66,37 @@ def test_feeds_refuse_unknown_targets_and_prefixes(data_dir: Path) -> None:
     missing = runner.invoke(app, ["feeds", "revoke", "ocf_00000000"])
     assert missing.exit_code == 2 and "no feed" in missing.output
     assert runner.invoke(app, ["feeds", "issue", "district", "north", "--lang", "en"]).exit_code == 0
+
+
+def test_feeds_update_keeps_the_url(data_dir: Path) -> None:
+    runner = CliRunner()
+    issued = runner.invoke(app, ["feeds", "issue", "physician", "n1a", "--name", "青木先生"])
+    token = issued.stdout.split()[0].rsplit("/", 1)[1].removesuffix(".ics")
+    prefix = feed_token_prefix(token)
+    assert prefix is not None
+    changed = runner.invoke(app, ["feeds", "update", prefix, "--alarm", "60", "--lang", "en"])
+    assert changed.exit_code == 0, changed.output
+    assert "changed; language en, reminder 60 min" in changed.stdout
+    feeds = FeedStore(Store.open(database_url(None, data_dir)).db)
+    record, _ = feeds.lookup(token)  # the same secret still opens the feed
+    assert record is not None and (record.lang, record.alarm_minutes, record.name) == ("en", 60, "青木先生")
+    assert "unchanged" in runner.invoke(app, ["feeds", "update", prefix, "--lang", "en"]).stdout
+    assert runner.invoke(app, ["feeds", "update", prefix, "--no-alarm"]).exit_code == 0
+    assert feeds.get(prefix).alarm_minutes is None
+
+    for args, message in [
+        ([prefix], "nothing to change"),
+        ([prefix, "--alarm", "5", "--no-alarm"], "--alarm/--no-alarm"),
+        (["ocf_00000000", "--lang", "ja"], "no feed"),
+    ]:
+        refused = runner.invoke(app, ["feeds", "update", *args])
+        assert refused.exit_code == 2 and message in refused.output, refused.output
+    network = runner.invoke(app, ["feeds", "issue", "network"]).stdout.split()[0].rsplit("/", 1)[1]
+    network_prefix = feed_token_prefix(network.removesuffix(".ics"))
+    assert network_prefix is not None
+    refused = runner.invoke(app, ["feeds", "update", network_prefix, "--alarm", "5"])
+    assert refused.exit_code == 2 and "--alarm: reminders are only for physician feeds" in refused.output
+    assert runner.invoke(app, ["feeds", "revoke", prefix]).exit_code == 0
+    revoked = runner.invoke(app, ["feeds", "update", prefix, "--lang", "ja"])
+    assert revoked.exit_code == 2 and "revoked" in revoked.output
+    feeds.db.dispose()

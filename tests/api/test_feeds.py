@@ -160,6 +160,53 @@ def test_conditional_requests_and_headers(client: TestClient, staff: dict[str, s
     assert_error(client.get(feed, params={"lang": "fr"}), 422, "invalid_request", "lang")
 
 
+def test_changing_a_feed_s_settings_keeps_its_url(
+    client: TestClient, staff: dict[str, str], hospital: dict[str, str]
+) -> None:
+    sid, roster = _week(client, staff)
+    publish(client, staff, add_revision(client, staff, sid, roster), None)
+    pid = roster.duties[0].primary or ""
+    issued = issue(client, staff, kind="physician", target=pid, name="初め")
+    feed, prefix = path(issued), issued["prefix"]
+    before = client.get(feed)
+    events = read(before.content)[1]
+    assert events and all(e.alarms == () for e in events) and "【" in events[0].summary
+
+    r = client.patch(f"/feeds/{prefix}", json={"alarm_minutes": 45, "lang": "en"}, headers=staff)
+    assert r.status_code == 200, r.text
+    assert (r.json()["alarm_minutes"], r.json()["lang"], r.json()["name"]) == (45, "en", "初め")
+    after = client.get(feed)  # the same URL: a subscribed phone needs nothing new
+    assert after.status_code == 200 and after.headers["etag"] != before.headers["etag"]
+    changed = read(after.content)[1]
+    assert {e.uid for e in changed} == {e.uid for e in events}
+    assert all(e.alarms == (-dt.timedelta(minutes=45),) for e in changed)
+    assert all(e.summary.startswith(("[Primary]", "[Secondary]")) for e in changed)
+
+    r = client.patch(f"/feeds/{prefix}", json={"alarm_minutes": None, "name": "後から"}, headers=staff)
+    assert (r.json()["alarm_minutes"], r.json()["lang"], r.json()["name"]) == (None, "en", "後から")
+    assert all(e.alarms == () for e in read(client.get(feed).content)[1])
+    audit = client.get("/audit", params={"action": "feed_token.update"}, headers=staff).json()
+    assert [e["detail"].get("alarm_minutes", "-") for e in audit] == [None, 45]
+    assert all(issued["token"] not in str(e) for e in audit)
+
+    network = issue(client, staff, kind="network")["prefix"]
+    cases: list[tuple[str, dict[str, Any], int, str, str | None]] = [
+        (prefix, {}, 422, "invalid_request", "body"),
+        (prefix, {"lang": "fr"}, 422, "invalid_request", "lang"),
+        (prefix, {"lang": None}, 422, "invalid_request", "lang"),
+        (prefix, {"alarm_minutes": -1}, 422, "invalid_request", "alarm_minutes"),
+        (prefix, {"token": "mine"}, 422, "invalid_request", "token"),
+        (network, {"alarm_minutes": 5}, 422, "invalid_request", "alarm_minutes"),
+        ("ocf_0000abcd", {"lang": "ja"}, 404, "not_found", "prefix"),
+    ]
+    for target, body, status, code, field in cases:
+        assert_error(client.patch(f"/feeds/{target}", json=body, headers=staff), status, code, field)
+    assert_error(client.patch(f"/feeds/{prefix}", json={"lang": "ja"}, headers=hospital), 403, "forbidden")
+    client.delete(f"/feeds/{prefix}", headers=staff)
+    assert_error(client.patch(f"/feeds/{prefix}", json={"lang": "ja"}, headers=staff), 409, "conflict", "prefix")
+    assert client.get(f"/feeds/{prefix}", headers=staff).json()["name"] == "後から"  # a refused change changes nothing
+
+
 def test_unknown_malformed_and_revoked_tokens_get_the_same_404(client: TestClient, staff: dict[str, str]) -> None:
     _week(client, staff)
     issued = issue(client, staff, kind="network")

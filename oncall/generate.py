@@ -455,10 +455,14 @@ class _Generator:
         spans = [absence_interval(a, zone) for a in (*doc.absences, *extra)]
         return [any(a < e and s < b for a, b in spans for s, e in day.spans) for day in days]
 
+    def _fewest(self) -> int:
+        """Doctors in the thinnest district."""
+        return min(Counter(d.home for d in self.docs).values())
+
     def consecutive_days(self, days: list[_Day]) -> int:
         """The least cap on consecutive duty dates (the usual two at least) with which the thinnest
         district, before any burden, has the doctor-dates every window of dates needs."""
-        fewest = min(Counter(d.home for d in self.docs).values())
+        fewest = self._fewest()
         for consecutive in range(Rules().max_consecutive_days, len(days) + 1):
             supply = _Supply(days, [], consecutive)
             base = supply.contribution(Caps(), [False] * len(days))
@@ -468,7 +472,7 @@ class _Generator:
 
     def add_burdens(self, days: list[_Day]) -> None:
         """Caps and absences, each kept only if every district keeps its supply; then neighbour cover."""
-        thin = min(Counter(d.home for d in self.docs).values()) < USUAL_DOCTORS_PER_DISTRICT
+        thin = self._fewest() < USUAL_DOCTORS_PER_DISTRICT
         supply = _Supply(days, [d.id for d in self.districts], self.max_consecutive, by_kind=thin)
         for doc in self.docs:
             doc.off = [False] * len(days)

@@ -54,6 +54,17 @@ __all__ = [
 FEED_TOKEN_PREFIX = "ocf_"
 _TOKEN = re.compile(r"^(ocf_[0-9a-f]{8})_[A-Za-z0-9_\-]{43}$")
 _LANGS = ("ja", "en")
+_ALARM_ONLY_PHYSICIAN = "reminders are only for physician feeds"
+
+
+def _check_lang(lang: object) -> None:
+    if lang not in _LANGS:
+        raise ValueError(f"lang: must be one of {_LANGS}, not {lang!r}")
+
+
+def _clean_name(name: str) -> str:
+    """A feed's name as stored: no NUL (PostgreSQL refuses it), at most 200 characters."""
+    return name.replace("\x00", "\ufffd")[:200]
 
 
 def _now() -> dt.datetime:
@@ -168,7 +179,7 @@ class FeedStore:
     ) -> tuple[str, str] | None:
         """What is wrong with a feed request, as ``(field, problem)``; None when it can be issued."""
         if kind != "physician" and alarm_minutes is not None:
-            return "alarm_minutes", "reminders are only for physician feeds"
+            return "alarm_minutes", _ALARM_ONLY_PHYSICIAN
         if kind == "network":
             return None if target is None else ("target", "a network feed names no target")
         if target is None:
@@ -194,8 +205,7 @@ class FeedStore:
 
         The target is taken as given: :meth:`problem` says whether it is one the scenarios know.
         """
-        if lang not in _LANGS:
-            raise ValueError(f"lang must be one of {_LANGS}, not {lang!r}")
+        _check_lang(lang)
         prefix, token = new_feed_token()
         with self.db.transaction() as s:
             row = FeedTokenRow(
@@ -206,7 +216,7 @@ class FeedStore:
                 scenario_id=scenario_id,
                 lang=lang,
                 alarm_minutes=alarm_minutes,
-                name=name.replace("\x00", "\ufffd")[:200],
+                name=_clean_name(name),
                 key_id=key_id,
                 created_at=_now(),
             )
@@ -263,16 +273,16 @@ class FeedStore:
         unknown = sorted(set(changes) - {"lang", "alarm_minutes", "name"})
         if unknown:
             raise ValueError(f"{unknown[0]}: cannot be changed (only lang, alarm_minutes and name)")
-        if "lang" in changes and changes["lang"] not in _LANGS:
-            raise ValueError(f"lang: must be one of {_LANGS}, not {changes['lang']!r}")
+        if "lang" in changes:
+            _check_lang(changes["lang"])
         with self.db.transaction() as s:
             row = self._row(s, prefix)
             if row.revoked_at is not None:
                 raise Conflict(f"feed {prefix} is revoked: issue a new one", field="prefix")
             if row.kind != "physician" and changes.get("alarm_minutes") is not None:
-                raise ValueError("alarm_minutes: reminders are only for physician feeds")
+                raise ValueError(f"alarm_minutes: {_ALARM_ONLY_PHYSICIAN}")
             if "name" in changes:
-                changes = {**changes, "name": str(changes["name"]).replace("\x00", "\ufffd")[:200]}
+                changes = {**changes, "name": _clean_name(str(changes["name"]))}
             changed = {k: v for k, v in changes.items() if getattr(row, k) != v}
             for key, value in changed.items():
                 setattr(row, key, value)

@@ -952,7 +952,7 @@ class _Checker:
         rep = CheckReport(violations, lang=self.lang)
         share = fair_share(self.s, self.tl)
         home = {c.id: c.district for c in self.s.clinics}
-        visits_due = visit_targets(self.s, self.tl, self.load)
+        visits_due = visit_targets(self.s, self.tl, self.load, share)
         for p in self.s.physicians:
             fig = self._physician(p, share, home[p.clinic])
             fig.share = p.share

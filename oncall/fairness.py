@@ -1,35 +1,78 @@
 """Fair share: how many duty points each physician should carry.
 
-Every role of every duty earns the duty's points. Those points are shared among the physicians who
-could take that role at all (their district, their role, not absent, not resting after the previous
-period), in proportion to their declared share. A doctor whose expected duties would pass a personal
-cap (duties, nights, holiday duties) has their weight scaled down until the expectation fits, and the
-rest flows to the others who could take those duties. Points already carried in the fairness window
-(history) then shift the targets, so a doctor who did 年末年始 last year is due less of it this year:
+Every role of every duty earns the duty's points, and those points go to the physicians who could take
+that role at all (their district, their role, not absent, not resting after the previous period). They
+are shared out so that everyone carries the same points per unit of weight, as far as who-can-take-what
+allows (a levelling, or water-filling, allocation). A physician's weight is their declared share times
+their availability: the fraction of their home district's rostered hours they are not absent for. So
+a doctor who also covers a neighbouring district is due the same as a colleague who covers one (the
+neighbour's duties flow to them only as far as it takes to level the burden), and a doctor away for a
+week is due correspondingly less. Each category (weekday, saturday, holiday, year_end) is levelled on
+its own; the total is their sum. No physician's expected number of duties, nights or holiday duties
+passes their personal cap: the rest flows to the others who could take those duties.
 
-    target[p, c] = expected[p, c] + carried[c] * share[p] / sum(share) - carried[p, c]
+Points already carried in the fairness window (history) count towards the level, so a doctor who did
+年末年始 last year is due less of it this year, and one who is owed points is due more. Per category c,
+over everyone who could share the same duties,
 
-for every category c (weekday, saturday, holiday, year_end) and for the total. The solver and the
-checker both measure deviation from these targets; neither owns the definition.
+    (carried[p, c] + target[p, c]) / weight[p]  is as equal as it can be, with target[p, c] >= 0.
 
-Expected visits (``oncall.load``) are shared the same way, role by role, with the same cap-scaled
-weights, each doctor's share scaled by how much of their pools' points they are due after carried
-points: ``visit_targets``. The hospitals' fair standby is ``standby_targets``.
+With a single pool and no cap that is ``target = expected + carried[c] * weight / sum(weight) -
+carried[p, c]``, and nobody is due negative points. The allocation is the least-squares one: it
+minimises sum((carried + target)^2 / weight) (its minimiser is exactly that levelling), solved as a
+convex quadratic programme with OR-Tools' PDLP. The solver and the checker both measure deviation from
+these targets; neither owns the definition.
+
+Expected visits (``oncall.load``) are shared by the same allocation, role by role: ``visit_targets``.
+The hospitals' fair standby is ``standby_targets``.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from oncall.eligibility import Eligibility, compute_eligibility
 from oncall.load import LoadModel, expected_load
 from oncall.model import CATEGORIES, Category, Role, Scenario
-from oncall.timeline import Duty, Timeline
+from oncall.timeline import Duty, Timeline, absence_interval
 
-__all__ = ["FairShare", "fair_share", "standby_days", "standby_targets", "visit_targets", "visit_unit"]
+__all__ = ["FairShare", "availability", "fair_share", "standby_days", "standby_targets", "visit_targets", "visit_unit"]
 
-_CAP_ROUNDS = 30
+# A role over a personal cap costs this much in the allocation's objective: far more than any levelling
+# gains (a point moves the objective by twice a level, some tens), so caps hold whenever they can.
+_OVER_CAP = 1e4
+
+Pool = tuple[str, ...]
+# Roles with the same pool, cap classes and category are shared out alike.
+GroupKey = tuple[Pool, tuple[str, ...], Category]
+
+
+def _classes(duty: Duty) -> tuple[str, ...]:
+    return ("duties", *(("nights",) if duty.night else ()), *(("holiday_duties",) if duty.holiday else ()))
+
+
+def _group_key(duty: Duty, pool: Pool) -> GroupKey:
+    return (pool, _classes(duty), duty.category)
+
+
+@dataclass
+class _Group:
+    roles: int = 0
+    points: float = 0.0
+    parts: dict[str, float] = field(default_factory=dict)  # each physician's fraction of every role
+
+
+@dataclass(frozen=True)
+class _Allocation:
+    """Every role of every duty with the physicians who could take it, and each group's fractions."""
+
+    slots: list[tuple[Duty, Role, Pool]]
+    groups: dict[GroupKey, _Group]
+
+    def parts(self, duty: Duty, pool: Pool) -> dict[str, float]:
+        """Each physician's fraction of one role of ``duty`` (empty when nobody in ``pool`` has weight)."""
+        return self.groups[_group_key(duty, pool)].parts
 
 
 @dataclass(frozen=True)
@@ -39,146 +82,137 @@ class FairShare:
     target: dict[str, dict[str, float]]
     points: dict[str, float]  # points to be handed out in the period, per category and total
     expected_duties: dict[str, float]  # duties each physician is expected to take in the period
+    allocation: _Allocation = field(repr=False, compare=False)
 
     def deviation(self, pid: str, earned: dict[str, float]) -> dict[str, float]:
         """Earned minus target, per category and total."""
         return {k: earned.get(k, 0.0) - t for k, t in self.target[pid].items()}
 
 
-def _classes(duty: Duty) -> tuple[str, ...]:
-    return ("duties", *(("nights",) if duty.night else ()), *(("holiday_duties",) if duty.holiday else ()))
+def availability(scenario: Scenario, timeline: Timeline) -> dict[str, float]:
+    """Each physician's fraction of their home district's rostered hours that no absence of theirs touches.
 
-
-Pool = tuple[str, ...]
-
-
-@dataclass(frozen=True)
-class _Pools:
-    """Every role of every duty with the physicians who could take it, and their cap-scaled weights.
-
-    Roles with the same pool and the same cap classes share out alike, so the cap rounds work on those
-    groups (``groups``: how many roles each has) rather than on every role.
+    A duty touched by an absence counts as unavailable, as eligibility judges it.
     """
-
-    slots: list[tuple[Duty, Role, Pool]]
-    groups: dict[tuple[Pool, tuple[str, ...]], int]
-    share: dict[str, float]
-    factor: dict[tuple[str, str], float]
-
-    def weight(self, pid: str, classes: tuple[str, ...]) -> float:
-        w = self.share[pid]
-        for k in classes:
-            w *= self.factor.get((pid, k), 1.0)
-        return w
-
-    def parts(self, pool: Pool, classes: tuple[str, ...]) -> dict[str, float]:
-        """Each physician's fraction of one role of a duty in these cap classes (empty when nobody has weight)."""
-        weights = {q: self.weight(q, classes) for q in pool}
-        total = sum(weights.values())
-        return {q: w / total for q, w in weights.items()} if total > 0 else {}
-
-    def expected(self) -> dict[tuple[str, str], float]:
-        """Expected number of roles per physician and cap class."""
-        expected: dict[tuple[str, str], float] = defaultdict(float)
-        for (pool, classes), n in self.groups.items():
-            for q, part in self.parts(pool, classes).items():
-                for k in classes:
-                    expected[(q, k)] += part * n
-        return expected
+    zone = scenario.zone
+    hours: dict[str, list[tuple[Duty, float]]] = defaultdict(list)
+    for duty in timeline.duties:
+        hours[duty.district].append((duty, duty.slot.hours))
+    out: dict[str, float] = {}
+    for p in scenario.physicians:
+        duties = hours.get(scenario.clinic_of(p).district, [])
+        total = sum(h for _, h in duties)
+        absent = [absence_interval(a, zone) for a in p.absences]
+        free = sum(h for d, h in duties if not any(s < d.end and d.start < e for s, e in absent))
+        out[p.id] = free / total if total > 0 else 1.0
+    return out
 
 
-def _pools(scenario: Scenario, timeline: Timeline, eligibility: Eligibility | None = None) -> _Pools:
-    """Eligible pools per role, with weights scaled down until no expected count passes a personal cap."""
-    eligibility = eligibility or compute_eligibility(scenario, timeline)
-    share = {p.id: p.share for p in scenario.physicians}
+def _allocate(scenario: Scenario, timeline: Timeline, eligibility: Eligibility) -> _Allocation:
+    """The levelling allocation of every group of roles (see the module's docstring)."""
+    from ortools.math_opt.python import mathopt  # a quarter-second import: only where shares are computed
+
+    present = availability(scenario, timeline)
+    weight = {p.id: p.share * present[p.id] for p in scenario.physicians}
+    carried = {p.id: {c: float(p.history.points.get(c, 0.0)) for c in CATEGORIES} for p in scenario.physicians}
     caps = {p.id: {k: getattr(p.caps, k) for k in ("duties", "nights", "holiday_duties")} for p in scenario.physicians}
     slots = [
         (duty, role, tuple(eligibility.physicians(duty.id, role)))
         for duty in timeline.duties
         for role in duty.block.roles
     ]
-    groups: dict[tuple[Pool, tuple[str, ...]], int] = defaultdict(int)
+    groups: dict[GroupKey, _Group] = defaultdict(_Group)
     for duty, _, pool in slots:
-        groups[(pool, _classes(duty))] += 1
-    pools = _Pools(slots, dict(groups), share, defaultdict(lambda: 1.0))
-    for _ in range(_CAP_ROUNDS):
-        expected = pools.expected()
-        over = [
-            (key, cap / expected[key])
-            for key in list(expected)
-            if (cap := caps[key[0]][key[1]]) is not None and expected[key] > cap + 1e-9
-        ]
-        if not over:
-            break
-        for key, scale in over:
-            pools.factor[key] *= scale
-    return pools
+        group = groups[_group_key(duty, pool)]
+        group.roles += 1
+        group.points += duty.slot.points
+
+    model = mathopt.Model(name="fair share")
+    share_of: dict[tuple[GroupKey, str], mathopt.Variable] = {}
+    earned: dict[tuple[str, Category], list[mathopt.Variable]] = defaultdict(list)
+    counted: dict[tuple[str, str], list[mathopt.LinearExpression]] = defaultdict(list)
+    fixed: dict[tuple[str, str], float] = defaultdict(float)
+    for key, group in groups.items():
+        pool, classes, category = key
+        members = {q: weight[q] for q in pool if weight[q] > 0}
+        if not members:
+            continue  # nobody who could take these roles carries any weight: nobody is due them
+        if group.points <= 0:
+            # Roles without points are shared by weight; they still count towards caps and visits.
+            total = sum(members.values())
+            group.parts = {q: w / total for q, w in members.items()}
+            for q, part in group.parts.items():
+                for k in classes:
+                    fixed[(q, k)] += part * group.roles
+            continue
+        xs = []
+        for q in members:
+            x = share_of[(key, q)] = model.add_variable(lb=0.0)
+            xs.append(x)
+            earned[(q, category)].append(x)
+            for k in classes:
+                counted[(q, k)].append(x * (group.roles / group.points))
+        model.add_linear_constraint(mathopt.fast_sum(xs) == group.points)
+    objective: list[mathopt.QuadraticExpression | mathopt.LinearExpression] = []
+    for (q, category), xs in earned.items():
+        # (carried + due)^2 / weight, less its constant, on one variable: PDLP takes a diagonal objective.
+        due = model.add_variable(lb=0.0)
+        model.add_linear_constraint(due == mathopt.fast_sum(xs))
+        objective.append((due * due + 2 * carried[q][category] * due) * (1.0 / weight[q]))
+    for (q, k), terms in counted.items():
+        cap = caps[q][k]
+        if cap is not None:
+            over = model.add_variable(lb=0.0)
+            model.add_linear_constraint(mathopt.fast_sum(terms) + fixed[(q, k)] - over <= cap)
+            objective.append(_OVER_CAP * over)
+    model.minimize(mathopt.fast_sum(objective))
+    if share_of:
+        result = mathopt.solve(model, mathopt.SolverType.PDLP, params=mathopt.SolveParameters(threads=1))
+        if not result.has_primal_feasible_solution():
+            raise RuntimeError(f"fair share: the allocation found no solution ({result.termination.reason.name})")
+        values = result.variable_values()
+        for (key, q), x in share_of.items():
+            group = groups[key]
+            part = max(0.0, values[x]) / group.points
+            if part > 0:
+                group.parts[q] = part
+    return _Allocation(slots, dict(groups))
 
 
 def fair_share(scenario: Scenario, timeline: Timeline, eligibility: Eligibility | None = None) -> FairShare:
     """Targets of every physician for the period of ``timeline`` (``eligibility``: already computed for it)."""
-    pools = _pools(scenario, timeline, eligibility)
-    share = pools.share
-    expected = pools.expected()
+    allocation = _allocate(scenario, timeline, eligibility or compute_eligibility(scenario, timeline))
     points: dict[str, float] = dict.fromkeys((*CATEGORIES, "total"), 0.0)
-    # Points per pool, cap classes and category: every role in such a group is shared out alike.
-    grouped: dict[tuple[Pool, tuple[str, ...], str], float] = defaultdict(float)
-    for duty, _, pool in pools.slots:
-        points[duty.category] += duty.slot.points
-        points["total"] += duty.slot.points
-        grouped[(pool, _classes(duty), duty.category)] += duty.slot.points
-    earned: dict[str, dict[str, float]] = {p.id: dict.fromkeys(points, 0.0) for p in scenario.physicians}
-    for (pool, classes, category), amount in grouped.items():
-        for q, part in pools.parts(pool, classes).items():
-            earned[q][category] += amount * part
-            earned[q]["total"] += amount * part
-
-    total_share = sum(share.values()) or 1.0
-    carried: dict[str, dict[str, float]] = {}
-    for p in scenario.physicians:
-        c: dict[str, float] = {k: float(p.history.points.get(k, 0.0)) for k in CATEGORIES}
-        c["total"] = sum(c.values())
-        carried[p.id] = c
-    carried_sum = {k: sum(c[k] for c in carried.values()) for k in points}
-    target = {
-        pid: {k: earned[pid][k] + carried_sum[k] * share[pid] / total_share - carried[pid][k] for k in points}
-        for pid in share
-    }
-    return FairShare(
-        target=target,
-        points=points,
-        expected_duties={pid: expected.get((pid, "duties"), 0.0) for pid in share},
-    )
+    target: dict[str, dict[str, float]] = {p.id: dict.fromkeys(points, 0.0) for p in scenario.physicians}
+    duties: dict[str, float] = {p.id: 0.0 for p in scenario.physicians}
+    for (_, _, category), group in allocation.groups.items():
+        points[category] += group.points
+        points["total"] += group.points
+        for q, part in group.parts.items():
+            target[q][category] += part * group.points
+            target[q]["total"] += part * group.points
+            duties[q] += part * group.roles
+    return FairShare(target=target, points=points, expected_duties=duties, allocation=allocation)
 
 
-def visit_targets(scenario: Scenario, timeline: Timeline, load: LoadModel | None = None) -> dict[str, float]:
+def visit_targets(
+    scenario: Scenario, timeline: Timeline, load: LoadModel | None = None, share: FairShare | None = None
+) -> dict[str, float]:
     """Fair expected visits of each physician in the period.
 
-    Shared like duty points: each role's expected visits (``LoadModel.role_visits``) go to the
-    physicians who could take the role, in proportion to their cap-scaled share. Visits have no history
-    of their own, so the carried duty points decide how much of that a doctor is due now: each share is
-    scaled by the doctor's target of duty points over the points of the same pools (a doctor due fewer
-    points for last period's load is due as many fewer visits), and the targets are scaled back to add up
-    to all expected visits. Without carried points the scaling is 1.
+    Shared by the allocation of duty points (``share``, computed when not given): each role's expected
+    visits (``LoadModel.role_visits``) go to the physicians who could take the role in the fractions that
+    level their points. Carried points thus weigh here too: a doctor due fewer points for last period's
+    load is due fewer visits, so the two goals pull the same way.
     """
     load = load or expected_load(scenario, timeline)
-    pools = _pools(scenario, timeline)
-    visits = dict.fromkeys(pools.share, 0.0)
-    points = dict.fromkeys(pools.share, 0.0)
-    grouped: dict[tuple[Pool, tuple[str, ...]], tuple[float, float]] = defaultdict(lambda: (0.0, 0.0))
-    for duty, role, pool in pools.slots:
-        amount, pts = grouped[(pool, _classes(duty))]
-        grouped[(pool, _classes(duty))] = (amount + load.role_visits(duty.id, role), pts + duty.slot.points)
-    for (pool, classes), (amount, pts) in grouped.items():
-        for q, part in pools.parts(pool, classes).items():
+    allocation = (share or fair_share(scenario, timeline)).allocation
+    visits = {p.id: 0.0 for p in scenario.physicians}
+    for duty, role, pool in allocation.slots:
+        amount = load.role_visits(duty.id, role)
+        for q, part in allocation.parts(duty, pool).items():
             visits[q] += amount * part
-            points[q] += pts * part
-    if not any(p.history.points for p in scenario.physicians):
-        return visits
-    due = fair_share(scenario, timeline).target
-    raw = {q: visits[q] * max(0.0, due[q]["total"]) / points[q] if points[q] > 0 else 0.0 for q in visits}
-    scale = sum(visits.values()) / sum(raw.values()) if sum(raw.values()) > 0 else 0.0
-    return {q: v * scale for q, v in raw.items()}
+    return visits
 
 
 def visit_unit(scenario: Scenario, timeline: Timeline, load: LoadModel | None = None) -> float:

@@ -63,7 +63,7 @@ def visit_balance(v: Variables) -> list[Term]:
     unit = visit_unit(v.scenario, v.timeline, load)
     if unit <= 0:
         return []
-    targets = visit_targets(v.scenario, v.timeline, load)
+    targets = visit_targets(v.scenario, v.timeline, load, v.fair_share)
     coefficient = max(1, weight_coefficient(weight, unit * VISIT_SCALE))
     terms: list[Term] = []
     for p in v.scenario.physicians:

@@ -141,3 +141,30 @@ def test_goal_study_prints_one_checked_row_per_subset(capsys: pytest.CaptureFixt
         assert all(row.split(" | ")[1] in ("optimal", "feasible") for row in rows), rows
     with pytest.raises(SystemExit):
         goals(["--scenario", str(small), "--subsets", "no_such_goal"])
+
+
+def test_flow_study_holds_the_away_duties_of_its_first_roster(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks.flows import HOLDS, away_assignments
+    from benchmarks.flows import main as flows
+    from oncall.io import load_scenario
+    from oncall.timeline import Timeline
+    from solver.model import build_model
+
+    small = Path(__file__).parents[1] / "samples" / "small.yaml"
+    scenario = load_scenario(small)
+    rm = build_model(scenario, Timeline.build(scenario))
+    away = away_assignments(rm)
+    home = {p.id: scenario.clinic_of(p).district for p in scenario.physicians}
+    assert away
+    assert all(rm.vars.timeline.by_id[duty].district != home[pid] for pid, duty, _, _ in away)
+    assert len(away) == sum(
+        1 for (pid, duty, _) in rm.vars.all_assignments() if rm.vars.timeline.by_id[duty].district != home[pid]
+    )
+
+    assert flows(["--scenario", str(small), "--time-limit", "2"]) == 0
+    rows = [line.split(" | ") for line in capsys.readouterr().out.splitlines() if line.startswith("| ")][1:]
+    assert [r[0].removeprefix("| ") for r in rows] == ["nothing (the plain solve)", *HOLDS]
+    assert all(r[1] in ("optimal", "feasible") for r in rows), rows
+    # Every hold is met by the first roster, which each later solve starts from: none ends worse.
+    first = float(rows[0][2])
+    assert all(float(r[2]) <= first + 1e-6 for r in rows[1:]), rows

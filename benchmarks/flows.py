@@ -14,6 +14,7 @@ district border, and that a proof must search over those choices.
 from __future__ import annotations
 
 import argparse
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Callable, Hashable, Sequence
 from pathlib import Path
@@ -34,7 +35,7 @@ __all__ = ["HOLDS", "away_assignments", "main"]
 DEFAULT = Path(__file__).resolve().parent.parent / "samples" / "regional.yaml"
 
 # (physician, duty id, role, date) of an away assignment -> the key whose count is held.
-AwayKey = tuple[str, str, str, object]
+AwayKey = tuple[str, str, str, dt.date]
 HOLDS: dict[str, Callable[[AwayKey], Hashable]] = {
     "away duty-roles in total": lambda k: "all",
     "away duty-roles per physician": lambda k: k[0],

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from oncall.model import Physician, Role, Scenario
 from oncall.timeline import Duty, Timeline, absence_interval, to_utc
 
-__all__ = ["Eligibility", "Exclusion", "compute_eligibility"]
+__all__ = ["Eligibility", "Exclusion", "compute_eligibility", "touched_by_absence"]
 
 # Reasons a physician cannot take a duty whatever the rest of the roster; the order is the order shown.
 Exclusion = str  # one of EXCLUSIONS
@@ -35,6 +35,11 @@ class Eligibility:
         return self.eligible.get((duty_id, role), [])
 
 
+def touched_by_absence(duty: Duty, absences: list[tuple[dt.datetime, dt.datetime]]) -> bool:
+    """Whether any of ``absences`` (half-open UTC intervals) overlaps the duty."""
+    return any(s < duty.end and duty.start < e for s, e in absences)
+
+
 def _static_exclusion(
     scenario: Scenario,
     p: Physician,
@@ -45,7 +50,7 @@ def _static_exclusion(
 ) -> Exclusion | None:
     if role not in p.roles:
         return "role"
-    if any(s < duty.end and duty.start < e for s, e in absences):
+    if touched_by_absence(duty, absences):
         return "absent"
     if ready is not None and duty.start < ready:
         return "rest_after_previous"

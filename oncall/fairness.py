@@ -32,7 +32,7 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field
 
-from oncall.eligibility import Eligibility, compute_eligibility
+from oncall.eligibility import Eligibility, compute_eligibility, touched_by_absence
 from oncall.load import LoadModel, expected_load
 from oncall.model import CATEGORIES, Category, Role, Scenario
 from oncall.timeline import Duty, Timeline, absence_interval
@@ -94,16 +94,15 @@ def availability(scenario: Scenario, timeline: Timeline) -> dict[str, float]:
 
     A duty touched by an absence counts as unavailable, as eligibility judges it.
     """
-    zone = scenario.zone
-    hours: dict[str, list[tuple[Duty, float]]] = defaultdict(list)
+    by_district: dict[str, list[Duty]] = defaultdict(list)
     for duty in timeline.duties:
-        hours[duty.district].append((duty, duty.slot.hours))
+        by_district[duty.district].append(duty)
     out: dict[str, float] = {}
     for p in scenario.physicians:
-        duties = hours.get(scenario.clinic_of(p).district, [])
-        total = sum(h for _, h in duties)
-        absent = [absence_interval(a, zone) for a in p.absences]
-        free = sum(h for d, h in duties if not any(s < d.end and d.start < e for s, e in absent))
+        duties = by_district.get(scenario.clinic_of(p).district, [])
+        total = sum(d.slot.hours for d in duties)
+        absent = [absence_interval(a, scenario.zone) for a in p.absences]
+        free = sum(d.slot.hours for d in duties if not touched_by_absence(d, absent))
         out[p.id] = free / total if total > 0 else 1.0
     return out
 

@@ -216,6 +216,7 @@ def test_solve_writes_and_explains_gaps_with_exit_1(tmp_path: Path) -> None:
     assert written.status == "infeasible"
     assert written.gaps and {g.role for g in written.gaps} == {"backup_hospital"}
     assert f"Gaps: {len(written.gaps)}" in result.stdout
+    assert "Optimality gap: " in result.stdout  # the bound's gap, named apart from uncovered roles
     assert "0 hospitals serve North" in result.stdout
     assert "Check: no violations" in result.stdout
 

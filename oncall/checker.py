@@ -219,8 +219,8 @@ class CheckReport:
         return max(devs) - min(devs) if devs else 0.0
 
     def to_dict(self) -> dict[str, Any]:
-        """Plain data for JSON output."""
-        out = asdict(self)
+        """Plain data for JSON output (dates as ISO 8601 text)."""
+        out: dict[str, Any] = _plain(asdict(self))
         out["ok"] = self.ok
         out["fairness_spread"] = self.fairness_spread
         out["visit_spread"] = self.visit_spread
@@ -234,7 +234,7 @@ class CheckReport:
         return dict(out)
 
     def summary(self, lang: str | None = None) -> str:
-        """A few lines for people: the verdict, the hard violations per rule, then the soft figures.
+        """A few lines for people: the verdict, every hard violation with its rule, then the soft figures.
 
         The language defaults to the one the check was run in, which also gave the names.
         """
@@ -247,6 +247,7 @@ class CheckReport:
             counts = ", ".join(f"{rule(r).label(lang)} {len(vs)}" for r, vs in groups.items())
             n = len(self.violations)
             lines = [f"{n} hard violations: {counts}" if en else f"ハード制約の違反 {n} 件: {counts}"]
+            lines += [f"  ! [{v.rule}] {v.message}" for v in self.violations]
         if self.physicians:
             worst = max(self.physicians, key=lambda f: abs(f.deviation["total"]))
             dev = f"{worst.deviation['total']:+.2f}"
@@ -294,6 +295,17 @@ class CheckReport:
                     f" 上限 {busiest.limit:.2f} 件の {use})"
                 )
         return "\n".join(lines)
+
+
+def _plain(value: Any) -> Any:
+    """``value`` with every date and datetime inside it as ISO 8601 text, for ``json.dumps``."""
+    if isinstance(value, dict):
+        return {k: _plain(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_plain(v) for v in value]
+    if isinstance(value, dt.date):  # datetimes too
+        return value.isoformat()
+    return value
 
 
 def check(scenario: Scenario, roster: Roster, lang: str = "ja") -> CheckReport:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 from collections.abc import Callable
 
 import pytest
@@ -469,3 +470,6 @@ def test_visit_figures_add_up_to_the_expected_visits(case: Case) -> None:
     )
     assert report.to_dict()["visit_spread"] == report.visit_spread
     assert "予想往診数" in report.summary()
+    # With patients the hospital figures carry a peak date: the JSON output holds it as ISO text.
+    busiest = json.loads(json.dumps(report.to_dict()))["hospitals"][0]
+    assert dt.date.fromisoformat(busiest["peak_day"]) in {d.start.date() for d in roster.duties}

@@ -252,6 +252,9 @@ def _check_both_languages(scenario: Path, roster: Path, rule_id: str, title: tup
         result = invoke("check", scenario, roster, "--lang", lang)
         assert result.exit_code == 1
         assert expected in result.stdout.splitlines()[0], result.stdout
+        if lang == "en":  # each violation is listed under the counts, with its rule id and message
+            listed = [line for line in result.stdout.splitlines() if line.startswith(f"  ! [{rule_id}] ")]
+            assert any(message_en in line for line in listed), result.stdout
     result = invoke("check", scenario, roster, "--lang", "en", "--json")
     assert result.exit_code == 1
     report = json.loads(result.stdout)

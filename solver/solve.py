@@ -5,17 +5,19 @@ from __future__ import annotations
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from ortools.sat.python import cp_model
 
 from oncall.diagnosis import Assignment, describe_overloads, diagnose_gap
+from oncall.errors import InvalidScenario
 from oncall.load import admission_overloads
 from oncall.model import Scenario
 from oncall.roster import Roster, RosterDuty, RosterGap, RosterPeriod, RosterRegularHours, Status
 from oncall.timeline import Timeline
 from solver.model import RosterModel, build_model
+from solver.rules.pinned import pin_literals
 from solver.terms import OBJECTIVE_SCALE
 from solver.warmstart import Ledger, warm_starts
 
@@ -292,6 +294,8 @@ def solve(scenario: Scenario, options: SolveOptions | None = None) -> SolveResul
         model.minimize(gap_sum)
         set_hint(model, hint)
         first = run_phase(model, options, options.time_limit / 2, clock, None)
+        if first.code == cp_model.INFEASIBLE and scenario.pinned:
+            _reject_contradicting_pins(scenario, timeline, max(1.0, options.time_limit - clock()))
         if not first.solved:
             return phase_result(scenario, timeline, rm, options, clock, first, None, cover=first)
         least = round(first.solver.objective_value)
@@ -310,6 +314,12 @@ def solve(scenario: Scenario, options: SolveOptions | None = None) -> SolveResul
                     options.on_progress(Progress(warm[1] / OBJECTIVE_SCALE, 0.0, clock()))
     set_hint(model, hint)
     second = run_phase(model, options, options.time_limit - clock(), clock, options.on_progress)
+    if second.code == cp_model.INFEASIBLE and first is None:
+        # A heuristic roster covered every duty, yet no roster without gaps exists: that roster broke a hard
+        # rule the heuristic does not see (pins that contradict each other or the history). Settle coverage
+        # by the model alone, which then proves the scenario infeasible or lists the gaps.
+        rest = max(0.1, options.time_limit - clock())
+        return solve(scenario, replace(options, warm_start=False, time_limit=rest))
     if second.solved:
         return phase_result(scenario, timeline, rm, options, clock, second, covered_at, cover=first)
     if first is not None:
@@ -322,6 +332,30 @@ def solve(scenario: Scenario, options: SolveOptions | None = None) -> SolveResul
         objective = warm[1] / OBJECTIVE_SCALE
     return phase_result(
         scenario, timeline, rm, options, clock, second, covered_at, cover=None, values=values, objective=objective
+    )
+
+
+def _reject_contradicting_pins(scenario: Scenario, timeline: Timeline, time_limit: float) -> None:
+    """Raise ``InvalidScenario`` naming the pins that cannot all be kept, when the pins are why no roster,
+    not even one with gaps, exists: each pin becomes an assumption, and CP-SAT names a set of them that
+    the rules (one duty at a time, rest, consecutive days, caps, the history) cannot satisfy together."""
+    rm = build_model(scenario.model_copy(update={"pinned": []}), timeline)
+    kept = pin_literals(rm.vars, scenario.pinned)
+    model = rm.vars.model
+    model.add_assumptions(kept)
+    solver = cp_model.CpSolver()
+    solver.parameters.num_workers = 1  # the set of assumptions behind infeasibility needs a single worker
+    solver.parameters.max_time_in_seconds = time_limit
+    if solver.solve(model) != cp_model.INFEASIBLE:
+        return
+    core = set(solver.sufficient_assumptions_for_infeasibility())
+    named = [f"pinned[{i}]" for i, x in enumerate(kept) if x.index in core] or ["pinned"]
+    raise InvalidScenario(
+        f"{', '.join(named)}: cannot all be kept (one duty at a time, rest, consecutive days, caps and the "
+        "history of the previous period allow no roster with them)"
+        if len(named) > 1
+        else f"{named[0]}: cannot be kept (one duty at a time, rest, consecutive days, caps and the history "
+        "of the previous period allow no roster with it)"
     )
 
 

@@ -267,6 +267,31 @@ def test_pins_are_kept_and_impossible_pins_are_named() -> None:
         solve(Scenario.model_validate(sc.model_dump()), SolveOptions(time_limit=5, workers=1))
 
 
+def test_pins_that_contradict_each_other_or_the_history_are_named() -> None:
+    sc = make_scenario()
+    night = dt.date(2027, 1, 5)
+    # s2c covers both districts: pinned to both nights of 1/5 at once; the third pin is innocent.
+    sc.pinned = [
+        Pin(district="north", date=night, block="wd_night", role="primary", assignee="s2c"),
+        Pin(district="south", date=night, block="wd_night", role="secondary", assignee="s2c"),
+        Pin(district="north", date=dt.date(2027, 1, 7), block="wd_night", role="primary", assignee="n1a"),
+    ]
+    options = SolveOptions(time_limit=5, workers=1)
+    with pytest.raises(InvalidScenario, match=r"^pinned\[0\], pinned\[1\]: cannot all be kept"):
+        solve(Scenario.model_validate(sc.model_dump()), options)
+    # Alone, a pin can contradict the previous period: duties on the two dates before the period, and the
+    # most consecutive days is 2, so a pin on the first date makes three in a row.
+    sc.pinned = [Pin(district="north", date=dt.date(2027, 1, 4), block="wd_night", role="primary", assignee="n1a")]
+    sc.physician("n1a").history = History(recent_duty_dates=[dt.date(2027, 1, 2), dt.date(2027, 1, 3)])
+    with pytest.raises(InvalidScenario, match=r"^pinned\[0\]: cannot be kept"):
+        solve(Scenario.model_validate(sc.model_dump()), options)
+    sc.physician("n1a").history = History(recent_duty_dates=[dt.date(2027, 1, 2)])  # two in a row: kept
+    sc = Scenario.model_validate(sc.model_dump())
+    tl = Timeline.build(sc)
+    pinned = next(d for d in tl.duties if (d.district, d.day, d.block.id) == ("north", dt.date(2027, 1, 4), "wd_night"))
+    assert {d.id: d.primary for d in run(sc).roster.duties}[pinned.id] == "n1a"
+
+
 @covers("fairness")
 def test_half_share_and_carried_points_mean_fewer_points() -> None:
     sc = make_scenario(days=14)

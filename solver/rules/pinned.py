@@ -2,22 +2,28 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
+from ortools.sat.python import cp_model
+
 from oncall.errors import InvalidScenario
+from oncall.model import Pin
 from solver.terms import Term
 from solver.variables import Variables
 
-__all__ = ["pinned"]
+__all__ = ["pin_literals", "pinned"]
 
 
-def pinned(v: Variables) -> list[Term]:
-    """Pinned duties stay exactly as given.
+def pin_literals(v: Variables, pins: Sequence[Pin]) -> list[cp_model.IntVar]:
+    """The variable that is 1 when each pin is kept, in the order of ``pins``.
 
     A pin that no variable can honour (the doctor is absent, covers another district, the hospital is
     closed) is an error in the scenario, named by its index, never a silently dropped pin.
     """
     duties = {(d.district, d.day, d.block.id): d for d in v.timeline.duties}
     unit_of = {d.id: u.key for u in v.units for d in u.duties}
-    for i, pin in enumerate(v.scenario.pinned):
+    out: list[cp_model.IntVar] = []
+    for i, pin in enumerate(pins):
         duty = duties.get((pin.district, pin.date, pin.block))
         where = f"pinned[{i}]"
         if duty is None:
@@ -29,7 +35,7 @@ def pinned(v: Variables) -> list[Term]:
                     f"{where}: hospital {pin.assignee!r} cannot stand by for {pin.district!r} on {pin.date} "
                     "(district not served or hospital closed)"
                 )
-            v.model.add(y == 1)
+            out.append(y)
             continue
         x = v.assign(pin.assignee, duty.id, pin.role)
         if x is None:
@@ -39,5 +45,12 @@ def pinned(v: Variables) -> list[Term]:
                 f"{where}: physician {pin.assignee!r} cannot take {pin.role} on {pin.date} {pin.block} "
                 f"in {pin.district!r} ({why})"
             )
+        out.append(x)
+    return out
+
+
+def pinned(v: Variables) -> list[Term]:
+    """Pinned duties stay exactly as given (see ``pin_literals`` for pins that cannot be kept)."""
+    for x in pin_literals(v, v.scenario.pinned):
         v.model.add(x == 1)
     return []

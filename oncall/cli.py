@@ -53,12 +53,23 @@ def _fail(message: str, code: int = 2) -> NoReturn:
 _R = TypeVar("_R")
 
 
-def _guard(action: Callable[[], _R]) -> _R:
-    """Run ``action``; turn the package's own errors into a clean message and exit code 2."""
+def _guard(action: Callable[[], _R], where: Path | None = None) -> _R:
+    """Run ``action``; turn the package's own errors, and a file that cannot be written, into a clean
+    message and exit code 2. ``where`` names the file an error found later (pins, in the solve) is in."""
     try:
         return action()
     except OncallError as exc:
-        _fail(str(exc) if not hasattr(exc, "problems") else "\n".join(exc.problems))
+        lines = [str(exc)] if not hasattr(exc, "problems") else list(exc.problems)
+        _fail("\n".join(f"{where}: {line}" if where is not None else line for line in lines))
+    except OSError as exc:  # writing an output: a directory in the way, no permission, a full disk
+        _fail(f"{exc.filename2 or exc.filename}: cannot write: {exc.strerror}")
+
+
+def _writable(*paths: tuple[str, Path | None]) -> None:
+    """Fail before a long solve when an output path names a directory (``option``, path pairs)."""
+    for option, path in paths:
+        if path is not None and path.is_dir():
+            _fail(f"{option}: {path} is a directory, not a file to write")
 
 
 T = {
@@ -124,6 +135,7 @@ def solve(
     from solver import Progress, SolveOptions
     from solver import solve as run_solver
 
+    _writable(("-o", output), ("--xlsx", xlsx), ("--carried", carried))
     sc = _guard(lambda: load_scenario(scenario))
     if previous is not None:
         sc = _carry(previous[0], previous[1], sc, lang.value)
@@ -143,7 +155,7 @@ def solve(
     if workers is not None:
         options.workers = workers
     started = time.perf_counter()
-    result = _guard(lambda: run_solver(sc, options))
+    result = _guard(lambda: run_solver(sc, options), where=scenario)
     report = check(sc, result.roster, lang=lang.value)
     _guard(lambda: save_roster(result.roster, output))
     written = [str(output)]
@@ -396,6 +408,7 @@ def repair(
     from oncall.replan import change_text, replan, summary_text
     from solver import SolveOptions
 
+    _writable(("-o", output), ("--scenario-out", scenario_out))
     sc = _guard(lambda: load_scenario(scenario))
     published: Roster = _guard(lambda: load_roster(roster))
     changes = _parse_changes(list(ctx.args), reason)
@@ -404,7 +417,7 @@ def repair(
     if workers is not None:
         options.workers = workers
     started = time.perf_counter()
-    result = _guard(lambda: replan(sc, published, changes, freeze, options, lang.value))
+    result = _guard(lambda: replan(sc, published, changes, freeze, options, lang.value), where=scenario)
     seconds = time.perf_counter() - started
     report = run_check(result.scenario, result.roster, lang=lang.value)
     _guard(lambda: save_roster(result.roster, output))

@@ -15,7 +15,7 @@ from typer.testing import CliRunner, Result
 
 from oncall.cli import app
 from oncall.io import load_scenario, save_scenario
-from oncall.model import Absence
+from oncall.model import Absence, Pin
 from oncall.roster import Roster, load_roster
 from oncall.timeline import Timeline
 from tests.factories import make_scenario
@@ -156,6 +156,29 @@ def test_missing_files(tmp_path: Path) -> None:
     result = invoke("check", scenario, tmp_path / "r.json")
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {tmp_path / 'r.json'}: cannot read")
+
+
+def test_an_output_path_that_is_a_directory_fails_before_the_solve(tmp_path: Path) -> None:
+    scenario = save(tmp_path, make_scenario(days=3))
+    for option in ("-o", "--xlsx"):
+        result = invoke("solve", scenario, option, tmp_path, *FAST)
+        assert result.exit_code == 2
+        assert result.stderr == f"error: {option}: {tmp_path} is a directory, not a file to write\n"
+
+
+def test_pins_that_contradict_each_other_are_named_with_the_file(tmp_path: Path) -> None:
+    scenario = make_scenario(days=3)
+    night = {"date": dt.date(2027, 1, 5), "block": "wd_night", "assignee": "s2c"}  # s2c covers both districts
+    scenario.pinned = [
+        Pin(district="north", role="primary", **night),
+        Pin(district="south", role="primary", **night),
+    ]
+    path = save(tmp_path, scenario)
+    roster = tmp_path / "roster.json"
+    result = invoke("solve", path, "-o", roster, *FAST)
+    assert result.exit_code == 2
+    assert result.stderr.startswith(f"error: {path}: pinned[0], pinned[1]: cannot all be kept"), result.stderr
+    assert not roster.exists()  # nothing written for a scenario that cannot be rostered
 
 
 def test_malformed_roster(tmp_path: Path) -> None:

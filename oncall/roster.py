@@ -32,9 +32,16 @@ class _Doc(BaseModel):
 
 
 def _aware(v: dt.datetime) -> dt.datetime:
-    if v.tzinfo is None:
+    """``v`` at its own fixed UTC offset, as JSON will hold it.
+
+    A time in a zone's repeated hour (the autumn change of daylight saving) never compares equal to a time
+    in another zone, even at the same instant (PEP 495); with a fixed offset a roster made in memory
+    compares the same as one read back from its JSON.
+    """
+    offset = v.utcoffset()
+    if offset is None:
         raise ValueError(f"{v.isoformat()} has no UTC offset")
-    return v
+    return v.astimezone(dt.timezone(offset))
 
 
 class RosterPeriod(_Doc):

@@ -13,7 +13,9 @@ import pytest
 from oncall.calendar import JapaneseCalendar
 from oncall.checker import check
 from oncall.model import CalendarConfig, ExtraDay, YearEnd
+from oncall.roster import Roster
 from oncall.timeline import Slot, Timeline
+from solver import SolveOptions, solve
 from tests.factories import greedy_roster, make_scenario
 from tests.test_properties import assert_spans_tile, assert_tiles
 
@@ -174,6 +176,27 @@ def test_daylight_saving_change_in_berlin(change: dt.date, night_hours: float, p
     night = next(d for d in roster.duties if d.block == "sat_night" and d.start.date() == saturday)
     # Subtracting two datetimes of one ZoneInfo gives wall-clock time: compare instants in UTC.
     assert (night.end.astimezone(dt.UTC) - night.start.astimezone(dt.UTC)) == dt.timedelta(hours=night_hours)
+
+
+def test_a_block_edge_in_the_repeated_hour_of_autumn() -> None:
+    # Saturday 2027-10-30 in Berlin: the afternoon runs to 02:15 and the night starts there, an hour
+    # that happens twice on Sunday (02:15 CEST, then 02:15 CET). The solver's roster keeps its duties at
+    # the instants of the timeline, in memory as after a round trip through JSON.
+    scenario = make_scenario(start=D(2027, 10, 30), days=2)
+    scenario.timezone = "Europe/Berlin"
+    saturday = scenario.calendar.blocks["saturday"]
+    saturday[1].end = saturday[2].start = dt.time(2, 15)
+    scenario = type(scenario).model_validate(scenario.model_dump())
+    tl = Timeline.build(scenario)
+    afternoon = _slots(tl, "sat_afternoon")[D(2027, 10, 30)]
+    assert afternoon.hours == 13.75  # 12:30 CEST to the first 02:15 (CEST)
+    roster = solve(scenario, SolveOptions(time_limit=5, workers=1)).roster
+    report = check(scenario, roster)
+    assert report.ok, [v.message for v in report.violations]
+    assert_tiles(scenario, roster)
+    read_back = Roster.model_validate_json(roster.to_json())
+    assert [(d.start, d.end) for d in read_back.duties] == [(d.start, d.end) for d in roster.duties]
+    assert check(scenario, read_back).ok
 
 
 def test_tokyo_days_are_always_24_hours() -> None:

@@ -284,7 +284,9 @@ def generate(
         sc = make(doctors=doctors, districts=districts, month=month, seed=seed, hospitals=hospitals)
     except ValueError as exc:
         # The generator names the argument first ("doctors: ..."): name it as the option the user typed.
-        _fail(f"--{exc}" if str(exc).split(":")[0] in ("doctors", "districts", "month", "hospitals") else str(exc))
+        _fail(
+            f"--{exc}" if str(exc).split(":")[0] in ("doctors", "districts", "month", "hospitals", "seed") else str(exc)
+        )
     if output is None:
         import yaml
 

@@ -36,7 +36,20 @@ from collections import Counter
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
-from oncall.model import Absence, Caps, Clinic, District, Hospital, Period, Physician, Request, Rules, Scenario
+from oncall.model import (
+    EARLIEST_DATE,
+    LATEST_DATE,
+    Absence,
+    Caps,
+    Clinic,
+    District,
+    Hospital,
+    Period,
+    Physician,
+    Request,
+    Rules,
+    Scenario,
+)
 from oncall.timeline import Timeline, absence_interval
 
 __all__ = ["MIN_DOCTORS_PER_DISTRICT", "USUAL_DOCTORS_PER_DISTRICT", "default_districts", "generate"]
@@ -238,6 +251,8 @@ def _parse_month(month: str) -> tuple[dt.date, dt.date]:
     if not m or not 1 <= int(m.group(2)) <= 12:
         raise ValueError(f"month: expected YYYY-MM, got {month!r}")
     first = dt.date(int(m.group(1)), int(m.group(2)), 1)
+    if not EARLIEST_DATE <= first <= LATEST_DATE.replace(day=1):
+        raise ValueError(f"month: expected a month from {EARLIEST_DATE:%Y-%m} to {LATEST_DATE:%Y-%m}, got {month!r}")
     following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
     return first, following - dt.timedelta(days=1)
 
@@ -296,6 +311,8 @@ class _Generator:
     def __init__(self, doctors: int, districts: int, month: str, seed: int, hospitals: int | None) -> None:
         if not 1 <= districts <= MAX_DISTRICTS:
             raise ValueError(f"districts: expected 1 to {MAX_DISTRICTS}, got {districts}")
+        if seed < 0:
+            raise ValueError(f"seed: expected 0 or more, got {seed}")
         if doctors > MAX_DOCTORS:
             raise ValueError(f"doctors: expected at most {MAX_DOCTORS}, got {doctors}")
         if doctors < MIN_DOCTORS_PER_DISTRICT * districts:

@@ -624,8 +624,32 @@ def _check_absence(where: str, a: Absence) -> str | None:
     return None
 
 
+# Dates a scenario may hold: far enough from the ends of Python's calendar that a date moved into any
+# time zone, or a day later, still exists.
+EARLIEST_DATE = dt.date(1900, 1, 1)
+LATEST_DATE = dt.date(2999, 12, 31)
+
+
+def _dates_out_of_range(value: object, where: str) -> list[str]:
+    """Every date or datetime inside ``value`` outside EARLIEST_DATE..LATEST_DATE, named by its path."""
+    if isinstance(value, BaseModel):
+        fields = type(value).model_fields
+        return [p for name in fields for p in _dates_out_of_range(getattr(value, name), f"{where}.{name}".lstrip("."))]
+    if isinstance(value, list | tuple):
+        return [p for i, v in enumerate(value) for p in _dates_out_of_range(v, f"{where}[{i}]")]
+    if isinstance(value, dict):
+        return [p for k, v in value.items() for p in _dates_out_of_range(v, f"{where}.{k}")]
+    if isinstance(value, dt.date):  # datetimes too
+        day = value.date() if isinstance(value, dt.datetime) else value
+        if not EARLIEST_DATE <= day <= LATEST_DATE:
+            return [f"{where}: {value.isoformat()} is out of range (dates from {EARLIEST_DATE} to {LATEST_DATE})"]
+    return []
+
+
 def _cross_check(s: Scenario) -> list[str]:
-    problems: list[str] = []
+    problems = _dates_out_of_range(s, "")
+    if problems:
+        return problems  # the checks below would compute with those dates
     problems += _duplicates("districts", [d.id for d in s.districts])
     problems += _duplicates("clinics", [c.id for c in s.clinics])
     problems += _duplicates("physicians", [p.id for p in s.physicians])

@@ -10,6 +10,7 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from oncall.errors import InvalidRoster
+from oncall.model import EARLIEST_DATE, LATEST_DATE
 
 __all__ = [
     "GapRole",
@@ -41,6 +42,8 @@ def _aware(v: dt.datetime) -> dt.datetime:
     offset = v.utcoffset()
     if offset is None:
         raise ValueError(f"{v.isoformat()} has no UTC offset")
+    if not EARLIEST_DATE <= v.date() <= LATEST_DATE:
+        raise ValueError(f"{v.isoformat()} is out of range (dates from {EARLIEST_DATE} to {LATEST_DATE})")
     return v.astimezone(dt.timezone(offset))
 
 
@@ -114,7 +117,9 @@ def load_roster(path: Path) -> Roster:
     try:
         return Roster.model_validate(data)
     except ValidationError as exc:
-        problems = [f"{path}: {_where(tuple(e['loc']))}: {e['msg']}" for e in exc.errors()]
+        problems = [
+            f"{path}: {_where(tuple(e['loc']))}: {str(e['msg']).removeprefix('Value error, ')}" for e in exc.errors()
+        ]
         raise InvalidRoster("\n".join(problems)) from exc
 
 

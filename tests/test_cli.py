@@ -93,9 +93,19 @@ def _absence_backwards(d: dict[str, Any]) -> None:
     d["physicians"][3]["absences"] = [{"start": "2027-01-05", "end": "2027-01-04"}]
 
 
+def _absence_until_further_notice(d: dict[str, Any]) -> None:
+    d["physicians"][2]["absences"] = [{"start": "2027-01-05", "end": "9999-12-31"}]
+
+
+def _history_from_year_one(d: dict[str, Any]) -> None:
+    d["physicians"][1]["history"] = {"last_duty_end": "0001-01-01T00:00"}
+
+
 @pytest.mark.parametrize(
     ("edit", "field"),
     [
+        (_absence_until_further_notice, "physicians[2].absences[0].end: 9999-12-31 is out of range"),
+        (_history_from_year_one, "physicians[1].history.last_duty_end: 0001-01-01T00:00:00 is out of range"),
         (_unknown_clinic, "physicians[0].clinic"),
         (_impossible_date, "period.end"),
         (_overlapping_blocks, "calendar.blocks.weekday[1]"),
@@ -179,6 +189,18 @@ def test_pins_that_contradict_each_other_are_named_with_the_file(tmp_path: Path)
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {path}: pinned[0], pinned[1]: cannot all be kept"), result.stderr
     assert not roster.exists()  # nothing written for a scenario that cannot be rostered
+
+
+def test_a_roster_time_out_of_range_is_named(solved: tuple[Path, Path], tmp_path: Path) -> None:
+    scenario, roster = solved
+    data = json.loads(roster.read_text(encoding="utf-8"))
+    data["duties"][2]["end"] = "9999-12-31T23:00:00-10:00"  # a day later in UTC than Python's calendar holds
+    edited = tmp_path / "edited.json"
+    edited.write_text(json.dumps(data), encoding="utf-8")
+    result = invoke("check", scenario, edited)
+    assert result.exit_code == 2
+    out_of_range = "9999-12-31T23:00:00-10:00 is out of range (dates from 1900-01-01 to 2999-12-31)"
+    assert result.stderr == f"error: {edited}: duties[2].end: {out_of_range}\n"
 
 
 def test_malformed_roster(tmp_path: Path) -> None:
@@ -419,6 +441,9 @@ def test_generate_a_thin_network(tmp_path: Path) -> None:
     [
         (["--doctors", 12, "--districts", 4], "--doctors"),
         (["--doctors", 12, "--month", "2027-13"], "--month"),
+        (["--doctors", 12, "--month", "0001-01"], "--month"),
+        (["--doctors", 12, "--month", "9999-12"], "--month"),
+        (["--doctors", 12, "--seed", -1], "--seed"),  # -1 would silently repeat seed 1
         (["--doctors", 130, "--districts", 20, "--hospitals", 1], "--hospitals"),
     ],
 )

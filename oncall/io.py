@@ -72,7 +72,21 @@ def parse_scenario(data: Any, source: str = SOURCE) -> Scenario:
 
 
 class _ScenarioLoader(yaml.SafeLoader):
-    """A safe loader that reads ``18:00`` as text, not as YAML 1.1's base-60 integer 1080."""
+    """A safe loader that reads ``18:00`` as text, not as YAML 1.1's base-60 integer 1080, and refuses a
+    key written twice in one mapping (YAML would keep the last silently: a second ``physicians:`` would
+    drop every doctor of the first)."""
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: set[Any] = set()
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != "tag:yaml.org,2002:merge":
+                key = self.construct_object(key_node)
+                if key in seen:
+                    raise yaml.constructor.ConstructorError(
+                        None, None, f"key {key!r} appears twice in one mapping", key_node.start_mark
+                    )
+                seen.add(key)
+        return super().construct_mapping(node, deep)
 
 
 _INT = "tag:yaml.org,2002:int"
@@ -97,17 +111,33 @@ class _NoAliasLoader(_ScenarioLoader):
         return super().compose_node(parent, index)
 
 
+class _DuplicateKey(ValueError):
+    pass
+
+
+def _unique_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    """A JSON object as a dict, refusing a key written twice (JSON would keep the last silently)."""
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(f"key {key!r} appears twice in one JSON object")
+        out[key] = value
+    return out
+
+
 def parse_scenario_text(
     text: str, fmt: Literal["json", "yaml"], source: str = SOURCE, aliases: bool = True
 ) -> Scenario:
     """Parse JSON or YAML text as a scenario; ``aliases=False`` for untrusted text (no YAML anchors)."""
     try:
         if fmt == "json":
-            data = json.loads(text)
+            data = json.loads(text, object_pairs_hook=_unique_keys)
         else:
             data = yaml.load(text, Loader=_ScenarioLoader if aliases else _NoAliasLoader)
     except json.JSONDecodeError as exc:
         raise InvalidScenario(f"{source}: line {exc.lineno}: not valid JSON: {exc.msg}") from exc
+    except _DuplicateKey as exc:
+        raise InvalidScenario(f"{source}: not valid JSON: {exc}") from exc
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = f"line {mark.line + 1}: " if mark is not None else ""

@@ -143,6 +143,10 @@ def test_json_scenario_errors_name_the_field_too(tmp_path: Path) -> None:
     ("text", "expected"),
     [
         ("name: [unclosed\nperiod: {start: 2027-01-04\n", "not valid YAML"),
+        (
+            "name: a\nperiod: {start: 2027-01-04, end: 2027-01-05}\nname: b\n",
+            "line 3: not valid YAML: key 'name' appears twice",
+        ),
         ("- just\n- a list\n", "expected a mapping at the top level"),
         ("", "the scenario is empty"),
     ],
@@ -154,6 +158,14 @@ def test_unreadable_yaml(tmp_path: Path, text: str, expected: str) -> None:
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {path}: ")
     assert expected in result.stderr
+
+
+def test_a_key_twice_in_a_json_scenario(tmp_path: Path) -> None:
+    path = tmp_path / "twice.json"
+    path.write_text('{"name": "a", "physicians": [], "physicians": []}', encoding="utf-8")
+    result = invoke("solve", path, *FAST)
+    assert result.exit_code == 2
+    assert result.stderr == f"error: {path}: not valid JSON: key 'physicians' appears twice in one JSON object\n"
 
 
 def test_missing_files(tmp_path: Path) -> None:

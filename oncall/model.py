@@ -646,10 +646,26 @@ def _dates_out_of_range(value: object, where: str) -> list[str]:
     return []
 
 
+def _skipped_dates(s: Scenario) -> list[str]:
+    """Dates of the period the time zone leaves out (Samoa skipped 2011-12-30 when it crossed the date line):
+    a day without hours cannot be rostered."""
+    zone, start = ZoneInfo(s.timezone), s.calendar.day_start
+    out: list[str] = []
+    before = s.period.start - dt.timedelta(days=1)  # its night ends inside the period
+    for day in [before, *s.period.dates()]:
+        begins = dt.datetime.combine(day, start, tzinfo=zone).astimezone(dt.UTC)
+        ends = dt.datetime.combine(day + dt.timedelta(days=1), start, tzinfo=zone).astimezone(dt.UTC)
+        if ends - begins < dt.timedelta(hours=12):
+            which = " (the date before the period, whose night runs into it)" if day == before else ""
+            out.append(f"period: {day}{which} does not exist in {s.timezone} (the zone skips that date)")
+    return out
+
+
 def _cross_check(s: Scenario) -> list[str]:
     problems = _dates_out_of_range(s, "")
     if problems:
         return problems  # the checks below would compute with those dates
+    problems += _skipped_dates(s)
     problems += _duplicates("districts", [d.id for d in s.districts])
     problems += _duplicates("clinics", [c.id for c in s.clinics])
     problems += _duplicates("physicians", [p.id for p in s.physicians])

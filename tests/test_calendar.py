@@ -199,6 +199,21 @@ def test_a_block_edge_in_the_repeated_hour_of_autumn() -> None:
     assert check(scenario, read_back).ok
 
 
+def test_a_date_the_zone_skips_is_rejected() -> None:
+    # Samoa crossed the date line at the end of 2011-12-29: 2011-12-30 has no hours there.
+    data = make_scenario(start=D(2011, 12, 28), days=4).model_dump()
+    data["timezone"] = "Pacific/Apia"
+    with pytest.raises(ValueError, match=r"period: 2011-12-30 does not exist in Pacific/Apia"):
+        type(make_scenario()).model_validate(data)
+    data["period"] = {"start": D(2011, 12, 31), "end": D(2012, 1, 2)}
+    with pytest.raises(ValueError, match=r"period: 2011-12-30 \(the date before the period, whose night runs"):
+        type(make_scenario()).model_validate(data)
+    data["period"] = {"start": D(2012, 1, 1), "end": D(2012, 1, 3)}
+    tl = Timeline.build(type(make_scenario()).model_validate(data))
+    assert (tl.end - tl.start).total_seconds() / 3600 == 72
+    _assert_slots_tile(tl)
+
+
 def test_tokyo_days_are_always_24_hours() -> None:
     scenario = make_scenario(start=D(2027, 3, 27), days=3)
     tl = Timeline.build(scenario)

@@ -15,6 +15,8 @@ Choices the rule statements leave open, made here once:
 - Every duty needs a backup hospital, also when the scenario lists none (then nothing can cover it).
 - A person rostered in a role the block does not have breaks ``eligibility``.
 - A pin that matches no duty of the timeline breaks ``pinned``: it cannot be kept.
+- The roster's list of gaps must agree with its duties: a gap naming a duty the roster lacks, or a role
+  someone holds, is a ``tiling`` violation (the document contradicts itself).
 """
 
 from __future__ import annotations
@@ -65,6 +67,14 @@ _TEXT: dict[str, tuple[str, str]] = {
     "hole": ("{district}: {span} に当番も診療時間もない", "{district}: nothing covers {span}"),
     "overlap": ("{district}: {a} と {b} が {span} で重なる", "{district}: {a} and {b} overlap over {span}"),
     "gap": ("{where}: {role}が未定", "{where}: no {role}"),
+    "gap_unknown_duty": (
+        "欠員一覧の当番 {id} は当番表にない",
+        "the gap list names duty {id}, which is not in the roster",
+    ),
+    "gap_filled": (
+        "{where}: 欠員一覧にある{role}は {who} が担当している",
+        "{where}: the gap list names the {role}, which {who} holds",
+    ),
     "unknown_physician": (
         "{where}: {role}の {id} は登録された医師ではない",
         "{where}: {role} {id} is not a known physician",
@@ -468,6 +478,19 @@ class _Checker:
         if r.period.start != self.tl.start or r.period.end != self.tl.end:
             got, want = self.span(r.period.start, r.period.end), self.span(self.tl.start, self.tl.end)
             out.append(self.v("tiling", None, (), "period", got=got, want=want))
+        for gap in r.gaps:  # the list of gaps says what the duties say
+            rd = self.roster_duty.get(gap.duty)
+            if rd is None:
+                out.append(self.v("tiling", gap.duty, (), "gap_unknown_duty", id=gap.duty))
+                continue
+            holder = _assignee(rd, gap.role)
+            if holder is not None:
+                duty = self.tl.by_id.get(rd.id)
+                where = self.where(duty) if duty else self.where_roster(rd)
+                who = self.who(holder) if gap.role != "backup_hospital" else self.hospital(holder)
+                out.append(
+                    self.v("tiling", gap.duty, (holder,), "gap_filled", where=where, role=self.role(gap.role), who=who)
+                )
         return out
 
     def duty_list(self) -> list[Violation]:

@@ -11,7 +11,7 @@ import pytest
 from oncall.checker import CheckReport, check
 from oncall.fairness import fair_share
 from oncall.model import Absence, PatientGroup, Pin, Request, Scenario
-from oncall.roster import Roster, RosterRegularHours
+from oncall.roster import Roster, RosterGap, RosterRegularHours
 from oncall.rules import HARD
 from oncall.timeline import Timeline
 from tests.factories import greedy_roster, make_scenario
@@ -218,6 +218,16 @@ def _pin_without_duty(s: Scenario, r: Roster) -> None:
     s.pinned.append(Pin(district="north", date=dt.date(2027, 1, 5), block="hol_day", role="primary", assignee="n1a"))
 
 
+def _gap_listed_but_held(s: Scenario, r: Roster) -> None:
+    duty = next(d for d in r.duties if d.id == "north-20270105T0900Z")
+    assert duty.primary is not None
+    r.gaps.append(RosterGap(duty=duty.id, role="primary", reasons=[]))
+
+
+def _gap_of_no_duty(s: Scenario, r: Roster) -> None:
+    r.gaps.append(RosterGap(duty="north-20270105T0930Z", role="secondary", reasons=[]))
+
+
 SEEDED: list[tuple[str, Callable[[Scenario, Roster], None], str | None]] = [
     ("tiling", _drop_duty, "north-20270105T0900Z"),
     ("tiling", _drop_regular_hours, None),
@@ -228,6 +238,8 @@ SEEDED: list[tuple[str, Callable[[Scenario, Roster], None], str | None]] = [
     ("tiling", _wrong_scenario, None),
     ("tiling", _wrong_period, None),
     ("tiling", _duplicate_duty, "north-20270105T0900Z"),
+    ("tiling", _gap_listed_but_held, "north-20270105T0900Z"),
+    ("tiling", _gap_of_no_duty, "north-20270105T0930Z"),
     ("coverage", _no_secondary, "north-20270105T0900Z"),
     ("coverage", _no_hospital, "north-20270105T0900Z"),
     ("absence", _absent, "north-20270105T0900Z"),

@@ -122,6 +122,19 @@ class BlockTemplate(_Model):
     points: float = Field(1.0, ge=0, le=100, description="Duty points: the weight of the block for fairness.")
     roles: list[Role] = Field(default_factory=lambda: list(ROLES), description="Roles each duty of this block needs.")
 
+    @field_validator("roles")
+    @classmethod
+    def _roles_once(cls, roles: list[Role]) -> list[Role]:
+        if len(set(roles)) < len(roles):
+            raise ValueError(f"a role is listed twice ({', '.join(roles)})")
+        return roles
+
+    @model_validator(mode="after")
+    def _someone_on_duty(self) -> BlockTemplate:
+        if self.rostered and not self.roles:
+            raise ValueError("a rostered block needs at least one role (or rostered: false for clinic hours)")
+        return self
+
     def label(self, lang: str = "ja") -> str:
         """The block's label in the requested language."""
         return self.name_en or self.id if lang == "en" else self.name
@@ -314,6 +327,12 @@ class CarriedPeriod(_Model):
     points: dict[Category, float] = Field(
         default_factory=dict, description="Points above (+) or below (−) the fair share in that period, per category."
     )
+
+    @model_validator(mode="after")
+    def _ordered(self) -> CarriedPeriod:
+        if self.end < self.start:
+            raise ValueError(f"end {self.end} before start {self.start}")
+        return self
 
 
 class History(_Model):
@@ -673,6 +692,13 @@ def _cross_check(s: Scenario) -> list[str]:
     block_ids = [b.id for bl in s.calendar.blocks.values() for b in bl]
     problems += _duplicates("calendar.blocks", block_ids)
     problems += _check_tiling(s.calendar)
+    first_of: dict[dt.date, int] = {}
+    for i, extra in enumerate(s.calendar.extra_days):
+        if extra.date in first_of:
+            problems.append(
+                f"calendar.extra_days[{i}].date: {extra.date} is already calendar.extra_days[{first_of[extra.date]}]"
+            )
+        first_of.setdefault(extra.date, i)
 
     districts = {d.id for d in s.districts}
     clinics = {c.id for c in s.clinics}
@@ -684,6 +710,8 @@ def _cross_check(s: Scenario) -> list[str]:
         for j, n in enumerate(d.neighbours):
             if n not in districts:
                 problems.append(f"districts[{i}].neighbours[{j}]: unknown district {n!r}")
+            elif n == d.id:
+                problems.append(f"districts[{i}].neighbours[{j}]: a district is not its own neighbour ({n!r})")
     for i, c in enumerate(s.clinics):
         if c.district not in districts:
             problems.append(f"clinics[{i}].district: unknown district {c.district!r}")

@@ -101,9 +101,34 @@ def _history_from_year_one(d: dict[str, Any]) -> None:
     d["physicians"][1]["history"] = {"last_duty_end": "0001-01-01T00:00"}
 
 
+def _own_neighbour(d: dict[str, Any]) -> None:
+    d["districts"][0]["neighbours"] = [d["districts"][0]["id"]]
+
+
+def _nobody_on_duty(d: dict[str, Any]) -> None:
+    d["calendar"] = {
+        "blocks": {
+            day_type: [{"id": f"{day_type}_all", "name": "終日", "start": "08:30", "end": "08:30", "roles": []}]
+            for day_type in ("weekday", "saturday", "holiday")
+        }
+    }
+
+
+def _local_day_twice(d: dict[str, Any]) -> None:
+    d["calendar"] = {"extra_days": [{"date": "2027-01-05"}, {"date": "2027-01-05", "day_type": "saturday"}]}
+
+
+def _carried_period_backwards(d: dict[str, Any]) -> None:
+    d["physicians"][0]["history"] = {"periods": [{"start": "2026-12-31", "end": "2026-12-01"}]}
+
+
 @pytest.mark.parametrize(
     ("edit", "field"),
     [
+        (_own_neighbour, "districts[0].neighbours[0]: a district is not its own neighbour"),
+        (_nobody_on_duty, "calendar.blocks.weekday[0]: a rostered block needs at least one role"),
+        (_local_day_twice, "calendar.extra_days[1].date: 2027-01-05 is already calendar.extra_days[0]"),
+        (_carried_period_backwards, "physicians[0].history.periods[0]: end 2026-12-01 before start 2026-12-31"),
         (_absence_until_further_notice, "physicians[2].absences[0].end: 9999-12-31 is out of range"),
         (_history_from_year_one, "physicians[1].history.last_duty_end: 0001-01-01T00:00:00 is out of range"),
         (_unknown_clinic, "physicians[0].clinic"),

@@ -133,9 +133,50 @@ def get_revision_info(revision_id: RevisionId, _: AnyKey, store: StoreDep) -> Re
     return Revision.of(store.get_revision(revision_id))
 
 
+class StaleRevision(ApiError):
+    """Publishing would put on the calendars a roster that breaks the newest rules or repeats another's."""
+
+    status = 409
+    code = "conflict"
+
+
 @router.post("/revisions/{revision_id}/publish", response_model=Revision)
 def publish_revision(revision_id: RevisionId, body: PublishRequest, key: StaffKey, store: StoreDep) -> Revision:
-    """Make the revision the current roster of its period, if ``base`` is still the published one (else 409)."""
+    """Make the revision the current roster of its period, if ``base`` is still the published one (else 409).
+
+    Also 409 when the scenario changed since the revision was made and the revision now breaks a hard rule
+    of the newest version (an absence declared since: repair it), or when another scenario already has a
+    published roster for one of its districts on one of its dates (feeds would show both). Publishing the
+    revision that is already published changes nothing.
+    """
+    from oncall.checker import check
+
+    revision, text = store.get_roster(revision_id)
+    if revision.published and body.base == revision_id:
+        return Revision.of(revision)
+    record, scenario = store.get_document(revision.scenario_id)
+    if record.version != revision.scenario_version:
+        report = check(scenario, Roster.model_validate_json(text))
+        broken = [v for v in report.violations if v.rule != "coverage"]
+        if broken:
+            details = [(v.duty or "roster", f"[{v.rule}] {v.message}") for v in broken[:100]]
+            raise StaleRevision(
+                f"revision {revision_id} was made for version {revision.scenario_version} of scenario "
+                f"{record.id}; it breaks {len(broken)} hard rule(s) of the newest, version {record.version}: "
+                "repair it (POST /scenarios/{id}/repairs) or solve again",
+                details,
+            )
+    districts = {d.id for d in scenario.districts}
+    for other in store.published_overlapping(record.id, record.period_start, record.period_end):
+        shared = sorted(districts & {d.id for d in store.get_document(other.id)[1].districts})
+        if shared:
+            raise StaleRevision(
+                f"scenario {other.id} ({other.name}) already has a published roster for {', '.join(shared)} "
+                f"between {max(other.period_start, record.period_start)} and "
+                f"{min(other.period_end, record.period_end)}: one district and date has one published roster "
+                "(change that scenario with a new version instead of a copy)",
+                [("revision_id", f"scenario {other.id}, revision {other.published_revision_id}")],
+            )
     return Revision.of(store.publish(revision_id, body.base, key.id, actor_of(key), body.reason))
 
 

@@ -316,6 +316,19 @@ class Store:
             rows = s.scalars(select(ScenarioRow).order_by(ScenarioRow.id.desc()).limit(limit).offset(offset))
             return [_scenario(r) for r in rows]
 
+    def published_overlapping(self, scenario_id: int, start: dt.date, end: dt.date) -> list[ScenarioRecord]:
+        """Other scenarios with a published roster whose period shares a date with ``start``..``end``."""
+        with self.db.transaction() as s:
+            rows = s.scalars(
+                select(ScenarioRow).where(
+                    ScenarioRow.id != scenario_id,
+                    ScenarioRow.published_revision_id.is_not(None),
+                    ScenarioRow.period_start <= end,
+                    ScenarioRow.period_end >= start,
+                )
+            )
+            return [_scenario(r) for r in rows]
+
     def get_scenario(self, scenario_id: int) -> ScenarioRecord:
         """The scenario with this id."""
         with self.db.transaction() as s:

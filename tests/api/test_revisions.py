@@ -134,3 +134,41 @@ def test_diff_names_changed_duties_and_who_gains_and_loses(client: TestClient, s
     r = client.get(f"/revisions/{before_id}/diff?against=999", headers=staff)
     assert_error(r, 404, "not_found", "against")
     assert_error(client.get(f"/revisions/{before_id}/diff", headers=staff), 422, "invalid_request", "against")
+
+
+def test_a_revision_the_newest_scenario_version_breaks_is_not_published(
+    client: TestClient, staff: dict[str, str]
+) -> None:
+    sid = upload(client, staff)["id"]
+    rid = _revision(client, staff, sid)
+    roster = Roster.model_validate_json(client.get(f"/revisions/{rid}", headers=staff).content)
+    held = next(d for d in roster.duties if d.primary is not None)
+    # The doctor declares an absence over their duty after the solve: the draft is now wrong.
+    day = held.start.date().isoformat()
+    r = client.post(
+        f"/scenarios/{sid}/physicians/{held.primary}/absences", json={"start": day, "end": day}, headers=staff
+    )
+    assert r.status_code == 201, r.text
+    body = assert_error(_publish(client, staff, rid, None), 409, "conflict")
+    assert "breaks" in body["message"] and "version 2" in body["message"], body
+    assert any("[absence]" in d["problem"] for d in body["details"]), body
+    assert client.get(f"/scenarios/{sid}", headers=staff).json()["published_revision_id"] is None
+    # A solve of the newest version is published as usual.
+    other = _revision(client, staff, sid)
+    assert _publish(client, staff, other, None).status_code == 200
+
+
+def test_one_published_roster_per_district_and_date_and_publishing_again_changes_nothing(
+    client: TestClient, staff: dict[str, str]
+) -> None:
+    first = upload(client, staff)["id"]
+    rid = _revision(client, staff, first)
+    assert _publish(client, staff, rid, None).status_code == 200
+    audit = client.get("/audit", headers=staff).json()
+    again = _publish(client, staff, rid, rid)  # a repeated click
+    assert again.status_code == 200 and again.json()["published"] is True
+    assert client.get("/audit", headers=staff).json() == audit  # no second publication logged
+    copy = upload(client, staff)["id"]  # the same network and period, uploaded again
+    body = assert_error(_publish(client, staff, _revision(client, staff, copy), None), 409, "conflict")
+    assert f"scenario {first}" in body["message"] and "north" in body["message"], body
+    assert client.get(f"/scenarios/{copy}", headers=staff).json()["published_revision_id"] is None

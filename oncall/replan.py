@@ -210,6 +210,10 @@ def apply_changes(
             if bad is not None:
                 problems.append(bad)
                 continue
+            first, last = _dates_of(absence)
+            if last < scenario.period.start - dt.timedelta(days=1) or first > scenario.period.end:
+                problems.append(f"{where}.start: {change.start} – {change.end} is outside the period")
+                continue
         try:
             start, end = absence_interval(absence, scenario.zone)
         except (OverflowError, ValueError):
@@ -248,7 +252,29 @@ def apply_changes(
     conflicts = frozen_conflicts(scenario, result, roster, frozen, lang)
     if conflicts:
         raise InvalidChange([f"{_blame(applied, changes, v)}: {v.message}" for v in conflicts])
+    # A started duty whose holder the scenario itself no longer allows (changed since the roster was
+    # published: a doctor removed, an absence added directly) cannot be repaired: the past stays.
+    stuck = [v for v in _past_violations(result, roster, frozen, lang) if v.rule in _HOLDER_RULES]
+    if stuck:
+        raise InvalidChange(
+            [
+                f"base: {v.message} (the scenario changed since this roster was published and the duty has "
+                "started, so no repair can keep it: solve the period again)"
+                for v in stuck
+            ]
+        )
     return Applied(result, applied, notes)
+
+
+# Hard rules whose breach means a holder cannot hold the duty at all (the repair keeps started duties).
+_HOLDER_RULES = ("eligibility", "absence", "hospital_district", "hospital_closed")
+
+
+def _dates_of(absence: Absence) -> tuple[dt.date, dt.date]:
+    """The first and last local dates an absence touches (as written, without a zone)."""
+    first = absence.start.date() if isinstance(absence.start, dt.datetime) else absence.start
+    last = absence.end.date() if isinstance(absence.end, dt.datetime) else absence.end
+    return first, last
 
 
 def _subject(change: AbsenceChange | LeaveChange | HospitalClosedChange | CapChange) -> str:

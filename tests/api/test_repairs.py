@@ -91,6 +91,41 @@ def test_repair_errors(client: TestClient, staff: dict[str, str], hospital: dict
     assert client.get(f"/scenarios/{sid}", headers=staff).json()["version"] in (1, 2)
 
 
+def test_an_absence_outside_the_period_is_refused_naming_the_change(client: TestClient, staff: dict[str, str]) -> None:
+    sid, rid = publish_solved(client, staff, make_scenario(days=2))
+    url = f"/scenarios/{sid}/repairs"
+    for start, end in (("2027-02-01", "2027-02-02"), ("9999-12-01", "9999-12-02")):
+        change = {"kind": "absence", "physician": "n1a", "start": start, "end": end}
+        r = client.post(url, json={"base": rid, "changes": [change]}, headers=staff)
+        body = assert_error(r, 422, "invalid_change", "changes[0].start")
+        assert "outside the period" in body["details"][0]["problem"], body
+    assert client.get(f"/scenarios/{sid}", headers=staff).json()["version"] == 1  # nothing stored
+
+
+def test_a_repair_the_changed_scenario_makes_impossible_is_refused_before_it_runs(
+    client: TestClient, staff: dict[str, str]
+) -> None:
+    sid, rid = publish_solved(client, staff, make_scenario(days=2))
+    roster = Roster.model_validate_json(client.get(f"/scenarios/{sid}/published", headers=staff).content)
+    first = roster.duties[0]
+    assert first.primary is not None
+    # The doctor of the first duty is removed from the scenario after publishing (a new version by PUT).
+    doc = client.get(f"/scenarios/{sid}", headers=staff).json()
+    data = doc["scenario"]
+    data["physicians"] = [p for p in data["physicians"] if p["id"] != first.primary]
+    data["pinned"] = [p for p in data.get("pinned", []) if p["assignee"] != first.primary]
+    put = client.put(f"/scenarios/{sid}", params={"version": doc["version"]}, json=data, headers=staff)
+    assert put.status_code == 200, put.text
+    version = client.get(f"/scenarios/{sid}", headers=staff).json()["version"]
+    other = next(p["id"] for p in data["physicians"])
+    change = {"kind": "absence", "physician": other, "start": "2027-01-05", "end": "2027-01-05"}
+    body = {"base": rid, "changes": [change], "now": "2027-01-05T12:00:00"}  # the first duty has started
+    r = client.post(f"/scenarios/{sid}/repairs", json=body, headers=staff)
+    err = assert_error(r, 422, "invalid_change", "base")
+    assert first.primary in err["details"][0]["problem"] and "solve the period again" in err["details"][0]["problem"]
+    assert client.get(f"/scenarios/{sid}", headers=staff).json()["version"] == version  # nothing stored
+
+
 def test_solving_after_a_published_previous_period_carries_it_over(client: TestClient, staff: dict[str, str]) -> None:
     dec_id, dec_rev = publish_solved(client, staff, make_scenario(start=dt.date(2026, 12, 27), days=5))
     december = Roster.model_validate_json(client.get(f"/revisions/{dec_rev}", headers=staff).content)

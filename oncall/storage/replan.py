@@ -501,7 +501,9 @@ class ReplanStore(Store):
     @staticmethod
     def _expect_state(row: SwapRow, state: SwapState, verb: str) -> None:
         if row.state != state:
-            raise Conflict(f"swap {row.id} is {row.state}: only a {state} swap can be {verb}d", field="swap_id")
+            done = {"withdraw": "withdrawn", "undo": "undone"}.get(verb, f"{verb.removesuffix('e')}ed")
+            article = "an" if state[0] in "aeiou" else "a"
+            raise Conflict(f"swap {row.id} is {row.state}: only {article} {state} swap can be {done}", field="swap_id")
 
     @staticmethod
     def _decide(

@@ -632,6 +632,7 @@ class Store:
             if job.state in ("succeeded", "failed"):
                 raise Conflict(f"solve job {job_id} has already {job.state}", field="job_id")
             if job.state != "cancelled":
+                was = job.state  # the update below refreshes the loaded row
                 done = s.execute(
                     update(JobRow)
                     .where(JobRow.id == job_id, JobRow.state == job.state)
@@ -639,7 +640,7 @@ class Store:
                 )
                 if _changed(done) != 1:
                     raise Conflict(f"solve job {job_id} changed state meanwhile: read it again", field="job_id")
-                record(s, actor, "solve.cancel", job_id, {"was": job.state}, scenario_id=job.scenario_id)
+                record(s, actor, "solve.cancel", job_id, {"was": was}, scenario_id=job.scenario_id)
                 s.refresh(job)
             return _job(job, found[1])
 

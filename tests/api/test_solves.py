@@ -96,6 +96,10 @@ def test_cancel_stops_the_worker_and_stores_nothing(client: TestClient, staff: d
         job = client.get(f"/solves/{job_id}", headers=staff).json()
         assert (job["state"], job["revision_id"]) == ("cancelled", None)
     assert client.get(f"/scenarios/{sid}/revisions", headers=staff).json() == []
+    # The audit log says what each job was when it was cancelled (once each: the repeat changed nothing).
+    audit = client.get("/audit", params={"scenario_id": sid}, headers=staff).json()
+    was = {e["target"]: e["detail"]["was"] for e in audit if e["action"] == "solve.cancel"}
+    assert was == {str(queued): "queued", str(running): "running"}, audit
 
 
 def test_a_finished_job_cannot_be_cancelled(client: TestClient, staff: dict[str, str]) -> None:

@@ -124,7 +124,10 @@ def test_refuse_withdraw_and_undo_of_an_unpublished_swap(client: TestClient, sta
     r = client.post(f"/swaps/{first}/refuse", json={"note": "人手不足"}, headers=staff)
     assert r.status_code == 200 and r.json()["state"] == "refused"
     assert client.post(f"/swaps/{second}/withdraw", headers=staff).json()["state"] == "withdrawn"
-    assert_error(client.post(f"/swaps/{first}/approve", headers=staff), 409, "conflict")
+    body = assert_error(client.post(f"/swaps/{first}/approve", headers=staff), 409, "conflict")
+    assert body["message"] == f"swap {first} is refused: only a proposed swap can be approved"
+    body = assert_error(client.post(f"/swaps/{first}/withdraw", headers=staff), 409, "conflict")
+    assert body["message"].endswith("only a proposed swap can be withdrawn")
     states = {s["id"]: s["state"] for s in client.get(f"/scenarios/{sid}/swaps", headers=staff).json()}
     assert states == {first: "refused", second: "withdrawn", third: "proposed"}
     listed = client.get(f"/scenarios/{sid}/swaps", params={"state": "proposed"}, headers=staff).json()
@@ -133,6 +136,8 @@ def test_refuse_withdraw_and_undo_of_an_unpublished_swap(client: TestClient, sta
     assert client.post(f"/swaps/{third}/approve", headers=staff).status_code == 200
     # Approved but never published: there is nothing in the published roster to undo.
     assert_error(client.post(f"/swaps/{third}/undo", headers=staff), 409, "conflict", "swap_id")
+    body = assert_error(client.post(f"/swaps/{second}/undo", headers=staff), 409, "conflict", "swap_id")
+    assert body["message"] == f"swap {second} is withdrawn: only an approved swap can be undone"
 
 
 def test_swap_errors(client: TestClient, staff: dict[str, str]) -> None:

@@ -29,7 +29,7 @@ GapRole = Literal["primary", "secondary", "backup_hospital"]
 
 
 class _Doc(BaseModel):
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
 
 def _aware(v: dt.datetime) -> dt.datetime:

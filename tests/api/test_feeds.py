@@ -6,6 +6,7 @@ Every test runs on SQLite and, when ``ONCALL_TEST_DATABASE_URL`` is set, on Post
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from typing import Any
 from urllib.parse import urlsplit
@@ -257,6 +258,11 @@ def test_an_edited_roster_becomes_a_draft_only_when_the_checker_passes_it(
     error = assert_error(r, 422, "invalid_roster", broken.duties[0].id)
     assert "one_duty_at_a_time" in error["details"][0]["problem"]
     assert client.get(f"/scenarios/{sid}/revisions", headers=staff).json() == []  # nothing stored
+    # A number JSON cannot hold is refused, not stored as null.
+    infinite = json.dumps({**json.loads(roster.to_json()), "objective": float("inf")})
+    r = client.post(f"/scenarios/{sid}/revisions", content=infinite, headers={**staff, **JSON})
+    assert_error(r, 422, "invalid_request", "objective")
+    assert client.get(f"/scenarios/{sid}/revisions", headers=staff).json() == []
 
     rid = add_revision(client, staff, sid, roster)
     assert client.get(f"/revisions/{rid}", headers=staff).json() == roster.model_dump(mode="json")

@@ -4,23 +4,29 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Annotated
+from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Query
 
 from api.deps import StaffKey, StoreDep
 from api.errors import ERROR_RESPONSES, InvalidRequest
 from api.replan_schemas import AuditEntryView
+from oncall.model import Scenario
 from oncall.storage.audit import list_audit
 
 router = APIRouter(tags=["audit"], responses=ERROR_RESPONSES)
 
 
+# A time without an offset is office time: the networks are Japanese, like the scenarios' default zone.
+OFFICE_ZONE = ZoneInfo(Scenario.model_fields["timezone"].default)
+
+
 def _utc(name: str, value: dt.datetime | None) -> dt.datetime | None:
-    """An instant in UTC; a value without an offset is read as UTC."""
+    """An instant in UTC; a value without an offset is read in Asia/Tokyo."""
     if value is None:
         return None
     try:
-        return (value if value.tzinfo is not None else value.replace(tzinfo=dt.UTC)).astimezone(dt.UTC)
+        return (value if value.tzinfo is not None else value.replace(tzinfo=OFFICE_ZONE)).astimezone(dt.UTC)
     except (OverflowError, ValueError):
         raise InvalidRequest(f"{name} is out of range", [(name, f"{value.isoformat()} is out of range")]) from None
 
@@ -34,8 +40,10 @@ def read_audit(
         str | None, Query(max_length=32, description="Only this kind: scenario, revision, publication, swap, …")
     ] = None,
     action: Annotated[str | None, Query(max_length=64, description="Only this action, e.g. `swap.approve`.")] = None,
-    since: Annotated[dt.datetime | None, Query(description="From this instant (inclusive; no offset: UTC).")] = None,
-    until: Annotated[dt.datetime | None, Query(description="Before this instant (no offset: UTC).")] = None,
+    since: Annotated[
+        dt.datetime | None, Query(description="From this instant (inclusive; no offset: Asia/Tokyo).")
+    ] = None,
+    until: Annotated[dt.datetime | None, Query(description="Before this instant (no offset: Asia/Tokyo).")] = None,
     limit: Annotated[int, Query(ge=1, le=1000, description="Most entries to list.")] = 100,
     offset: Annotated[int, Query(ge=0, le=2**31 - 1, description="Entries to skip (newest first).")] = 0,
 ) -> list[AuditEntryView]:

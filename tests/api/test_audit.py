@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import pytest
 from fastapi.testclient import TestClient
@@ -67,6 +68,13 @@ def test_changes_to_scenarios_revisions_and_publications_are_recorded(
     assert [e["target"] for e in _audit(client, staff, kind="scenario")][-2:] == [str(other), str(sid)]
     assert [e["action"] for e in _audit(client, staff, action="revision.create")] == ["revision.create"]
     assert _audit(client, staff, since=(dt.datetime.now(dt.UTC) + dt.timedelta(minutes=5)).isoformat()) == []
+    # A time without an offset is Tokyo time: "now in Tokyo" minus a minute still holds every entry,
+    # which the same wall-clock time read as UTC (nine hours later) would not.
+    tokyo_now = dt.datetime.now(ZoneInfo("Asia/Tokyo")).replace(tzinfo=None)
+    assert len(_audit(client, staff, since=(tokyo_now - dt.timedelta(minutes=1)).isoformat())) == len(
+        _audit(client, staff, since=(dt.datetime.now(dt.UTC) - dt.timedelta(minutes=1)).isoformat())
+    )
+    assert _audit(client, staff, since=(tokyo_now - dt.timedelta(minutes=1)).isoformat())
     # Before the test began only the fixture's API key was made.
     assert [e["action"] for e in _audit(client, staff, until=started.isoformat())] == ["api_key.create"]
     assert len(_audit(client, staff, scenario_id=other)) == 1

@@ -239,7 +239,10 @@ def _not_modified_since(if_modified_since: str, last_modified: dt.datetime) -> b
     return last_modified.replace(microsecond=0) <= since
 
 
-Token = Annotated[str, Path(max_length=200, description="The feed's secret token.")]
+# No length limit in the route: a token too long to be one gets the same 404 as any unknown token (a 422
+# would tell a prober it was malformed, and echo it).
+Token = Annotated[str, Path(description="The feed's secret token.")]
+MAX_TOKEN_LENGTH = 200
 LangQuery = Annotated[Literal["ja", "en"] | None, Query(description="Language; default: the feed's.")]
 IfNoneMatch = Annotated[str | None, Header(description="ETags the client holds.")]
 IfModifiedSince = Annotated[str | None, Header(description="HTTP date of the client's copy.")]
@@ -274,6 +277,8 @@ def check_feed(
 def _calendar(
     token: str, service: FeedService, lang: str | None, if_none_match: str | None, if_modified_since: str | None
 ) -> Response:
+    if len(token) > MAX_TOKEN_LENGTH:
+        raise FeedNotFound()
     record, state = service.store.lookup(token)
     if record is None:
         raise FeedNotFound()

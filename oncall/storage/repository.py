@@ -10,6 +10,8 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import random
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
@@ -46,7 +48,9 @@ JOB_STATES: tuple[JobState, ...] = ("queued", "running", "succeeded", "failed", 
 TERMINAL_STATES: tuple[JobState, ...] = ("succeeded", "failed", "cancelled")
 EntryKind = Literal["absences", "wishes", "unwishes"]
 _T = TypeVar("_T")
-_EDIT_TRIES = 3  # an unversioned edit re-applies itself this often when another writer got in between
+# An unversioned edit re-applies itself this often when another writer got in between, after a short random
+# pause that grows with each try (eight clerks adding absences at the same moment must all succeed).
+_EDIT_TRIES = 20
 
 
 def _now() -> dt.datetime:
@@ -433,6 +437,7 @@ class Store:
             except Conflict:
                 if expected_version is not None or attempt == _EDIT_TRIES - 1:
                     raise
+                time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
         raise AssertionError("unreachable")
 
     def _scenario_row(self, s: Session, scenario_id: int) -> ScenarioRow:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -83,3 +85,24 @@ def test_a_versioned_change_on_a_stale_version_is_409(client: TestClient, staff:
     assert_error(client.post(f"{base}?version=1", json=absence, headers=staff), 409, "conflict", "version")
     assert_error(client.delete(f"{base}/0?version=1", headers=staff), 409, "conflict", "version")
     assert client.delete(f"{base}/0?version=2", headers=staff).status_code == 200
+
+
+def test_unversioned_absences_added_at_the_same_moment_all_land(client: TestClient, staff: dict[str, str]) -> None:
+    sid = upload(client, staff)["id"]
+    url = f"/scenarios/{sid}/physicians/n1b/absences"
+    barrier = threading.Barrier(8)
+    statuses: list[int] = []
+
+    def add(day: int) -> None:
+        barrier.wait()
+        body = {"start": f"2027-01-{day:02d}T09:00:00", "end": f"2027-01-{day:02d}T10:00:00"}
+        statuses.append(client.post(url, json=body, headers=staff).status_code)
+
+    threads = [threading.Thread(target=add, args=(day,)) for day in range(4, 12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert statuses == [201] * 8  # each is applied to whatever version is newest, none is refused
+    view = _physician(client, staff, sid, "n1b")
+    assert view["version"] == 9 and len(view["physician"]["absences"]) == 8  # type: ignore[arg-type]

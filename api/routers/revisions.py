@@ -11,7 +11,7 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Depends, Header, Query, Response
 
 from api.deps import AnyKey, RevisionId, ScenarioId, StaffKey, StoreDep, actor_of
-from api.errors import ERROR_RESPONSES, ApiError
+from api.errors import ERROR_RESPONSES, ApiError, InvalidRequest
 from api.schemas import PublishRequest, Revision
 from oncall.diff import RosterDiff, diff_rosters
 from oncall.errors import NotFound
@@ -188,9 +188,14 @@ def diff_revisions(
     store: StoreDep,
 ) -> RosterDiff:
     """What changed from revision ``against`` to this one: duties whose holders differ, who gains, who loses."""
-    after = store.get_roster(revision_id)[1]
+    this, after = store.get_roster(revision_id)
     try:
-        before = store.get_roster(against)[1]
+        that, before = store.get_roster(against)
     except NotFound:
         raise NotFound("revision", against, field="against") from None
+    if that.scenario_id != this.scenario_id:
+        raise InvalidRequest(
+            "revisions of different scenarios cannot be compared",
+            [("against", f"revision {against} is of scenario {that.scenario_id}, not {this.scenario_id}")],
+        )
     return diff_rosters(Roster.model_validate_json(before), Roster.model_validate_json(after))

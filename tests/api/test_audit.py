@@ -122,7 +122,8 @@ def test_record_is_callable_by_other_packages(store: Store) -> None:
 
 
 def test_audit_errors(client: TestClient, staff: dict[str, str], hospital: dict[str, str]) -> None:
-    assert_error(client.get("/audit", headers=hospital), 403, "forbidden")
+    body = assert_error(client.get("/audit", headers=hospital), 403, "forbidden")
+    assert body["message"] == "a hospital key cannot read this; it needs a staff key"
     assert_error(client.get("/audit", params={"limit": 0}, headers=staff), 422, "invalid_request", "limit")
     assert_error(client.get("/audit", params={"since": "yesterday"}, headers=staff), 422, "invalid_request", "since")
     r = client.get("/audit", params={"since": "0001-01-01T00:00:00+09:00"}, headers=staff)

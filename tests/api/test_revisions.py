@@ -134,6 +134,9 @@ def test_diff_names_changed_duties_and_who_gains_and_loses(client: TestClient, s
     r = client.get(f"/revisions/{before_id}/diff?against=999", headers=staff)
     assert_error(r, 404, "not_found", "against")
     assert_error(client.get(f"/revisions/{before_id}/diff", headers=staff), 422, "invalid_request", "against")
+    elsewhere = _revision(client, staff, upload(client, staff)["id"])  # a revision of another scenario
+    r = client.get(f"/revisions/{before_id}/diff?against={elsewhere}", headers=staff)
+    assert_error(r, 422, "invalid_request", "against")
 
 
 def test_a_revision_the_newest_scenario_version_breaks_is_not_published(

@@ -112,6 +112,18 @@ def actor_of(key: KeyRecord) -> Actor:
 AnyKey = Annotated[KeyRecord, Depends(_any_key)]
 StaffKey = Annotated[KeyRecord, Depends(_staff_key)]
 
+
+def require_json(request: Request, _: StaffKey) -> None:
+    """415 for a body that is not JSON, before it is parsed (and echoed back in a 422); after the key,
+    so that a request without one still gets 401 and a hospital key 403."""
+    media = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    if media != "application/json":
+        raise UnsupportedMediaType(
+            f"send the body as application/json, not {media or 'without a content type'}",
+            [("Content-Type", "application/json")],
+        )
+
+
 SCENARIO_MEDIA_TYPES: dict[str, Literal["json", "yaml"]] = {
     "application/json": "json",
     "application/yaml": "yaml",

@@ -10,7 +10,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Depends, Header, Query, Response
 
-from api.deps import AnyKey, RevisionId, ScenarioId, StaffKey, StoreDep, actor_of
+from api.deps import AnyKey, RevisionId, ScenarioId, StaffKey, StoreDep, actor_of, require_json
 from api.errors import ERROR_RESPONSES, ApiError, InvalidRequest
 from api.schemas import PublishRequest, Revision
 from oncall.diff import RosterDiff, diff_rosters
@@ -92,7 +92,9 @@ class RosterRejected(ApiError):
     code = "invalid_roster"
 
 
-@router.post("/scenarios/{scenario_id}/revisions", status_code=201, response_model=Revision)
+@router.post(
+    "/scenarios/{scenario_id}/revisions", status_code=201, response_model=Revision, dependencies=[Depends(require_json)]
+)
 def add_revision(
     scenario_id: ScenarioId,
     roster: Roster,

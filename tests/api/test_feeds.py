@@ -259,6 +259,10 @@ def test_an_edited_roster_becomes_a_draft_only_when_the_checker_passes_it(
     error = assert_error(r, 422, "invalid_roster", broken.duties[0].id)
     assert "one_duty_at_a_time" in error["details"][0]["problem"]
     assert client.get(f"/scenarios/{sid}/revisions", headers=staff).json() == []  # nothing stored
+    r = client.post(
+        f"/scenarios/{sid}/revisions", content=roster.to_json(), headers={**staff, "Content-Type": "text/yaml"}
+    )
+    assert_error(r, 415, "unsupported_media_type", "Content-Type")
     # A number JSON cannot hold is refused, not stored as null.
     infinite = json.dumps({**json.loads(roster.to_json()), "objective": float("inf")})
     r = client.post(f"/scenarios/{sid}/revisions", content=infinite, headers={**staff, **JSON})

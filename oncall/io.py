@@ -50,8 +50,9 @@ def format_errors(errors: Sequence[Mapping[str, Any]]) -> list[str]:
                 lines.append(f"{where}: {line}" if where and not line.startswith(where) else line)
             continue
         shown = ""
-        if err["type"] not in ("missing",) and not isinstance(value, dict | list):
-            shown = f" (got {value!r})"
+        if err["type"] not in ("missing",) and not isinstance(value, dict | list) and repr(value) not in msg:
+            text = repr(value)
+            shown = f" (got {text[:80]}…)" if len(text) > 80 else f" (got {text})"  # a 400-digit number, cut
         lines.append(f"{where or '(document)'}: {msg}{shown}")
     return lines
 

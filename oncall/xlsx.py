@@ -128,6 +128,7 @@ class _Entry:
     label: str
     duty_id: str
     held: RosterDuty | None  # None when the roster lacks the duty: every role is a gap
+    needed: frozenset[str] = frozenset(("primary", "secondary", "backup_hospital"))  # the block's roles
 
 
 @dataclass
@@ -213,7 +214,8 @@ class _Sheets:
         self.entries: dict[tuple[dt.date, str], list[_Entry]] = defaultdict(list)
         held = {d.id: d for d in roster.duties}
         for duty in self.timeline.duties:
-            entry = _Entry(duty.start, duty.day, duty.block.label(lang), duty.id, held.pop(duty.id, None))
+            needed = frozenset((*duty.block.roles, "backup_hospital"))
+            entry = _Entry(duty.start, duty.day, duty.block.label(lang), duty.id, held.pop(duty.id, None), needed)
             self.entries[duty.day, duty.district].append(entry)
         zone = scenario.zone
         for rd in held.values():  # duties the scenario does not know: still show what the roster says
@@ -244,7 +246,9 @@ class _Sheets:
         for e in entries:
             label = e.label if e.day == row_day else f"{e.day.month}/{e.day.day} {e.label}"
             assignee = getattr(e.held, role) if e.held is not None else None
-            if assignee is None:
+            if assignee is None and role not in e.needed:
+                out.append(_Line(label, "—", False, []))  # the block has no such role: nobody is missing
+            elif assignee is None:
                 out.append(_Line(label, self.t["gap"], True, self.gap_reasons.get((e.duty_id, role), [])))
             else:
                 name = self.hospital_name(assignee) if role == "backup_hospital" else self.physician_name(assignee)

@@ -132,6 +132,26 @@ def test_gaps_are_marked_in_red(workbook: Any) -> None:
     assert ws.cell(row=row, column=5).value != "（欠員）"
 
 
+def test_a_role_the_block_does_not_have_is_not_a_gap(scenario: Scenario, tmp_path: Path) -> None:
+    data = scenario.model_dump()
+    for blocks in data["calendar"]["blocks"].values():
+        for block in blocks:
+            block["roles"] = ["primary"]  # a network with one doctor on call
+    one = Scenario.model_validate(data)
+    roster = _roster(one)
+    for duty in roster.duties:
+        duty.secondary = None
+    path = tmp_path / "one.xlsx"
+    write_xlsx(one, roster, path)
+    ws = openpyxl.load_workbook(path)["当番表"]
+    row = _row_of(ws, dt.date(2027, 1, 12))
+    assert ws.cell(row=row, column=5).value == "—"  # the secondary column: nobody is due
+    rgb = getattr(ws.cell(row=row, column=5).font.color, "rgb", None)
+    assert not (isinstance(rgb, str) and rgb.endswith("C00000"))  # not in the gaps' red
+    gaps = [c for r in ws.iter_rows(min_row=FIRST_ROW) for c in r if c.value and "（欠員）" in str(c.value)]
+    assert {(c.row, c.column) for c in gaps} == {(_row_of(ws, GAP_DAY), 4), (_row_of(ws, GAP_DAY), 6)}
+
+
 def test_weekend_colours(workbook: Any) -> None:
     ws = workbook["当番表"]
     saturday = ws.cell(row=_row_of(ws, dt.date(2027, 1, 9)), column=1).fill.fgColor.rgb

@@ -20,7 +20,7 @@ import typer
 from oncall.errors import OncallError
 from oncall.io import load_scenario, save_scenario
 from oncall.model import Scenario
-from oncall.roster import Roster, load_roster, save_roster
+from oncall.roster import STATUS_JA, Roster, load_roster, save_roster
 
 if TYPE_CHECKING:
     from oncall.storage.audit import Actor
@@ -86,7 +86,7 @@ T = {
         "checker": "検証",
         "violations": "件の違反",
         "none": "違反なし",
-        "statuses": {"optimal": "最適", "feasible": "実行可能", "infeasible": "充足不能", "unknown": "不明"},
+        "statuses": STATUS_JA,
     },
     "en": {
         "status": "Status",

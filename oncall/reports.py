@@ -22,7 +22,7 @@ from oncall.checker import CheckReport, check
 from oncall.eligibility import compute_eligibility
 from oncall.load import LoadModel, expected_load, hospital_days
 from oncall.model import CATEGORIES, Scenario
-from oncall.roster import Roster
+from oncall.roster import STATUS_JA, Roster
 from oncall.timeline import Timeline
 
 __all__ = [
@@ -334,10 +334,12 @@ def _summary(
     busiest = "—"
     if len(hospitals) and hospitals["peak_use"].notna().any():
         row = hospitals.sort_values("peak_use", ascending=False).iloc[0]
-        busiest = f"{row['name']} ({row['peak_admissions']:.2f} / {row['limit']:.2f}, {row['peak_day']})"
+        peak = f"{row['peak_admissions']:.2f} / {row['limit']:.2f}"
+        day = row["peak_day"]
+        busiest = f"{row['name']} ({peak})" if day is None or pd.isna(day) else f"{row['name']} ({peak}, {day})"
     values: dict[str, object] = {
         "scenario": roster.scenario,
-        "status": roster.status,
+        "status": roster.status if lang == "en" else STATUS_JA.get(roster.status, roster.status),
         "fairness_spread": round(rep.fairness_spread, 4),
         "visit_spread": round(rep.visit_spread, 4),
         "coverage": f"{filled}/{needed}",

@@ -13,6 +13,7 @@ from oncall.errors import InvalidRoster
 from oncall.model import EARLIEST_DATE, LATEST_DATE
 
 __all__ = [
+    "STATUS_JA",
     "GapRole",
     "Roster",
     "RosterDuty",
@@ -26,6 +27,8 @@ __all__ = [
 
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 GapRole = Literal["primary", "secondary", "backup_hospital"]
+# A roster's status as office staff read it.
+STATUS_JA: dict[str, str] = {"optimal": "最適", "feasible": "実行可能", "infeasible": "充足不能", "unknown": "不明"}
 
 
 class _Doc(BaseModel):

@@ -20,7 +20,7 @@ from oncall.io import load_scenario
 from oncall.model import PatientGroup, Scenario
 from oncall.plots import FILES, write_plots
 from oncall.reports import build_report, localized, render_html, render_text, write_csv, write_xlsx
-from oncall.roster import Roster
+from oncall.roster import STATUS_JA, Roster
 from tests.factories import greedy_roster, make_scenario
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
@@ -309,6 +309,15 @@ def test_report_figures_equal_an_independent_recount(make: Any) -> None:
 
     figure = report.summary.set_index("figure")["value"].to_dict()
     assert float(figure["公平性(負担点の幅)"]) == pytest.approx(report.check.fairness_spread, abs=1e-4)
+
+
+def test_the_summary_speaks_the_office_language_and_never_says_none() -> None:
+    scenario, roster = _network()
+    scenario.patients = []  # no registered patients: no date of peak admissions
+    figure = build_report(scenario, roster).summary.set_index("figure")["value"].to_dict()
+    assert figure["ステータス"] == STATUS_JA[roster.status]
+    assert not any("None" in str(v) or "nan" in str(v) for v in figure.values()), figure
+    assert figure["受入上限に最も近い病院"].endswith(")") and ", " not in figure["受入上限に最も近い病院"]
 
 
 def test_renderings_carry_every_table(tmp_path: Path) -> None:

@@ -65,6 +65,13 @@ def _guard(action: Callable[[], _R], where: Path | None = None) -> _R:
         _fail(f"{exc.filename2 or exc.filename}: cannot write: {exc.strerror}")
 
 
+def _folder(*paths: tuple[str, Path | None]) -> None:
+    """Fail before any work when a path that must be a folder names an existing file."""
+    for option, path in paths:
+        if path is not None and path.exists() and not path.is_dir():
+            _fail(f"{option}: {path} is a file, not a folder to write into")
+
+
 def _writable(*paths: tuple[str, Path | None]) -> None:
     """Fail before a long solve when an output path names a directory (``option``, path pairs)."""
     for option, path in paths:
@@ -673,8 +680,19 @@ def report(
     """Report on a roster: physicians, hospitals (expected admissions), districts (coverage, depth), plots."""
     from oncall.reports import build_report, render_html, render_text, write_csv, write_xlsx
 
+    if fmt is ReportFormat.csv:
+        _folder(("-o", output))
+    else:
+        _writable(("-o", output if fmt is not ReportFormat.xlsx else output or Path("report.xlsx")))
+    _folder(("--plots", plots))
     sc = _guard(lambda: load_scenario(scenario))
     ro: Roster = _guard(lambda: load_roster(roster))
+    if ro.scenario != sc.name:
+        typer.echo(
+            f"warning: {roster} is a roster of {ro.scenario!r}, not of {sc.name!r}: its duties are checked against "
+            f"{scenario} all the same",
+            err=True,
+        )
     rep = build_report(sc, ro, lang=lang.value)
     written: list[Path] = []
     if fmt is ReportFormat.csv:
@@ -683,23 +701,30 @@ def report(
                 typer.echo(f"# {key}")
                 typer.echo(df.to_csv(index=False), nl=False)
         else:
-            written += write_csv(rep, output)
+            folder = output
+            written += _guard(lambda: write_csv(rep, folder))
     elif fmt is ReportFormat.xlsx:
         target = output or Path("report.xlsx")
-        write_xlsx(rep, target, lang=lang.value)
+        _guard(lambda: write_xlsx(rep, target, lang=lang.value))
         written.append(target)
     else:
         text = render_html(rep, lang.value) if fmt is ReportFormat.html else render_text(rep, lang.value)
         if output is None:
             typer.echo(text, nl=False)
         else:
-            output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text(text, encoding="utf-8")
+            path = output
+
+            def write_text() -> None:
+                path.parent.mkdir(parents=True, exist_ok=True)
+                path.write_text(text, encoding="utf-8")
+
+            _guard(write_text)
             written.append(output)
     if plots is not None:
         from oncall.plots import write_plots
 
-        written += write_plots(rep, plots, lang=lang.value)
+        folder_of_plots = plots
+        written += _guard(lambda: write_plots(rep, folder_of_plots, lang=lang.value))
     if written:
         typer.echo(("Written: " if lang is Lang.en else "出力: ") + ", ".join(str(p) for p in written), err=True)
 

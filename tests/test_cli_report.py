@@ -63,6 +63,23 @@ def test_report_on_bad_files_exits_2(tmp_path: Path) -> None:
     assert result.exit_code == 2 and "missing.json" in result.stderr
 
 
+def test_report_output_paths_of_the_wrong_kind_exit_2_before_any_work(tmp_path: Path) -> None:
+    scenario, roster = _files(tmp_path)
+    a_file = tmp_path / "taken.txt"
+    a_file.write_text("keep me", encoding="utf-8")
+    cases = [
+        (["--format", "xlsx", "-o", tmp_path], f"error: -o: {tmp_path} is a directory, not a file to write"),
+        (["--format", "html", "-o", tmp_path], f"error: -o: {tmp_path} is a directory, not a file to write"),
+        (["--format", "csv", "-o", a_file], f"error: -o: {a_file} is a file, not a folder to write into"),
+        (["--plots", a_file], f"error: --plots: {a_file} is a file, not a folder to write into"),
+    ]
+    for args, message in cases:
+        result = invoke("report", scenario, roster, *args)
+        assert result.exit_code == 2
+        assert result.stderr == message + "\n"
+    assert a_file.read_text(encoding="utf-8") == "keep me"
+
+
 def test_solve_names_the_date_and_hospital_that_cannot_absorb_the_admissions(tmp_path: Path) -> None:
     s = make_scenario(days=3)
     s.patients = [PatientGroup(clinic="n1", other=1500), PatientGroup(clinic="s1", other=1500)]

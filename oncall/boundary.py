@@ -98,6 +98,8 @@ class CarryNote:
             "cap_zero": "上限が0のため",
             "pinned_to_other": "別の担当者が固定されているため",
             "closed": "休止日のため",
+            "standby_cap": "待機日数の上限が0のため",
+            "max_districts": "同時に受け持てる地区数の上限のため",
         }
         en = {
             "absent": "absent",
@@ -108,6 +110,8 @@ class CarryNote:
             "cap_zero": "a cap of zero",
             "pinned_to_other": "someone else is pinned",
             "closed": "closed that date",
+            "standby_cap": "a standby cap of zero",
+            "max_districts": "already standing by for as many districts as it may",
         }
         hospital = self.role == "backup_hospital"
         if lang == "en":
@@ -135,6 +139,15 @@ def _check_adjacent(previous: Scenario, roster: Roster, scenario: Scenario, prev
             f"period.start: {scenario.period.start} does not follow the previous period, which ends "
             f"{previous.period.end}"
         )
+    before = {p.id: p for p in previous.physicians}
+    for i, p in enumerate(scenario.physicians):
+        was = before.get(p.id)
+        # The same id for another person: a doctor may change clinic or name, not both at once.
+        if was is not None and was.name != p.name and was.clinic != p.clinic:
+            problems.append(
+                f"physicians[{i}]: {p.id} is {p.name} of {p.clinic} here but {was.name} of {was.clinic} in the "
+                "previous period: the same id must be the same doctor"
+            )
     if problems:
         raise InvalidScenario(problems)
     known = prev_tl.by_id
@@ -247,6 +260,7 @@ def carry_over(previous: Scenario, roster: Roster, scenario: Scenario, options: 
     physicians = {p.id for p in out.physicians}
     pins: list[Pin] = []
     stopped: set[str] = set()
+    standing: dict[tuple[str, dt.date], set[str]] = defaultdict(set)  # districts a hospital's tails stand by for
     for tail, _ in crossing:
         for role in _GAP_ROLES:
             who = continuing.get((tail.id, role))
@@ -264,6 +278,12 @@ def carry_over(previous: Scenario, roster: Roster, scenario: Scenario, options: 
                     reason = "district"
                 elif tail.day in h.closed_dates:
                     reason = "closed"
+                elif h.max_standby_days == 0:
+                    reason = "standby_cap"
+                elif h.max_districts is not None and len(standing[h.id, tail.day]) >= h.max_districts:
+                    reason = "max_districts"
+                else:
+                    standing[h.id, tail.day].add(tail.district)
             elif who not in physicians:
                 reason = "left"
             else:

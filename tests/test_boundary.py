@@ -194,6 +194,35 @@ def test_periods_that_do_not_follow_each_other_or_another_roster_are_refused() -
         carry_over(december, wrong, make_scenario(start=JANUARY, days=3))
 
 
+def test_another_doctor_under_a_known_id_is_refused() -> None:
+    december, published = _december()
+    january = make_scenario(start=JANUARY, days=3)
+    doctor = january.physicians[0]
+    doctor.name, doctor.clinic = "別人", next(c.id for c in january.clinics if c.id != doctor.clinic)
+    with pytest.raises(InvalidScenario, match=rf"physicians\[0\]: {doctor.id} is 別人 .* the same id must be"):
+        carry_over(december, published, Scenario.model_validate(january.model_dump()))
+    january.physicians[0].name = december.physicians[0].name  # a move to another clinic is fine
+    carry_over(december, published, Scenario.model_validate(january.model_dump()))
+
+
+@pytest.mark.parametrize(("limit", "value"), [("max_standby_days", 0), ("max_districts", 1)])
+def test_a_hospital_that_may_not_continue_its_standby_is_not_pinned(limit: str, value: int) -> None:
+    december, published = _december()
+    tails = [d for d in published.duties if d.end == published.period.end]
+    hospital = "central"  # serves both districts: let it stand by for both nights under way
+    for d in tails:
+        d.backup_hospital = hospital
+    january = make_scenario(start=JANUARY, days=4)
+    setattr(next(h for h in january.hospitals if h.id == hospital), limit, value)
+    january = Scenario.model_validate(january.model_dump())
+    carry = carry_over(december, published, january)
+    kept = [p for p in carry.pins if p.role == "backup_hospital"]
+    assert len(kept) == (0 if limit == "max_standby_days" else 1)
+    assert len([n for n in carry.notes if n.role == "backup_hospital"]) == len(tails) - len(kept)
+    result = solve(carry.scenario, OPTIONS)  # the carried pins can all be kept
+    assert [v.message for v in check(carry.scenario, result.roster).violations if v.rule != "coverage"] == []
+
+
 def test_months_before_clamps_to_the_end_of_the_month() -> None:
     assert months_before(dt.date(2027, 12, 31), 10) == dt.date(2027, 2, 28)
     assert months_before(dt.date(2027, 1, 15), 13) == dt.date(2025, 12, 15)

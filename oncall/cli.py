@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 import typer
 
 from oncall.errors import OncallError
+from oncall.generate import MIN_DOCTORS_PER_DISTRICT
 from oncall.io import load_scenario, save_scenario
 from oncall.model import Scenario
 from oncall.roster import STATUS_JA, Roster, load_roster, save_roster
@@ -181,7 +182,7 @@ def solve(
     needed = sum(len(sc.block(d.block).roles) + 1 for d in roster.duties)
     filled = needed - len(roster.gaps)
     lines = [
-        f"{t['status']}: {t['statuses'][roster.status]} ({result.solver_status})",  # type: ignore[index]
+        f"{t['status']}: {t['statuses'][roster.status]} (CP-SAT: {result.solver_status})",  # type: ignore[index]
         f"{t['objective']}: {_num(result.objective)}  {t['bound']}: {_num(result.bound)}  "
         f"{t['gap']}: {_pct(result.gap)}",
         f"{t['time']}: {time.perf_counter() - started:.1f}s (model {result.build_seconds:.2f}s)",
@@ -271,7 +272,9 @@ def schema(
 
 @app.command()
 def generate(
-    doctors: Annotated[int, typer.Option("--doctors", min=2, max=5000, help="Number of physicians.")] = 40,
+    doctors: Annotated[
+        int, typer.Option("--doctors", min=MIN_DOCTORS_PER_DISTRICT, max=5000, help="Number of physicians.")
+    ] = 40,
     districts: Annotated[
         int | None,
         typer.Option("--districts", min=1, max=200, help="Number of districts (default: one per ten doctors)."),

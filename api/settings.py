@@ -7,13 +7,14 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, ValidationError
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from oncall.errors import OncallError
 from oncall.storage import database_url
 from oncall.storage.feeds import FeedSettings
 
-__all__ = ["Settings", "get_settings"]
+__all__ = ["InvalidSettings", "Settings", "get_settings"]
 
 
 def _solver_workers() -> int:
@@ -24,7 +25,7 @@ def _solver_workers() -> int:
 class Settings(BaseSettings):
     """Where the data lives and the bounds the server keeps."""
 
-    model_config = SettingsConfigDict(env_prefix="ONCALL_", extra="ignore")
+    model_config = SettingsConfigDict(env_prefix="ONCALL_", extra="ignore", allow_inf_nan=False)
 
     data_dir: Path = Field(Path("oncall-data"), description="Directory of the embedded SQLite database.")
     database_url: str | None = Field(
@@ -59,7 +60,22 @@ class Settings(BaseSettings):
         )
 
 
+class InvalidSettings(OncallError, ValueError):
+    """An ``ONCALL_*`` variable holds a value the server cannot use; one line per variable."""
+
+    def __init__(self, problems: list[str]) -> None:
+        self.problems = problems
+        super().__init__("\n".join(problems))
+
+
 @lru_cache(maxsize=1)
 def get_settings() -> Settings:
-    """The settings of this process, read once."""
-    return Settings()
+    """The settings of this process, read once; ``InvalidSettings`` names each bad variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            name = "ONCALL_" + str(err["loc"][0]).upper() if err["loc"] else "ONCALL_*"
+            problems.append(f"{name}: {str(err['msg']).removeprefix('Value error, ')} (got {err.get('input')!r})")
+        raise InvalidSettings(problems) from exc

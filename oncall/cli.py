@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 import sys
 import time
 from collections.abc import Callable
@@ -477,7 +478,7 @@ def _api_database_url() -> str:
     """The database ``oncall serve`` uses (``ONCALL_DATA_DIR``, ``ONCALL_DATABASE_URL``)."""
     from api.settings import get_settings
 
-    return get_settings().resolved_database_url()
+    return _guard(get_settings).resolved_database_url()
 
 
 @keys_app.command("create")
@@ -504,10 +505,15 @@ def keys_list() -> None:
 
 
 @keys_app.command("revoke")
-def keys_revoke(prefix: Annotated[str, typer.Argument(help="The key's prefix, e.g. ock_1a2b3c4d.")]) -> None:
+def keys_revoke(
+    prefix: Annotated[str, typer.Argument(help="The key's prefix, e.g. ock_1a2b3c4d (or the whole token).")],
+) -> None:
     """Revoke a key: requests with its token get 401 from now on."""
     from oncall.storage import Store
+    from oncall.storage.keys import token_prefix
 
+    # The whole token works too (it is what its holder has); only its prefix is used, and shown.
+    prefix = token_prefix(prefix) or prefix
     record = _guard(lambda: Store.open(_api_database_url()).revoke_key(prefix, _cli_actor()))
     typer.echo(f"{record.prefix}: revoked")
 
@@ -548,11 +554,21 @@ def _cli_actor() -> Actor:
     return Actor.cli()
 
 
+def _check_base_url(base_url: str | None) -> None:
+    """--base-url must be an http(s) address, as ONCALL_PUBLIC_URL is; checked before anything is stored."""
+    from api.settings import Settings
+
+    pattern = Settings.model_fields["public_url"].metadata
+    rx = next((m.pattern for m in pattern if getattr(m, "pattern", None)), None)
+    if base_url is not None and (rx is None or re.fullmatch(rx, base_url) is None):
+        _fail(f"--base-url: expected an http(s) address such as https://oncall.example.org, got {base_url!r}")
+
+
 def _print_urls(token: str, base_url: str | None) -> None:
     from api.settings import get_settings
     from oncall.feeds import feed_urls
 
-    base = base_url or get_settings().public_url
+    base = base_url or _guard(get_settings).public_url
     if base is None:
         base = "https://127.0.0.1:8000"
         typer.echo("note: set ONCALL_PUBLIC_URL (or --base-url) to the address calendar apps reach", err=True)
@@ -573,6 +589,7 @@ def feeds_issue(
     lang: LangOption = Lang.ja,
 ) -> None:
     """Issue a feed and print its https and webcal URLs; only the token's hash is stored."""
+    _check_base_url(base_url)
     store = _feed_store()
     problem = _guard(lambda: store.problem(kind.value, target, scenario, alarm))
     if problem is not None:
@@ -638,6 +655,7 @@ def feeds_rotate(
     base_url: BaseUrlOption = None,
 ) -> None:
     """Give a feed a new secret URL (printed once); the old URL answers 404 from now on."""
+    _check_base_url(base_url)
     record, token = _guard(lambda: _feed_store().rotate(prefix, _cli_actor()))
     _print_urls(token, base_url)
     typer.echo(f"{record.prefix}: rotated; subscribe again with the new URL", err=True)
@@ -649,11 +667,26 @@ def serve(
     port: Annotated[int, typer.Option("--port", min=1, max=65535, help="Port to listen on.")] = 8000,
 ) -> None:
     """Start the HTTP API; SQLite in ONCALL_DATA_DIR (./oncall-data) unless ONCALL_DATABASE_URL is set."""
+    import socket
+
     import uvicorn
 
     from api import create_app
+    from api.settings import get_settings
+    from oncall.storage import Store
 
-    uvicorn.run(create_app(), host=host, port=port)
+    # Before anything starts: the settings, the address, the database. A second server started by
+    # mistake must stop here, before its start-up marks the first one's running solves as failed.
+    settings = _guard(get_settings)
+    try:
+        family, kind, proto, _, address = socket.getaddrinfo(host, port, type=socket.SOCK_STREAM)[0]
+        with socket.socket(family, kind, proto) as probe:
+            probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+            probe.bind(address)
+    except OSError as exc:
+        _fail(f"--host/--port: cannot listen on {host}:{port}: {exc.strerror or exc}")
+    _guard(lambda: Store.open(settings.resolved_database_url())).db.dispose()
+    uvicorn.run(create_app(settings), host=host, port=port)
 
 
 # --- reports: `oncall report` ------------------------------------------------------------------------

@@ -21,6 +21,8 @@ from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
+from oncall.errors import StorageError
+
 __all__ = ["SQLITE_FILE", "Database", "UTCDateTime", "alembic_config", "database_url"]
 
 SQLITE_FILE = "oncall.sqlite3"
@@ -40,7 +42,10 @@ def database_url(url: str | None, data_dir: Path) -> str:
             if url.startswith(bare):
                 return "postgresql+psycopg://" + url.removeprefix(bare)
         return url
-    data_dir.mkdir(parents=True, exist_ok=True)
+    try:
+        data_dir.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise StorageError(f"ONCALL_DATA_DIR: cannot use {data_dir} as the data directory: {exc.strerror}") from exc
     return f"sqlite:///{(data_dir / SQLITE_FILE).resolve()}"
 
 

@@ -248,7 +248,9 @@ class Store:
             db = Database(url)
             db.migrate()
         except (SQLAlchemyError, OSError) as exc:
-            raise StorageError(f"cannot open the database: {exc}") from exc
+            raise StorageError(f"cannot open the database: {' '.join(str(exc).split())[:300]}") from exc
+        except ImportError as exc:  # a URL naming a driver that is not installed (postgresql+psycopg2://…)
+            raise StorageError(f"cannot open the database: its driver is not installed ({exc})") from exc
         return cls(db)
 
     # --- API keys -------------------------------------------------------------------------------

@@ -66,6 +66,10 @@ def test_feeds_refuse_unknown_targets_and_prefixes(data_dir: Path) -> None:
     missing = runner.invoke(app, ["feeds", "revoke", "ocf_00000000"])
     assert missing.exit_code == 2 and "no feed" in missing.output
     assert runner.invoke(app, ["feeds", "issue", "district", "north", "--lang", "en"]).exit_code == 0
+    for bad in ("notaurl", "ftp://calendar.example.org"):
+        refused = runner.invoke(app, ["feeds", "issue", "network", "--base-url", bad])
+        assert refused.exit_code == 2 and refused.stderr.startswith("error: --base-url: expected an http(s) address")
+    assert len(runner.invoke(app, ["feeds", "list"]).stdout.splitlines()) == 1  # no feed left without its URL
 
 
 def test_feeds_update_keeps_the_url(data_dir: Path) -> None:

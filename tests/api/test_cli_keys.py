@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import socket
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -60,3 +61,49 @@ def test_keys_refuse_a_bad_role_or_prefix(data_dir: Path) -> None:
     assert runner.invoke(app, ["keys", "create"]).exit_code == 2
     missing = runner.invoke(app, ["keys", "revoke", "ock_00000000"])
     assert missing.exit_code == 2 and "no API key" in missing.output
+
+
+def test_a_key_is_revoked_by_its_whole_token_without_showing_the_secret(data_dir: Path) -> None:
+    runner = CliRunner()
+    token = runner.invoke(app, ["keys", "create", "--role", "hospital"]).stdout.strip()
+    revoked = runner.invoke(app, ["keys", "revoke", token])
+    assert revoked.exit_code == 0 and token not in revoked.output
+    store = Store.open(database_url(None, data_dir))
+    assert store.authenticate(token) is None
+    store.db.dispose()
+
+
+@pytest.mark.parametrize(
+    ("variable", "value", "message"),
+    [
+        ("ONCALL_MAX_SOLVE_SECONDS", "abc", "error: ONCALL_MAX_SOLVE_SECONDS: Input should be a valid number"),
+        ("ONCALL_MAX_SOLVE_SECONDS", "inf", "error: ONCALL_MAX_SOLVE_SECONDS: Input should be a finite number"),
+        ("ONCALL_MAX_PARALLEL_SOLVES", "0", "error: ONCALL_MAX_PARALLEL_SOLVES: Input should be greater than"),
+        ("ONCALL_DATABASE_URL", "notaurl", "error: cannot open the database: Could not parse"),
+        ("ONCALL_DATABASE_URL", "postgresql+psycopg2://u@127.0.0.1/x", "error: cannot open the database: its driver"),
+    ],
+)
+@pytest.mark.parametrize("command", [["keys", "list"], ["serve", "--port", "1"]])
+def test_bad_settings_are_one_line_naming_the_variable_before_anything_starts(
+    data_dir: Path, monkeypatch: pytest.MonkeyPatch, variable: str, value: str, message: str, command: list[str]
+) -> None:
+    monkeypatch.setenv(variable, value)
+    get_settings.cache_clear()
+    result = CliRunner().invoke(app, command)
+    assert result.exit_code == 2
+    lines = result.stderr.splitlines()
+    if command[0] == "serve" and "DATABASE" in variable:  # port 1 is checked first, and may not be ours
+        assert len(lines) == 1 and (lines[0].startswith(message) or lines[0].startswith("error: --host/--port"))
+    else:
+        assert len(lines) == 1 and lines[0].startswith(message), lines
+
+
+def test_serve_refuses_a_port_in_use_before_touching_the_database(data_dir: Path) -> None:
+    with socket.socket() as busy:
+        busy.bind(("127.0.0.1", 0))
+        busy.listen()
+        port = busy.getsockname()[1]
+        result = CliRunner().invoke(app, ["serve", "--port", str(port)])
+    assert result.exit_code == 2
+    assert result.stderr == f"error: --host/--port: cannot listen on 127.0.0.1:{port}: Address already in use\n"
+    assert not data_dir.exists()  # nothing was opened, migrated or marked failed

@@ -591,7 +591,17 @@ def feeds_issue(
     """Issue a feed and print its https and webcal URLs; only the token's hash is stored."""
     _check_base_url(base_url)
     store = _feed_store()
-    problem = _guard(lambda: store.problem(kind.value, target, scenario, alarm))
+    from oncall.errors import NotFound
+
+    def find_problem() -> tuple[str, str] | None:
+        try:
+            return store.problem(kind.value, target, scenario, alarm)
+        except NotFound as exc:
+            if exc.field == "scenario_id":
+                return "--scenario", str(exc)
+            raise
+
+    problem = _guard(find_problem)
     if problem is not None:
         _fail(f"{problem[0]}: {problem[1]}")
     record, token = store.issue(

@@ -177,7 +177,14 @@ class FeedStore:
     def problem(
         self, kind: FeedKind, target: str | None, scenario_id: int | None, alarm_minutes: int | None
     ) -> tuple[str, str] | None:
-        """What is wrong with a feed request, as ``(field, problem)``; None when it can be issued."""
+        """What is wrong with a feed request, as ``(field, problem)``; None when it can be issued.
+
+        A ``scenario_id`` that names no scenario raises ``NotFound`` (field ``scenario_id``), for every kind.
+        """
+        if scenario_id is not None:
+            with self.db.transaction() as s:
+                if s.get(ScenarioRow, scenario_id) is None:
+                    raise NotFound("scenario", scenario_id, field="scenario_id")
         if kind != "physician" and alarm_minutes is not None:
             return "alarm_minutes", _ALARM_ONLY_PHYSICIAN
         if kind == "network":

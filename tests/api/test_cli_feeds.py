@@ -70,6 +70,8 @@ def test_feeds_refuse_unknown_targets_and_prefixes(data_dir: Path) -> None:
         refused = runner.invoke(app, ["feeds", "issue", "network", "--base-url", bad])
         assert refused.exit_code == 2 and refused.stderr.startswith("error: --base-url: expected an http(s) address")
     assert len(runner.invoke(app, ["feeds", "list"]).stdout.splitlines()) == 1  # no feed left without its URL
+    nowhere = runner.invoke(app, ["feeds", "issue", "network", "--scenario", "99"])
+    assert nowhere.exit_code == 2 and nowhere.stderr == "error: --scenario: no scenario 99\n"
 
 
 def test_feeds_update_keeps_the_url(data_dir: Path) -> None:

@@ -103,6 +103,7 @@ def test_issuing_refuses_unknown_or_misfit_targets(
         ({"kind": "room", "target": "x"}, 422, "invalid_request", "kind"),
         ({"kind": "physician", "target": "n1a", "lang": "fr"}, 422, "invalid_request", "lang"),
         ({"kind": "physician", "target": "n1a", "scenario_id": sid + 1}, 404, "not_found", "scenario_id"),
+        ({"kind": "network", "scenario_id": sid + 1}, 404, "not_found", "scenario_id"),  # not a 500 from the database
         ({"kind": "physician", "target": "n1a", "token": "mine"}, 422, "invalid_request", "token"),
     ]
     for body, status, code, field in cases:

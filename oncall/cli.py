@@ -608,7 +608,8 @@ def feeds_issue(
         kind.value, target, scenario_id=scenario, lang=lang.value, alarm_minutes=alarm, name=name, actor=_cli_actor()
     )
     _print_urls(token, base_url)
-    typer.echo(f"{record.prefix}: {kind.value} feed {target or ''} issued; the URL is not shown again", err=True)
+    what = f"{kind.value} feed {target}" if target else f"{kind.value} feed"
+    typer.echo(f"{record.prefix}: {what} issued; the URL is not shown again", err=True)
 
 
 @feeds_app.command("list")

@@ -14,7 +14,11 @@ from oncall.errors import OncallError
 from oncall.storage import database_url
 from oncall.storage.feeds import FeedSettings
 
-__all__ = ["InvalidSettings", "Settings", "get_settings"]
+__all__ = ["PUBLIC_URL_PATTERN", "InvalidSettings", "Settings", "get_settings"]
+
+
+# An address calendar apps can reach: http(s), a host, an optional path (ONCALL_PUBLIC_URL, --base-url).
+PUBLIC_URL_PATTERN = r"^https?://[^\s/?#]+(/[^\s?#]*)?$"
 
 
 def _solver_workers() -> int:
@@ -39,7 +43,7 @@ class Settings(BaseSettings):
     job_poll_seconds: float = Field(0.5, gt=0, description="How often the job runner looks for work.")
     public_url: str | None = Field(
         None,
-        pattern=r"^https?://[^\s/?#]+(/[^\s?#]*)?$",
+        pattern=PUBLIC_URL_PATTERN,
         description="Base URL calendar apps reach the server at, e.g. https://oncall.example.org; "
         "feed URLs are built on it (default: the request's host, with https).",
     )

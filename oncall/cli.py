@@ -556,11 +556,9 @@ def _cli_actor() -> Actor:
 
 def _check_base_url(base_url: str | None) -> None:
     """--base-url must be an http(s) address, as ONCALL_PUBLIC_URL is; checked before anything is stored."""
-    from api.settings import Settings
+    from api.settings import PUBLIC_URL_PATTERN
 
-    pattern = Settings.model_fields["public_url"].metadata
-    rx = next((m.pattern for m in pattern if getattr(m, "pattern", None)), None)
-    if base_url is not None and (rx is None or re.fullmatch(rx, base_url) is None):
+    if base_url is not None and re.fullmatch(PUBLIC_URL_PATTERN, base_url) is None:
         _fail(f"--base-url: expected an http(s) address such as https://oncall.example.org, got {base_url!r}")
 
 
@@ -589,9 +587,10 @@ def feeds_issue(
     lang: LangOption = Lang.ja,
 ) -> None:
     """Issue a feed and print its https and webcal URLs; only the token's hash is stored."""
+    from oncall.errors import NotFound
+
     _check_base_url(base_url)
     store = _feed_store()
-    from oncall.errors import NotFound
 
     def find_problem() -> tuple[str, str] | None:
         try:

@@ -168,17 +168,6 @@ def publish_revision(revision_id: RevisionId, body: PublishRequest, key: StaffKe
                 "repair it (POST /scenarios/{id}/repairs) or solve again",
                 details,
             )
-    districts = {d.id for d in scenario.districts}
-    for other in store.published_overlapping(record.id, record.period_start, record.period_end):
-        shared = sorted(districts & {d.id for d in store.get_document(other.id)[1].districts})
-        if shared:
-            raise StaleRevision(
-                f"scenario {other.id} ({other.name}) already has a published roster for {', '.join(shared)} "
-                f"between {max(other.period_start, record.period_start)} and "
-                f"{min(other.period_end, record.period_end)}: one district and date has one published roster "
-                "(change that scenario with a new version instead of a copy)",
-                [("revision_id", f"scenario {other.id}, revision {other.published_revision_id}")],
-            )
     return Revision.of(store.publish(revision_id, body.base, key.id, actor_of(key), body.reason))
 
 

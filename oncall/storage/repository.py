@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel
-from sqlalchemy import CursorResult, Select, func, select, update
+from sqlalchemy import CursorResult, Select, func, select, text, update
 from sqlalchemy.exc import SQLAlchemyError
 from sqlalchemy.orm import Session
 
@@ -29,6 +29,9 @@ from oncall.storage.audit import Actor, first_actor, record
 from oncall.storage.database import Database
 from oncall.storage.keys import KeyRole, hash_token, new_token, token_matches, token_prefix
 from oncall.storage.tables import ApiKeyRow, JobRow, PublicationRow, RevisionRow, ScenarioRow, ScenarioVersionRow
+
+# The advisory lock (PostgreSQL) under which one publication at a time checks for clashes with others.
+_PUBLISH_LOCK = 0x6F6E63616C6C
 
 __all__ = [
     "JOB_STATES",
@@ -320,19 +323,6 @@ class Store:
         """Scenarios, newest first."""
         with self.db.transaction() as s:
             rows = s.scalars(select(ScenarioRow).order_by(ScenarioRow.id.desc()).limit(limit).offset(offset))
-            return [_scenario(r) for r in rows]
-
-    def published_overlapping(self, scenario_id: int, start: dt.date, end: dt.date) -> list[ScenarioRecord]:
-        """Other scenarios with a published roster whose period shares a date with ``start``..``end``."""
-        with self.db.transaction() as s:
-            rows = s.scalars(
-                select(ScenarioRow).where(
-                    ScenarioRow.id != scenario_id,
-                    ScenarioRow.published_revision_id.is_not(None),
-                    ScenarioRow.period_start <= end,
-                    ScenarioRow.period_end >= start,
-                )
-            )
             return [_scenario(r) for r in rows]
 
     def get_scenario(self, scenario_id: int) -> ScenarioRecord:
@@ -689,7 +679,8 @@ class Store:
         actor: Actor | None = None,
         reason: str | None = None,
     ) -> RevisionRecord:
-        """Make the revision its scenario's current roster, if the current one is still ``base``.
+        """Make the revision its scenario's current roster, if the current one is still ``base`` and no
+        other scenario has a published roster for one of its districts on one of its dates (``Conflict``).
 
         One transaction: the pointer moves and the publication is logged (and audited), or nothing happens.
         """
@@ -697,6 +688,10 @@ class Store:
             revision = s.get(RevisionRow, revision_id)
             if revision is None:
                 raise NotFound("revision", revision_id, field="revision_id")
+            if self.db.dialect == "postgresql":
+                # Publications of different scenarios are checked against each other below: one at a time.
+                # (SQLite has one writer at a time already, and the update below makes this one the writer.)
+                s.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _PUBLISH_LOCK})
             current = ScenarioRow.published_revision_id
             done = s.execute(
                 update(ScenarioRow)
@@ -711,6 +706,9 @@ class Store:
                     " review it and publish again",
                     field="base",
                 )
+            clash = self._published_clash(s, revision.scenario_id)
+            if clash is not None:
+                raise Conflict(clash, field="revision_id")
             s.add(
                 PublicationRow(
                     scenario_id=revision.scenario_id,
@@ -725,6 +723,36 @@ class Store:
             actor = actor or (Actor(f"key {key_id}", key_id) if key_id is not None else None)
             record(s, actor, "publication.create", revision_id, detail, reason, scenario_id=revision.scenario_id)
             return self._revision(s, revision_id)
+
+    def _published_clash(self, s: Session, scenario_id: int) -> str | None:
+        """Why the scenario cannot be published: another scenario has a published roster for one of its
+        districts on one of its dates (feeds would show both); None when nothing clashes."""
+        row = self._scenario_row(s, scenario_id)
+        others = s.scalars(
+            select(ScenarioRow).where(
+                ScenarioRow.id != scenario_id,
+                ScenarioRow.published_revision_id.is_not(None),
+                ScenarioRow.period_start <= row.period_end,
+                ScenarioRow.period_end >= row.period_start,
+            )
+        )
+        districts = self._districts(s, row)
+        for other in others:
+            shared = sorted(districts & self._districts(s, other))
+            if shared:
+                return (
+                    f"scenario {other.id} ({other.name}) already has a published roster for {', '.join(shared)} "
+                    f"between {max(other.period_start, row.period_start)} and "
+                    f"{min(other.period_end, row.period_end)} (its revision {other.published_revision_id}): one "
+                    "district and date has one published roster (change that scenario with a new version "
+                    "instead of a copy)"
+                )
+        return None
+
+    def _districts(self, s: Session, row: ScenarioRow) -> set[str]:
+        """The district ids of the newest version of the scenario (its document, as stored)."""
+        document = json.loads(self._document(s, row.id, row.version))
+        return {str(d["id"]) for d in document.get("districts", [])}
 
     def _revision(self, s: Session, revision_id: int) -> RevisionRecord:
         found = s.execute(_revisions_query().where(RevisionRow.id == revision_id)).first()

@@ -752,7 +752,7 @@ class Store:
     def _districts(self, s: Session, row: ScenarioRow) -> set[str]:
         """The district ids of the newest version of the scenario (its document, as stored)."""
         document = json.loads(self._document(s, row.id, row.version))
-        return {str(d["id"]) for d in document.get("districts", [])}
+        return {str(d["id"]) for d in document["districts"]}
 
     def _revision(self, s: Session, revision_id: int) -> RevisionRecord:
         found = s.execute(_revisions_query().where(RevisionRow.id == revision_id)).first()

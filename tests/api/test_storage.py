@@ -94,21 +94,21 @@ def test_each_queued_job_is_claimed_once_under_contention(store: Store) -> None:
     assert sorted(claimed) == queued
 
 
-def _publish_at_once(store: Store, revisions: dict[int, int]) -> dict[int, str]:
-    """Publish each scenario's revision (scenario id -> revision id) from its own thread at one moment:
-    scenario id -> "published" or the conflict's message."""
+def _publish_at_once(store: Store, revisions: list[int], base: int | None) -> dict[int, str]:
+    """Publish each revision over ``base`` from its own thread at one moment: revision id -> "published"
+    or the conflict's message."""
     outcomes: dict[int, str] = {}
     barrier = threading.Barrier(len(revisions))
 
-    def publish(sid: int) -> None:
+    def publish(rid: int) -> None:
         barrier.wait()
         try:
-            store.publish(revisions[sid], None)
-            outcomes[sid] = "published"
+            store.publish(rid, base)
+            outcomes[rid] = "published"
         except Conflict as exc:
-            outcomes[sid] = str(exc)
+            outcomes[rid] = str(exc)
 
-    threads = [threading.Thread(target=publish, args=(sid,)) for sid in revisions]
+    threads = [threading.Thread(target=publish, args=(rid,)) for rid in revisions]
     for t in threads:
         t.start()
     for t in threads:
@@ -121,7 +121,9 @@ def test_copies_of_one_network_published_at_once_let_exactly_one_win(store: Stor
     copies of one network and period published at the same moment cannot all reach the feeds."""
     for _ in range(3):
         copies = [store.create_scenario(make_scenario(days=2)).id for _ in range(3)]
-        outcomes = _publish_at_once(store, {sid: _revision(store, sid) for sid in copies})
+        scenario_of = {_revision(store, sid): sid for sid in copies}
+        by_revision = _publish_at_once(store, list(scenario_of), None)
+        outcomes = {scenario_of[rid]: outcome for rid, outcome in by_revision.items()}
         winners = [sid for sid, outcome in outcomes.items() if outcome == "published"]
         assert len(winners) == 1 and len(outcomes) == len(copies), outcomes
         for sid in copies:
@@ -141,22 +143,7 @@ def test_concurrent_publishes_from_one_base_let_exactly_one_win(store: Store) ->
     base = _revision(store, sid)
     store.publish(base, None)
     candidates = [_revision(store, sid) for _ in range(4)]
-    outcomes: dict[int, str] = {}
-    barrier = threading.Barrier(len(candidates))
-
-    def publish(rid: int) -> None:
-        barrier.wait()
-        try:
-            store.publish(rid, base)
-            outcomes[rid] = "published"
-        except Conflict:
-            outcomes[rid] = "conflict"
-
-    threads = [threading.Thread(target=publish, args=(rid,)) for rid in candidates]
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
+    outcomes = _publish_at_once(store, candidates, base)
     winners = [rid for rid, outcome in outcomes.items() if outcome == "published"]
     assert len(winners) == 1 and len(outcomes) == len(candidates)
     assert store.get_scenario(sid).published_revision_id == winners[0]

@@ -311,9 +311,17 @@ class ReplanStore(Store):
         session.execute(update(RepairRow).where(RepairRow.job_id == job_id).values(summary=summary_json))
 
     def _repair(self, s: Session, row: RepairRow) -> RepairRecord:
-        job = s.get_one(JobRow, row.job_id)
-        revision_id = s.scalar(select(RevisionRow.id).where(RevisionRow.job_id == row.job_id))
-        state: JobState = next(x for x in ("queued", "running", "succeeded", "failed", "cancelled") if x == job.state)
+        # One statement for the job's state, its revision and the summary: under PostgreSQL's READ COMMITTED
+        # each statement sees the database as it is when it starts, so reading them one after another could
+        # see a job that succeeded meanwhile without the summary stored in the same transaction.
+        job_state, message, revision_id, summary = s.execute(
+            select(JobRow.state, JobRow.message, RevisionRow.id, RepairRow.summary)
+            .select_from(RepairRow)
+            .join(JobRow, JobRow.id == RepairRow.job_id)
+            .outerjoin(RevisionRow, RevisionRow.job_id == RepairRow.job_id)
+            .where(RepairRow.id == row.id)
+        ).one()
+        state: JobState = next(x for x in ("queued", "running", "succeeded", "failed", "cancelled") if x == job_state)
         return RepairRecord(
             row.id,
             row.scenario_id,
@@ -326,9 +334,9 @@ class ReplanStore(Store):
             row.reason,
             row.created_at,
             state,
-            job.message,
+            message,
             revision_id,
-            None if row.summary is None else json.loads(row.summary),
+            None if summary is None else json.loads(summary),
         )
 
     # --- swaps -----------------------------------------------------------------------------------

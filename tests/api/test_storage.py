@@ -151,3 +151,47 @@ def test_concurrent_publishes_from_one_base_let_exactly_one_win(store: Store) ->
     with store.db.engine.connect() as c:
         log = c.exec_driver_sql("SELECT revision_id, previous_revision_id FROM publications ORDER BY id").all()
     assert [tuple(row) for row in log] == [(base, None), (winners[0], base)]  # the loser left no trace
+
+
+def test_a_repair_read_while_its_job_finishes_never_shows_success_without_its_summary(db_url: str) -> None:
+    """The repair's job may finish (state, revision and summary in one transaction) between two reads of
+    one request; under PostgreSQL's READ COMMITTED each statement sees its own moment, so the read must
+    take the state and the summary together."""
+    from sqlalchemy import event
+
+    from oncall.replan import AbsenceChange
+    from oncall.storage.replan import ReplanStore
+
+    store = ReplanStore(Store.open(db_url).db)
+    try:
+        scenario = make_scenario(days=2)
+        sid = store.create_scenario(scenario).id
+        rid = _revision(store, sid)
+        store.publish(rid, None)
+        change = AbsenceChange(physician="n1a", start=dt.date(2027, 1, 5), end=dt.date(2027, 1, 5))
+        freeze = dt.datetime(2027, 1, 4, tzinfo=dt.UTC)
+        repair = store.create_repair(sid, rid, [change], freeze, 1)
+        assert store.claim_next_job() is not None
+        finished: list[bool] = []
+
+        def finish_after_the_first_read(conn: object, cursor: object, statement: str, *_: object) -> None:
+            if finished or "FROM repairs" not in statement:
+                return
+            finished.append(True)  # once, from another connection, right after the request's first read
+            store.finish_job(
+                repair.job_id,
+                greedy_roster(scenario),
+                0,
+                also=lambda s, _: ReplanStore.save_summary(s, repair.job_id, '{"changed": 0}'),
+            )
+
+        event.listen(store.db.engine, "after_cursor_execute", finish_after_the_first_read)
+        try:
+            seen = store.get_repair(repair.id)
+        finally:
+            event.remove(store.db.engine, "after_cursor_execute", finish_after_the_first_read)
+        assert finished
+        assert seen.state != "succeeded" or (seen.summary == {"changed": 0} and seen.revision_id is not None), seen
+        assert store.get_repair(repair.id).summary == {"changed": 0}
+    finally:
+        store.db.dispose()

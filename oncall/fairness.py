@@ -5,11 +5,20 @@ that role at all (their district, their role, not absent, not resting after the 
 are shared out so that everyone carries the same points per unit of weight, as far as who-can-take-what
 allows (a levelling, or water-filling, allocation). A physician's weight is their declared share times
 their availability: the fraction of their home district's rostered hours they are not absent for. So
-a doctor who also covers a neighbouring district is due the same as a colleague who covers one (the
-neighbour's duties flow to them only as far as it takes to level the burden), and a doctor away for a
-week is due correspondingly less. Each category (weekday, saturday, holiday, year_end) is levelled on
-its own; the total is their sum. No physician's expected number of duties, nights or holiday duties
-passes their personal cap: the rest flows to the others who could take those duties.
+a doctor who also covers a neighbouring district is due the same as a colleague who covers one, and a
+doctor away for a week is due correspondingly less. Each category (weekday, saturday, holiday,
+year_end) is levelled on its own; the total is their sum. No physician's expected number of duties,
+nights or holiday duties passes their personal cap: the rest flows to the others who could take those
+duties.
+
+Across district borders the levelling stops at ``rules.neighbour_help_threshold``: a district's duties
+are shared among its own doctors, and go to a doctor of another district who covers it only where the
+district's own doctors would otherwise carry more than that many of those duties per unit of weight
+above that doctor (by default one duty: a weekday night, a holiday day). Inside that margin the burden
+stays where the duties are, as the home-district goal wants it; a district short of doctors still draws
+on its neighbours. The fair share and the home-district goal thus ask for the same thing, and the
+solver can prove its rosters optimal (benchmarks/README.md); with a threshold of 0 the levelling
+crosses borders for any difference, and the two goals pull against each other.
 
 Points already carried in the fairness window (history) count towards the level, so a doctor who did
 年末年始 last year is due less of it this year, and one who is owed points is due more. Per category c,
@@ -19,7 +28,8 @@ over everyone who could share the same duties,
 
 With a single pool and no cap that is ``target = expected + carried[c] * weight / sum(weight) -
 carried[p, c]``, and nobody is due negative points. The allocation is the least-squares one: it
-minimises sum((carried + target)^2 / weight) (its minimiser is exactly that levelling), solved as a
+minimises sum((carried + target)^2 / weight) (its minimiser is exactly that levelling; a point handed
+across a border adds twice the threshold's margin, so it moves only where it closes a larger one), solved as a
 convex quadratic programme with OR-Tools' PDLP. The solver and the checker both measure deviation from
 these targets; neither owns the definition.
 
@@ -44,8 +54,8 @@ __all__ = ["FairShare", "availability", "fair_share", "standby_days", "standby_t
 _OVER_CAP = 1e4
 
 Pool = tuple[str, ...]
-# Roles with the same pool, cap classes and category are shared out alike.
-GroupKey = tuple[Pool, tuple[str, ...], Category]
+# Roles of one district with the same pool, cap classes and category are shared out alike.
+GroupKey = tuple[Pool, tuple[str, ...], Category, str]
 
 
 def _classes(duty: Duty) -> tuple[str, ...]:
@@ -53,7 +63,7 @@ def _classes(duty: Duty) -> tuple[str, ...]:
 
 
 def _group_key(duty: Duty, pool: Pool) -> GroupKey:
-    return (pool, _classes(duty), duty.category)
+    return (pool, _classes(duty), duty.category, duty.district)
 
 
 @dataclass
@@ -127,12 +137,15 @@ def _allocate(scenario: Scenario, timeline: Timeline, eligibility: Eligibility) 
         group.points += duty.slot.points
 
     model = mathopt.Model(name="fair share")
+    home = {p.id: scenario.clinic_of(p).district for p in scenario.physicians}
+    threshold = scenario.rules.neighbour_help_threshold
+    objective: list[mathopt.QuadraticExpression | mathopt.LinearExpression] = []
     share_of: dict[tuple[GroupKey, str], mathopt.Variable] = {}
     earned: dict[tuple[str, Category], list[mathopt.Variable]] = defaultdict(list)
     counted: dict[tuple[str, str], list[mathopt.LinearExpression]] = defaultdict(list)
     fixed: dict[tuple[str, str], float] = defaultdict(float)
     for key, group in groups.items():
-        pool, classes, category = key
+        pool, classes, category, district = key
         members = {q: weight[q] for q in pool if weight[q] > 0}
         if not members:
             continue  # nobody who could take these roles carries any weight: nobody is due them
@@ -144,15 +157,20 @@ def _allocate(scenario: Scenario, timeline: Timeline, eligibility: Eligibility) 
                 for k in classes:
                     fixed[(q, k)] += part * group.roles
             continue
+        # A point of this group moves to a doctor from another district only where the levels (points per
+        # unit of weight) differ by more than ``threshold`` of the group's duties: the objective's slope is
+        # twice a level, so the border costs twice that margin per point.
+        border = 2 * threshold * group.points / group.roles
         xs = []
         for q in members:
             x = share_of[(key, q)] = model.add_variable(lb=0.0)
             xs.append(x)
+            if border > 0 and home[q] != district:
+                objective.append(border * x)
             earned[(q, category)].append(x)
             for k in classes:
                 counted[(q, k)].append(x * (group.roles / group.points))
         model.add_linear_constraint(mathopt.fast_sum(xs) == group.points)
-    objective: list[mathopt.QuadraticExpression | mathopt.LinearExpression] = []
     for (q, category), xs in earned.items():
         # (carried + due)^2 / weight, less its constant, on one variable: PDLP takes a diagonal objective.
         due = model.add_variable(lb=0.0)
@@ -184,7 +202,7 @@ def fair_share(scenario: Scenario, timeline: Timeline, eligibility: Eligibility 
     points: dict[str, float] = dict.fromkeys((*CATEGORIES, "total"), 0.0)
     target: dict[str, dict[str, float]] = {p.id: dict.fromkeys(points, 0.0) for p in scenario.physicians}
     duties: dict[str, float] = {p.id: 0.0 for p in scenario.physicians}
-    for (_, _, category), group in allocation.groups.items():
+    for (_, _, category, _), group in allocation.groups.items():
         points[category] += group.points
         points["total"] += group.points
         for q, part in group.parts.items():

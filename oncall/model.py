@@ -501,6 +501,14 @@ class Rules(_Model):
     hospital_assignment: Literal["block", "day"] = Field(
         "day", description="One backup hospital per block, or one per district and day."
     )
+    neighbour_help_threshold: float = Field(
+        1,
+        ge=0,
+        le=100,
+        description="Fair share: a district's duties go to doctors of other districts who cover it only where its "
+        "own doctors would otherwise carry more than this many such duties per unit of share above them "
+        "(0: level across districts at any difference).",
+    )
     weights: Weights = Field(default_factory=Weights)
 
 

@@ -215,6 +215,7 @@ def scenarios(draw: st.DrawFn) -> Scenario:
         max_consecutive_days=draw(st.sampled_from([1, 2, 2, 3])),
         secondary_other_clinic=draw(st.integers(0, 5)) > 0,
         hospital_assignment=draw(st.sampled_from(["day", "day", "block"])),
+        neighbour_help_threshold=draw(st.sampled_from([0.0, 0.5, 1.0, 1.0])),
         weights=Weights(
             requests=draw(st.sampled_from([0.0, 20.0])),
             spacing=draw(st.sampled_from([0.0, 8.0])),

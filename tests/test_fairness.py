@@ -6,8 +6,8 @@ import datetime as dt
 
 import pytest
 
-from oncall.fairness import availability, fair_share, visit_targets
-from oncall.model import CATEGORIES, Absence, Physician, Scenario
+from oncall.fairness import FairShare, availability, fair_share, visit_targets
+from oncall.model import CATEGORIES, Absence, Physician, Rules, Scenario
 from oncall.timeline import Timeline
 from tests.factories import make_scenario
 
@@ -38,24 +38,68 @@ def test_a_doctor_covering_a_second_district_is_due_what_a_colleague_is() -> Non
     assert target["s2c"]["total"] == pytest.approx(target["s2a"]["total"], abs=1e-3)
 
 
-def test_a_short_district_draws_on_the_doctor_who_covers_both_until_everyone_is_level() -> None:
+def _points_to(share: FairShare, district: str, pid: str) -> float:
+    """Points of ``district``'s duties the allocation hands to ``pid``."""
+    return sum(
+        part * d.slot.points
+        for d, _, pool in share.allocation.slots
+        if d.district == district
+        for q, part in share.allocation.parts(d, pool).items()
+        if q == pid
+    )
+
+
+def _short_north(threshold: float, leaving: tuple[str, ...] = ("n2b", "n2c")) -> Scenario:
     s = make_scenario(days=TWO_WEEKS)
-    s.physicians = [p for p in s.physicians if p.id not in ("n2b", "n2c")]  # north keeps four doctors
-    tl = Timeline.build(s)
-    share = fair_share(s, tl)
+    s.physicians = [p for p in s.physicians if p.id not in leaving]
+    s.rules.neighbour_help_threshold = threshold
+    return s
+
+
+def test_without_a_threshold_a_short_district_draws_on_the_doctor_who_covers_both_until_everyone_is_level() -> None:
+    s = _short_north(0)  # north keeps four doctors
+    share = fair_share(s, Timeline.build(s))
     everyone = [p.id for p in s.physicians if p.id != "s1c"]  # s1c takes secondary roles only
     for key in ("total", *CATEGORIES):
         levels = [share.target[q][key] for q in everyone]
         assert max(levels) - min(levels) == pytest.approx(0, abs=1e-3), key
     # The levelling moves north's surplus through s2c, the one doctor who covers both districts.
-    north_points = sum(
-        part * d.slot.points
-        for d, role, pool in share.allocation.slots
-        if d.district == "north"
-        for q, part in share.allocation.parts(d, pool).items()
-        if q == "s2c"
-    )
-    assert north_points > 1.0
+    assert _points_to(share, "north", "s2c") > 1.0
+
+
+def test_a_district_keeps_its_duties_within_one_duty_of_its_neighbours() -> None:
+    # North one doctor short: without a threshold s2c would take north's duties; with the default of one
+    # duty, north's five doctors are due less than a weekday night (1 point) more per category than s2c.
+    level = _short_north(0, ("n2b",))
+    assert _points_to(fair_share(level, Timeline.build(level)), "north", "s2c") > 1.0
+    s = _short_north(1, ("n2b",))
+    assert Rules().neighbour_help_threshold == 1  # the default
+    share = fair_share(s, Timeline.build(s))
+    assert _points_to(share, "north", "s2c") == pytest.approx(0, abs=1e-3)
+    for key in CATEGORIES:
+        assert 0 < share.target["n1a"][key] - share.target["s2c"][key] < 1.0, key
+    assert share.target["s2c"]["total"] == pytest.approx(share.target["s2a"]["total"], abs=1e-3)
+
+
+def test_a_short_district_draws_on_its_neighbours_beyond_the_threshold_only() -> None:
+    # North four doctors short of six: its weekday nights (1 point each) are levelled with s2c up to
+    # exactly one duty's margin; south's own doctors stay level with s2c.
+    s = _short_north(1)
+    tl = Timeline.build(s)
+    share = fair_share(s, tl)
+    assert _points_to(share, "north", "s2c") > 0.5
+    gap = {key: share.target["n1a"][key] - share.target["s2c"][key] for key in CATEGORIES}
+    assert gap["weekday"] == pytest.approx(1.0, abs=1e-3)
+    for key in CATEGORIES:  # never more than one of the category's duties apart
+        largest = max(d.slot.points for d in tl.duties if d.district == "north" and d.category == key)
+        assert 0 < gap[key] <= largest + 1e-3, key
+    for key in ("total", *CATEGORIES):
+        assert share.target["s2a"][key] == pytest.approx(share.target["s2c"][key], abs=1e-3), key
+    # A larger threshold keeps even more at home; the short district's own doctors are level among themselves.
+    wider = fair_share(_short_north(2), Timeline.build(_short_north(2)))
+    assert _points_to(wider, "north", "s2c") < _points_to(share, "north", "s2c")
+    north = [share.target[q]["total"] for q in ("n1a", "n1b", "n1c", "n2a")]
+    assert max(north) - min(north) == pytest.approx(0, abs=1e-3)
 
 
 def test_an_absence_lowers_the_target_by_the_share_of_hours_missed() -> None:

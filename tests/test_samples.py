@@ -133,6 +133,14 @@ def test_solver_covers_the_coverable_samples(name: str) -> None:
 
 
 @pytest.mark.slow
+def test_the_regional_sample_is_proven_optimal_on_the_defaults_of_oncall_solve() -> None:
+    solver = pytest.importorskip("solver")
+    result = solver.solve(_load("regional"), solver.SolveOptions())
+    assert result.status == "optimal" and result.roster.gaps == []
+    assert result.bound == result.objective
+
+
+@pytest.mark.slow
 def test_solver_leaves_gaps_only_where_the_conference_is() -> None:
     solver = pytest.importorskip("solver")
     s = _load("uncoverable")

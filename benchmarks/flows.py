@@ -47,7 +47,7 @@ HOLDS: dict[str, Callable[[AwayKey], Hashable]] = {
 def away_assignments(rm: RosterModel) -> dict[AwayKey, cp_model.IntVar]:
     """Every assignment of a physician to a duty outside the district of their own clinic."""
     v = rm.vars
-    home = {p.id: v.scenario.clinic_of(p).district for p in v.scenario.physicians}
+    home = v.scenario.home_districts()
     out: dict[AwayKey, cp_model.IntVar] = {}
     for (pid, duty_id, role), x in v.all_assignments().items():
         duty = v.timeline.by_id[duty_id]

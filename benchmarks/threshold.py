@@ -25,7 +25,7 @@ from benchmarks.instances import Instance
 from benchmarks.machine import describe
 from benchmarks.peers import verify
 from benchmarks.report import fmt_num, fmt_pct
-from oncall.fairness import availability
+from oncall.fairness import weights
 from oncall.io import load_scenario
 from oncall.model import Scenario
 from oncall.roster import Roster
@@ -50,27 +50,26 @@ class Burden:
 def burden(scenario: Scenario, roster: Roster) -> Burden:
     """The burden figures of a roster (see the module's docstring)."""
     timeline = Timeline.build(scenario)
-    present = availability(scenario, timeline)
-    home = {p.id: scenario.clinic_of(p).district for p in scenario.physicians}
+    weight = weights(scenario, timeline)
+    home = scenario.home_districts()
     carried = {p.id: sum(p.history.points.values()) for p in scenario.physicians}
-    weight = {p.id: p.share * present[p.id] for p in scenario.physicians}
     points: dict[str, float] = defaultdict(float)
     away = 0
     for duty in roster.duties:
-        slot = timeline.by_id[duty.id]
+        worth = timeline.by_id[duty.id].slot.points
         for pid in (duty.primary, duty.secondary):
             if pid is not None:
-                points[pid] += slot.slot.points
+                points[pid] += worth
                 away += home[pid] != duty.district
     load: dict[str, float] = defaultdict(float)
-    weights: dict[str, float] = defaultdict(float)
+    district_weight: dict[str, float] = defaultdict(float)
     levels = []
     for p in scenario.physicians:
         if weight[p.id] > 0:
             load[home[p.id]] += carried[p.id] + points[p.id]
-            weights[home[p.id]] += weight[p.id]
+            district_weight[home[p.id]] += weight[p.id]
             levels.append((carried[p.id] + points[p.id]) / weight[p.id])
-    districts = [load[d] / weights[d] for d in load if weights[d] > 0]
+    districts = [load[d] / district_weight[d] for d in load if district_weight[d] > 0]
     return Burden(away, max(districts) - min(districts), max(levels) - min(levels))
 
 

@@ -29,8 +29,8 @@ over everyone who could share the same duties,
 With a single pool and no cap that is ``target = expected + carried[c] * weight / sum(weight) -
 carried[p, c]``, and nobody is due negative points. The allocation is the least-squares one: it
 minimises sum((carried + target)^2 / weight) (its minimiser is exactly that levelling; a point handed
-across a border adds twice the threshold's margin, so it moves only where it closes a larger one), solved as a
-convex quadratic programme with OR-Tools' PDLP. The solver and the checker both measure deviation from
+across a border adds twice the threshold's margin, so it moves only where it closes a larger one),
+solved as a convex quadratic programme with OR-Tools' PDLP. The solver and the checker both measure deviation from
 these targets; neither owns the definition.
 
 Expected visits (``oncall.load``) are shared by the same allocation, role by role: ``visit_targets``.
@@ -47,7 +47,16 @@ from oncall.load import LoadModel, expected_load
 from oncall.model import CATEGORIES, Category, Role, Scenario
 from oncall.timeline import Duty, Timeline, absence_interval
 
-__all__ = ["FairShare", "availability", "fair_share", "standby_days", "standby_targets", "visit_targets", "visit_unit"]
+__all__ = [
+    "FairShare",
+    "availability",
+    "fair_share",
+    "standby_days",
+    "standby_targets",
+    "visit_targets",
+    "visit_unit",
+    "weights",
+]
 
 # A role over a personal cap costs this much in the allocation's objective: far more than any levelling
 # gains (a point moves the objective by twice a level, some tens), so caps hold whenever they can.
@@ -117,12 +126,17 @@ def availability(scenario: Scenario, timeline: Timeline) -> dict[str, float]:
     return out
 
 
+def weights(scenario: Scenario, timeline: Timeline) -> dict[str, float]:
+    """Each physician's weight in the levelling: their declared share times their availability."""
+    present = availability(scenario, timeline)
+    return {p.id: p.share * present[p.id] for p in scenario.physicians}
+
+
 def _allocate(scenario: Scenario, timeline: Timeline, eligibility: Eligibility) -> _Allocation:
     """The levelling allocation of every group of roles (see the module's docstring)."""
     from ortools.math_opt.python import mathopt  # a quarter-second import: only where shares are computed
 
-    present = availability(scenario, timeline)
-    weight = {p.id: p.share * present[p.id] for p in scenario.physicians}
+    weight = weights(scenario, timeline)
     carried = {p.id: {c: float(p.history.points.get(c, 0.0)) for c in CATEGORIES} for p in scenario.physicians}
     caps = {p.id: {k: getattr(p.caps, k) for k in ("duties", "nights", "holiday_duties")} for p in scenario.physicians}
     slots = [
@@ -137,7 +151,7 @@ def _allocate(scenario: Scenario, timeline: Timeline, eligibility: Eligibility) 
         group.points += duty.slot.points
 
     model = mathopt.Model(name="fair share")
-    home = {p.id: scenario.clinic_of(p).district for p in scenario.physicians}
+    home = scenario.home_districts()
     threshold = scenario.rules.neighbour_help_threshold
     objective: list[mathopt.QuadraticExpression | mathopt.LinearExpression] = []
     share_of: dict[tuple[GroupKey, str], mathopt.Variable] = {}

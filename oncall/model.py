@@ -570,6 +570,11 @@ class Scenario(_Model):
         """The physician's clinic."""
         return next(c for c in self.clinics if c.id == physician.clinic)
 
+    def home_districts(self) -> dict[str, str]:
+        """Each physician's home district: the district of their clinic."""
+        district = {c.id: c.district for c in self.clinics}
+        return {p.id: district[p.clinic] for p in self.physicians}
+
     def districts_of(self, physician: Physician) -> list[str]:
         """Districts the physician covers."""
         return physician.districts if physician.districts is not None else [self.clinic_of(physician).district]

@@ -7,7 +7,7 @@ import datetime as dt
 import pytest
 
 from oncall.fairness import FairShare, availability, fair_share, visit_targets
-from oncall.model import CATEGORIES, Absence, Physician, Rules, Scenario
+from oncall.model import CATEGORIES, Absence, Physician, Scenario
 from oncall.timeline import Timeline
 from tests.factories import make_scenario
 
@@ -49,10 +49,12 @@ def _points_to(share: FairShare, district: str, pid: str) -> float:
     )
 
 
-def _short_north(threshold: float, leaving: tuple[str, ...] = ("n2b", "n2c")) -> Scenario:
+def _short_north(threshold: float | None, leaving: tuple[str, ...] = ("n2b", "n2c")) -> Scenario:
+    """The test network without ``leaving``, at ``threshold`` (None: the default)."""
     s = make_scenario(days=TWO_WEEKS)
     s.physicians = [p for p in s.physicians if p.id not in leaving]
-    s.rules.neighbour_help_threshold = threshold
+    if threshold is not None:
+        s.rules.neighbour_help_threshold = threshold
     return s
 
 
@@ -72,8 +74,8 @@ def test_a_district_keeps_its_duties_within_one_duty_of_its_neighbours() -> None
     # duty, north's five doctors are due less than a weekday night (1 point) more per category than s2c.
     level = _short_north(0, ("n2b",))
     assert _points_to(fair_share(level, Timeline.build(level)), "north", "s2c") > 1.0
-    s = _short_north(1, ("n2b",))
-    assert Rules().neighbour_help_threshold == 1  # the default
+    s = _short_north(None, ("n2b",))
+    assert s.rules.neighbour_help_threshold == 1  # the default
     share = fair_share(s, Timeline.build(s))
     assert _points_to(share, "north", "s2c") == pytest.approx(0, abs=1e-3)
     for key in CATEGORIES:
@@ -96,7 +98,8 @@ def test_a_short_district_draws_on_its_neighbours_beyond_the_threshold_only() ->
     for key in ("total", *CATEGORIES):
         assert share.target["s2a"][key] == pytest.approx(share.target["s2c"][key], abs=1e-3), key
     # A larger threshold keeps even more at home; the short district's own doctors are level among themselves.
-    wider = fair_share(_short_north(2), Timeline.build(_short_north(2)))
+    two = _short_north(2)
+    wider = fair_share(two, Timeline.build(two))
     assert _points_to(wider, "north", "s2c") < _points_to(share, "north", "s2c")
     north = [share.target[q]["total"] for q in ("n1a", "n1b", "n1c", "n2a")]
     assert max(north) - min(north) == pytest.approx(0, abs=1e-3)

@@ -83,7 +83,7 @@ def home_district(v: Variables) -> list[Term]:
     weight = v.scenario.rules.weights.home_district
     if weight <= 0:
         return []
-    home = {p.id: v.scenario.clinic_of(p).district for p in v.scenario.physicians}
+    home = v.scenario.home_districts()
     coefficient = weight_coefficient(weight, 1)
     terms: list[Term] = []
     for (pid, duty_id, role), x in v.all_assignments().items():

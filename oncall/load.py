@@ -120,7 +120,9 @@ def expected_load(scenario: Scenario, timeline: Timeline) -> LoadModel:
     ...     districts=[District(id="d", name="d")], clinics=[Clinic(id="c", name="c", district="d")],
     ...     physicians=[Physician(id="p", name="p", clinic="c")], patients=[PatientGroup(clinic="c", other=300)])
     >>> load = expected_load(s, Timeline.build(s))
-    >>> round(sum(d.calls for d in load.duties.values()), 4)  # 300 × 3.0 / 100 × 1 / 30.44 days
+    >>> round(sum(d.calls for d in load.duties.values()), 4)  # 300 × 20 / 100 × 1 / 30.44 days
+    1.9713
+    >>> round(sum(d.visits for d in load.duties.values()), 4)  # 15% of the calls need a visit
     0.2957
     """
     rates = scenario.load.rates

@@ -436,15 +436,16 @@ class RiskRates(_Model):
 
 
 class RiskTable(_Model):
-    """Rates per risk class. Averages come from the field (DOMAIN.md); the ratios between classes are
-    assumptions, calibrated so that a reference mix of patients gives the field's averages."""
+    """Rates per risk class. Averages come from the field (docs/load.md): about 25 night calls and 3.8
+    call-outs (visits) per 100 patients a month; the ratios between classes are assumptions, calibrated
+    so that a reference mix of patients gives the field's averages."""
 
-    cancer: RiskRates = Field(default_factory=lambda: RiskRates(calls=6.0, visit_fraction=0.15, admissions=2.4))
-    home_oxygen: RiskRates = Field(default_factory=lambda: RiskRates(calls=4.5, visit_fraction=0.15, admissions=1.8))
+    cancer: RiskRates = Field(default_factory=lambda: RiskRates(calls=40.0, visit_fraction=0.15, admissions=2.4))
+    home_oxygen: RiskRates = Field(default_factory=lambda: RiskRates(calls=30.0, visit_fraction=0.15, admissions=1.8))
     care_level_4_5: RiskRates = Field(
-        default_factory=lambda: RiskRates(calls=3.75, visit_fraction=0.15, admissions=1.5)
+        default_factory=lambda: RiskRates(calls=25.0, visit_fraction=0.15, admissions=1.5)
     )
-    other: RiskRates = Field(default_factory=lambda: RiskRates(calls=3.0, visit_fraction=0.15, admissions=1.2))
+    other: RiskRates = Field(default_factory=lambda: RiskRates(calls=20.0, visit_fraction=0.15, admissions=1.2))
 
     def of(self, risk: RiskClass) -> RiskRates:
         """The rates of ``risk``."""

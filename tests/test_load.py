@@ -55,29 +55,53 @@ def test_load_settings_are_validated() -> None:
     with pytest.raises(InvalidScenario, match=r"load\.rates\.cancer\.visit_fraction"):
         _with(make_scenario(), load={"rates": {"cancer": {"calls": 6, "visit_fraction": 1.5, "admissions": 2}}})
     custom = _with(make_scenario(), load={"rates": {"cancer": {"calls": 8, "visit_fraction": 0.3, "admissions": 3}}})
-    assert custom.load.rates.cancer.calls == 8 and custom.load.rates.other.calls == 3.0  # others keep defaults
+    assert custom.load.rates.cancer.calls == 8 and custom.load.rates.other.calls == 20.0  # others keep defaults
+
+
+REFERENCE_MIX = {"cancer": 0.15, "home_oxygen": 0.08, "care_level_4_5": 0.35, "other": 0.42}
 
 
 def test_defaults_reproduce_the_field_averages_on_the_reference_mix() -> None:
-    """15% cancer, 8% home oxygen, 35% care level 4–5: ~3.85 calls and ~1.5 admissions per 100 a month."""
+    """15% cancer, 8% home oxygen, 35% care level 4–5: ~25 calls, ~3.8 call-outs (visits) and ~1.5
+    admissions per 100 a month. The field's 3.6–4.1 counts call-outs, not calls: 85% of calls are
+    settled by phone (docs/load.md)."""
     rates = make_scenario().load.rates
-    mix = {"cancer": 0.15, "home_oxygen": 0.08, "care_level_4_5": 0.35, "other": 0.42}
-    calls = sum(share * rates.of(risk).calls for risk, share in mix.items())  # type: ignore[arg-type]
-    admissions = sum(share * rates.of(risk).admissions for risk, share in mix.items())  # type: ignore[arg-type]
-    assert 3.6 <= calls <= 4.1
+    calls = sum(share * rates.of(risk).calls for risk, share in REFERENCE_MIX.items())  # type: ignore[arg-type]
+    visits = sum(
+        share * rates.of(risk).calls * rates.of(risk).visit_fraction  # type: ignore[arg-type]
+        for risk, share in REFERENCE_MIX.items()
+    )
+    admissions = sum(share * rates.of(risk).admissions for risk, share in REFERENCE_MIX.items())  # type: ignore[arg-type]
+    assert 24 <= calls <= 27
+    assert 3.6 <= visits <= 4.1
     assert 1.0 <= admissions <= 2.0
-    assert all(rates.of(r).visit_fraction == 0.15 for r in mix)  # type: ignore[arg-type]
+    assert all(rates.of(r).visit_fraction == 0.15 for r in REFERENCE_MIX)  # type: ignore[arg-type]
+
+
+def test_a_month_of_the_reference_mix_brings_the_field_figures_in_absolute_numbers() -> None:
+    """What the roster carries, added up over a month of duties: 1,000 patients of the reference mix
+    make ~255 calls, ~38 visits (call-outs) and ~15 admissions (every figure from the load model)."""
+    s = make_scenario(start=dt.date(2027, 3, 1), days=31)
+    counts = {risk: round(1000 * share) for risk, share in REFERENCE_MIX.items()}
+    s.patients = [PatientGroup(clinic="n1", **counts)]
+    load = expected_load(s, Timeline.build(s))
+    per_100_a_month = 100 / 1000 / (31 / DAYS_PER_MONTH)
+    calls = sum(d.calls for d in load.duties.values()) * per_100_a_month
+    visits = sum(d.visits for d in load.duties.values()) * per_100_a_month
+    admissions = sum(d.admissions for d in load.duties.values()) * per_100_a_month
+    assert 24 <= calls <= 27 and 3.6 <= visits <= 4.1 and 1.0 <= admissions <= 2.0
+    assert visits == pytest.approx(0.15 * calls)
 
 
 def test_expected_calls_follow_hours_times_factor() -> None:
     # One week from Monday 1/4: the 1/3 night's tail, five weekday nights, Saturday afternoon and night,
-    # Sunday day and night. North has 100 'other' patients: 3 calls per 100 a month.
+    # Sunday day and night. North has 100 'other' patients: 20 calls per 100 a month.
     s = make_scenario()
     s.patients = [PatientGroup(clinic="n1", other=100)]
     tl = Timeline.build(s)
     load = expected_load(s, tl)
     north = [d for d in tl.duties if d.district == "north"]
-    total = 100 * 3.0 / 100 * 7 / DAYS_PER_MONTH
+    total = 100 * 20.0 / 100 * 7 / DAYS_PER_MONTH
     assert sum(load.duties[d.id].calls for d in north) == pytest.approx(total)
     assert all(load.duties[d.id].calls == 0 for d in tl.duties if d.district == "south")
     weight = {d.id: d.slot.hours * (1.0 if d.night else 1.5) for d in north}

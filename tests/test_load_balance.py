@@ -1,6 +1,6 @@
 """With the visit-balance goal on, expected visits per unit share are spread more evenly than with it off.
 
-Slow: each case solves a month twice. ``pytest -m slow -s tests/test_load_balance.py`` prints the figures
+The solves are slow: each case solves a month twice. ``pytest -m slow -s tests/test_load_balance.py`` prints the figures
 (the spread of expected visits per unit share around each doctor's fair share, ``CheckReport.visit_spread``,
 and the fairness spread of duty points) with the goal off and on.
 """
@@ -14,8 +14,12 @@ import pytest
 from oncall.checker import CheckReport, check
 from oncall.generate import add_patients, generate
 from oncall.io import load_scenario
-from oncall.model import Scenario
+from oncall.model import RISK_CLASSES, PatientGroup, Scenario
 from solver import SolveOptions, solve
+from solver.model import build_model
+from solver.rules.load import VISIT_TICKS
+from solver.terms import OBJECTIVE_SCALE
+from tests.factories import make_scenario
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 
@@ -35,6 +39,24 @@ def _both(scenario: Scenario, seconds: float) -> tuple[CheckReport, CheckReport]
         f"fairness spread off {off.fairness_spread:.2f} on {on.fairness_spread:.2f}"
     )
     return off, on
+
+
+def test_the_goal_prices_visits_the_same_whatever_the_rates() -> None:
+    """The weight prices one average duty role's expected visits, whatever the rates: scaling every
+    class's calls (as the fix of the rates, 3.83 → 25.5 calls per 100 a month, did) leaves the model as it was."""
+    s = make_scenario(days=4)
+    s.patients = [PatientGroup(clinic="n1", cancer=40, other=160), PatientGroup(clinic="s1", care_level_4_5=90)]
+    s.rules.weights.visit_balance = 2
+    models = []
+    for factor in (1.0, 0.15):  # the field's calls, and the call-outs once read as calls
+        scaled = s.model_copy(deep=True)
+        for risk in RISK_CLASSES:
+            scaled.load.rates.of(risk).calls *= factor
+        models.append(build_model(scaled))
+    field, low = ([(t.name, t.coefficient) for t in m.soft_terms if t.rule == "visit_balance"] for m in models)
+    assert field and field == low
+    assert all(c * VISIT_TICKS == 2 * OBJECTIVE_SCALE for _, c in field)
+    assert str(models[0].vars.model.Proto()) == str(models[1].vars.model.Proto())
 
 
 @pytest.mark.slow

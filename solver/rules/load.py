@@ -1,9 +1,10 @@
 """Expected load: hospital admissions within capacity (hard), expected visits shared fairly (soft).
 
 Both read the load model of ``oncall.load`` and the visit targets of ``oncall.fairness``, which the
-checker reads too. Admissions are counted in thousandths and visits in ten-thousandths; the solver
-rounds each unit's admissions up and each hospital's room down, so a roster it accepts never passes
-a limit by a rounding crumb.
+checker reads too. Admissions are counted in thousandths; the solver rounds each unit's admissions up
+and each hospital's room down, so a roster it accepts never passes a limit by a rounding crumb.
+Visits are counted in hundredths of an average duty role's visits, so that the goal's price and
+precision do not depend on the rates of the load model.
 """
 
 from __future__ import annotations
@@ -19,10 +20,10 @@ from oncall.load import expected_load
 from solver.terms import Term, band_deviation, weight_coefficient
 from solver.variables import Variables
 
-__all__ = ["ADMISSION_SCALE", "VISIT_SCALE", "hospital_admissions", "visit_balance"]
+__all__ = ["ADMISSION_SCALE", "VISIT_TICKS", "hospital_admissions", "visit_balance"]
 
 ADMISSION_SCALE = 1000  # expected admissions in thousandths inside the model
-VISIT_SCALE = 10_000  # expected visits in ten-thousandths: a secondary's share of a visit is small
+VISIT_TICKS = 100  # an average duty role's expected visits, in the model's integer steps (as a point of fairness)
 
 
 def hospital_admissions(v: Variables) -> list[Term]:
@@ -64,12 +65,13 @@ def visit_balance(v: Variables) -> list[Term]:
     if unit <= 0:
         return []
     targets = visit_targets(v.scenario, v.timeline, load, v.fair_share)
-    coefficient = max(1, weight_coefficient(weight, unit * VISIT_SCALE))
+    scale = VISIT_TICKS / unit  # steps per expected visit
+    coefficient = max(1, weight_coefficient(weight, VISIT_TICKS))
     terms: list[Term] = []
     for p in v.scenario.physicians:
-        parts = [(round(load.role_visits(d.id, role) * VISIT_SCALE), x) for d, role, x in v.duties_of(p.id)]
+        parts = [(round(load.role_visits(d.id, role) * scale), x) for d, role, x in v.duties_of(p.id)]
         parts = [(n, x) for n, x in parts if n > 0]
-        target = round(targets[p.id] * VISIT_SCALE)
+        target = round(targets[p.id] * scale)
         if not parts and target <= 0:
             continue
         half = max((n for n, _ in parts), default=0) // 2

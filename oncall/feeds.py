@@ -483,7 +483,9 @@ def _summary(words: _Words, item: _Item) -> str:
     if state.role == "duty":
         people = f"{words.person(d.primary)}{t['slash']}{words.person(d.secondary)}"
         text = f"{where}{t['open']}{people}{t['close']}"
-    elif state.role == "backup_hospital" and view.admissions is not None:
+    elif state.role == "backup_hospital" and view.admissions is not None and round(view.admissions.duty, 1) > 0:
+        # "0.0 expected admissions" in a title reads as a promise of none: a figure that small stays
+        # in the description only.
         text = f"{where}{t['open']}{t['expected'].format(duty=view.admissions.duty)}{t['close']}"
     else:
         text = where

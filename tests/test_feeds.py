@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from collections.abc import Sequence
 from typing import Literal
 
@@ -257,8 +258,10 @@ def test_a_hospital_feed_shows_its_standby_with_expected_admissions() -> None:
         events = events_by_uid(feed(lg, "hospital", hospital.id).body)
         held = {event_uid(1, d.id, "backup_hospital") for d in roster.duties if d.backup_hospital == hospital.id}
         assert set(events) == held
-    some = next(iter(events_by_uid(feed(lg, "hospital", scenario.hospitals[0].id).body).values()))
-    assert some.summary.startswith("【後方支援待機】") and "入院見込み" in some.summary
+    # A figure that rounds to 0.0 stays out of the title: look at an event whose title has one.
+    events = events_by_uid(feed(lg, "hospital", scenario.hospitals[0].id).body).values()
+    some = next(e for e in events if "入院見込み" in e.summary)
+    assert some.summary.startswith("【後方支援待機】")
     assert "当日合計" in some.description and "主当番: " in some.description
     english = feed(lg, "hospital", scenario.hospitals[0].id, lang="en").body
     assert b"expected admissions" in english
@@ -442,6 +445,26 @@ def test_feeds_span_scenarios_and_can_be_limited_to_one() -> None:
     assert {u.rsplit("@", 1)[1] for u in both} == {"s1.oncall", "s2.oncall"}
     only = render_feed(FeedTarget("physician", pid, scenario_id=2), [one, two], FeedOptions(), NOW)
     assert {u.rsplit("@", 1)[1] for u in events_by_uid(only.body)} == {"s2.oncall"}
+
+
+@pytest.mark.parametrize(
+    ("lang", "figure"), [("ja", r"入院見込み (\d+\.\d) 件"), ("en", r"(\d+\.\d) expected admissions")]
+)
+def test_a_hospital_title_leaves_out_a_figure_that_rounds_to_zero(
+    week: tuple[Scenario, Roster], lang: str, figure: str
+) -> None:
+    scenario, roster = week  # the north brings several admissions a week, the south a few hundredths
+    busy = scenario.model_copy(
+        update={"patients": [PatientGroup(clinic="n1", other=3000), PatientGroup(clinic="s1", other=20)]}
+    )
+    lg = ledger(busy, roster)
+    shown: dict[str, list[str]] = {"north": [], "south": []}
+    for h in busy.hospitals:
+        for uid, event in events_by_uid(feed(lg, "hospital", h.id, lang=lang).body).items():
+            shown["north" if uid.startswith("north") else "south"] += re.findall(figure, event.summary)
+            assert ("当日合計" if lang == "ja" else "on the day in all") in event.description
+    assert shown["north"] and all(float(x) > 0 for x in shown["north"])
+    assert shown["south"] == []
 
 
 def test_no_admissions_are_promised_without_enrolled_patients(week: tuple[Scenario, Roster]) -> None:

@@ -12,6 +12,7 @@ from fastapi.routing import APIRoute
 
 from api.errors import install_error_handlers
 from api.limits import BodyLimit
+from api.logs import hide_feed_secrets
 from api.routers import ROUTERS
 from api.settings import Settings, get_settings
 from oncall.jobs import JobRunner
@@ -19,6 +20,8 @@ from oncall.storage import Store
 from oncall.storage.feeds import FeedService, FeedStore
 
 __all__ = ["create_app"]
+
+hide_feed_secrets()  # on import, so that an app served by any means logs no feed secret
 
 DESCRIPTION = """\
 24/7 on-call rosters (当番表) for home medical care networks: scenarios, the monthly collection of
@@ -76,6 +79,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        hide_feed_secrets()  # again: the server has set up its log handlers by now
         store = await run_in_threadpool(Store.open, settings.resolved_database_url())
         runner = JobRunner(
             store,

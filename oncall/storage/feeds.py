@@ -15,6 +15,7 @@ import re
 import secrets
 import threading
 import time
+import urllib.parse
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -48,11 +49,15 @@ __all__ = [
     "FeedStore",
     "StoredPublication",
     "feed_token_prefix",
+    "mask_feed_secrets",
     "new_feed_token",
 ]
 
 FEED_TOKEN_PREFIX = "ocf_"
 _TOKEN = re.compile(r"^(ocf_[0-9a-f]{8})_[A-Za-z0-9_\-]{43}$")
+_PREFIX_ANYWHERE = re.compile(r"ocf_[0-9a-f]{8}", re.IGNORECASE)
+_PATH_AND_QUERY = re.compile(r'[^\s"?]+(\?[^\s"]*)?')  # a request target in a log line, up to a space or quote
+_DECODINGS = 8  # percent-encoding nested deeper than this is masked whole
 _LANGS = ("ja", "en")
 _ALARM_ONLY_PHYSICIAN = "reminders are only for physician feeds"
 
@@ -87,6 +92,56 @@ def feed_token_prefix(token: str) -> str | None:
     """
     m = _TOKEN.match(token)
     return m.group(1) if m else None
+
+
+def _decoded(text: str) -> str | None:
+    """``text`` percent-decoded until nothing changes; None if it still changes after a few rounds."""
+    for _ in range(_DECODINGS):
+        once = urllib.parse.unquote(text)
+        if once == text:
+            return text
+        text = once
+    return None
+
+
+def _masked(text: str) -> str | None:
+    """``text`` decoded and cut after the first feed prefix in it (``ocf_<8 hex>_…``); None without one.
+
+    What comes before the prefix is encoded again, so that a decoded line break cannot forge a log line.
+    """
+    decoded = _decoded(text)
+    if decoded is None:
+        return "…"
+    found = _PREFIX_ANYWHERE.search(decoded)
+    if found is None:
+        return None
+    return urllib.parse.quote(decoded[: found.start()], safe="/:@!$'()*+,;=-._~") + found.group(0).lower() + "_…"
+
+
+def _mask_target(m: re.Match[str]) -> str:
+    path, mark, query = m.group(0).partition("?")
+    masked = _masked(path)
+    if masked is not None:  # the secret follows the prefix: nothing after it in the path is shown
+        path = masked + (".ics" if path.lower().endswith(".ics") and masked != "…" else "")
+    items = [item if (hidden := _masked(item)) is None else hidden for item in query.split("&")] if query else []
+    return path + mark + "&".join(items)
+
+
+def mask_feed_secrets(text: str) -> str:
+    """``text`` (a log line, or one of its arguments) with every feed secret masked, however encoded.
+
+    A request target is percent-decoded (repeatedly) before it is searched for a feed token's prefix;
+    from the prefix on, the path is shown as ``ocf_<8 hex>_…`` (with ``.ics`` if it ends so), and so is
+    any query item holding a prefix. Text without a prefix stays byte for byte as it was.
+
+    >>> mask_feed_secrets("/ical/ocf_0123abcd%5Fs3cr3t.ics?lang=en")
+    '/ical/ocf_0123abcd_….ics?lang=en'
+    >>> mask_feed_secrets("/scenarios/1?limit=5")
+    '/scenarios/1?limit=5'
+    """
+    if "%" not in text and _PREFIX_ANYWHERE.search(text) is None:
+        return text
+    return _PATH_AND_QUERY.sub(_mask_target, text)
 
 
 @dataclass(frozen=True)

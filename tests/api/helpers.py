@@ -3,13 +3,18 @@
 from __future__ import annotations
 
 import os
+import signal
+import socket
+import subprocess
+import sys
 import time
 import uuid
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
+import httpx
 import pytest
 import sqlalchemy as sa
 
@@ -127,3 +132,55 @@ def assert_error(response: Any, status: int, code: str, field: str | None = None
     if field is not None:
         assert field in [d["field"] for d in error["details"]], error
     return error
+
+
+def free_port() -> int:
+    """A TCP port on 127.0.0.1 that nothing listens on just now."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port: int = s.getsockname()[1]
+        return port
+
+
+class ServeProcess:
+    """``oncall serve`` in a child process on a free port; its output (both logs) goes to ``log`` if given."""
+
+    def __init__(self, data_dir: Path, log: Path | None = None, env: dict[str, str] | None = None) -> None:
+        self.port = free_port()
+        environment = {**os.environ, "ONCALL_DATA_DIR": str(data_dir), "ONCALL_SOLVER_WORKERS": "1", **(env or {})}
+        environment.pop("ONCALL_DATABASE_URL", None)
+        self._log: IO[bytes] | None = log.open("wb") if log is not None else None
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "oncall.cli", "serve", "--port", str(self.port)],
+            env=environment,
+            stdout=self._log or subprocess.DEVNULL,  # uvicorn's access log
+            stderr=self._log or subprocess.DEVNULL,
+        )
+        self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=10)
+        deadline = time.monotonic() + 30
+        while True:
+            try:
+                if self.http.get("/health").status_code == 200:
+                    return
+            except httpx.TransportError:
+                pass
+            assert self.process.poll() is None, "the server exited"
+            assert time.monotonic() < deadline, "the server did not start"
+            time.sleep(0.1)
+
+    def kill(self) -> None:
+        """SIGKILL: the server gets no chance to clean up."""
+        self.process.send_signal(signal.SIGKILL)
+        self.process.wait()
+        self._close()
+
+    def stop(self) -> None:
+        """SIGTERM, and wait for the server to exit."""
+        self.process.terminate()
+        self.process.wait(timeout=20)
+        self._close()
+
+    def _close(self) -> None:
+        self.http.close()
+        if self._log is not None:
+            self._log.close()

@@ -3,21 +3,16 @@ the job reads failed; nothing a dead server's worker computes is stored afterwar
 
 from __future__ import annotations
 
-import os
-import signal
-import socket
-import subprocess
-import sys
 import time
 from pathlib import Path
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
 from api import Settings, create_app
 from oncall.jobs import CRASH_MESSAGE
 from oncall.storage import Store, database_url
+from tests.api.helpers import ServeProcess as _Server
 from tests.api.helpers import bearer, solve, upload, wait_for
 from tests.factories import greedy_roster, make_scenario
 
@@ -44,13 +39,6 @@ def test_restart_marks_running_jobs_failed(settings: Settings, db_url: str) -> N
     store.db.dispose()
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port: int = s.getsockname()[1]
-        return port
-
-
 def _children(pid: int) -> list[int]:
     found = []
     for stat in Path("/proc").glob("[0-9]*/stat"):
@@ -69,42 +57,6 @@ def _alive(pid: int) -> bool:
     except OSError:
         return False
     return state != "Z"
-
-
-class _Server:
-    """``oncall serve`` in a child process on a free port."""
-
-    def __init__(self, data_dir: Path) -> None:
-        self.port = _free_port()
-        env = {**os.environ, "ONCALL_DATA_DIR": str(data_dir), "ONCALL_SOLVER_WORKERS": "1"}
-        env.pop("ONCALL_DATABASE_URL", None)
-        self.process = subprocess.Popen(
-            [sys.executable, "-m", "oncall.cli", "serve", "--port", str(self.port)],
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
-        self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=10)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if self.http.get("/health").status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            assert self.process.poll() is None, "the server exited"
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.1)
-
-    def kill(self) -> None:
-        self.process.send_signal(signal.SIGKILL)
-        self.process.wait()
-        self.http.close()
-
-    def stop(self) -> None:
-        self.process.terminate()
-        self.process.wait(timeout=20)
-        self.http.close()
 
 
 @pytest.mark.skipif(not Path("/proc/self/stat").exists(), reason="needs Linux /proc to find the worker process")

@@ -9,11 +9,14 @@ from typing import Any
 from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute
+from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
 from api.errors import install_error_handlers
 from api.limits import BodyLimit
 from api.logs import hide_feed_secrets
 from api.routers import ROUTERS
+from api.routers.feeds import CALENDAR, GZIP_MIN_BYTES
+from api.routers.revisions import XLSX
 from api.settings import Settings, get_settings
 from oncall.jobs import JobRunner
 from oncall.storage import Store
@@ -108,6 +111,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     )
     app.state.settings = settings
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
+    # JSON (scenarios, rosters) compressed for clients that accept gzip; calendars compress themselves,
+    # once per rendering and with their own ETag; XLSX is a zip already.
+    app.add_middleware(
+        GZipMiddleware,
+        minimum_size=GZIP_MIN_BYTES,
+        compresslevel=6,
+        exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, CALENDAR.split(";")[0], XLSX),
+    )
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -23,10 +23,11 @@ a strong ETag.
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import cached_property, lru_cache
 from typing import Any, Literal, get_args
 from zoneinfo import ZoneInfo
 
@@ -302,6 +303,16 @@ class RenderedFeed:
     valid_until: dt.datetime | None  # when a cancelled event leaves the feed, changing the body
     live: int  # live events
     cancelled: int  # cancelled events shown
+
+    @cached_property
+    def gzipped(self) -> bytes:
+        """The body gzip-compressed, once per rendering; the same bytes every time (no timestamp inside)."""
+        return gzip.compress(self.body, compresslevel=9, mtime=0)
+
+    @property
+    def gzip_etag(self) -> str:
+        """The strong ETag of the gzip-compressed body: another representation, another tag (RFC 9110 §8.8.3)."""
+        return self.etag[:-1] + '-gzip"'
 
 
 @dataclass(frozen=True)

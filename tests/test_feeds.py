@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import gzip
 import hashlib
 import re
 from collections.abc import Sequence
@@ -221,6 +222,9 @@ def test_the_same_publications_give_the_same_bytes(week: tuple[Scenario, Roster]
     assert one.body == two.body and one.etag == two.etag
     assert one.etag == '"' + hashlib.sha256(one.body).hexdigest()[:32] + '"'
     assert feed(ledger(scenario, roster, swapped), "physician", pid, lang="en").etag != one.etag
+    # So do the gzip-compressed bytes (compressed once per rendering), under a tag of their own.
+    assert one.gzipped == two.gzipped and one.gzipped is one.gzipped and gzip.decompress(one.gzipped) == one.body
+    assert one.gzip_etag == one.etag[:-1] + '-gzip"' != one.etag
 
 
 def test_reminders_ring_only_for_live_duties(week: tuple[Scenario, Roster]) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 from email.utils import format_datetime, parsedate_to_datetime
 from typing import Annotated, Any, Literal
 
@@ -197,7 +198,10 @@ _CALENDAR_RESPONSES: dict[int | str, dict[str, Any]] = {
         "description": "The iCalendar document (RFC 5545) of the feed.",
         "content": {CALENDAR: {"schema": {"type": "string"}}},
         "headers": {
-            "ETag": {"description": "Strong validator of the body.", "schema": {"type": "string"}},
+            "ETag": {
+                "description": "Strong validator of the body (of the gzip-compressed body when it is sent so).",
+                "schema": {"type": "string"},
+            },
             "Last-Modified": {"description": "When the feed's content last changed.", "schema": {"type": "string"}},
         },
     },
@@ -206,10 +210,10 @@ _CALENDAR_RESPONSES: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _matches(if_none_match: str, etag: str) -> bool:
-    """RFC 9110 If-None-Match: ``*`` or any listed tag equal to ours under weak comparison."""
+def _matches(if_none_match: str, etags: tuple[str, ...]) -> bool:
+    """RFC 9110 If-None-Match: ``*`` or any listed tag equal to one of ours under weak comparison."""
     tags = [t.strip() for t in if_none_match.split(",")]
-    return "*" in tags or etag in (t.removeprefix("W/") for t in tags)
+    return "*" in tags or any(t.removeprefix("W/") in etags for t in tags)
 
 
 def _not_modified_since(if_modified_since: str, last_modified: dt.datetime) -> bool:
@@ -222,41 +226,64 @@ def _not_modified_since(if_modified_since: str, last_modified: dt.datetime) -> b
     return last_modified.replace(microsecond=0) <= since
 
 
+def accepts_gzip(accept_encoding: str | None) -> bool:
+    """Whether an Accept-Encoding header admits gzip (RFC 9110 §12.5.3: ``gzip``, ``x-gzip`` or ``*``, q > 0).
+
+    >>> accepts_gzip("gzip, deflate, br"), accepts_gzip("gzip;q=0, identity"), accepts_gzip(None)
+    (True, False, False)
+    """
+    quality: dict[str, float] = {}
+    for item in (accept_encoding or "").split(","):
+        coding, *params = (part.strip() for part in item.split(";"))
+        q = next((p.partition("=")[2] for p in params if p.lower().startswith("q=")), "1")
+        try:
+            quality[coding.lower()] = float(q)
+        except ValueError:
+            quality[coding.lower()] = 0.0
+    return next((quality[c] for c in ("gzip", "x-gzip", "*") if c in quality), 0.0) > 0
+
+
 # No length limit in the route: a token too long to be one gets the same 404 as any unknown token (a 422
 # would tell a prober it was malformed, and echo it).
 Token = Annotated[str, Path(description="The feed's secret token.")]
 MAX_TOKEN_LENGTH = 200
-LangQuery = Annotated[Literal["ja", "en"] | None, Query(description="Language; default: the feed's.")]
-IfNoneMatch = Annotated[str | None, Header(description="ETags the client holds.")]
-IfModifiedSince = Annotated[str | None, Header(description="HTTP date of the client's copy.")]
+GZIP_MIN_BYTES = 1000  # smaller bodies gain too little from compression (as for the app's middleware)
+
+
+@dataclass(frozen=True)
+class _Asked:
+    """What a feed request asks for beyond its token: language, coding and the client's validators."""
+
+    lang: str | None
+    gzip: bool
+    if_none_match: str | None
+    if_modified_since: str | None
+
+
+def _asked(
+    lang: Annotated[Literal["ja", "en"] | None, Query(description="Language; default: the feed's.")] = None,
+    if_none_match: Annotated[str | None, Header(description="ETags the client holds.")] = None,
+    if_modified_since: Annotated[str | None, Header(description="HTTP date of the client's copy.")] = None,
+    accept_encoding: Annotated[str | None, Header(description="`gzip` gets the calendar compressed.")] = None,
+) -> _Asked:
+    return _Asked(lang, accepts_gzip(accept_encoding), if_none_match, if_modified_since)
+
+
+Asked = Annotated[_Asked, Depends(_asked)]
 
 
 @router.get("/ical/{token}.ics", response_class=Response, responses=_CALENDAR_RESPONSES, openapi_extra={"security": []})
-def read_feed(
-    token: Token,
-    request: Request,
-    service: FeedServiceDep,
-    lang: LangQuery = None,
-    if_none_match: IfNoneMatch = None,
-    if_modified_since: IfModifiedSince = None,
-) -> Response:
+def read_feed(token: Token, request: Request, service: FeedServiceDep, asked: Asked) -> Response:
     """The feed's calendar (no API key: the secret URL is the credential). Only published rosters show."""
-    return _calendar(_token(token, request), service, lang, if_none_match, if_modified_since)
+    return _calendar(_token(token, request), service, asked)
 
 
 @router.head(
     "/ical/{token}.ics", response_class=Response, responses=_CALENDAR_RESPONSES, openapi_extra={"security": []}
 )
-def check_feed(
-    token: Token,
-    request: Request,
-    service: FeedServiceDep,
-    lang: LangQuery = None,
-    if_none_match: IfNoneMatch = None,
-    if_modified_since: IfModifiedSince = None,
-) -> Response:
+def check_feed(token: Token, request: Request, service: FeedServiceDep, asked: Asked) -> Response:
     """The headers of the feed's calendar (what a calendar app asks before it downloads)."""
-    return _calendar(_token(token, request), service, lang, if_none_match, if_modified_since)
+    return _calendar(_token(token, request), service, asked)
 
 
 def _token(token: str, request: Request) -> str:
@@ -267,26 +294,31 @@ def _token(token: str, request: Request) -> str:
     return token
 
 
-def _calendar(
-    token: str, service: FeedService, lang: str | None, if_none_match: str | None, if_modified_since: str | None
-) -> Response:
+def _calendar(token: str, service: FeedService, asked: _Asked) -> Response:
     record, state = service.store.lookup(token)
     if record is None:
         raise FeedNotFound()
-    rendered = service.feed(record, state, lang)
+    rendered = service.feed(record, state, asked.lang)
     service.touch(record)
     changed = max(rendered.last_modified or record.created_at, record.created_at)
+    # The calendar is compressed once per rendering (not per request, as a middleware would), and the
+    # compressed body is another representation, with its own strong ETag.
+    gzipped = asked.gzip and len(rendered.body) >= GZIP_MIN_BYTES
     headers = {
-        "ETag": rendered.etag,
+        "ETag": rendered.gzip_etag if gzipped else rendered.etag,
         "Last-Modified": format_datetime(changed.astimezone(dt.UTC), usegmt=True),
         "Cache-Control": CACHE_CONTROL,
+        "Vary": "Accept-Encoding",
         "X-Robots-Tag": "noindex",
     }
-    if if_none_match is not None:
-        fresh = _matches(if_none_match, rendered.etag)
+    if asked.if_none_match is not None:
+        fresh = _matches(asked.if_none_match, (rendered.etag, rendered.gzip_etag))
     else:
-        fresh = if_modified_since is not None and _not_modified_since(if_modified_since, changed)
+        fresh = asked.if_modified_since is not None and _not_modified_since(asked.if_modified_since, changed)
     if fresh:
         return Response(status_code=304, headers=headers)
     headers["Content-Disposition"] = 'inline; filename="oncall.ics"'
+    if gzipped:
+        headers["Content-Encoding"] = "gzip"
+        return Response(rendered.gzipped, media_type=CALENDAR, headers=headers)
     return Response(rendered.body, media_type=CALENDAR, headers=headers)

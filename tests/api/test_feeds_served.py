@@ -1,20 +1,24 @@
-"""A feed's secret never reaches a log line, however the request encodes it; encoded tokens get 404.
-
-The access log is read from a real ``oncall serve`` process (uvicorn, as deployed), not from a mock.
+"""Feeds from a real ``oncall serve`` process (uvicorn, as deployed): a feed's secret never reaches a
+log line, however the request encodes it (encoded tokens get 404); calendars and JSON are sent
+gzip-compressed to clients that accept it, with ETags and 304s that still work.
 """
 
 from __future__ import annotations
 
+import gzip
+import json
 import logging
 from pathlib import Path
 from urllib.parse import quote
 
+import httpx
 import pytest
+from icalendar import Calendar
 
 from api.logs import HideFeedSecrets
 from oncall.storage import Store, database_url
 from oncall.storage.feeds import FeedStore, mask_feed_secrets
-from tests.api.helpers import ServeProcess
+from tests.api.helpers import ServeProcess, bearer
 from tests.factories import greedy_roster, make_scenario
 
 
@@ -39,20 +43,21 @@ def _variants(token: str) -> dict[str, str]:
     }
 
 
-def _published_feed(data_dir: Path) -> str:
-    """A database with a published roster and a network feed of it; the feed's token."""
+def _published_feed(data_dir: Path, days: int = 2) -> tuple[str, str]:
+    """A database with a published roster and a network feed of it: the feed's token and a staff key."""
     store = Store.open(database_url(None, data_dir))
-    scenario = make_scenario(days=2)
+    scenario = make_scenario(days=days)
     sid = store.create_scenario(scenario).id
     revision = store.add_revision(sid, 1, greedy_roster(scenario), 0)
     store.publish(revision.id, None)
     _, token = FeedStore(store.db).issue("network", None)
+    _, key = store.create_key("staff", "office")
     store.db.dispose()
-    return token
+    return token, key
 
 
 def test_a_real_server_logs_no_feed_secret_and_refuses_encoded_tokens(tmp_path: Path) -> None:
-    token = _published_feed(tmp_path / "data")
+    token, _ = _published_feed(tmp_path / "data")
     prefix, secret = token[:12], token[13:]
     log = tmp_path / "server.log"
     server = ServeProcess(tmp_path / "data", log=log)
@@ -97,3 +102,39 @@ def test_any_logger_s_records_are_masked_in_message_and_arguments() -> None:
     )
     assert HideFeedSecrets().filter(record)
     assert record.getMessage() == "failed on /ical/ocf_0123abcd_… ocf_0123abcd_…"
+
+
+def _raw(http: httpx.Client, method: str, path: str, headers: dict[str, str]) -> tuple[httpx.Response, bytes]:
+    """A response and its body exactly as sent (httpx would decompress it)."""
+    with http.stream(method, path, headers=headers) as r:
+        return r, b"".join(r.iter_raw())
+
+
+def test_calendars_and_json_are_sent_gzip_compressed_with_working_etags(tmp_path: Path) -> None:
+    token, key = _published_feed(tmp_path / "data", days=7)
+    feed = f"/ical/{token}.ics"
+    server = ServeProcess(tmp_path / "data")
+    try:
+        plain, body = _raw(server.http, "GET", feed, {"Accept-Encoding": "identity"})
+        packed, raw = _raw(server.http, "GET", feed, {"Accept-Encoding": "gzip, deflate"})
+        assert "content-encoding" not in plain.headers and packed.headers["content-encoding"] == "gzip"
+        assert gzip.decompress(raw) == body and len(raw) < len(body) / 4
+        uids = [str(e["UID"]) for e in Calendar.from_ical(gzip.decompress(raw)).walk("VEVENT")]
+        assert len(uids) >= 14 and uids == [str(e["UID"]) for e in Calendar.from_ical(body).walk("VEVENT")]
+        etag = packed.headers["etag"]
+        assert etag.startswith('"') and etag != plain.headers["etag"]  # strong, and another representation's
+        assert "Accept-Encoding" in packed.headers["vary"] and "Accept-Encoding" in plain.headers["vary"]
+
+        for held in (etag, plain.headers["etag"]):  # the same calendar, whichever representation was kept
+            again, empty = _raw(server.http, "GET", feed, {"Accept-Encoding": "gzip", "If-None-Match": held})
+            assert (again.status_code, empty, again.headers["etag"]) == (304, b"", etag)
+        head, _ = _raw(server.http, "HEAD", feed, {"Accept-Encoding": "gzip"})
+        assert (head.headers["content-encoding"], head.headers["etag"]) == ("gzip", etag)
+        refused, _ = _raw(server.http, "GET", feed, {"Accept-Encoding": "gzip;q=0, identity"})
+        assert "content-encoding" not in refused.headers
+
+        listed, raw = _raw(server.http, "GET", "/scenarios/1", {"Accept-Encoding": "gzip", **bearer(key)})
+        assert listed.headers["content-encoding"] == "gzip"
+        assert json.loads(gzip.decompress(raw))["scenario"]["name"] == "test-network"
+    finally:
+        server.stop()

@@ -554,22 +554,25 @@ def _cli_actor() -> Actor:
     return Actor.cli()
 
 
-def _check_base_url(base_url: str | None) -> None:
-    """--base-url must be an http(s) address, as ONCALL_PUBLIC_URL is; checked before anything is stored."""
-    from api.settings import PUBLIC_URL_PATTERN
+def _feed_base_url(base_url: str | None) -> str:
+    """Where calendar apps reach the server: --base-url, else ONCALL_PUBLIC_URL. Asked before anything is
+    stored: a URL is printed once, so a feed issued (or rotated) without a base it can be printed on is lost."""
+    from api.settings import PUBLIC_URL_PATTERN, get_settings
 
     if base_url is not None and re.fullmatch(PUBLIC_URL_PATTERN, base_url) is None:
         _fail(f"--base-url: expected an http(s) address such as https://oncall.example.org, got {base_url!r}")
-
-
-def _print_urls(token: str, base_url: str | None) -> None:
-    from api.settings import get_settings
-    from oncall.feeds import feed_urls
-
     base = base_url or _guard(get_settings).public_url
     if base is None:
-        base = "https://127.0.0.1:8000"
-        typer.echo("note: set ONCALL_PUBLIC_URL (or --base-url) to the address calendar apps reach", err=True)
+        _fail(
+            "--base-url: no address for the feed URL: set ONCALL_PUBLIC_URL to where calendar apps reach the "
+            "server (e.g. https://oncall.example.org) or pass --base-url; nothing was issued"
+        )
+    return base
+
+
+def _print_urls(token: str, base: str) -> None:
+    from oncall.feeds import feed_urls
+
     for url in feed_urls(base, token):
         typer.echo(url)
 
@@ -589,7 +592,7 @@ def feeds_issue(
     """Issue a feed and print its https and webcal URLs; only the token's hash is stored."""
     from oncall.errors import NotFound
 
-    _check_base_url(base_url)
+    base = _feed_base_url(base_url)
     store = _feed_store()
 
     def find_problem() -> tuple[str, str] | None:
@@ -606,7 +609,7 @@ def feeds_issue(
     record, token = store.issue(
         kind.value, target, scenario_id=scenario, lang=lang.value, alarm_minutes=alarm, name=name, actor=_cli_actor()
     )
-    _print_urls(token, base_url)
+    _print_urls(token, base)
     what = f"{kind.value} feed {target}" if target else f"{kind.value} feed"
     typer.echo(f"{record.prefix}: {what} issued; the URL is not shown again", err=True)
 
@@ -665,9 +668,9 @@ def feeds_rotate(
     base_url: BaseUrlOption = None,
 ) -> None:
     """Give a feed a new secret URL (printed once); the old URL answers 404 from now on."""
-    _check_base_url(base_url)
+    base = _feed_base_url(base_url)
     record, token = _guard(lambda: _feed_store().rotate(prefix, _cli_actor()))
-    _print_urls(token, base_url)
+    _print_urls(token, base)
     typer.echo(f"{record.prefix}: rotated; subscribe again with the new URL", err=True)
 
 

@@ -106,3 +106,25 @@ def test_feeds_update_keeps_the_url(data_dir: Path) -> None:
     revoked = runner.invoke(app, ["feeds", "update", prefix, "--lang", "ja"])
     assert revoked.exit_code == 2 and "revoked" in revoked.output
     feeds.db.dispose()
+
+
+def test_without_a_public_url_nothing_is_issued_or_rotated(data_dir: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """The URL is printed once: a guessed one (https://127.0.0.1:8000) would lose the feed, so refuse."""
+    runner = CliRunner()
+    kept = runner.invoke(app, ["feeds", "issue", "network"]).stdout.split()[0].rsplit("/", 1)[1]
+    monkeypatch.delenv("ONCALL_PUBLIC_URL")
+    get_settings.cache_clear()
+    feeds = FeedStore(Store.open(database_url(None, data_dir)).db)
+    prefix = feed_token_prefix(kept.removesuffix(".ics"))
+    assert prefix is not None
+    for args in (["issue", "physician", "n1a"], ["rotate", prefix]):
+        refused = runner.invoke(app, ["feeds", *args])
+        assert refused.exit_code == 2 and refused.stdout == ""
+        assert refused.stderr.count("\n") == 1 and refused.stderr.startswith("error: --base-url: ")
+        assert "ONCALL_PUBLIC_URL" in refused.stderr and "nothing was issued" in refused.stderr
+    assert [f.prefix for f in feeds.list_feeds()] == [prefix]  # nothing new
+    assert feeds.lookup(kept.removesuffix(".ics"))[0] is not None  # and the old URL still works
+
+    local = runner.invoke(app, ["feeds", "issue", "district", "north", "--base-url", "http://127.0.0.1:8001"])
+    assert local.exit_code == 0 and local.stdout.startswith("http://127.0.0.1:8001/ical/ocf_")
+    feeds.db.dispose()

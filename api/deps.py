@@ -32,6 +32,7 @@ __all__ = [
     "StaffKey",
     "StoreDep",
     "actor_of",
+    "reads_personal_data",
     "solve_seconds",
 ]
 
@@ -92,6 +93,13 @@ def _staff_key(request: Request, key: Annotated[KeyRecord, Depends(_any_key)]) -
             raise Forbidden(f"a {key.role} key cannot read this; it needs a staff key")
         raise Forbidden(f"a {key.role} key may only read; writing needs a staff key")
     return key
+
+
+def reads_personal_data(key: KeyRecord) -> bool:
+    """Whether requests with ``key`` may read the doctors' personal data: staff keys only. A hospital key
+    reads scenarios through ``oncall.privacy.hospital_view``; the office's own routes (a physician's
+    entries, repairs, swaps, feed subscriptions, the audit log) take a ``StaffKey``."""
+    return key.role == "staff"
 
 
 def solve_seconds(settings: Settings, requested: float | None) -> float:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -77,11 +78,16 @@ class ScenarioDetail(ScenarioSummary):
     """A stored scenario with its document."""
 
     scenario: Scenario
+    withheld: list[str] = Field(
+        default_factory=list,
+        description="Fields of the document left out for this key, at their defaults in `scenario`: a hospital "
+        "key does not read the doctors' personal data (absences and their reasons, wishes, contact details, …).",
+    )
 
     @classmethod
-    def with_document(cls, record: ScenarioRecord, scenario: Scenario) -> ScenarioDetail:
-        """The summary plus the document."""
-        return cls(**ScenarioSummary.of(record).model_dump(), scenario=scenario)
+    def with_document(cls, record: ScenarioRecord, scenario: Scenario, withheld: Sequence[str] = ()) -> ScenarioDetail:
+        """The summary plus the document (``withheld``: the fields left out of it)."""
+        return cls(**ScenarioSummary.of(record).model_dump(), scenario=scenario, withheld=list(withheld))
 
 
 class PhysicianView(_Out):

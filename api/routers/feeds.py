@@ -10,7 +10,7 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Depends, Header, Path, Query, Request, Response
 from pydantic import BaseModel, ConfigDict, Field
 
-from api.deps import AnyKey, SettingsDep, StaffKey, actor_of
+from api.deps import SettingsDep, StaffKey, actor_of
 from api.errors import ERROR_RESPONSES, ApiError, ErrorBody, InvalidRequest
 from api.settings import Settings
 from oncall.feeds import FeedKind, feed_urls
@@ -137,13 +137,13 @@ def issue_feed(
 
 
 @router.get("/feeds", response_model=list[Feed])
-def list_feeds(_: AnyKey, service: FeedServiceDep) -> list[Feed]:
+def list_feeds(_: StaffKey, service: FeedServiceDep) -> list[Feed]:
     """Every feed subscription, oldest first, without secrets."""
     return [Feed.of(r) for r in _store(service).list_feeds()]
 
 
 @router.get("/feeds/{prefix}", response_model=Feed)
-def get_feed(prefix: Prefix, _: AnyKey, service: FeedServiceDep) -> Feed:
+def get_feed(prefix: Prefix, _: StaffKey, service: FeedServiceDep) -> Feed:
     """One feed subscription."""
     return Feed.of(_store(service).get(prefix))
 

@@ -11,7 +11,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Query, Response
 
-from api.deps import AnyKey, PhysicianId, ScenarioId, StaffKey, StoreDep, actor_of
+from api.deps import PhysicianId, ScenarioId, StaffKey, StoreDep, actor_of
 from api.errors import ERROR_RESPONSES
 from api.schemas import EntryChange, PhysicianView
 from oncall.errors import NotFound
@@ -30,7 +30,7 @@ Index = Annotated[int, Path(ge=0, le=10_000, description="Position of the entry 
 
 
 @router.get("", response_model=PhysicianView)
-def get_physician(scenario_id: ScenarioId, physician_id: PhysicianId, _: AnyKey, store: StoreDep) -> PhysicianView:
+def get_physician(scenario_id: ScenarioId, physician_id: PhysicianId, _: StaffKey, store: StoreDep) -> PhysicianView:
     """Read one physician of the newest scenario version, with absences, wishes and unwishes."""
     record, scenario = store.get_document(scenario_id)
     physician = next((p for p in scenario.physicians if p.id == physician_id), None)

@@ -6,9 +6,19 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Query, Response
 
-from api.deps import SCENARIO_MEDIA_TYPES, AnyKey, ScenarioBody, ScenarioId, StaffKey, StoreDep, actor_of
+from api.deps import (
+    SCENARIO_MEDIA_TYPES,
+    AnyKey,
+    ScenarioBody,
+    ScenarioId,
+    StaffKey,
+    StoreDep,
+    actor_of,
+    reads_personal_data,
+)
 from api.errors import ERROR_RESPONSES
 from api.schemas import ScenarioDetail, ScenarioSummary
+from oncall.privacy import HOSPITAL_WITHHELD, hospital_view
 
 router = APIRouter(prefix="/scenarios", tags=["scenarios"], responses=ERROR_RESPONSES)
 
@@ -46,9 +56,11 @@ def list_scenarios(
 
 
 @router.get("/{scenario_id}", response_model=ScenarioDetail)
-def get_scenario(scenario_id: ScenarioId, _: AnyKey, store: StoreDep) -> ScenarioDetail:
-    """Read a scenario with its newest document."""
+def get_scenario(scenario_id: ScenarioId, key: AnyKey, store: StoreDep) -> ScenarioDetail:
+    """Read a scenario with its newest document (without the doctors' personal data for a hospital key)."""
     record, scenario = store.get_document(scenario_id)
+    if not reads_personal_data(key):
+        return ScenarioDetail.with_document(record, hospital_view(scenario), HOSPITAL_WITHHELD)
     return ScenarioDetail.with_document(record, scenario)
 
 

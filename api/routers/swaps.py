@@ -10,7 +10,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Body, Path, Query, Response
 
-from api.deps import AnyKey, ReplanStoreDep, ScenarioId, StaffKey, actor_of
+from api.deps import ReplanStoreDep, ScenarioId, StaffKey, actor_of
 from api.errors import ERROR_RESPONSES
 from api.replan_schemas import SwapDecision, SwapRequest, SwapView
 from oncall.storage.replan import SwapState
@@ -37,7 +37,7 @@ def propose_swap(
 @router.get("/scenarios/{scenario_id}/swaps", response_model=list[SwapView])
 def list_swaps(
     scenario_id: ScenarioId,
-    _: AnyKey,
+    _: StaffKey,
     store: ReplanStoreDep,
     state: Annotated[SwapState | None, Query(description="Only swaps in this state.")] = None,
 ) -> list[SwapView]:
@@ -46,7 +46,7 @@ def list_swaps(
 
 
 @router.get("/swaps/{swap_id}", response_model=SwapView)
-def get_swap(swap_id: SwapId, _: AnyKey, store: ReplanStoreDep) -> SwapView:
+def get_swap(swap_id: SwapId, _: StaffKey, store: ReplanStoreDep) -> SwapView:
     """Read a swap."""
     return SwapView.of(store.get_swap(swap_id))
 

@@ -71,7 +71,9 @@ def test_staff_issue_list_revoke_and_rotate_feeds(
     network = issue(client, staff, kind="network", lang="en")
     assert network["target"] is None
 
-    listed = client.get("/feeds", headers=hospital).json()  # any key reads the listing: it holds no secret
+    # Staff read the listing (it holds no secret); a hospital does not need it (issue 17, item 14).
+    assert_error(client.get("/feeds", headers=hospital), 403, "forbidden")
+    listed = client.get("/feeds", headers=staff).json()
     assert [f["prefix"] for f in listed] == [prefix, network["prefix"]]
     assert all("token" not in f and "url" not in f for f in listed)
     assert client.get(f"/feeds/{prefix}", headers=staff).json()["name"] == "青木先生"

@@ -19,8 +19,11 @@ import pytest
 import sqlalchemy as sa
 
 from api import Settings
+from oncall.errors import RuleBroken
 from oncall.model import Scenario
+from oncall.roster import Roster
 from oncall.storage import database_url
+from oncall.swaps import GiveAway, check_proposal
 from tests.factories import make_scenario
 
 HttpClient = Any  # a TestClient, or an httpx client of a real server
@@ -184,3 +187,22 @@ class ServeProcess:
         self.http.close()
         if self._log is not None:
             self._log.close()
+
+
+def first_give_away(scenario: Scenario, roster: Roster, allowed: bool = True) -> GiveAway:
+    """The first give-away of a primary role that the checker accepts (or refuses)."""
+    for d in roster.duties:
+        for p in scenario.physicians:
+            if d.primary is None or p.id in (d.primary, d.secondary):
+                continue
+            proposal = GiveAway(duty=d.id, role="primary", physician=d.primary, to=p.id)
+            try:
+                check_proposal(scenario, roster, proposal)
+                ok = True
+            except RuleBroken as exc:
+                ok = False
+                if not allowed and any(rule == "min_rest" for rule, _ in exc.broken):
+                    return proposal
+            if ok and allowed:
+                return proposal
+    raise AssertionError("no such give-away")

@@ -18,11 +18,8 @@ import pytest
 from fastapi.testclient import TestClient
 
 from api import Settings, create_app
-from oncall.errors import RuleBroken
 from oncall.model import Absence, Request, Scenario
-from oncall.roster import Roster
-from oncall.swaps import GiveAway, check_proposal
-from tests.api.helpers import wait_for
+from tests.api.helpers import first_give_away, wait_for
 from tests.factories import greedy_roster, make_scenario
 
 SECRETS = {
@@ -47,20 +44,6 @@ def _scenario() -> Scenario:
     return Scenario.model_validate(scenario.model_dump())
 
 
-def _give_away(scenario: Scenario, roster: Roster) -> GiveAway:
-    for d in roster.duties:
-        for p in scenario.physicians:
-            if d.primary is None or p.id in (d.primary, d.secondary):
-                continue
-            proposal = GiveAway(duty=d.id, role="primary", physician=d.primary, to=p.id)
-            try:
-                check_proposal(scenario, roster, proposal)
-            except RuleBroken:
-                continue
-            return proposal
-    raise AssertionError("no give-away the checker accepts")
-
-
 def _fill(client: TestClient, staff: dict[str, str]) -> dict[str, str]:
     """Every kind of personal data, through the API as the office enters it; the ids of what was made."""
     scenario = _scenario()
@@ -69,7 +52,7 @@ def _fill(client: TestClient, staff: dict[str, str]) -> dict[str, str]:
     roster = greedy_roster(scenario)
     rid = client.post(f"/scenarios/{sid}/revisions", content=roster.to_json(), headers=json).json()["id"]
     assert client.post(f"/revisions/{rid}/publish", json={"base": None}, headers=staff).status_code == 200
-    proposal = _give_away(scenario, roster)
+    proposal = first_give_away(scenario, roster)
     body = {"proposal": proposal.model_dump(mode="json"), "reason": SECRETS["swap reason"]}
     swap = client.post(f"/scenarios/{sid}/swaps", json=body, headers=staff).json()["id"]
     doctor = next(

@@ -6,35 +6,15 @@ from typing import Any
 
 from fastapi.testclient import TestClient
 
-from oncall.errors import RuleBroken
-from oncall.model import Scenario
 from oncall.roster import Roster
-from oncall.swaps import GiveAway, check_proposal
+from oncall.swaps import GiveAway
 from tests.api.helpers import assert_error, publish_solved, upload
+from tests.api.helpers import first_give_away as _first
 from tests.factories import make_scenario
 
 
 def _roster(client: TestClient, headers: dict[str, str], path: str) -> Roster:
     return Roster.model_validate_json(client.get(path, headers=headers).content)
-
-
-def _first(scenario: Scenario, roster: Roster, allowed: bool) -> GiveAway:
-    """The first give-away of a primary role that the checker accepts (or refuses)."""
-    for d in roster.duties:
-        for p in scenario.physicians:
-            if d.primary is None or p.id in (d.primary, d.secondary):
-                continue
-            proposal = GiveAway(duty=d.id, role="primary", physician=d.primary, to=p.id)
-            try:
-                check_proposal(scenario, roster, proposal)
-                ok = True
-            except RuleBroken as exc:
-                ok = False
-                if not allowed and any(rule == "min_rest" for rule, _ in exc.broken):
-                    return proposal
-            if ok and allowed:
-                return proposal
-    raise AssertionError("no such give-away")
 
 
 def _propose(client: TestClient, headers: dict[str, str], sid: int, proposal: GiveAway, **extra: Any) -> Any:

@@ -10,6 +10,7 @@ from fastapi import FastAPI
 from fastapi.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute
 
+from api.docs_ui import install_docs
 from api.errors import install_error_handlers
 from api.limits import BodyLimit
 from api.routers import ROUTERS
@@ -101,11 +102,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
         separate_input_output_schemas=False,
+        docs_url=None,  # served from vendored assets by install_docs
+        redoc_url=None,
     )
     app.state.settings = settings
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    install_docs(app)
     app.openapi = _openapi_with_local_times(app)  # type: ignore[method-assign]
     return app

@@ -13,6 +13,7 @@ from fastapi.routing import APIRoute
 from api.docs_ui import install_docs
 from api.errors import install_error_handlers
 from api.limits import BodyLimit
+from api.pages import print as print_page
 from api.routers import ROUTERS
 from api.settings import Settings, get_settings
 from oncall.jobs import JobRunner
@@ -110,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    app.include_router(print_page.router)
     install_docs(app)
     app.openapi = _openapi_with_local_times(app)  # type: ignore[method-assign]
     return app

@@ -14,7 +14,7 @@ from api.docs_ui import install_docs
 from api.errors import install_error_handlers
 from api.limits import BodyLimit
 from api.pages import print as print_page
-from api.routers import ROUTERS
+from api.routers import ROUTERS, imports
 from api.settings import Settings, get_settings
 from oncall.jobs import JobRunner
 from oncall.storage import Store
@@ -111,6 +111,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    app.include_router(imports.router)
     app.include_router(print_page.router)
     install_docs(app)
     app.openapi = _openapi_with_local_times(app)  # type: ignore[method-assign]

@@ -19,6 +19,7 @@ from oncall.model import Absence, Request, Scenario
 from tests.factories import make_scenario
 
 JAN = dt.date(2027, 1, 1)
+XLSX_MEDIA = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 OLE = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the old binary .xls
 BOMB = 50 * 1024 * 1024  # zeros: a few kB packed
 

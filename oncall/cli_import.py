@@ -72,28 +72,23 @@ def _run(kind: importing.ImportKind, scenario: Path, file: Path, output: Path | 
     typer.echo(("Written: " if lang is Lang.en else "出力: ") + str(target))
 
 
-@import_app.command()
-def physicians(
-    scenario: ScenarioArg,
-    file: FileArg,
-    output: OutOption = None,
-    apply: ApplyOption = False,
-    lang: LangOption = Lang.ja,
-) -> None:
-    """Import a physician list: new doctors are added, listed ones changed, others kept."""
-    _run("physicians", scenario, file, output, apply, lang)
+def _import_command(kind: importing.ImportKind, doc: str) -> None:
+    """``oncall import KIND``: the same command for each kind of sheet."""
+
+    def command(
+        scenario: ScenarioArg,
+        file: FileArg,
+        output: OutOption = None,
+        apply: ApplyOption = False,
+        lang: LangOption = Lang.ja,
+    ) -> None:
+        _run(kind, scenario, file, output, apply, lang)
+
+    import_app.command(name=kind, help=doc)(command)
 
 
-@import_app.command()
-def requests(
-    scenario: ScenarioArg,
-    file: FileArg,
-    output: OutOption = None,
-    apply: ApplyOption = False,
-    lang: LangOption = Lang.ja,
-) -> None:
-    """Import a monthly request sheet: absences (×, 前, 後), unwished (△) and wished (○) dates."""
-    _run("requests", scenario, file, output, apply, lang)
+_import_command("physicians", "Import a physician list: new doctors are added, listed ones changed, others kept.")
+_import_command("requests", "Import a monthly request sheet: absences (×, 前, 後), unwished (△) and wished (○) dates.")
 
 
 @import_app.command()

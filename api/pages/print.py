@@ -12,7 +12,7 @@ from fastapi.responses import HTMLResponse
 from jinja2 import Environment, PackageLoader, select_autoescape
 
 from api.deps import AnyKey, RevisionId, StoreDep
-from api.errors import ERROR_RESPONSES
+from api.errors import NON_JSON_ERROR_RESPONSES
 from api.lang import Language
 from oncall.model import Scenario
 from oncall.printing import CELL_PT, build_print_view
@@ -21,7 +21,7 @@ from oncall.xlsx import ROLE_COLUMNS
 
 __all__ = ["render_print_html", "router"]
 
-router = APIRouter(tags=["print"], responses=ERROR_RESPONSES)
+router = APIRouter(tags=["print"], responses=NON_JSON_ERROR_RESPONSES)
 
 _templates = Environment(
     loader=PackageLoader("api", "templates"), autoescape=select_autoescape(), trim_blocks=True, lstrip_blocks=True

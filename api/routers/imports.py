@@ -21,7 +21,7 @@ from fastapi import APIRouter, File, Form, Path, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
 from api.deps import ScenarioId, StaffKey, StoreDep, actor_of
-from api.errors import ERROR_RESPONSES, ApiError, InvalidRequest
+from api.errors import ERROR_RESPONSES, NON_JSON_ERROR_RESPONSES, ApiError, InvalidRequest
 from api.lang import Language
 from api.schemas import ScenarioSummary
 from oncall import importing
@@ -120,7 +120,10 @@ def _rejected(preview: importing.Preview, lang: str) -> ImportRejected:
 @router.get(
     "/{kind}/template",
     response_class=Response,
-    responses={200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}}},
+    responses={
+        **NON_JSON_ERROR_RESPONSES,
+        200: {"content": {XLSX: {"schema": {"type": "string", "format": "binary"}}}},
+    },
 )
 def import_template(scenario_id: ScenarioId, kind: Kind, _: StaffKey, store: StoreDep, lang: Language) -> Response:
     """The XLSX to fill in: the scenario's doctors, and for requests its dates with the marks it holds."""

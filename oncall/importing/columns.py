@@ -5,13 +5,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from collections import defaultdict
+from collections.abc import Callable
 from typing import Any
 
-from oncall.importing.problems import Problem
-from oncall.importing.table import Table
+from oncall.importing.preview import ImportKind, Preview
+from oncall.importing.problems import ImportFailed, Problem
+from oncall.importing.table import Table, read_table
 from oncall.model import Physician, Scenario
 
-__all__ = ["ID_HEADINGS", "NAME_HEADINGS", "DoctorIndex", "heading_row", "norm", "text_of"]
+__all__ = ["ID_HEADINGS", "NAME_HEADINGS", "DoctorIndex", "heading_row", "norm", "read_sheet", "text_of"]
 
 ID_HEADINGS = frozenset({"id", "医師id", "医師番号"})
 NAME_HEADINGS = frozenset({"氏名", "名前", "医師名", "医師", "name"})
@@ -63,3 +65,29 @@ class DoctorIndex:
             return matches[0]
         code = "ambiguous_doctor" if matches else "unknown_doctor"
         return Problem.at(row, column, code, value=name)
+
+
+def read_sheet(
+    kind: ImportKind,
+    data: bytes,
+    scenario: Scenario,
+    headings: frozenset[str],
+    needed: tuple[str, str],
+    read_rows: Callable[[Table, int, Scenario, Preview], None],
+) -> Preview:
+    """The preview of a file: read the table, find the heading row (``needed`` says what it must have, in
+    Japanese and English), then let ``read_rows`` read what lies below it."""
+    preview = Preview(kind=kind, scenario=scenario.name)
+    try:
+        table = read_table(data)
+    except ImportFailed as exc:
+        preview.errors = exc.problems
+        return preview
+    header = heading_row(table, headings)
+    if header is None:
+        preview.errors.append(Problem.at(None, None, "no_header", needed=needed[0], needed_en=needed[1]))
+        return preview
+    read_rows(table, header, scenario, preview)
+    if not preview.errors and not preview.rows:
+        preview.errors.append(Problem.at(None, None, "no_rows"))
+    return preview

@@ -13,10 +13,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from oncall.importing.columns import ID_HEADINGS, heading_row, norm, text_of
+from oncall.importing.columns import ID_HEADINGS, norm, read_sheet, text_of
 from oncall.importing.preview import FieldChange, PhysicianChange, Preview
-from oncall.importing.problems import ImportFailed, Problem
-from oncall.importing.table import Table, read_table
+from oncall.importing.problems import Problem
+from oncall.importing.table import Table
 from oncall.model import Physician, Scenario
 
 __all__ = ["COLUMNS", "Column", "apply_physicians", "physician_row", "preview_physicians"]
@@ -254,20 +254,7 @@ def _read_rows(table: Table, header: int, scenario: Scenario, preview: Preview) 
 
 def preview_physicians(data: bytes, scenario: Scenario) -> Preview:
     """Read a physician list against ``scenario``: the rows understood, new and changed doctors, problems."""
-    preview = Preview(kind="physicians", scenario=scenario.name)
-    try:
-        table = read_table(data)
-    except ImportFailed as exc:
-        preview.errors = exc.problems
-        return preview
-    header = heading_row(table, ID_HEADINGS)
-    if header is None:
-        preview.errors.append(Problem.at(None, None, "no_header", needed="「ID」の列", needed_en="an ID column"))
-        return preview
-    _read_rows(table, header, scenario, preview)
-    if not preview.errors and not preview.rows:
-        preview.errors.append(Problem.at(None, None, "no_rows"))
-    return preview
+    return read_sheet("physicians", data, scenario, ID_HEADINGS, ("「ID」の列", "an ID column"), _read_rows)
 
 
 def _set(data: dict[str, Any], field: str, value: Any) -> None:

@@ -17,11 +17,11 @@ from typing import Any
 
 from openpyxl.utils import get_column_letter
 
-from oncall.importing.columns import ID_HEADINGS, NAME_HEADINGS, DoctorIndex, heading_row, norm, text_of
+from oncall.importing.columns import ID_HEADINGS, NAME_HEADINGS, DoctorIndex, norm, read_sheet, text_of
 from oncall.importing.marks import HALF_DAYS, SYMBOL, Mark, read_mark
 from oncall.importing.preview import Preview, RequestChange
-from oncall.importing.problems import ImportFailed, Problem
-from oncall.importing.table import Table, read_table
+from oncall.importing.problems import Problem
+from oncall.importing.table import Table
 from oncall.model import Absence, Physician, Request, Scenario
 
 __all__ = ["apply_requests", "current_marks", "preview_requests"]
@@ -159,28 +159,8 @@ def _changes(
 
 def preview_requests(data: bytes, scenario: Scenario) -> Preview:
     """Read a request sheet against ``scenario``: the marks understood, the changes, every problem."""
-    preview = Preview(kind="requests", scenario=scenario.name)
-    try:
-        table = read_table(data)
-    except ImportFailed as exc:
-        preview.errors = exc.problems
-        return preview
-    header = heading_row(table, ID_HEADINGS | NAME_HEADINGS)
-    if header is None:
-        preview.errors.append(
-            Problem.at(
-                None,
-                None,
-                "no_header",
-                needed="「ID」か「氏名」の列と日付の列",
-                needed_en="an ID or 氏名 column and date columns",
-            )
-        )
-        return preview
-    _read_rows(table, header, scenario, preview)
-    if not preview.errors and not preview.rows:
-        preview.errors.append(Problem.at(None, None, "no_rows"))
-    return preview
+    needed = ("「ID」か「氏名」の列と日付の列", "an ID or 氏名 column and date columns")
+    return read_sheet("requests", data, scenario, ID_HEADINGS | NAME_HEADINGS, needed, _read_rows)
 
 
 # --- what the scenario holds, and writing the sheet into it -------------------------------------------

@@ -24,6 +24,7 @@ _VALUES = {
     "token": "ocf_00000000_" + "x" * 43,
     "repair_id": "1",
     "swap_id": "1",
+    "kind": "requests",
 }
 OPERATIONS = [
     (method.upper(), re.sub(r"\{(\w+)\}", lambda m: _VALUES[m.group(1)], path))
@@ -31,7 +32,8 @@ OPERATIONS = [
     for method in item
 ]
 OPEN = {("GET", "/health"), *((m, _VALUES["token"].join(("/ical/", ".ics"))) for m in ("GET", "HEAD"))}
-STAFF_READS = {("GET", "/audit")}  # the audit log names people and reasons (illness): office staff only
+# The audit log names people and reasons (illness), the import template every doctor's absences: office staff only.
+STAFF_READS = {("GET", "/audit"), ("GET", "/scenarios/1/imports/requests/template")}
 WRITES = [(m, p) for m, p in OPERATIONS if m not in ("GET", "HEAD") and (m, p) != ("POST", "/check")]
 
 

@@ -265,3 +265,31 @@ def test_a_change_that_breaks_the_scenario_is_a_problem_of_the_preview(month: Sc
     )
     with pytest.raises(InvalidScenario):
         importing.apply(preview, month)
+
+
+def test_request_template_marks_weekdays_holidays_and_offers_the_marks(month: Scenario) -> None:
+    ws = load_workbook(io.BytesIO(importing.requests_template(month))).worksheets[0]
+    header = 4
+    assert (ws.cell(header, 1).value, ws.cell(header, 2).value) == ("ID", "氏名")
+    new_year = ws.cell(header, 3)
+    assert new_year.value == dt.datetime(2027, 1, 1) and new_year.fill.fgColor.rgb.endswith("FCE4E4")
+    assert [ws.cell(header + 1, 3).value, ws.cell(header + 2, 3).value] == ["金", "元日"]
+    assert ws.cell(header + 2, 4).value == "年末年始" and ws.cell(header + 2, 7).value is None  # 1/2, 1/5
+    assert ws.cell(header, 4 + 7).fill.fgColor.rgb.endswith("DDEBF7")  # Saturday 1/9
+    assert [ws.cell(r, 2).value for r in range(header + 3, header + 15)] == [p.name for p in month.physicians]
+    (validation,) = ws.data_validations.dataValidation
+    assert validation.type == "list" and validation.formula1 == '"×,前,後,△,○"'
+    assert str(validation.sqref) == "C7:AG18"
+    assert not ws.merged_cells.ranges
+
+
+def test_day_numbers_as_headings_are_placed_in_the_period(month: Scenario) -> None:
+    preview = importing.preview("requests", xlsx([["ID", 5, "6日", 31.0], ["n1a", "×", "", "○"]]), month)
+    assert preview.ok, texts(preview)
+    assert [(c.date, c.after) for c in preview.request_changes] == [
+        (dt.date(2027, 1, 5), "absent"), (dt.date(2027, 1, 31), "wish")
+    ]  # fmt: skip
+    two_months = make_scenario(start=JAN, days=45)
+    assert texts(importing.preview("requests", xlsx([["ID", 5], ["n1a", "×"]]), two_months)) == [
+        "1行目 B列: 日付が読めません（5）"
+    ]

@@ -52,7 +52,9 @@ def _date_heading(value: Any, scenario: Scenario) -> dt.date | None:
         if m := _DAY.match(text):
             day = int(m[1])
             inside = [d for d in period.dates() if d.day == day]
-            return inside[0] if len(inside) == 1 else dt.date(period.start.year, period.start.month, day)
+            if len(inside) > 1:  # a period longer than a month has two 5th: give the month too
+                return None
+            return inside[0] if inside else dt.date(period.start.year, period.start.month, day)
     except ValueError:
         return None
     return None

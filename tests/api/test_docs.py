@@ -66,12 +66,17 @@ def test_redoc_from_a_cdn_is_gone(client: TestClient) -> None:
     assert client.get("/redoc").status_code == 404
 
 
-def test_the_vendored_assets_and_their_licence_are_package_data() -> None:
+def test_the_vendored_assets_their_licence_and_the_templates_are_package_data() -> None:
     """A non-editable ``pip install .`` takes only the files package-data names."""
     config = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     patterns = config["tool"]["setuptools"]["package-data"]["api"]
     package = Path(api.__file__).parent
-    files = [p.relative_to(package).as_posix() for p in (package / "vendor").rglob("*") if p.is_file()]
-    assert "vendor/swagger-ui/LICENSE" in files
+    files = [
+        p.relative_to(package).as_posix()
+        for folder in ("vendor", "templates")
+        for p in (package / folder).rglob("*")
+        if p.is_file() and "__pycache__" not in p.parts
+    ]
+    assert {"vendor/swagger-ui/LICENSE", "templates/print/roster.html"} <= set(files)
     missing = [f for f in files if not any(fnmatch.fnmatch(f, pattern) for pattern in patterns)]
     assert missing == []

@@ -9,8 +9,6 @@ The screenshot and the PDF are kept under ``test-artefacts/`` (not committed).
 from __future__ import annotations
 
 import re
-import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -20,15 +18,15 @@ from api.pages.print import render_print_html
 from oncall.io import load_scenario
 from oncall.printing import PRINTABLE_MM
 from oncall.roster import load_roster
+from tests import browser as chromium
 
 ROOT = Path(__file__).resolve().parents[1]
+browser = chromium.browser  # the module's chromium, a fixture
+needs_chromium = chromium.needs_chromium
 ARTEFACTS = ROOT / "test-artefacts"
-CHROMIUM = shutil.which("chromium")
 PRINTABLE_PX = PRINTABLE_MM / 25.4 * 96
 
-pytestmark = pytest.mark.skipif(
-    CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium fonts-noto-cjk)"
-)
+pytestmark = needs_chromium
 
 # Every text node's computed size, with a sample of the text, so a failure names what is too small.
 TEXT_SIZES = """() => {
@@ -45,26 +43,6 @@ TEXT_SIZES = """() => {
 }"""
 TABLE_WIDTHS = "() => [...document.querySelectorAll('table')].map(t => t.getBoundingClientRect().right)"
 PAGE_WIDTH = "() => document.documentElement.scrollWidth"
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Any]:
-    from playwright.sync_api import sync_playwright
-
-    with sync_playwright() as p:
-        chromium = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--disable-sync",
-                "--no-first-run",
-            ],
-        )
-        yield chromium
-        chromium.close()
 
 
 def _regional_html(lang: str) -> str:

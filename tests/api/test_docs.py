@@ -6,12 +6,16 @@ import fnmatch
 import tomllib
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import Any
 
 from fastapi.testclient import TestClient
 
 import api
+from tests import browser as chromium
 
 ROOT = Path(__file__).resolve().parents[2]
+browser = chromium.browser  # the module's chromium, a fixture
+needs_chromium = chromium.needs_chromium
 
 
 class _References(HTMLParser):
@@ -80,3 +84,30 @@ def test_the_vendored_assets_their_licence_and_the_templates_are_package_data() 
     assert {"vendor/swagger-ui/LICENSE", "templates/print/roster.html"} <= set(files)
     missing = [f for f in files if not any(fnmatch.fnmatch(f, pattern) for pattern in patterns)]
     assert missing == []
+
+
+@needs_chromium
+def test_swagger_ui_renders_in_chromium_with_nothing_from_outside(browser: Any, client: TestClient) -> None:
+    """The browser reaches only the app (through the test client); any other address is refused and noted."""
+    outside: list[str] = []
+
+    def serve(route: Any) -> None:
+        url = route.request.url
+        if not url.startswith("http://testserver/"):
+            outside.append(url)
+            route.abort()
+            return
+        r = client.get(url.removeprefix("http://testserver"))
+        route.fulfill(status=r.status_code, headers=dict(r.headers), body=r.content)
+
+    page = browser.new_page()
+    try:
+        page.route("**/*", serve)
+        page.goto("http://testserver/docs")
+        page.wait_for_selector(".opblock", timeout=60_000)
+        operations = page.locator(".opblock").count()
+        title = page.locator(".info .title").inner_text()
+    finally:
+        page.close()
+    assert outside == []
+    assert operations >= 20 and title.startswith("oncall")

@@ -72,7 +72,7 @@ def test_print_view_of_the_regional_sample(browser: Any, lang: str) -> None:
     (ARTEFACTS / f"print-{lang}.pdf").write_bytes(pdf)
 
     small = [(size, text) for size, text in sizes if size < 12]  # 9 pt = 12 CSS px
-    assert len(sizes) > 1000 and small == []
+    assert len(sizes) > 500 and small == []
     districts = html.count('<section class="page"')
     assert len(widths) == districts == 4  # the regional sample's four districts, one page each
     assert max(widths) <= int(PRINTABLE_PX) and scroll_width <= int(PRINTABLE_PX), (widths, scroll_width)

@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any, Literal
 
 from openpyxl.utils import get_column_letter
-from pydantic import BaseModel, Field
+from pydantic import BaseModel, Field, computed_field
 
 __all__ = ["MESSAGES", "ImportFailed", "Lang", "Problem"]
 
@@ -117,6 +117,16 @@ class Problem(BaseModel):
         """The whole line: place and problem."""
         place = self.place(lang)
         return f"{place}: {self.message(lang)}" if place else self.message(lang)
+
+    @computed_field(description="The whole line in Japanese, e.g. 12行目 D列: 日付が読めません（1月32日）.")  # type: ignore[prop-decorator]
+    @property
+    def ja(self) -> str:
+        return self.text("ja")
+
+    @computed_field(description="The whole line in English, e.g. row 12, column D: cannot read the date (1月32日).")  # type: ignore[prop-decorator]
+    @property
+    def en(self) -> str:
+        return self.text("en")
 
 
 class ImportFailed(ValueError):

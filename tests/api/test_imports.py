@@ -55,6 +55,7 @@ def test_preview_with_problems_in_english_and_apply_refused(client: TestClient, 
     assert [(e["row"], e["column"], e["code"]) for e in body["preview"]["errors"]] == [
         (1, "C", "bad_date"), (2, "B", "unknown_mark")
     ]  # fmt: skip
+    assert body["preview"]["errors"][0]["ja"] == "1行目 C列: 日付が読めません（1/40）"  # both languages, for pages
     files = {"file": ("requests.csv", data, "text/csv")}
     r = client.post(f"/scenarios/{sid}/imports/requests/apply", files=files, data={"version": "1"}, headers=staff)
     error = assert_error(r, 422, "invalid_import", "C1")

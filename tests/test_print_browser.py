@@ -19,6 +19,7 @@ from oncall.io import load_scenario
 from oncall.printing import PRINTABLE_MM
 from oncall.roster import load_roster
 from tests import browser as chromium
+from tests.factories import greedy_roster, make_scenario
 
 ROOT = Path(__file__).resolve().parents[1]
 browser = chromium.browser  # the module's chromium, a fixture
@@ -80,3 +81,29 @@ def test_print_view_of_the_regional_sample(browser: Any, lang: str) -> None:
     assert districts <= pages <= 2 * districts
     width, height = (float(x) for x in re.search(rb"/MediaBox\s*\[\s*0 0 ([\d.]+) ([\d.]+)", pdf).groups())  # type: ignore[union-attr]
     assert abs(width - 595.3) < 2 and abs(height - 841.9) < 2  # A4 in points
+
+
+# Cells whose lines wrapped: more line tops among their spans than lines (a <br> between lines).
+WRAPPED_CELLS = """() => [...document.querySelectorAll('td')].filter(td => {
+  const tops = new Set([...td.querySelectorAll('span')].map(s => Math.round(s.getBoundingClientRect().top)));
+  return tops.size > td.querySelectorAll('br').length + 1;
+}).length"""
+
+
+def test_two_districts_on_one_page_fit_its_width(browser: Any) -> None:
+    """The estimate that lets two districts share a page holds in the browser: no cell wraps, none spills."""
+    scenario = make_scenario(days=7)
+    for blocks in scenario.calendar.blocks.values():  # one-character labels, as in tests/test_printing.py
+        for block in blocks:
+            block.name = "夜" if block.night else "昼"
+    html = render_print_html(scenario, greedy_roster(scenario), "ja")
+    assert html.count('<section class="page"') == 1 and html.count('colspan="3"') == 2
+    page = browser.new_page(viewport={"width": int(PRINTABLE_PX), "height": 1000})
+    try:
+        page.set_content(html)
+        page.emulate_media(media="print")
+        widths, wrapped, sizes = (page.evaluate(js) for js in (TABLE_WIDTHS, WRAPPED_CELLS, TEXT_SIZES))
+    finally:
+        page.close()
+    assert widths[0] <= int(PRINTABLE_PX) and wrapped == 0
+    assert min(size for size, _ in sizes) >= 12

@@ -134,6 +134,13 @@ def test_csv_in_each_encoding_japanese_excel_writes(month: Scenario, encoding: s
     }  # fmt: skip
 
 
+def test_excel_unicode_text_utf16_tab_separated(month: Scenario) -> None:
+    text = "氏名\t1/5\t1/6\r\n青木一郎\t×\t○\r\n"
+    preview = importing.preview("requests", text.encode("utf-16"), month)
+    assert preview.ok, texts(preview)
+    assert [(c.date.day, c.after) for c in preview.request_changes] == [(5, "absent"), (6, "wish")]
+
+
 def test_each_problem_names_its_row_and_column_in_japanese_and_english(month: Scenario) -> None:
     rows = [
         ["当番表 休み希望"],

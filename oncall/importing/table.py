@@ -1,5 +1,6 @@
 """Bytes of an uploaded file to a grid of cell values: XLSX (openpyxl) or CSV (UTF-8, with or without
-BOM, or Shift_JIS/CP932 as Japanese Excel writes it), refusing what cannot be read safely.
+BOM, or Shift_JIS/CP932 as Japanese Excel writes it; tab-separated too, and UTF-16 as Excel's "Unicode
+text" writes it), refusing what cannot be read safely.
 
 Refused, each with a problem naming the place: a file over MAX_BYTES (or an XLSX whose contents unpack
 to more than MAX_UNPACKED), an old .xls or any other non-spreadsheet, more than MAX_ROWS rows or
@@ -94,6 +95,11 @@ def _read_xlsx(data: bytes) -> list[list[Any]]:
 
 
 def _decode(data: bytes) -> str:
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):  # Excel's "Unicode text": UTF-16, tab-separated
+        try:
+            return data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise _fail("encoding") from exc
     for encoding in ("utf-8-sig", "cp932"):
         try:
             return data.decode(encoding)
@@ -103,11 +109,13 @@ def _decode(data: bytes) -> str:
 
 
 def _read_csv(data: bytes) -> list[list[Any]]:
-    if b"\x00" in data:  # no text encoding a Japanese office uses puts NUL bytes in a CSV
-        raise _fail("not_spreadsheet")
     text = _decode(data)
+    if "\x00" in text:  # no text a Japanese office saves holds NUL characters: a binary file
+        raise _fail("not_spreadsheet")
+    first = text.split("\n", 1)[0]
+    delimiter = "\t" if first.count("\t") > first.count(",") else ","
     try:
-        rows = [[_clean(v) for v in line] for line in csv.reader(io.StringIO(text, newline=""))]
+        rows = [[_clean(v) for v in line] for line in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as exc:
         raise _fail("csv", reason=str(exc)) from exc
     _check_size(len(rows), max((len(r) for r in rows), default=0))

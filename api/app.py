@@ -11,10 +11,12 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.routing import APIRoute
 from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddleware
 
+from api.docs_ui import install_docs
 from api.errors import install_error_handlers
 from api.limits import BodyLimit
 from api.logs import hide_feed_secrets
-from api.routers import ROUTERS
+from api.pages import print as print_page
+from api.routers import ROUTERS, imports
 from api.routers.feeds import CALENDAR, GZIP_MIN_BYTES
 from api.routers.revisions import XLSX
 from api.settings import Settings, get_settings
@@ -108,6 +110,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         lifespan=lifespan,
         generate_unique_id_function=_operation_id,
         separate_input_output_schemas=False,
+        docs_url=None,  # served from vendored assets by install_docs
+        redoc_url=None,
     )
     app.state.settings = settings
     app.add_middleware(BodyLimit, max_bytes=settings.max_request_bytes)
@@ -122,5 +126,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    app.include_router(imports.router)
+    app.include_router(print_page.router)
+    install_docs(app)
     app.openapi = _openapi_with_local_times(app)  # type: ignore[method-assign]
     return app

@@ -35,6 +35,7 @@ from oncall.io import SOURCE, format_errors
 
 __all__ = [
     "ERROR_RESPONSES",
+    "NON_JSON_ERROR_RESPONSES",
     "ApiError",
     "ErrorBody",
     "Forbidden",
@@ -287,4 +288,13 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (415, "The body's content type is not accepted."),
         (422, "The input is invalid; `details` name the fields."),
     ]
+}
+
+# For a route whose own answer is not JSON (the print view's HTML, an XLSX): its errors are still JSON.
+NON_JSON_ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
+    status: {
+        "description": response["description"],
+        "content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorBody"}}},
+    }
+    for status, response in ERROR_RESPONSES.items()
 }

@@ -57,6 +57,8 @@ CATEGORIES: tuple[Category, ...] = ("weekday", "saturday", "holiday", "year_end"
 RiskClass = Literal["cancer", "home_oxygen", "care_level_4_5", "other"]
 RISK_CLASSES: tuple[RiskClass, ...] = ("cancer", "home_oxygen", "care_level_4_5", "other")
 Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
+# A telephone number as printed: digits with hyphens, spaces or brackets, an optional leading '+'.
+Phone = Annotated[str, Field(max_length=32, pattern=r"^\+?[0-9(][0-9\- ()]*[0-9]$", examples=["0120-123-456"])]
 
 
 def _date_or_datetime(value: Any) -> Any:
@@ -273,6 +275,9 @@ class District(_Model):
     name: str
     name_en: str | None = None
     neighbours: list[str] = Field(default_factory=list, description="Ids of adjacent districts.")
+    phone: Phone | None = Field(
+        None, description="Number of the district's on-call line, printed on the 当番表 (optional), e.g. 0120-123-456."
+    )
 
     def label(self, lang: str = "ja") -> str:
         """The district's label in the requested language."""
@@ -527,6 +532,9 @@ class Scenario(_Model):
     """One network and one period: the input of a solve."""
 
     name: str = Field(min_length=1, max_length=200)
+    phone: Phone | None = Field(
+        None, description="The network's number (its office or a shared on-call line), printed on the 当番表."
+    )
     timezone: str = Field("Asia/Tokyo", description="IANA zone of all wall-clock times.")
     period: Period
     calendar: CalendarConfig = Field(default_factory=CalendarConfig)

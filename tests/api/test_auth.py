@@ -24,6 +24,7 @@ _VALUES = {
     "token": "ocf_00000000_" + "x" * 43,
     "repair_id": "1",
     "swap_id": "1",
+    "kind": "requests",
 }
 OPERATIONS = [
     (method.upper(), re.sub(r"\{(\w+)\}", lambda m: _VALUES[m.group(1)], path))
@@ -32,8 +33,9 @@ OPERATIONS = [
 ]
 OPEN = {("GET", "/health"), *((m, _VALUES["token"].join(("/ical/", ".ics"))) for m in ("GET", "HEAD"))}
 # Office staff only: the audit log names people and reasons (illness); so do a physician's entries
-# (absences with reasons, wishes), repairs and swaps; feed subscriptions name their holders and when
-# their phones last read them. A hospital does not need them (issue 17, item 14).
+# (absences with reasons, wishes), repairs, swaps and the import template (every doctor's absences);
+# feed subscriptions name their holders and when their phones last read them. A hospital does not
+# need them (issue 17, item 14).
 STAFF_READS = {
     ("GET", "/audit"),
     ("GET", "/scenarios/1/physicians/n1a"),
@@ -43,6 +45,7 @@ STAFF_READS = {
     ("GET", "/swaps/1"),
     ("GET", "/feeds"),
     ("GET", "/feeds/ocf_00000000"),
+    ("GET", "/scenarios/1/imports/requests/template"),
 }
 WRITES = [(m, p) for m, p in OPERATIONS if m not in ("GET", "HEAD") and (m, p) != ("POST", "/check")]
 

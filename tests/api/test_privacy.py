@@ -88,6 +88,7 @@ def _fill(client: TestClient, staff: dict[str, str]) -> dict[str, str]:
         "swap_id": str(swap),
         "physician_id": "n1a",
         "prefix": feed.json()["prefix"],
+        "kind": "requests",
     }
 
 

@@ -1,0 +1,1 @@
+"""Server-rendered pages (HTML), one module per page."""

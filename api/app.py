@@ -12,6 +12,7 @@ from fastapi.routing import APIRoute
 
 from api.errors import install_error_handlers
 from api.limits import BodyLimit
+from api.pages import install_pages
 from api.routers import ROUTERS
 from api.settings import Settings, get_settings
 from oncall.jobs import JobRunner
@@ -107,5 +108,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)
+    install_pages(app)  # the web pages (api/pages), their templates and static files
     app.openapi = _openapi_with_local_times(app)  # type: ignore[method-assign]
     return app

@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
+from oncall.cli_web import register_web_commands
 from oncall.errors import OncallError
 from oncall.generate import MIN_DOCTORS_PER_DISTRICT
 from oncall.io import load_scenario, save_scenario
@@ -773,6 +774,9 @@ def report(
         written += _guard(lambda: write_plots(rep, folder_of_plots, lang=lang.value))
     if written:
         typer.echo(("Written: " if lang is Lang.en else "出力: ") + ", ".join(str(p) for p in written), err=True)
+
+
+register_web_commands(app)  # `oncall users`, `oncall links` (the web pages' accounts and links)
 
 
 def main() -> None:

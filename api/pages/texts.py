@@ -1,0 +1,156 @@
+"""The words of the web pages, in Japanese (the default) and English: one table, looked up by key.
+
+>>> text("sign_in", "en")
+'Sign in'
+>>> text("locked", "ja", minutes=15)
+'パスワードの誤りが続いたため、15分間ロックされています。'
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+__all__ = ["TEXTS", "PageLang", "text"]
+
+PageLang = Literal["ja", "en"]
+
+TEXTS: dict[str, tuple[str, str]] = {
+    "app": ("当番表", "On-call roster"),
+    "skip": ("本文へ移動", "Skip to content"),
+    "language": ("English", "日本語"),
+    "sign_in": ("ログイン", "Sign in"),
+    "sign_out": ("ログアウト", "Sign out"),
+    "name": ("名前", "Name"),
+    "password": ("パスワード", "Password"),
+    "wrong_password": ("名前またはパスワードが違います。", "Wrong name or password."),
+    "locked": (
+        "パスワードの誤りが続いたため、{minutes}分間ロックされています。",
+        "Too many wrong passwords: the account is locked for {minutes} minutes.",
+    ),
+    "csrf": (
+        "フォームの有効期限が切れました。ページを読み込み直してください。",
+        "The form has expired: reload the page and try again.",
+    ),
+    "forbidden": ("このページを見る権限がありません。", "You may not see this page."),
+    "not_found": ("見つかりません。", "Not found."),
+    "link_invalid": (
+        "このリンクは無効です（取り消されたか、新しいリンクに置き換えられました）。事務局にお問い合わせください。",
+        "This link is not valid (revoked or replaced by a new one). Ask the office for a new link.",
+    ),
+    "error": ("エラー", "Error"),
+    "back": ("戻る", "Back"),
+    # the office
+    "overview": ("月の一覧", "Months"),
+    "scenarios": ("シナリオ", "Scenarios"),
+    "period": ("期間", "Period"),
+    "state": ("状態", "State"),
+    "deadline": ("締切", "Deadline"),
+    "no_deadline": ("未設定", "not set"),
+    "state_collecting": ("希望受付中", "collecting requests"),
+    "state_solving": ("作成中", "solving"),
+    "state_draft": ("下書き", "draft"),
+    "state_published": ("公開済み", "published"),
+    "state_new": ("未作成", "not solved"),
+    "new_scenario": ("新しいシナリオ", "New scenario"),
+    "upload": ("ファイルをアップロード（YAML / JSON）", "Upload a file (YAML / JSON)"),
+    "from_sample": ("見本から作る", "From a sample"),
+    "sample": ("見本", "Sample"),
+    "create": ("作成", "Create"),
+    "file": ("ファイル", "File"),
+    "invalid_scenario": ("シナリオに誤りがあります", "The scenario is invalid"),
+    "physicians": ("医師", "Physicians"),
+    "hospitals": ("病院", "Hospitals"),
+    "districts": ("地区", "Districts"),
+    "rules": ("規則", "Rules"),
+    "set_deadline": ("締切を設定", "Set the deadline"),
+    "save": ("保存", "Save"),
+    "saved": ("保存しました。", "Saved."),
+    "absences": ("不在", "Absences"),
+    "wishes": ("希望日", "Wished dates"),
+    "unwishes": ("避けたい日", "Dates to avoid"),
+    "add": ("追加", "Add"),
+    "remove": ("削除", "Remove"),
+    "start": ("開始", "Start"),
+    "end": ("終了", "End"),
+    "date": ("日付", "Date"),
+    "reason": ("理由", "Reason"),
+    "solve": ("当番表を作成", "Solve"),
+    "solves": ("作成ジョブ", "Solve jobs"),
+    "time_limit": ("制限時間（秒）", "Time limit (s)"),
+    "cancel": ("中止", "Cancel"),
+    "progress": ("進行状況", "Progress"),
+    "objective": ("目的値", "Objective"),
+    "bound": ("下界", "Bound"),
+    "elapsed": ("経過秒", "Seconds"),
+    "job_queued": ("待機中", "queued"),
+    "job_running": ("実行中", "running"),
+    "job_succeeded": ("完了", "finished"),
+    "job_failed": ("失敗", "failed"),
+    "job_cancelled": ("中止", "cancelled"),
+    "revisions": ("版", "Revisions"),
+    "revision": ("版", "Revision"),
+    "open": ("開く", "Open"),
+    "status": ("状態", "Status"),
+    "gaps": ("空き", "Gaps"),
+    "violations": ("違反", "Violations"),
+    "published": ("公開中", "published"),
+    "publish": ("公開する", "Publish"),
+    "published_now": ("公開しました。", "Published."),
+    "roster": ("当番表", "Roster"),
+    "primary": ("主当番", "Primary"),
+    "secondary": ("副当番", "Secondary"),
+    "backup_hospital": ("後方支援病院", "Backup hospital"),
+    "gap": ("空き", "gap"),
+    "block": ("枠", "Block"),
+    "holiday": ("休日", "holiday"),
+    "year_end": ("年末年始", "year-end"),
+    "change_cell": ("担当を変更", "Change who holds it"),
+    "who_may": ("担当できる人", "Who may take it"),
+    "verdict_ok": ("規則違反はありません。", "No hard rule is broken."),
+    "verdict_bad": ("規則違反があります", "Hard rules are broken"),
+    "save_revision": ("新しい版として保存", "Save as a new revision"),
+    "edited": ("編集中の変更", "Edits"),
+    "diff": ("差分", "Differences"),
+    "compare_with": ("比較する版", "Compare with"),
+    "no_changes": ("変更はありません。", "No changes."),
+    "gains": ("増える人", "Gains"),
+    "loses": ("減る人", "Loses"),
+    "repairs": ("修正", "Repairs"),
+    "swaps": ("交換・譲渡", "Swaps"),
+    "audit": ("操作履歴", "Audit log"),
+    "approve": ("承認", "Approve"),
+    "refuse": ("却下", "Refuse"),
+    "none": ("ありません。", "None."),
+    "when": ("日時", "When"),
+    "who": ("誰が", "Who"),
+    "action": ("操作", "Action"),
+    "conflict": ("公開できません", "Cannot publish"),
+    # physicians and hospitals
+    "my_duties": ("私の当番", "My duties"),
+    "this_month": ("今月", "This month"),
+    "next_month": ("来月", "Next month"),
+    "no_duties": ("当番はありません。", "No duties."),
+    "requests_open": ("{deadline} まで入力できます。", "You can enter requests until {deadline}."),
+    "requests_closed": (
+        "締切（{deadline}）を過ぎたため、閲覧のみです。",
+        "The deadline ({deadline}) has passed: read only.",
+    ),
+    "requests_none": ("入力の受付はありません。", "No period is open for requests."),
+    "propose": ("交換・譲渡を申し出る", "Propose a swap or give-away"),
+    "give_away": ("譲渡（代わりの人へ）", "Give away (to)"),
+    "proposed": ("事務局へ申し出ました。承認を待っています。", "Sent to the office; awaiting approval."),
+    "subscribe": ("カレンダーに登録", "Subscribe in my calendar"),
+    "qr_hint": ("スマートフォンで読み取ってください。", "Scan with your phone."),
+    "standby_days": ("待機日", "Standby days"),
+    "admissions": ("予想入院数と受入可能数", "Expected admissions against capacity"),
+    "expected": ("予想入院", "expected"),
+    "capacity": ("受入上限", "capacity"),
+    "districts_served": ("担当地区", "Districts served"),
+    "hospital_feed": ("病院のカレンダー", "Hospital calendar"),
+}
+
+
+def text(key: str, lang: PageLang, **params: object) -> str:
+    """The text of ``key`` in ``lang``, with ``{params}`` filled in."""
+    ja, en = TEXTS[key]
+    return (en if lang == "en" else ja).format(**params)

@@ -1,0 +1,95 @@
+"""The office's pages without a browser: the overview, new scenarios, deadlines and the collection forms
+give the API's validation messages, and only a signed-in clerk reaches them."""
+
+from __future__ import annotations
+
+import re
+
+from fastapi.testclient import TestClient
+
+from oncall.storage import Store
+from tests.web.conftest import csrf_of, sign_in
+
+
+def _new_sample(client: TestClient, sample: str = "small") -> str:
+    token = csrf_of(client.get("/office").text)
+    r = client.post("/office/scenarios", data={"sample": sample, "csrf_token": token})
+    assert r.status_code == 303, r.text
+    return str(r.headers["location"])
+
+
+def test_overview_lists_a_new_scenario_as_collecting_with_its_deadline(client: TestClient, office: str) -> None:
+    sign_in(client, office)
+    page = _new_sample(client)
+    html = client.get(page).text
+    r = client.post(f"{page}/deadline", data={"deadline": "2026-11-20T17:00", "csrf_token": csrf_of(html)})
+    assert r.status_code == 303
+    overview = client.get("/office").text
+    assert "希望受付中" in overview and "2026-11-20 17:00" in overview
+    assert "collecting requests" in client.get("/office?lang=en").text
+    assert "collecting requests" in client.get("/office").text, "the language choice is remembered"
+
+
+def test_an_invalid_upload_shows_the_apis_messages_and_stores_nothing(
+    client: TestClient, office: str, store: Store
+) -> None:
+    sign_in(client, office)
+    token = csrf_of(client.get("/office").text)
+    bad = b"name: x\nperiod: {start: '2027-01-01', end: '2026-12-01'}\ndistricts: []\n"
+    r = client.post("/office/scenarios", data={"csrf_token": token}, files={"file": ("bad.yaml", bad)})
+    assert r.status_code == 422
+    assert "period" in r.text and "districts" in r.text
+    assert store.list_scenarios() == []
+
+
+def test_absence_form_adds_and_refuses_with_the_api_message(client: TestClient, office: str, store: Store) -> None:
+    sign_in(client, office)
+    page = _new_sample(client) + "/physicians/p001"
+    html = client.get(page).text
+    ok = client.post(f"{page}/absences", data={"start": "2026-12-07", "end": "2026-12-08", "csrf_token": csrf_of(html)})
+    assert ok.status_code == 303
+    _, scenario = store.get_document(store.list_scenarios()[0].id)
+    assert [str(a.start) for a in scenario.physicians[0].absences][-1] == "2026-12-07"
+    bad = client.post(
+        f"{page}/absences", data={"start": "2026-12-09", "end": "2026-12-01", "csrf_token": csrf_of(html)}
+    )
+    assert bad.status_code == 422
+    assert re.search(r"end.*(before|after)", bad.text), bad.text[-800:]
+
+
+def test_rules_form_refuses_a_value_out_of_range(client: TestClient, office: str) -> None:
+    sign_in(client, office)
+    page = _new_sample(client)
+    html = client.get(page).text
+    form = {"min_rest_hours": "999", "min_rest_hours_employed": "9", "max_consecutive_days": "2"}
+    r = client.post(f"{page}/rules", data=form | {"csrf_token": csrf_of(html)})
+    assert r.status_code == 422 and "rules.min_rest_hours" in r.text
+
+
+def test_every_office_page_and_form_refuses_a_stranger_and_a_forged_token(client: TestClient, office: str) -> None:
+    sign_in(client, office)
+    page = _new_sample(client)
+    sid = page.rsplit("/", 1)[1]
+    html = client.get(page).text
+    forged = client.post(f"{page}/deadline", data={"deadline": "2026-11-20T17:00", "csrf_token": "forged"})
+    assert forged.status_code == 403
+    gets = [
+        "/office",
+        page,
+        f"{page}/physicians/p001",
+        f"/office/scenarios/{sid}/repairs",
+        "/office/swaps",
+        "/office/audit",
+    ]
+    posts = [
+        f"{page}/deadline",
+        f"{page}/rules",
+        f"{page}/solves",
+        f"{page}/physicians/p001/absences",
+        "/office/scenarios",
+    ]
+    stranger = TestClient(client.app, follow_redirects=False)
+    for url in gets:
+        assert stranger.get(url).headers.get("location") == "/login", url
+    for url in posts:
+        assert stranger.post(url, data={"csrf_token": csrf_of(html)}).status_code == 403, url

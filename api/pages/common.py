@@ -28,6 +28,7 @@ __all__ = [
     "LANG_COOKIE",
     "SESSION_COOKIE",
     "HospitalSession",
+    "LinkSession",
     "PageError",
     "PhysicianSession",
     "StaffSession",
@@ -102,7 +103,15 @@ def _linked(kind: str) -> Any:
     return dependency
 
 
+def _any_link(request: Request) -> WebSession:
+    found = _session(request)
+    if found is None or found.link is None:
+        raise PageError(403, "link_invalid" if found is None else "forbidden")
+    return found
+
+
 StaffSession = Annotated[WebSession, Depends(_staff)]
+LinkSession = Annotated[WebSession, Depends(_any_link)]
 PhysicianSession = Annotated[WebSession, Depends(_linked("physician"))]
 HospitalSession = Annotated[WebSession, Depends(_linked("hospital"))]
 

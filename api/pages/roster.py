@@ -157,7 +157,9 @@ async def edit_cell(request: Request, session: StaffSession, revision_id: int) -
     edits = [e for e in edits if (e[0], e[1]) != (str(form.get("duty")), role)]
     edits.append((str(form.get("duty")), role, holder))  # type: ignore[arg-type]
     context = await run_in_threadpool(grid_context, request, revision_id, edits, True)
-    template = "partials/grid.html" if request.headers.get("hx-request") else "office/roster.html"
+    htmx = bool(request.headers.get("hx-request"))
+    context["oob"] = htmx  # the chooser closes once the grid shows the change
+    template = "partials/grid.html" if htmx else "office/roster.html"
     return render(request, template, context, session)
 
 

@@ -1,0 +1,86 @@
+"""Personal links: a physician sees only their own duties and requests, a hospital only its own page;
+neither reaches the office's pages or another's forms, and every form checks its CSRF token."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+from fastapi.testclient import TestClient
+
+from oncall.storage import Store
+from oncall.storage.web import WebStore
+from tests.factories import greedy_roster, make_scenario
+from tests.web.conftest import csrf_of
+
+WEEK = dt.date(2026, 12, 28)
+
+
+def _published(store: Store, web: WebStore) -> int:
+    scenario = make_scenario(WEEK, 7)
+    record = store.create_scenario(scenario)
+    store.publish(store.add_revision(record.id, 1, greedy_roster(scenario), 0).id, None)
+    collecting = store.create_scenario(make_scenario(dt.date(2027, 1, 4), 7))
+    web.set_deadline(collecting.id, dt.datetime(2999, 1, 1, tzinfo=dt.UTC))
+    return collecting.id
+
+
+def _open(client: TestClient, web: WebStore, kind: str, subject: str) -> TestClient:
+    _, token = web.issue_link(kind, subject)  # type: ignore[arg-type]
+    other = TestClient(client.app, follow_redirects=False)
+    assert other.get(f"/my/{token}").status_code == 303
+    return other
+
+
+def test_a_physician_sees_only_their_own_duties(client: TestClient, store: Store, web: WebStore) -> None:
+    _published(store, web)
+    aoki = _open(client, web, "physician", "n1a").get("/me?month=2026-12").text
+    ishida = _open(client, web, "physician", "n1b").get("/me?month=2026-12").text
+    roster = greedy_roster(make_scenario(WEEK, 7))
+    own = [d for d in roster.duties if "n1a" in (d.primary, d.secondary)]
+    assert own and aoki.count('class="card duty"') == len(own)
+    assert ishida.count('class="card duty"') == len([d for d in roster.duties if "n1b" in (d.primary, d.secondary)])
+    shown = set(re.findall(r'name="duty" value="([^"]+)"', aoki))
+    assert shown == {d.id for d in own}, "only the link's own duties, never a colleague's"
+
+
+def test_a_physician_cannot_touch_another_physicians_requests(client: TestClient, store: Store, web: WebStore) -> None:
+    collecting = _published(store, web)
+    aoki = _open(client, web, "physician", "n1a")
+    token = csrf_of(aoki.get("/me?month=2026-12").text)
+    r = aoki.post(
+        f"/me/requests/{collecting}/absences", data={"start": "2027-01-05", "end": "2027-01-05", "csrf_token": token}
+    )
+    assert r.status_code == 303
+    _, scenario = store.get_document(collecting)
+    absent = {p.id: len(p.absences) for p in scenario.physicians}
+    assert absent["n1a"] == 1 and sum(absent.values()) == 1, "the entry went to the link's physician only"
+    forged = aoki.post(f"/me/requests/{collecting}/absences", data={"start": "2027-01-06", "end": "2027-01-06"})
+    assert forged.status_code == 403, "no CSRF token, no change"
+    unknown = store.create_scenario(
+        make_scenario(dt.date(2027, 3, 1), 2).model_copy(update={"physicians": make_scenario().physicians[3:]})
+    )
+    web.set_deadline(unknown.id, dt.datetime(2999, 1, 1, tzinfo=dt.UTC))
+    r = aoki.post(
+        f"/me/requests/{unknown.id}/absences", data={"start": "2027-03-01", "end": "2027-03-01", "csrf_token": token}
+    )
+    assert r.status_code == 403, "a scenario that does not name the physician"
+
+
+def test_a_hospital_cannot_see_physicians_pages_nor_the_office(client: TestClient, store: Store, web: WebStore) -> None:
+    collecting = _published(store, web)
+    hospital = _open(client, web, "hospital", "central")
+    page = hospital.get("/me?month=2026-12")
+    assert page.status_code == 200 and "中央病院" in page.text and 'class="card duty"' not in page.text
+    token = csrf_of(page.text)
+    assert hospital.post(f"/me/requests/{collecting}/absences", data={"csrf_token": token}).status_code == 403
+    assert hospital.post("/me/give", data={"csrf_token": token}).status_code == 403
+    for url in ("/office", f"/office/scenarios/{collecting}", "/office/audit"):
+        assert hospital.get(url).status_code == 403, url
+    physician = _open(client, web, "physician", "n1a")
+    assert physician.post(f"/office/scenarios/{collecting}/deadline", data={"csrf_token": token}).status_code == 403
+
+
+def test_without_a_link_no_personal_page(client: TestClient) -> None:
+    assert client.get("/me").status_code == 403
+    assert client.post("/me/subscribe", data={"csrf_token": "x"}).status_code == 403

@@ -25,7 +25,8 @@ from api.pages.hospital import hospital_page
 from api.pages.office import store_of
 from oncall.errors import OncallError
 from oncall.feeds import feed_urls
-from oncall.services.grid import candidates
+from oncall.roster import GapRole
+from oncall.services.grid import candidates_of
 from oncall.services.personal import month_span, physician_duties, physician_scenarios, published_rosters
 from oncall.services.requests import add_entry, collection_open
 from oncall.storage import EntryKind
@@ -84,11 +85,11 @@ def physician_context(request: Request, session: WebSession, month: str | None) 
     lang = page_lang(request)
     published = published_rosters(store_of(request), first, last)
     duties = [d for d in physician_duties(published, pid, lang) if first <= d.start.date() <= last]
-    by_scenario = {p.record.id: p for p in published}
-    takers = {}
-    for d in duties:
-        p = by_scenario[d.scenario_id]
-        takers[(d.duty, d.role)] = candidates(p.scenario, p.roster, d.duty, d.role, lang)
+    takers: dict[tuple[str, GapRole], list[tuple[str, str]]] = {}
+    for p in published:
+        cells = [(d.duty, d.role) for d in duties if d.scenario_id == p.record.id]
+        if cells:
+            takers.update(candidates_of(p.scenario, p.roster, cells, lang))
     split = month_span(first)[1]
     return {
         "pid": pid,

@@ -16,9 +16,19 @@ from typing import Literal
 from oncall.eligibility import compute_eligibility
 from oncall.model import BlockTemplate, Scenario
 from oncall.roster import GapRole, Roster, RosterGap
-from oncall.timeline import Timeline
+from oncall.timeline import Duty, Timeline
 
-__all__ = ["ROLES", "Edit", "GridCell", "GridRow", "RosterGrid", "apply_edits", "build_grid", "candidates"]
+__all__ = [
+    "ROLES",
+    "Edit",
+    "GridCell",
+    "GridRow",
+    "RosterGrid",
+    "apply_edits",
+    "build_grid",
+    "candidates",
+    "candidates_of",
+]
 
 ROLES: tuple[GapRole, ...] = ("primary", "secondary", "backup_hospital")
 Edit = tuple[str, GapRole, str | None]
@@ -133,23 +143,41 @@ def candidates(
     scenario: Scenario, roster: Roster, duty_id: str, role: GapRole, lang: str = "ja"
 ) -> list[tuple[str, str]]:
     """(id, name) of who may hold ``role`` on the duty, given everything else ``roster`` assigns."""
+    return candidates_of(scenario, roster, [(duty_id, role)], lang)[(duty_id, role)]
+
+
+def candidates_of(
+    scenario: Scenario, roster: Roster, cells: list[tuple[str, GapRole]], lang: str = "ja"
+) -> dict[tuple[str, GapRole], list[tuple[str, str]]]:
+    """:func:`candidates` of several cells, the timeline and eligibility computed once."""
     timeline = Timeline.build(scenario)
-    duty = timeline.by_id[duty_id]
     names = _names(scenario, lang)
-    if role == "backup_hospital":
-        return [
-            (h.id, names[h.id])
-            for h in scenario.hospitals
-            if duty.district in h.districts and duty.day not in h.closed_dates
-        ]
-    eligible = compute_eligibility(scenario, timeline).physicians(duty_id, role)
-    busy: set[str] = set()
+    eligibility = compute_eligibility(scenario, timeline) if any(r != "backup_hospital" for _, r in cells) else None
+    held: dict[str, list[tuple[str, str]]] = defaultdict(list)  # physician → (duty id, role) held
     for d in roster.duties:
-        other = timeline.by_id.get(d.id)
-        if other is None or not (other.start < duty.end and duty.start < other.end):
-            continue
         for r in ("primary", "secondary"):
             holder = getattr(d, r)
-            if holder and not (d.id == duty_id and r == role):
-                busy.add(holder)
-    return [(pid, names[pid]) for pid in eligible if pid not in busy]
+            if holder:
+                held[holder].append((d.id, r))
+    out: dict[tuple[str, GapRole], list[tuple[str, str]]] = {}
+    for duty_id, role in cells:
+        duty = timeline.by_id[duty_id]
+        if role == "backup_hospital" or eligibility is None:
+            out[(duty_id, role)] = [
+                (h.id, names[h.id])
+                for h in scenario.hospitals
+                if duty.district in h.districts and duty.day not in h.closed_dates
+            ]
+            continue
+
+        def busy(pid: str, duty: Duty = duty, duty_id: str = duty_id, role: GapRole = role) -> bool:
+            for other_id, other_role in held.get(pid, []):
+                other = timeline.by_id.get(other_id)
+                if other is None or (other_id, other_role) == (duty_id, role):
+                    continue
+                if other.start < duty.end and duty.start < other.end:
+                    return True
+            return False
+
+        out[(duty_id, role)] = [(p, names[p]) for p in eligibility.physicians(duty_id, role) if not busy(p)]
+    return out

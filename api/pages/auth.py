@@ -19,9 +19,12 @@ from api.pages.common import (
     web_store,
 )
 from api.pages.texts import text
+from oncall.cli_web import MIN_PASSWORD
+from oncall.storage.audit import Actor
 from oncall.storage.web import LOCK_MINUTES, SESSION_HOURS
 
 router = APIRouter(include_in_schema=False)
+LOOPBACK = ("127.0.0.1", "::1", "localhost")
 
 
 def _signed_in(request: Request, target: str, cookie: str) -> Response:
@@ -38,9 +41,16 @@ def _signed_in(request: Request, target: str, cookie: str) -> Response:
     return response
 
 
+def _first_run(request: Request) -> bool:
+    """No staff account yet, and the browser is on this machine: the first account is made here."""
+    host = request.client.host if request.client else ""
+    return host in LOOPBACK and not web_store(request).has_users()
+
+
 def _login_form(request: Request, error: str | None = None, status: int = 200, name: str = "") -> Response:
     token = request.cookies.get(CSRF_COOKIE) or secrets.token_urlsafe(32)
-    response = render(request, "login.html", {"csrf": token, "error": error, "name": name}, status=status)
+    context = {"csrf": token, "error": error, "name": name, "first_run": _first_run(request), "minimum": MIN_PASSWORD}
+    response = render(request, "login.html", context, status=status)
     response.set_cookie(CSRF_COOKIE, token, httponly=True, samesite="strict", secure=secure_cookies(request))
     return response
 
@@ -73,6 +83,23 @@ async def login(request: Request) -> Response:
         return _login_form(request, text("locked", lang, minutes=LOCK_MINUTES), 429, name)
     if outcome != "ok" or user is None:
         return _login_form(request, text("wrong_password", lang), 401, name)
+    _, cookie = store.open_session(user_id=user.id)
+    return _signed_in(request, "/office", cookie)
+
+
+@router.post("/setup")
+async def first_account(request: Request) -> Response:
+    """The first staff account, made in the browser on the server's own machine while none exists."""
+    form = await checked_form(request, None)
+    if not _first_run(request):
+        raise PageError(403, "forbidden")
+    name, password = str(form.get("name") or "").strip(), str(form.get("password") or "")
+    if not name or len(password) < MIN_PASSWORD:
+        return _login_form(request, text("password_short", page_lang(request), minimum=MIN_PASSWORD), 422, name)
+    store = web_store(request)
+    user = await run_in_threadpool(store.create_first_user, name, password, Actor(f"staff {name}"))
+    if user is None:
+        raise PageError(403, "forbidden")
     _, cookie = store.open_session(user_id=user.id)
     return _signed_in(request, "/office", cookie)
 

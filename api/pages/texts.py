@@ -22,6 +22,15 @@ TEXTS: dict[str, tuple[str, str]] = {
     "sign_out": ("ログアウト", "Sign out"),
     "name": ("名前", "Name"),
     "password": ("パスワード", "Password"),
+    "first_run": (
+        "最初の事務局アカウントを作成します（このサーバーのあるコンピューターからのみ）。",
+        "Create the first office account (only from the server's own computer).",
+    ),
+    "create_account": ("アカウントを作成", "Create the account"),
+    "password_short": (
+        "名前と、{minimum}文字以上のパスワードを入力してください。",
+        "Give a name and a password of at least {minimum} characters.",
+    ),
     "wrong_password": ("名前またはパスワードが違います。", "Wrong name or password."),
     "locked": (
         "パスワードの誤りが続いたため、{minutes}分間ロックされています。",

@@ -18,7 +18,7 @@ from typing import Literal
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import delete, select
+from sqlalchemy import delete, select, text
 from sqlalchemy.orm import Session
 
 from oncall.errors import Conflict, NotFound
@@ -138,6 +138,24 @@ class WebStore:
             s.add(row)
             s.flush()
             record(s, actor, "staff_user.create", row.id, {"name": name})
+            return _user(row)
+
+    def has_users(self) -> bool:
+        """Whether any staff account exists (the first one may be made in the browser, see the pages)."""
+        with self.db.transaction() as s:
+            return s.scalar(select(StaffUserRow.id).limit(1)) is not None
+
+    def create_first_user(self, name: str, password: str, actor: Actor | None = None) -> UserRecord | None:
+        """The first staff account, or None when one exists already (then nothing is stored)."""
+        with self.db.transaction() as s:
+            if self.db.dialect == "postgresql":
+                s.execute(text("LOCK TABLE staff_users IN EXCLUSIVE MODE"))  # two first accounts at once
+            if s.scalar(select(StaffUserRow.id).limit(1)) is not None:
+                return None
+            row = StaffUserRow(name=name, password_hash=_hasher.hash(password), failed_logins=0, created_at=_now())
+            s.add(row)
+            s.flush()
+            record(s, actor, "staff_user.create", row.id, {"name": name, "first": True})
             return _user(row)
 
     def sign_in(self, name: str, password: str, now: dt.datetime | None = None) -> tuple[SignIn, UserRecord | None]:

@@ -96,3 +96,23 @@ def test_personal_link_signs_in_its_holder_until_revoked_or_rotated(client: Test
     assert client.get(f"/my/{new}").status_code == 404
     assert client.get("/").headers["location"] == "/login"
     assert client.get("/my/ocl_00000000_" + "x" * 43).status_code == 404
+
+
+def test_the_first_account_is_made_in_a_browser_on_the_servers_machine_only(client: TestClient, web: WebStore) -> None:
+    remote = TestClient(client.app, follow_redirects=False, client=("203.0.113.9", 50000))
+    assert "/setup" not in remote.get("/login").text
+    token = csrf_of(remote.get("/login").text)
+    assert remote.post("/setup", data={"name": "x", "password": PASSWORD, "csrf_token": token}).status_code == 403
+    local = TestClient(client.app, follow_redirects=False, client=("127.0.0.1", 50000))
+    page = local.get("/login").text
+    assert 'action="/setup"' in page
+    short = local.post("/setup", data={"name": "office", "password": "short", "csrf_token": csrf_of(page)})
+    assert short.status_code == 422 and not web.has_users()
+    made = local.post("/setup", data={"name": "office", "password": PASSWORD, "csrf_token": csrf_of(page)})
+    assert made.status_code == 303 and made.headers["location"] == "/office"
+    assert local.get("/office").status_code == 200, "signed in as the new account"
+    again = TestClient(client.app, follow_redirects=False, client=("127.0.0.1", 50001))
+    token = csrf_of(again.get("/login").text)
+    assert 'action="/login"' in again.get("/login").text, "once an account exists, only the sign-in form"
+    assert again.post("/setup", data={"name": "y", "password": PASSWORD, "csrf_token": token}).status_code == 403
+    assert web.sign_in("y", PASSWORD)[0] == "wrong"

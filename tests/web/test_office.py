@@ -3,6 +3,7 @@ give the API's validation messages, and only a signed-in clerk reaches them."""
 
 from __future__ import annotations
 
+import json
 import re
 
 from fastapi.testclient import TestClient
@@ -93,3 +94,42 @@ def test_every_office_page_and_form_refuses_a_stranger_and_a_forged_token(client
         assert stranger.get(url).headers.get("location") == "/login", url
     for url in posts:
         assert stranger.post(url, data={"csrf_token": csrf_of(html)}).status_code == 403, url
+
+
+def _two_drafts(store: Store) -> tuple[int, int, int]:
+    from tests.factories import greedy_roster, make_scenario
+
+    scenario = make_scenario(days=3)
+    record = store.create_scenario(scenario)
+    roster = greedy_roster(scenario)
+    first = store.add_revision(record.id, 1, roster, 0).id
+    second = store.add_revision(record.id, 1, roster, 0).id
+    return record.id, first, second
+
+
+def test_publish_page_gives_the_apis_409_for_a_stale_base(client: TestClient, office: str, store: Store) -> None:
+    sid, first, second = _two_drafts(store)
+    sign_in(client, office)
+    page = client.get(f"/office/revisions/{second}").text  # reviewed while nothing was published
+    store.publish(first, None)  # meanwhile another clerk publishes the first
+    r = client.post(f"/office/revisions/{second}/publish", data={"base": "", "csrf_token": csrf_of(page)})
+    assert r.status_code == 409 and "公開できません" in r.text
+    assert store.get_published(sid).id == first, "a refused publication changes nothing"
+    fresh = client.get(f"/office/revisions/{second}").text
+    r = client.post(f"/office/revisions/{second}/publish", data={"base": str(first), "csrf_token": csrf_of(fresh)})
+    assert r.status_code == 303 and store.get_published(sid).id == second
+
+
+def test_publish_page_rechecks_against_the_newest_version(client: TestClient, office: str, store: Store) -> None:
+    from oncall.model import Absence
+
+    sid, first, _ = _two_drafts(store)
+    _, text = store.get_roster(first)
+    holder = json.loads(text)["duties"][0]["primary"]
+    day = json.loads(text)["duties"][0]["start"][:10]
+    store.add_entry(sid, holder, "absences", Absence(start=day, end=day))  # declared after the solve
+    sign_in(client, office)
+    page = client.get(f"/office/revisions/{first}").text
+    r = client.post(f"/office/revisions/{first}/publish", data={"base": "", "csrf_token": csrf_of(page)})
+    assert r.status_code == 409 and "[absence]" in r.text
+    assert store.get_scenario(sid).published_revision_id is None

@@ -245,3 +245,28 @@ def test_a_hospital_sees_its_chart(browser: Any, site: Site, published: tuple[in
     look(page, "hospital")
     assert page.goto(f"{site.base}/office").status == 403
     context.close()
+
+
+@pytest.mark.slow
+def test_regional_sample_from_the_first_page_to_a_published_roster(browser: Any, tmp_path: Path) -> None:
+    """The closing story of issue 21 on a server of its own: no account, no scenario, no command line."""
+    with serve(tmp_path / "data") as (base, app):
+        context = browser.new_context(viewport=DESKTOP, locale="ja-JP")
+        context.set_default_timeout(30_000)
+        page = context.new_page()
+        page.goto(base + "/")
+        page.get_by_label("名前").fill("事務局")
+        page.get_by_label("パスワード").fill(PASSWORD)
+        page.get_by_role("button", name="アカウントを作成").click()
+        page.get_by_label("見本から作る").select_option("regional")
+        page.get_by_role("button", name="作成").nth(1).click()
+        page.get_by_role("button", name="当番表を作成").click()
+        page.get_by_test_id("job-state").filter(has_text="完了").wait_for(timeout=120_000)
+        page.get_by_role("link", name=re.compile("当番表 #")).click()
+        look(page, "regional-grid")
+        page.once("dialog", lambda d: d.accept())
+        page.get_by_role("button", name="公開する").click()
+        expect(page.get_by_role("status")).to_have_text("公開しました。")
+        store: Store = app.state.store
+        assert store.list_scenarios()[0].published_revision_id is not None
+        context.close()

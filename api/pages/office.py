@@ -23,7 +23,9 @@ from oncall.storage.web import WebSession
 
 router = APIRouter(prefix="/office", include_in_schema=False)
 
-SAMPLES = Path(__file__).resolve().parents[2] / "samples"  # present in a clone, absent from a wheel
+# The sample scenarios of a clone: beside the package (an editable install) or in the folder the server
+# was started in (`pip install .` in a clone, then `oncall serve` there); a wheel alone ships none.
+SAMPLE_FOLDERS = (Path(__file__).resolve().parents[2] / "samples", Path("samples"))
 KINDS: tuple[EntryKind, ...] = ("absences", "wishes", "unwishes")
 
 
@@ -38,9 +40,14 @@ def store_of(request: Request) -> Store:
     return store
 
 
+def _sample_folder() -> Path | None:
+    return next((folder for folder in SAMPLE_FOLDERS if folder.is_dir()), None)
+
+
 def samples() -> list[str]:
-    """Names of the sample scenarios shipped beside the package (none in a wheel)."""
-    return sorted(p.stem for p in SAMPLES.glob("*.yaml")) if SAMPLES.is_dir() else []
+    """Names of the sample scenarios of the clone the server runs from (none from a wheel alone)."""
+    folder = _sample_folder()
+    return sorted(p.stem for p in folder.glob("*.yaml")) if folder else []
 
 
 @router.get("")
@@ -56,7 +63,9 @@ async def _uploaded_scenario(form: Any) -> Scenario:
     if sample:
         if sample not in samples():
             raise InvalidScenario(f"sample: no sample named {sample!r}")
-        text_ = (SAMPLES / f"{sample}.yaml").read_text(encoding="utf-8")
+        folder = _sample_folder()
+        assert folder is not None  # samples() found it
+        text_ = (folder / f"{sample}.yaml").read_text(encoding="utf-8")
         return await run_in_threadpool(parse_scenario_text, text_, "yaml", aliases=False)
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise InvalidScenario("file: choose a YAML or JSON file, or a sample")

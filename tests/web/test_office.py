@@ -5,7 +5,10 @@ from __future__ import annotations
 
 import json
 import re
+import shutil
+from pathlib import Path
 
+import pytest
 from fastapi.testclient import TestClient
 
 from oncall.storage import Store
@@ -133,3 +136,18 @@ def test_publish_page_rechecks_against_the_newest_version(client: TestClient, of
     r = client.post(f"/office/revisions/{first}/publish", data={"base": "", "csrf_token": csrf_of(page)})
     assert r.status_code == 409 and "[absence]" in r.text
     assert store.get_scenario(sid).published_revision_id is None
+
+
+def test_samples_are_found_in_the_folder_the_server_runs_from(
+    client: TestClient, office: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A non-editable install has no samples beside the package: those of the clone it runs in are offered."""
+    from api.pages import office as office_pages
+
+    (tmp_path / "samples").mkdir()
+    shutil.copy(Path(__file__).resolve().parents[2] / "samples" / "small.yaml", tmp_path / "samples" / "mine.yaml")
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.setattr(office_pages, "SAMPLE_FOLDERS", (tmp_path / "nowhere", Path("samples")))
+    sign_in(client, office)
+    assert '<option value="mine">' in client.get("/office").text
+    assert _new_sample(client, "mine").startswith("/office/scenarios/")

@@ -4,6 +4,7 @@ neither reaches the office's pages or another's forms, and every form checks its
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 
 from fastapi.testclient import TestClient
@@ -84,3 +85,36 @@ def test_a_hospital_cannot_see_physicians_pages_nor_the_office(client: TestClien
 def test_without_a_link_no_personal_page(client: TestClient) -> None:
     assert client.get("/me").status_code == 403
     assert client.post("/me/subscribe", data={"csrf_token": "x"}).status_code == 403
+
+
+def test_a_give_away_goes_to_the_office_for_approval(
+    client: TestClient, store: Store, web: WebStore, office: str
+) -> None:
+    from tests.web.conftest import sign_in
+
+    _published(store, web)
+    aoki = _open(client, web, "physician", "n1a")
+    page = aoki.get("/me?month=2026-12").text
+    form = re.search(
+        r'name="scenario_id" value="(\d+)">\s*<input type="hidden" name="duty" value="([^"]+)">\s*'
+        r'<input type="hidden" name="role" value="(\w+)">.*?<option value="(\w+)">',
+        page,
+        re.S,
+    )
+    assert form, "a duty of n1a with a colleague who may take it"
+    sid, duty, role, to = form.groups()
+    data = {"scenario_id": sid, "duty": duty, "role": role, "to": to, "csrf_token": csrf_of(page)}
+    r = aoki.post("/me/give", data=data)
+    assert r.status_code == 200 and "承認を待っています" in r.text
+    sign_in(client, office)
+    swaps = client.get("/office/swaps").text
+    assert "proposed" in swaps and duty in swaps
+    swap_id = re.search(r'action="/office/swaps/(\d+)/approve"', swaps)
+    assert swap_id
+    approved = client.post(f"/office/swaps/{swap_id.group(1)}/approve", data={"csrf_token": csrf_of(swaps)})
+    assert approved.status_code == 303
+    draft = store.list_revisions(int(sid))[0]
+    assert not draft.published, "approval makes a draft; publishing stays the office's act"
+    _, text = store.get_roster(draft.id)
+    moved = next(d for d in json.loads(text)["duties"] if d["id"] == duty)
+    assert moved[role] == to

@@ -70,7 +70,9 @@ def test_rules_form_refuses_a_value_out_of_range(client: TestClient, office: str
     assert r.status_code == 422 and "rules.min_rest_hours" in r.text
 
 
-def test_every_office_page_and_form_refuses_a_stranger_and_a_forged_token(client: TestClient, office: str) -> None:
+def test_every_office_page_and_form_refuses_a_stranger_and_a_forged_token(
+    client: TestClient, office: str, store: Store
+) -> None:
     sign_in(client, office)
     page = _new_sample(client)
     sid = page.rsplit("/", 1)[1]
@@ -93,6 +95,12 @@ def test_every_office_page_and_form_refuses_a_stranger_and_a_forged_token(client
         "/office/scenarios",
     ]
     stranger = TestClient(client.app, follow_redirects=False)
+    r = client.post(f"{page}/solves", data={"time_limit": "1", "csrf_token": csrf_of(html)})
+    job = r.headers["location"]
+    store.cancel_job(int(job.rsplit("/", 1)[1]))
+    gets += [job, f"{job}/progress", "/office/revisions/1", "/office/revisions/1/cell?duty=x&role=primary"]
+    posts += [f"{job}/cancel", "/office/revisions/1/edit", "/office/revisions/1/save", "/office/revisions/1/publish"]
+    posts += ["/office/swaps/1/approve"]
     for url in gets:
         assert stranger.get(url).headers.get("location") == "/login", url
     for url in posts:

@@ -3,7 +3,6 @@ swaps awaiting approval and the audit log. They call the same services and store
 
 from __future__ import annotations
 
-import contextlib
 import json
 from typing import Any
 
@@ -76,9 +75,7 @@ def solve_progress(request: Request, session: StaffSession, job_id: int) -> Resp
 async def cancel_solve(request: Request, session: StaffSession, job_id: int) -> Response:
     """Cancel a queued or running solve."""
     await checked_form(request, session)
-    with contextlib.suppress(Conflict):  # it finished meanwhile: the page shows how
-        store_of(request).cancel_job(job_id, staff_actor(session))
-    _runner(request).kill(job_id)
+    await run_in_threadpool(solving.cancel_solve, store_of(request), _runner(request), job_id, staff_actor(session))
     return RedirectResponse(f"/office/solves/{job_id}", status_code=303)
 
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+from oncall.errors import Conflict
 from oncall.jobs import JobRunner
-from oncall.storage import JobRecord
+from oncall.storage import TERMINAL_STATES, JobRecord, Store
 from oncall.storage.audit import Actor
 from oncall.storage.replan import ReplanStore
 
-__all__ = ["start_solve"]
+__all__ = ["cancel_solve", "start_solve"]
 
 
 def start_solve(
@@ -17,4 +18,19 @@ def start_solve(
     store.carry_previous(scenario_id, actor)
     job = store.create_job(scenario_id, time_limit, seed, actor)
     runner.wake()
+    return job
+
+
+def cancel_solve(store: Store, runner: JobRunner, job_id: int, actor: Actor | None, tries: int = 5) -> JobRecord:
+    """Cancel a queued or running solve and stop its worker; a job that moved from queued to running
+    meanwhile is cancelled all the same, and a finished one is left as it is."""
+    for _ in range(tries):
+        try:
+            job = store.cancel_job(job_id, actor)
+            break
+        except Conflict:
+            job = store.get_job(job_id)
+            if job.state in TERMINAL_STATES:
+                return job
+    runner.kill(job_id)
     return job

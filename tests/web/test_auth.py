@@ -116,3 +116,18 @@ def test_the_first_account_is_made_in_a_browser_on_the_servers_machine_only(clie
     assert 'action="/login"' in again.get("/login").text, "once an account exists, only the sign-in form"
     assert again.post("/setup", data={"name": "y", "password": PASSWORD, "csrf_token": token}).status_code == 403
     assert web.sign_in("y", PASSWORD)[0] == "wrong"
+
+
+def test_pages_follow_accept_language_and_the_lang_switch(client: TestClient) -> None:
+    assert "ログイン" in client.get("/login").text
+    assert ">Sign in<" in client.get("/login", headers={"Accept-Language": "en-US,en;q=0.9"}).text
+    assert ">Sign in<" in client.get("/login?lang=en").text
+    assert ">Sign in<" in client.get("/login").text, "the switch is remembered in a cookie"
+    assert "ログイン" in client.get("/login?lang=ja", headers={"Accept-Language": "en"}).text
+
+
+def test_htmx_requests_carry_the_csrf_token_in_a_header(client: TestClient, office: str) -> None:
+    sign_in(client, office)
+    token = csrf_of(client.get("/office").text)
+    assert client.post("/logout", headers={"X-CSRF-Token": "forged", "HX-Request": "true"}).status_code == 403
+    assert client.post("/logout", headers={"X-CSRF-Token": token, "HX-Request": "true"}).status_code == 303

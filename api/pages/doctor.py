@@ -27,14 +27,20 @@ from oncall.errors import OncallError
 from oncall.feeds import feed_urls
 from oncall.roster import GapRole
 from oncall.services.grid import candidates_of
-from oncall.services.personal import month_span, physician_duties, physician_scenarios, published_rosters
+from oncall.services.personal import (
+    month_span,
+    physician_duties,
+    physician_scenarios,
+    published_rosters,
+    trade_offers,
+)
 from oncall.services.requests import add_entry, collection_open
 from oncall.storage import EntryKind
 from oncall.storage.audit import Actor
 from oncall.storage.feeds import FeedStore
 from oncall.storage.replan import ReplanStore
 from oncall.storage.web import WebSession
-from oncall.swaps import GiveAway
+from oncall.swaps import GiveAway, Swap
 
 router = APIRouter(include_in_schema=False)
 KINDS: tuple[EntryKind, ...] = ("absences", "wishes", "unwishes")
@@ -90,12 +96,17 @@ def physician_context(request: Request, session: WebSession, month: str | None) 
         cells = [(d.duty, d.role) for d in duties if d.scenario_id == p.record.id]
         if cells:
             takers.update(candidates_of(p.scenario, p.roster, cells, lang))
+    trades = [
+        (p.record.id, [d for d in duties if d.scenario_id == p.record.id], trade_offers(p, pid, first, last, lang))
+        for p in published
+    ]
     split = month_span(first)[1]
     return {
         "pid": pid,
         "this_month": [d for d in duties if d.start.date() <= split],
         "next_month": [d for d in duties if d.start.date() > split],
         "takers": takers,
+        "trades": [t for t in trades if t[1]],
         "collections": _collections(request, pid),
         "kinds": KINDS,
         "month": first,
@@ -148,6 +159,40 @@ async def remove_request(
     return RedirectResponse(f"/me#requests-{scenario_id}", status_code=303)
 
 
+@router.post("/me/swap")
+async def swap(request: Request, session: PhysicianSession) -> Response:
+    """Propose to trade one of my duties for a colleague's; it goes to the office for approval."""
+    form = await checked_form(request, session)
+    try:
+        mine_duty, mine_role = str(form.get("mine")).split("|")
+        other_duty, other_role, other = str(form.get("theirs")).split("|")
+        proposal = Swap(
+            duty=mine_duty,
+            role=mine_role,
+            physician=_subject(session),
+            other_duty=other_duty,
+            other_role=other_role,
+            other_physician=other,
+        )
+        scenario_id = int(str(form.get("scenario_id")))
+    except ValueError as exc:
+        return _page(request, session, None, 422, problems=[f"swap: {exc}"])
+    return await _propose(request, session, scenario_id, proposal)
+
+
+async def _propose(request: Request, session: WebSession, scenario_id: int, proposal: GiveAway | Swap) -> Response:
+    store = ReplanStore(store_of(request).db)
+    lang = page_lang(request)
+    try:
+        await run_in_threadpool(
+            lambda: store.propose_swap(scenario_id, proposal, _subject(session), None, _actor(session), lang=lang)
+        )
+    except OncallError as exc:
+        broken = [f"{rule}: {message}" for rule, message in getattr(exc, "broken", [])]
+        return _page(request, session, None, 422, problems=[str(exc), *broken])
+    return _page(request, session, None, proposed=True)
+
+
 @router.post("/me/give")
 async def give_away(request: Request, session: PhysicianSession) -> Response:
     """Propose to give one of my duties to a colleague; it goes to the office for approval."""
@@ -159,16 +204,10 @@ async def give_away(request: Request, session: PhysicianSession) -> Response:
             physician=_subject(session),
             to=str(form.get("to")),
         )
-        store = ReplanStore(store_of(request).db)
         scenario_id = int(str(form.get("scenario_id")))
-        await run_in_threadpool(
-            lambda: store.propose_swap(
-                scenario_id, proposal, _subject(session), None, _actor(session), lang=page_lang(request)
-            )
-        )
-    except (OncallError, ValueError) as exc:
-        return _page(request, session, None, 422, problems=[str(exc)])
-    return _page(request, session, None, proposed=True)
+    except ValueError as exc:
+        return _page(request, session, None, 422, problems=[f"give-away: {exc}"])
+    return await _propose(request, session, scenario_id, proposal)
 
 
 @router.post("/me/subscribe")

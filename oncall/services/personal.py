@@ -21,6 +21,7 @@ __all__ = [
     "physician_duties",
     "physician_scenarios",
     "published_rosters",
+    "trade_offers",
 ]
 
 
@@ -113,6 +114,31 @@ def physician_duties(published: list[Published], physician_id: str, lang: str = 
                     )
                 )
     return sorted(out, key=lambda m: m.start)
+
+
+def trade_offers(
+    published: Published, physician_id: str, first: dt.date, last: dt.date, lang: str = "ja"
+) -> list[tuple[str, str]]:
+    """The colleagues' roles between ``first`` and ``last`` a physician could offer to trade for:
+    (``duty|role|holder``, a label with date, block, district, role and name), in time order."""
+    zone = published.scenario.zone
+    names = {p.id: (p.name_en if lang == "en" and p.name_en else p.name) for p in published.scenario.physicians}
+    districts = {d.id: (d.name_en if lang == "en" and d.name_en else d.name) for d in published.scenario.districts}
+    roles = {"primary": ("主", "primary"), "secondary": ("副", "secondary")}
+    out = []
+    for d in sorted(published.roster.duties, key=lambda d: d.start):
+        local = d.start.astimezone(zone)
+        if not first <= local.date() <= last or physician_id in (d.primary, d.secondary):
+            continue
+        for role in ("primary", "secondary"):
+            holder = getattr(d, role)
+            if holder:
+                word = roles[role][1 if lang == "en" else 0]
+                label = (
+                    f"{local:%m/%d %H:%M} {districts.get(d.district, d.district)} {word}: {names.get(holder, holder)}"
+                )
+                out.append((f"{d.id}|{role}|{holder}", label))
+    return out
 
 
 def physician_scenarios(store: Store, physician_id: str) -> list[tuple[ScenarioRecord, Scenario, Physician]]:

@@ -10,6 +10,7 @@ import re
 from fastapi.testclient import TestClient
 
 from oncall.storage import Store
+from oncall.storage.replan import ReplanStore
 from oncall.storage.web import WebStore
 from tests.factories import greedy_roster, make_scenario
 from tests.web.conftest import csrf_of
@@ -118,3 +119,28 @@ def test_a_give_away_goes_to_the_office_for_approval(
     _, text = store.get_roster(draft.id)
     moved = next(d for d in json.loads(text)["duties"] if d["id"] == duty)
     assert moved[role] == to
+
+
+def test_a_swap_is_checked_and_sent_to_the_office_or_refused_naming_the_rule(
+    client: TestClient, store: Store, web: WebStore
+) -> None:
+    _published(store, web)
+    aoki = _open(client, web, "physician", "n1a")
+    page = aoki.get("/me?month=2026-12").text
+    mine = re.findall(r'<option value="([^"|]+\|(?:primary|secondary))">', page)
+    theirs = re.findall(r'<option value="([^"|]+\|(?:primary|secondary)\|\w+)">', page)
+    assert mine and theirs, "my duties and the colleagues' offered for a trade"
+    assert not any("|n1a" in value for value in theirs), "never my own duty on the other side"
+    sid = re.search(r'action="/me/swap">\s*<input[^>]+>\s*<input type="hidden" name="scenario_id" value="(\d+)"', page)
+    assert sid
+    outcomes = []
+    for other in theirs[:6]:
+        data = {"scenario_id": sid.group(1), "mine": mine[0], "theirs": other, "csrf_token": csrf_of(page)}
+        r = aoki.post("/me/swap", data=data)
+        outcomes.append(r.status_code)
+        assert (r.status_code, "承認を待っています" in r.text) in ((200, True), (422, False)), r.text[-500:]
+        if r.status_code == 422:
+            assert "に違反する" in r.text, "a refused trade names the broken rule"
+    swaps = ReplanStore(store.db).list_swaps(int(sid.group(1)))
+    assert len(swaps) == outcomes.count(200) and all(s.proposal["kind"] == "swap" for s in swaps)
+    assert {200, 422} <= set(outcomes), outcomes  # some trades fit the rules, some do not

@@ -144,3 +144,23 @@ def test_a_swap_is_checked_and_sent_to_the_office_or_refused_naming_the_rule(
     swaps = ReplanStore(store.db).list_swaps(int(sid.group(1)))
     assert len(swaps) == outcomes.count(200) and all(s.proposal["kind"] == "swap" for s in swaps)
     assert {200, 422} <= set(outcomes), outcomes  # some trades fit the rules, some do not
+
+
+def test_one_tap_subscribes_to_a_feed_of_my_own_duties(client: TestClient, store: Store, web: WebStore) -> None:
+    import icalendar
+
+    _published(store, web)
+    aoki = _open(client, web, "physician", "n1a")
+    page = aoki.post("/me/subscribe", data={"csrf_token": csrf_of(aoki.get("/me?month=2026-12").text)})
+    assert page.status_code == 200 and "<svg" in page.text, "a QR code for a desktop browser"
+    webcal = re.search(r'href="(webcal://[^"]+/ical/([^"]+)\.ics)"', page.text)
+    assert webcal
+    feed = client.get(f"/ical/{webcal.group(2)}.ics")
+    assert feed.status_code == 200
+    events = icalendar.Calendar.from_ical(feed.content).walk("VEVENT")
+    roster = greedy_roster(make_scenario(WEEK, 7))
+    assert len(events) == sum((d.primary == "n1a") + (d.secondary == "n1a") for d in roster.duties) > 0
+    hospital = _open(client, web, "hospital", "central")
+    page = hospital.post("/me/subscribe", data={"csrf_token": csrf_of(hospital.get("/me?month=2026-12").text)})
+    token = re.search(r'href="webcal://[^"]+/ical/([^"]+)\.ics"', page.text)
+    assert token and "VEVENT" in client.get(f"/ical/{token.group(1)}.ics").text

@@ -105,7 +105,7 @@ def grid_context(request: Request, revision_id: int, edits: list[Edit], verdict:
         raise PageError(422, "not_found") from None
     lang = page_lang(request)
     grid = build_grid(scenario, edited, {(d, r) for d, r, _ in edits}, lang)
-    report = check(scenario, edited, lang=lang) if verdict else None
+    report = check(scenario, edited, lang=lang, figures=False) if verdict else None
     store = store_of(request)
     scenario_record = store.get_scenario(record.scenario_id)
     others = [r for r in store.list_revisions(record.scenario_id) if r.id != revision_id]

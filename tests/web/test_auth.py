@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import sqlalchemy as sa
 from fastapi.testclient import TestClient
@@ -131,3 +132,31 @@ def test_htmx_requests_carry_the_csrf_token_in_a_header(client: TestClient, offi
     token = csrf_of(client.get("/office").text)
     assert client.post("/logout", headers={"X-CSRF-Token": "forged", "HX-Request": "true"}).status_code == 403
     assert client.post("/logout", headers={"X-CSRF-Token": token, "HX-Request": "true"}).status_code == 303
+
+
+def test_cookie_is_secure_behind_an_https_public_url(db_url: str, tmp_path: Path) -> None:
+    from api import create_app
+    from tests.api.helpers import make_settings
+
+    settings = make_settings(db_url, tmp_path / "other").model_copy(update={"public_url": "https://oncall.example.org"})
+    # Behind a TLS proxy the proxy talks plain http to the app: the public address decides.
+    with TestClient(create_app(settings), follow_redirects=False) as proxied:
+        WebStore(proxied.app.state.store.db).create_user("office", PASSWORD)  # type: ignore[attr-defined]
+        form = proxied.get("/login")
+        assert "Secure" in form.headers["set-cookie"]
+        token = csrf_of(form.text)
+        # (the proxy's browser holds the Secure cookie; this client on http would not send it by itself)
+        data = {"name": "office", "password": PASSWORD, "csrf_token": token}
+        r = proxied.post("/login", data=data, headers={"Cookie": f"oncall_csrf={token}"})
+        assert r.status_code == 303 and "Secure" in r.headers["set-cookie"] and "HttpOnly" in r.headers["set-cookie"]
+
+
+def test_sessions_end_after_their_hours(web: WebStore, office: str) -> None:
+    from oncall.storage.web import SESSION_HOURS
+
+    user = web.sign_in(office, PASSWORD)[1]
+    assert user is not None
+    _, cookie = web.open_session(user_id=user.id)
+    assert web.find_session(cookie) is not None
+    later = dt.datetime.now(dt.UTC) + dt.timedelta(hours=SESSION_HOURS, minutes=1)
+    assert web.find_session(cookie, now=later) is None

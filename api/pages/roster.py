@@ -114,6 +114,7 @@ def grid_context(request: Request, revision_id: int, edits: list[Edit], verdict:
         "scenario": scenario,
         "grid": grid,
         "edits": json.dumps(edits),
+        "edit_count": len(edits),
         "report": report,
         "base": scenario_record.published_revision_id,
         "others": others,

@@ -15,6 +15,7 @@ from api.docs_ui import install_docs
 from api.errors import install_error_handlers
 from api.limits import BodyLimit
 from api.logs import hide_feed_secrets
+from api.pages import install_pages
 from api.pages import print as print_page
 from api.routers import ROUTERS, imports
 from api.routers.feeds import CALENDAR, GZIP_MIN_BYTES
@@ -129,5 +130,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(imports.router)
     app.include_router(print_page.router)
     install_docs(app)
+    install_pages(app)  # the web pages (api/pages), their templates and static files
     app.openapi = _openapi_with_local_times(app)  # type: ignore[method-assign]
     return app

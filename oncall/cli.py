@@ -18,6 +18,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
+from oncall.cli_web import register_web_commands
 from oncall.errors import OncallError
 from oncall.generate import MIN_DOCTORS_PER_DISTRICT
 from oncall.io import load_scenario, save_scenario
@@ -779,6 +780,8 @@ def report(
 
 
 import oncall.cli_import  # noqa: E402, F401  (registers `oncall import` on app)
+
+register_web_commands(app)  # `oncall users`, `oncall links` (the web pages' accounts and links)
 
 
 def main() -> None:

@@ -16,6 +16,8 @@ from api.schemas import PublishRequest, Revision
 from oncall.diff import RosterDiff, diff_rosters
 from oncall.errors import NotFound
 from oncall.roster import Roster
+from oncall.services import publishing
+from oncall.services.revisions import RosterRefused, store_edited_roster
 from oncall.storage import Store
 
 router = APIRouter(tags=["revisions"], responses=ERROR_RESPONSES)
@@ -106,15 +108,11 @@ def add_revision(
     lang: Annotated[Lang, Query(description="Language of the checker's messages.")] = Lang.ja,
 ) -> Revision:
     """Store an edited roster (e.g. a swap) as a draft revision, if the checker finds no broken hard rule."""
-    from oncall.checker import check
-
-    record, scenario = store.get_document(scenario_id, version)
-    report = check(scenario, roster, lang=lang.value)
-    if not report.ok:
-        n = len(report.violations)
-        details = [(v.duty or "roster", f"[{v.rule}] {v.message}") for v in report.violations[:100]]
-        raise RosterRejected(f"the roster breaks hard rules ({n} violation{'s' if n != 1 else ''})", details)
-    return Revision.of(store.add_revision(scenario_id, version or record.version, roster, 0, actor_of(key)))
+    try:
+        stored = store_edited_roster(store, scenario_id, version, roster, actor_of(key), lang=lang.value)
+    except RosterRefused as exc:
+        raise RosterRejected(str(exc), exc.details) from None
+    return Revision.of(stored)
 
 
 @router.get("/scenarios/{scenario_id}/published", response_class=Response, responses=_ROSTER_RESPONSES)
@@ -151,24 +149,13 @@ def publish_revision(revision_id: RevisionId, body: PublishRequest, key: StaffKe
     published roster for one of its districts on one of its dates (feeds would show both). Publishing the
     revision that is already published changes nothing.
     """
-    from oncall.checker import check
-
-    revision, text = store.get_roster(revision_id)
-    if revision.published and body.base == revision_id:
-        return Revision.of(revision)
-    record, scenario = store.get_document(revision.scenario_id)
-    if record.version != revision.scenario_version:
-        report = check(scenario, Roster.model_validate_json(text))
-        broken = [v for v in report.violations if v.rule != "coverage"]
-        if broken:
-            details = [(v.duty or "roster", f"[{v.rule}] {v.message}") for v in broken[:100]]
-            raise StaleRevision(
-                f"revision {revision_id} was made for version {revision.scenario_version} of scenario "
-                f"{record.id}; it breaks {len(broken)} hard rule(s) of the newest, version {record.version}: "
-                "repair it (POST /scenarios/{id}/repairs) or solve again",
-                details,
-            )
-    return Revision.of(store.publish(revision_id, body.base, key.id, actor_of(key), body.reason))
+    try:
+        published = publishing.publish_revision(
+            store, revision_id, body.base, actor_of(key), body.reason, key_id=key.id
+        )
+    except publishing.StalePublication as exc:
+        raise StaleRevision(str(exc), exc.details) from None
+    return Revision.of(published)
 
 
 @router.get("/revisions/{revision_id}/diff", response_model=RosterDiff)

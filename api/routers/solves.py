@@ -20,6 +20,7 @@ from api.deps import (
 )
 from api.errors import ERROR_RESPONSES
 from api.schemas import Job, SolveRequest
+from oncall.services import solving
 
 router = APIRouter(tags=["solves"], responses=ERROR_RESPONSES)
 
@@ -41,9 +42,7 @@ def start_solve(
     """
     options = request or SolveRequest()
     limit = solve_seconds(settings, options.time_limit)
-    store.carry_previous(scenario_id, actor_of(key))
-    job = store.create_job(scenario_id, limit, options.seed, actor_of(key))
-    runner.wake()
+    job = solving.start_solve(store, runner, scenario_id, limit, options.seed, actor_of(key))
     response.headers["Location"] = f"/solves/{job.id}"
     return Job.of(job)
 

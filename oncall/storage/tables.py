@@ -20,15 +20,19 @@ __all__ = [
     "ApiKeyRow",
     "AuditRow",
     "Base",
+    "CollectionDeadlineRow",
     "FeedTokenRow",
     "JobRow",
+    "PersonalLinkRow",
     "PublicationRow",
     "RepairRow",
     "RevisionRow",
     "ScenarioLinkRow",
     "ScenarioRow",
     "ScenarioVersionRow",
+    "StaffUserRow",
     "SwapRow",
+    "WebSessionRow",
 ]
 
 # Named constraints, so that later migrations can address them on every backend.
@@ -235,3 +239,60 @@ class SwapRow(Base):
     note: Mapped[str | None] = mapped_column(Text)
     revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
     undo_revision_id: Mapped[int | None] = mapped_column(ForeignKey("revisions.id"))
+
+
+# --- the web pages: staff accounts, browser sessions, personal links, deadlines (migration v0004) -------
+
+
+class StaffUserRow(Base):
+    """An office account of the web pages: only the argon2 hash of its password is kept."""
+
+    __tablename__ = "staff_users"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), unique=True)
+    password_hash: Mapped[str] = mapped_column(String(200))
+    failed_logins: Mapped[int] = mapped_column(Integer)
+    locked_until: Mapped[dt.datetime | None]
+    created_at: Mapped[dt.datetime]
+    disabled_at: Mapped[dt.datetime | None]
+
+
+class PersonalLinkRow(Base):
+    """A physician's or hospital's personal page link: the sha256 of its secret token, and whose it is."""
+
+    __tablename__ = "personal_links"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    prefix: Mapped[str] = mapped_column(String(32), unique=True)
+    token_hash: Mapped[str] = mapped_column(String(64))
+    kind: Mapped[str] = mapped_column(String(16))  # physician | hospital
+    subject: Mapped[str] = mapped_column(String(64))  # the physician's or hospital's id
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime]
+    rotated_at: Mapped[dt.datetime | None]
+    revoked_at: Mapped[dt.datetime | None]
+
+
+class WebSessionRow(Base):
+    """A signed-in browser: the sha256 of its cookie, its CSRF token, and a staff account or a personal link."""
+
+    __tablename__ = "web_sessions"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    csrf_token: Mapped[str] = mapped_column(String(64))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("staff_users.id"), index=True)
+    link_id: Mapped[int | None] = mapped_column(ForeignKey("personal_links.id"), index=True)
+    created_at: Mapped[dt.datetime]
+    expires_at: Mapped[dt.datetime]
+
+
+class CollectionDeadlineRow(Base):
+    """Until when physicians may enter their absences and wishes for a scenario on their own pages."""
+
+    __tablename__ = "collection_deadlines"
+
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id"), primary_key=True)
+    deadline: Mapped[dt.datetime]
+    updated_at: Mapped[dt.datetime]

@@ -179,6 +179,15 @@ class Timeline:
         """Duties by id."""
         return {d.id: d for d in self.duties}
 
+    def hospital_units(self) -> dict[str, tuple[Duty, ...]]:
+        """The duties that share one backup hospital, by unit key: a district's date
+        (``north@2027-01-04``) with ``rules.hospital_assignment: day``, else each duty on its own."""
+        per_day = self.scenario.rules.hospital_assignment == "day"
+        units: dict[str, list[Duty]] = {}
+        for d in self.duties:
+            units.setdefault(f"{d.district}@{d.day.isoformat()}" if per_day else d.id, []).append(d)
+        return {key: tuple(duties) for key, duties in units.items()}
+
     def regular_hours(self) -> list[tuple[str, Slot]]:
         """(district, slot) for every slot of regular clinic hours."""
         return [(d.id, s) for s in self.slots if not s.block.rostered for d in self.scenario.districts]

@@ -80,13 +80,8 @@ class Variables:
         return v
 
     def _create_hospital_units(self) -> None:
-        per_day = self.scenario.rules.hospital_assignment == "day"
-        groups: dict[str, list[Duty]] = defaultdict(list)
-        for duty in self.timeline.duties:
-            key = f"{duty.district}@{duty.day.isoformat()}" if per_day else duty.id
-            groups[key].append(duty)
-        for key, duties in groups.items():
-            unit = HospitalUnit(key, duties[0].district, duties[0].day, tuple(duties))
+        for key, duties in self.timeline.hospital_units().items():
+            unit = HospitalUnit(key, duties[0].district, duties[0].day, duties)
             self.units.append(unit)
             for h in self.scenario.hospitals:
                 if unit.district in h.districts and unit.day not in h.closed_dates:

@@ -150,26 +150,20 @@ def diagnose_gap(
 
 
 def _diagnose_hospital(timeline: Timeline, assignments: dict[str, Assignment], duty: Duty, lang: str) -> str:
+    """Count the hospitals serving the duty's district by what kept each from its unit: closed that date,
+    at its standby-day cap, already standing by for ``max_districts`` districts then, over its admission
+    limit; the others could still have taken it (the search stopped first)."""
     scenario = timeline.scenario
     serving = [h for h in scenario.hospitals if duty.district in h.districts]
-    closed = [h for h in serving if duty.day in h.closed_dates]
-    busy = []
+    counts: dict[str, list[Hospital]] = {"closed": [], "standby_cap": [], "max_districts": []}
+    open_: list[Hospital] = []
     for h in serving:
-        if h in closed:
-            continue
-        days = {timeline.by_id[k].day for k, a in assignments.items() if a.backup_hospital == h.id}
-        if h.max_standby_days is not None and len(days - {duty.day}) >= h.max_standby_days:
-            busy.append(h)
-    full = _over_admissions(timeline, assignments, duty, [h for h in serving if h not in closed and h not in busy])
+        reason = _hospital_reason(timeline, assignments, duty, h)
+        (counts[reason] if reason else open_).append(h)
+    full = _over_admissions(timeline, assignments, duty, open_)
     district = next(d for d in scenario.districts if d.id == duty.district).label(lang)
     text = _HOSPITAL_TEXT[lang]
-    out = text["head"].format(
-        where=_where(timeline, duty, "backup_hospital", lang),
-        district=district,
-        serving=len(serving),
-        closed=len(closed),
-        busy=len(busy),
-    )
+    parts = [text[reason].format(n=len(hs)) for reason, hs in counts.items() if hs]
     if full:
         detail = "; ".join(
             text["one_full"].format(
@@ -177,22 +171,51 @@ def _diagnose_hospital(timeline: Timeline, assignments: dict[str, Assignment], d
             )
             for h, held, extra, limit in full
         )
-        out += text["full"].format(n=len(full), day=duty.day.isoformat(), detail=detail)
-    return out
+        parts.append(text["full"].format(n=len(full), day=duty.day.isoformat(), detail=detail))
+    free = len(open_) - len(full)
+    if free:
+        parts.append(text["free"].format(n=free))
+    head = text["head"].format(where=_where(timeline, duty, "backup_hospital", lang), district=district, n=len(serving))
+    return f"{head}; {', '.join(parts)}" if parts else head
+
+
+def _hospital_reason(timeline: Timeline, assignments: dict[str, Assignment], duty: Duty, h: Hospital) -> str | None:
+    """Why ``h`` could not stand by for the duty's unit given the other assignments, or None."""
+    if duty.day in h.closed_dates:
+        return "closed"
+    held = [timeline.by_id[k] for k, a in assignments.items() if a.backup_hospital == h.id]
+    if h.max_standby_days is not None and len({d.day for d in held} - {duty.day}) >= h.max_standby_days:
+        return "standby_cap"
+    if h.max_districts is not None:
+        per_day = timeline.scenario.rules.hospital_assignment == "day"
+
+        def at_once(d: Duty) -> bool:
+            return d.day == duty.day if per_day else d.start < duty.end and duty.start < d.end
+
+        others = {d.district for d in held if d.district != duty.district and at_once(d)}
+        if len(others) >= h.max_districts:
+            return "max_districts"
+    return None
 
 
 _HOSPITAL_TEXT = {
     "ja": {
-        "head": "{where}: {district}を受け入れる病院{serving}施設; 休止日{closed}施設, 待機日数上限{busy}施設",
-        "full": ", {day} の受入上限超過{n}施設 ({detail})",
+        "head": "{where}: {district}を受け入れる病院{n}施設",
+        "closed": "休止日{n}施設",
+        "standby_cap": "待機日数上限{n}施設",
+        "max_districts": "同時に受け持つ地区数の上限{n}施設",
+        "full": "{day} の受入上限超過{n}施設 ({detail})",
         "one_full": "{name} 予想入院 {held}件 + {district}分 {extra}件 > 上限 {limit}件",
+        "free": "受入可能{n}施設(探索時間内に割当なし)",
     },
     "en": {
-        "head": (
-            "{where}: {serving} hospitals serve {district}; {closed} closed that day, {busy} at their standby-day cap"
-        ),
-        "full": ", {n} over their admission limit on {day} ({detail})",
+        "head": "{where}: {n} hospitals serve {district}",
+        "closed": "{n} closed that day",
+        "standby_cap": "{n} at their standby-day cap",
+        "max_districts": "{n} already standing by for as many districts as their max_districts",
+        "full": "{n} over their admission limit on {day} ({detail})",
         "one_full": "{name} {held} expected + {extra} from {district} > limit {limit}",
+        "free": "{n} could still take it (the search stopped first)",
     },
 }
 

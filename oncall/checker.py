@@ -710,14 +710,19 @@ class _Checker:
         return out
 
     def caps(self) -> list[Violation]:
-        """Duties, night duties and holiday duties of each physician stay within their caps."""
+        """Duties, night duties and holiday duties of each physician stay within their caps.
+
+        A night counts once, in the period where it starts: the tail of the night begun on the previous
+        period's last date counts against that period's caps, not this one's.
+        """
         out: list[Violation] = []
-        for pid, held in self.held.items():
+        for pid, all_held in self.held.items():
             caps = self.physicians[pid].caps
+            held = [h.duty for h in all_held.values() if h.duty.counts_against_caps]
             counts = {
                 "duty_cap": (len(held), caps.duties),
-                "night_cap": (sum(h.duty.night for h in held.values()), caps.nights),
-                "holiday_cap": (sum(h.duty.holiday for h in held.values()), caps.holiday_duties),
+                "night_cap": (sum(d.night for d in held), caps.nights),
+                "holiday_cap": (sum(d.holiday for d in held), caps.holiday_duties),
             }
             for rule_id, (n, cap) in counts.items():
                 if cap is not None and n > cap:

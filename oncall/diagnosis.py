@@ -80,13 +80,9 @@ def _dynamic_reason(
     for h in held:
         if h.start < duty.end + rest and duty.start < h.end + rest:
             return "busy"
-    caps = p.caps
-    if caps.duties is not None and len(held) >= caps.duties:
-        return "duty_cap"
-    if duty.night and caps.nights is not None and sum(h.night for h in held) >= caps.nights:
-        return "night_cap"
-    if duty.holiday and caps.holiday_duties is not None and sum(h.holiday for h in held) >= caps.holiday_duties:
-        return "holiday_cap"
+    cap = _cap_reason(p, duty, held)
+    if cap is not None:
+        return cap
     days = {h.day for h in held} | set(p.history.recent_duty_dates) | {duty.day}
     limit = scenario.consecutive_cap(p)
     run, day = 1, duty.day
@@ -100,6 +96,22 @@ def _dynamic_reason(
     if partner_clinic is not None and scenario.rules.secondary_other_clinic and p.clinic == partner_clinic:
         return "same_clinic"
     return "free"
+
+
+def _cap_reason(p: Physician, duty: Duty, held: list[Duty]) -> str | None:
+    """The cap ``duty`` would pass given the duties held (a night's tail from before the period counts
+    against none)."""
+    if not duty.counts_against_caps:
+        return None
+    caps = p.caps
+    counted = [h for h in held if h.counts_against_caps]
+    if caps.duties is not None and len(counted) >= caps.duties:
+        return "duty_cap"
+    if duty.night and caps.nights is not None and sum(h.night for h in counted) >= caps.nights:
+        return "night_cap"
+    if duty.holiday and caps.holiday_duties is not None and sum(h.holiday for h in counted) >= caps.holiday_duties:
+        return "holiday_cap"
+    return None
 
 
 def _where(timeline: Timeline, duty: Duty, role: str, lang: str) -> str:

@@ -73,6 +73,9 @@ GroupKey = tuple[Pool, tuple[str, ...], Category, str]
 
 
 def _classes(duty: Duty) -> tuple[str, ...]:
+    """The caps a duty counts against (none for the tail of a night begun before the period)."""
+    if not duty.counts_against_caps:
+        return ()
     return ("duties", *(("nights",) if duty.night else ()), *(("holiday_duties",) if duty.holiday else ()))
 
 
@@ -105,7 +108,7 @@ class FairShare:
 
     target: dict[str, dict[str, float]]
     points: dict[str, float]  # points to be handed out in the period, per category and total
-    expected_duties: dict[str, float]  # duties each physician is expected to take in the period
+    expected_duties: dict[str, float]  # duties each physician is expected to take, counted as the duty cap counts
     allocation: _Allocation = field(repr=False, compare=False)
 
     def deviation(self, pid: str, earned: dict[str, float]) -> dict[str, float]:
@@ -221,13 +224,14 @@ def fair_share(scenario: Scenario, timeline: Timeline, eligibility: Eligibility 
     points: dict[str, float] = dict.fromkeys((*CATEGORIES, "total"), 0.0)
     target: dict[str, dict[str, float]] = {p.id: dict.fromkeys(points, 0.0) for p in scenario.physicians}
     duties: dict[str, float] = {p.id: 0.0 for p in scenario.physicians}
-    for (_, _, category, _), group in allocation.groups.items():
+    for (_, classes, category, _), group in allocation.groups.items():
         points[category] += group.points
         points["total"] += group.points
         for q, part in group.parts.items():
             target[q][category] += part * group.points
             target[q]["total"] += part * group.points
-            duties[q] += part * group.roles
+            if "duties" in classes:
+                duties[q] += part * group.roles
     return FairShare(target=target, points=points, expected_duties=duties, allocation=allocation)
 
 

@@ -57,6 +57,7 @@ class Slot:
     category: Category
     points: float  # block points x calendar multiplier x clipped fraction
     holiday_name: str | None
+    in_period: bool = True  # False for the tail of the night that began on the date before the period
 
     @property
     def hours(self) -> float:
@@ -100,6 +101,13 @@ class Duty:
     def holiday(self) -> bool:
         """Counts towards the holiday-duties cap (holidays and 年末年始)."""
         return self.slot.category in ("holiday", "year_end")
+
+    @property
+    def counts_against_caps(self) -> bool:
+        """Whether the duty counts against the period's caps (duties, nights, holiday duties): a night counts
+        once, in the period where it starts, so the tail of the night that began on the previous period's
+        last date, which that period's caps counted, does not count again here."""
+        return self.slot.in_period
 
 
 def absence_interval(absence: Absence, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
@@ -161,6 +169,7 @@ class Timeline:
                         category=cal.category(day),
                         points=round(b.points * multiplier * fraction, 4),
                         holiday_name=cal.holiday_name(day),
+                        in_period=day >= scenario.period.start,
                     )
                 )
             day += dt.timedelta(days=1)

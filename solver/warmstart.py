@@ -40,6 +40,7 @@ class _Doctor:
     consecutive: int
     held: list[Duty] = field(default_factory=list)
     dates: set[dt.date] = field(default_factory=set)  # duty dates, with the previous period's recent ones
+    duties: int = 0  # duties, nights and holiday duties that count against the period's caps
     nights: int = 0
     holidays: int = 0
     points: dict[str, float] = field(default_factory=lambda: defaultdict(float))  # per category and "total"
@@ -57,11 +58,12 @@ class _Doctor:
 
     def can_take(self, duty: Duty) -> bool:
         caps = self.p.caps
-        if caps.duties is not None and len(self.held) >= caps.duties:
+        counted = duty.counts_against_caps
+        if counted and caps.duties is not None and self.duties >= caps.duties:
             return False
-        if duty.night and caps.nights is not None and self.nights >= caps.nights:
+        if counted and duty.night and caps.nights is not None and self.nights >= caps.nights:
             return False
-        if duty.holiday and caps.holiday_duties is not None and self.holidays >= caps.holiday_duties:
+        if counted and duty.holiday and caps.holiday_duties is not None and self.holidays >= caps.holiday_duties:
             return False
         if duty.day not in self.dates and self.run_through(duty.day) > self.consecutive:
             return False
@@ -71,8 +73,10 @@ class _Doctor:
     def take(self, duty: Duty) -> None:
         self.held.append(duty)
         self.dates.add(duty.day)
-        self.nights += duty.night
-        self.holidays += duty.holiday
+        if duty.counts_against_caps:
+            self.duties += 1
+            self.nights += duty.night
+            self.holidays += duty.holiday
         self.points[duty.category] += duty.slot.points
         self.points["total"] += duty.slot.points
 

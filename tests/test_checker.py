@@ -10,7 +10,7 @@ import pytest
 
 from oncall.checker import CheckReport, check
 from oncall.fairness import fair_share
-from oncall.model import Absence, PatientGroup, Pin, Request, Scenario
+from oncall.model import Absence, Caps, PatientGroup, Pin, Request, Scenario
 from oncall.roster import Roster, RosterGap, RosterRegularHours
 from oncall.rules import HARD
 from oncall.timeline import Timeline
@@ -146,16 +146,18 @@ def _same_clinic(s: Scenario, r: Roster) -> None:
     r.duties[0].secondary = "n1b"  # n1a's colleague at n1
 
 
+# n1a holds duties 0 (the tail of 1/3's night, counted in the period where it began), 6, 12 and 18:
+# three duties, two nights and one holiday duty count against this period's caps.
 def _duty_cap(s: Scenario, r: Roster) -> None:
-    s.physician("n1a").caps.duties = 3
+    s.physician("n1a").caps.duties = 2
 
 
 def _night_cap(s: Scenario, r: Roster) -> None:
-    s.physician("n1a").caps.nights = 2
+    s.physician("n1a").caps.nights = 1
 
 
 def _holiday_cap(s: Scenario, r: Roster) -> None:
-    s.physician("n1a").caps.holiday_duties = 1
+    s.physician("n1a").caps.holiday_duties = 0
 
 
 def _consecutive(s: Scenario, r: Roster) -> None:
@@ -411,6 +413,16 @@ def test_physician_figures(case: Case) -> None:
     total_points = sum(f.points["total"] for f in report.physicians)
     assert total_points == pytest.approx(share.points["total"])
     assert (report.wishes_missed, report.unwished_given) == (1, 1)
+
+
+def test_the_tail_of_a_night_begun_before_the_period_counts_against_no_cap(case: Case) -> None:
+    scenario, roster = case
+    # n1a holds the tail of the 1/3 night (a duty of 1/3, before the period), and three duties, two nights
+    # and one holiday duty of the period: caps of exactly those counts hold, the night counted once, in
+    # the period where it began.
+    scenario.physician("n1a").caps = Caps(duties=3, nights=2, holiday_duties=1)
+    assert roster.duties[0].primary == "n1a" and Timeline.build(scenario).duties[0].day < scenario.period.start
+    assert rules_of(check(scenario, roster)) == set()
 
 
 def test_pairing_and_home_district_figures(case: Case) -> None:

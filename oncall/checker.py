@@ -318,9 +318,16 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def check(scenario: Scenario, roster: Roster, lang: str = "ja") -> CheckReport:
-    """Check ``roster`` against every hard rule of ``scenario`` and measure the soft goals."""
-    c = _Checker(scenario, roster, "en" if lang == "en" else "ja")
+def check(
+    scenario: Scenario, roster: Roster, lang: str = "ja", previous: tuple[Scenario, Roster] | None = None
+) -> CheckReport:
+    """Check ``roster`` against every hard rule of ``scenario`` and measure the soft goals.
+
+    With ``previous``, the previous period's scenario and published roster, consecutive days and rest are
+    verified on the joined timeline: the previous roster's duties count besides the history ``scenario``
+    carries (``oncall.boundary.check_adjacent`` refuses a previous period that does not fit).
+    """
+    c = _Checker(scenario, roster, "en" if lang == "en" else "ja", previous)
     violations = [
         *c.document(),
         *c.duty_list(),
@@ -389,7 +396,9 @@ def _matches(request: Request, duty: Duty) -> bool:
 class _Checker:
     """The scenario, the roster and the lookups every rule needs, built once."""
 
-    def __init__(self, scenario: Scenario, roster: Roster, lang: Lang) -> None:
+    def __init__(
+        self, scenario: Scenario, roster: Roster, lang: Lang, previous: tuple[Scenario, Roster] | None = None
+    ) -> None:
         self.s = scenario
         self.roster = roster
         self.lang: Lang = lang
@@ -418,6 +427,42 @@ class _Checker:
         self.load = expected_load(scenario, self.tl)
         standby_of = {duty.id: rd.backup_hospital for duty, rd in self.matched}
         self.hospital_days = hospital_days(scenario, self.tl, standby_of, self.load)
+        self.earlier_dates, self.earlier_end = self._earlier(previous)
+
+    def _earlier(
+        self, previous: tuple[Scenario, Roster] | None
+    ) -> tuple[dict[str, set[dt.date]], dict[str, dt.datetime | None]]:
+        """Per physician, the duty dates and the end of the last duty before the period: the carried
+        history, joined with the previous period's roster when it is known. The head of the night across
+        the boundary is one duty with its tail: whoever holds both rests from the end of the tail."""
+        dates = {p.id: set(p.history.recent_duty_dates) for p in self.s.physicians}
+        ends = {p.id: p.history.last_duty_end for p in self.s.physicians}
+        last = {pid: None if end is None else to_utc(end, self.s.zone) for pid, end in ends.items()}
+        if previous is None:
+            return dates, last
+        from oncall.boundary import check_adjacent  # the boundary module builds on this one's neighbours
+
+        before, published = previous
+        prev_tl = Timeline.build(before)
+        check_adjacent(before, published, self.s, prev_tl)
+        tails = {
+            (h.duty.district, h.duty.block.id, pid)
+            for pid, held in self.held.items()
+            for h in held.values()
+            if h.duty.start == self.tl.start and not h.duty.counts_against_caps
+        }
+        for p in before.physicians:
+            if p.id in dates:
+                dates[p.id] |= set(p.history.recent_duty_dates)
+        for rd in published.duties:
+            duty = prev_tl.by_id[rd.id]
+            for pid in (x for x in (rd.primary, rd.secondary) if x in dates):
+                dates[pid].add(duty.day)
+                continued = duty.end == prev_tl.end and (duty.district, duty.block.id, pid) in tails
+                end = last[pid]
+                if not continued and (end is None or duty.end > end):
+                    last[pid] = duty.end
+        return dates, last
 
     # --- wording -------------------------------------------------------------------------------
     def say(self, key: str, **kw: object) -> str:
@@ -732,7 +777,7 @@ class _Checker:
     def _duty_runs(self, p: Physician) -> list[list[dt.date]]:
         """Runs of consecutive duty dates of ``p`` that hold a date of this roster, counting earlier dates."""
         dates = {h.duty.day for h in self.held.get(p.id, {}).values()}
-        before = set(p.history.recent_duty_dates)
+        before = self.earlier_dates[p.id]
         # A run is this roster's doing only where it adds a date: the night that started on the last
         # date of the previous period and ends in this one adds none.
         return [run for run in _runs(dates | before) if (dates - before).intersection(run)]
@@ -767,8 +812,7 @@ class _Checker:
         Rest runs from the latest end so far, so a long duty followed by two short ones is measured right.
         """
         out: list[tuple[_Held, float, str, bool]] = []
-        last = p.history.last_duty_end
-        prev_end = None if last is None else to_utc(last, self.s.zone)
+        prev_end = self.earlier_end[p.id]
         prev_what = "" if prev_end is None else self.say("previous_duty", end=self.at(prev_end))
         from_history = True
         for h in self.held.get(p.id, {}).values():

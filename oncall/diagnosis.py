@@ -264,6 +264,18 @@ def _date_runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
     return runs
 
 
+def _stranded_text(o: Overload, hospital: str, where: str, en: bool) -> str:
+    if en:
+        return (
+            f"{o.day.isoformat()}: {hospital} is closed and no hospital can admit its registered patients from "
+            f"{where} ({o.expected:.2f} expected admissions)"
+        )
+    return (
+        f"{o.day.isoformat()}: {hospital} が休止日で、{where}の同院登録患者の予想入院 {o.expected:.2f}件を"
+        "受け入れる病院がない"
+    )
+
+
 def describe_overloads(scenario: Scenario, overloads: list[Overload], lang: str = "ja") -> list[str]:
     """One sentence per hospital whose registered patients alone pass its limit (with the dates), and one
     per date and set of hospitals that cannot absorb the admissions only they can take.
@@ -299,8 +311,11 @@ def describe_overloads(scenario: Scenario, overloads: list[Overload], lang: str 
     for o in overloads:
         if not o.districts:
             continue
-        who = joiner.join(hospitals[h].label(lang) for h in o.hospitals)
         where = joiner.join(districts[d] for d in o.districts)
+        if not o.hospitals:
+            out.append(_stranded_text(o, hospitals[o.closed or ""].label(lang), where, en))
+            continue
+        who = joiner.join(hospitals[h].label(lang) for h in o.hospitals)
         unregistered = o.expected - o.registered
         if en:
             out.append(

@@ -16,7 +16,7 @@ from functools import cached_property
 from ortools.sat.python import cp_model
 
 from oncall.eligibility import Eligibility
-from oncall.fairness import FairShare, fair_share
+from oncall.fairness import FairShare, fair_share, standby_targets
 from oncall.model import Role, Scenario
 from oncall.timeline import Duty, Slot, Timeline
 
@@ -184,6 +184,11 @@ class Variables:
     def fair_share(self) -> FairShare:
         """The physicians' fair-share targets (``oncall.fairness``), computed once per model."""
         return fair_share(self.scenario, self.timeline, self.eligibility)
+
+    @cached_property
+    def standby_targets(self) -> dict[str, float]:
+        """The hospitals' standby targets (``oncall.fairness.standby_targets``), computed once per model."""
+        return standby_targets(self.scenario, self.timeline)
 
     def duties_on(self, pid: str, day: dt.date) -> list[tuple[Duty, cp_model.IntVar]]:
         """The physician's possible (duty, variable) pairs of ``day``."""

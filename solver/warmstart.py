@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -192,19 +192,27 @@ class Ledger:
         return roles + sum(1 for unit in self.units if unit not in self.unit_hospital)
 
 
-def warm_starts(scenario: Scenario, timeline: Timeline, eligibility: Eligibility, share: FairShare) -> list[Ledger]:
+def warm_starts(
+    scenario: Scenario,
+    timeline: Timeline,
+    eligibility: Eligibility,
+    share: FairShare,
+    targets: Mapping[str, float] | None = None,
+) -> list[Ledger]:
     """Valid rosters, each role to the cheapest doctor (see the module doc), filled in two orders: scarcest
     role first (fewest eligible doctors, then most points), and in time order. Neither order wins on every
-    network; the solve keeps the cheaper."""
+    network; the solve keeps the cheaper. ``targets``: the hospitals' standby targets, when computed."""
+    targets = targets if targets is not None else standby_targets(scenario, timeline)
     return [
         _fill(
             scenario,
             timeline,
             eligibility,
             share,
+            targets,
             lambda duty, role: (len(eligibility.physicians(duty.id, role)), -duty.slot.points, duty.start),
         ),
-        _fill(scenario, timeline, eligibility, share, lambda duty, role: (duty.start, 0.0, duty.start)),
+        _fill(scenario, timeline, eligibility, share, targets, lambda duty, role: (duty.start, 0.0, duty.start)),
     ]
 
 
@@ -213,6 +221,7 @@ def _fill(
     timeline: Timeline,
     eligibility: Eligibility,
     share: FairShare,
+    targets: Mapping[str, float],
     order: Callable[[Duty, Role], tuple[Any, ...]],
 ) -> Ledger:
     ledger = Ledger(scenario, timeline, eligibility)
@@ -261,7 +270,6 @@ def _fill(
         if options:
             ledger.take(min(options, key=lambda pid: cost(pid, duty, role)), duty, role)
 
-    targets = standby_targets(scenario, timeline)
     for unit in _by_scarcity(ledger, ledger.units):
         if unit in ledger.unit_hospital:
             continue

@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from oncall.boundary import check_adjacent
 from oncall.fairness import FairShare, fair_share, standby_days, standby_targets, visit_targets
 from oncall.load import expected_load, hospital_days
 from oncall.model import CATEGORIES, ROLES, Absence, Physician, Request, Role, Scenario
@@ -440,8 +441,6 @@ class _Checker:
         last = {pid: None if end is None else to_utc(end, self.s.zone) for pid, end in ends.items()}
         if previous is None:
             return dates, last
-        from oncall.boundary import check_adjacent  # the boundary module builds on this one's neighbours
-
         before, published = previous
         prev_tl = Timeline.build(before)
         check_adjacent(before, published, self.s, prev_tl)

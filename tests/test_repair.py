@@ -176,13 +176,19 @@ def test_a_closed_hospital_is_replaced_that_date_and_refused_once_its_standby_st
 
 def test_a_lower_cap_is_met_and_a_cap_the_past_already_exceeds_is_refused() -> None:
     scenario, published = _published()
-    counts = {p.id: len(duties_of(published, p.id)) for p in scenario.physicians}
+    tl = Timeline.build(scenario)
+
+    def counted(roster: Roster, pid: str) -> int:
+        """Duties against the cap: not the tail of the 1/3 night, counted where it began (issue 17, item 2)."""
+        return sum(tl.by_id[d.id].counts_against_caps for d in duties_of(roster, pid))
+
+    counts = {p.id: counted(published, p.id) for p in scenario.physicians}
     doctor = max(counts, key=lambda k: counts[k])
     assert counts[doctor] >= 2
     lower = CapChange(physician=doctor, cap="duties", value=counts[doctor] - 1)
     out = replan(scenario, published, [lower], BEFORE_ALL, OPTIONS)
     assert check(out.scenario, out.roster).ok
-    assert len(duties_of(out.roster, doctor)) == counts[doctor] - 1
+    assert counted(out.roster, doctor) == counts[doctor] - 1
     assert out.summary.changed >= 1 and any(r.cause == "change" for r in out.summary.reasons)
 
     after_all = dt.datetime(2027, 1, 20, tzinfo=JST)  # every duty is in the past

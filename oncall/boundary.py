@@ -5,8 +5,10 @@
 
 - **rest**: ``last_duty_end`` is the end of the physician's last duty before the boundary, so the minimum
   rest runs across 12/31 → 1/1;
-- **consecutive days**: ``recent_duty_dates`` is the run of duty dates that reaches the last date of the
-  previous period;
+- **consecutive days**: ``recent_duty_dates`` is the run of duty dates that the new period can extend: the
+  run reaching the previous period's last date, or, when that date has no duty, the run reaching the date
+  before it (the tail of the last date's night, after midnight, is a duty of the last date, so a doctor
+  who worked the 29th and 30th and takes that tail has three dates in a row);
 - **fairness**: each physician's points above (+) or below (−) their fair share of the previous period
   (``oncall.fairness`` with no carried points: what they earned minus what they were due, given their
   absences, districts and caps) are kept per period in ``history.periods``; ``history.points`` sums the
@@ -38,7 +40,16 @@ from oncall.model import CATEGORIES, CarriedPeriod, Category, History, Physician
 from oncall.roster import GapRole, Roster
 from oncall.timeline import Duty, Timeline, to_utc
 
-__all__ = ["DEFAULT_WINDOW_MONTHS", "BoundaryOptions", "Carry", "CarryNote", "carry_over", "months_before"]
+__all__ = [
+    "DEFAULT_WINDOW_MONTHS",
+    "BoundaryOptions",
+    "Carry",
+    "CarryNote",
+    "carry_over",
+    "check_adjacent",
+    "extendable_run",
+    "months_before",
+]
 
 DEFAULT_WINDOW_MONTHS = 12
 _ONE_DAY = dt.timedelta(days=1)
@@ -130,7 +141,9 @@ class Carry:
     notes: list[CarryNote]
 
 
-def _check_adjacent(previous: Scenario, roster: Roster, scenario: Scenario, prev_tl: Timeline) -> None:
+def check_adjacent(previous: Scenario, roster: Roster, scenario: Scenario, prev_tl: Timeline) -> None:
+    """Raise ``InvalidScenario`` unless ``scenario`` follows ``previous`` (the next date, the same zone, the same
+    id for the same doctor), and ``InvalidRoster`` unless ``roster`` is a roster of ``previous``."""
     problems = []
     if previous.timezone != scenario.timezone:
         problems.append(f"timezone: {scenario.timezone} differs from the previous period's {previous.timezone}")
@@ -165,6 +178,21 @@ def _run_to(dates: set[dt.date], last: dt.date) -> list[dt.date]:
         run.append(day)
         day -= _ONE_DAY
     return sorted(run)
+
+
+def extendable_run(dates: set[dt.date], last: dt.date) -> list[dt.date]:
+    """The run of consecutive dates in ``dates`` that a period starting after ``last`` can extend.
+
+    Its first duty may be the tail of ``last``'s night, a duty of ``last``: so the run reaching ``last``,
+    or, when ``last`` has no duty, the run reaching the date before.
+
+    >>> d = dt.date
+    >>> extendable_run({d(2026, 12, 29), d(2026, 12, 30)}, d(2026, 12, 31))
+    [datetime.date(2026, 12, 29), datetime.date(2026, 12, 30)]
+    >>> extendable_run({d(2026, 12, 28), d(2026, 12, 31)}, d(2026, 12, 31))
+    [datetime.date(2026, 12, 31)]
+    """
+    return _run_to(dates, last) or _run_to(dates, last - _ONE_DAY)
 
 
 def _deviation(previous: Scenario, prev_tl: Timeline, roster: Roster) -> dict[str, dict[Category, float]]:
@@ -211,7 +239,7 @@ def carry_over(previous: Scenario, roster: Roster, scenario: Scenario, options: 
     """
     options = options or BoundaryOptions()
     prev_tl = Timeline.build(previous)
-    _check_adjacent(previous, roster, scenario, prev_tl)
+    check_adjacent(previous, roster, scenario, prev_tl)
     new_tl = Timeline.build(scenario)
     last_day = previous.period.end
 
@@ -247,7 +275,7 @@ def carry_over(previous: Scenario, roster: Roster, scenario: Scenario, options: 
         before = previous.physician(p.id)
         entry = CarriedPeriod(start=previous.period.start, end=previous.period.end, points=deviation[p.id])
         history = _ledger(before, entry, previous, scenario.period.start, options)
-        history.recent_duty_dates = _run_to(
+        history.recent_duty_dates = extendable_run(
             set(before.history.recent_duty_dates) | {d.day for d in held.get(p.id, [])}, last_day
         )
         p.history = history

@@ -74,8 +74,16 @@ class JapaneseCalendar:
         return self.day_type(day) != "weekday"
 
     def in_long_run(self, day: dt.date) -> bool:
-        """Whether ``day`` lies in a run of consecutive days off at least ``long_run_days`` long
-        that holds at least one holiday (so an ordinary weekend is not a run)."""
+        """Whether ``day`` lies in a run of consecutive days off (Saturdays and holiday-type days) at
+        least ``long_run_days`` long: with the default 3 a 3連休 is one and an ordinary weekend is not;
+        with 2 every weekend is.
+
+        >>> from oncall.model import CalendarConfig
+        >>> JapaneseCalendar(CalendarConfig()).in_long_run(dt.date(2027, 1, 16))  # Sat of a plain weekend
+        False
+        >>> JapaneseCalendar(CalendarConfig(long_run_days=2)).in_long_run(dt.date(2027, 1, 16))
+        True
+        """
         if not self.is_day_off(day):
             return False
         one = dt.timedelta(days=1)
@@ -85,11 +93,7 @@ class JapaneseCalendar:
         last = day
         while self.is_day_off(last + one):
             last += one
-        length = (last - first).days + 1
-        days = (first + dt.timedelta(days=i) for i in range(length))
-        # A weekend alone is no holiday run, however long_run_days is set.
-        has_holiday = any(d.weekday() != 6 and self.day_type(d) == "holiday" for d in days)
-        return length >= self.config.long_run_days and has_holiday
+        return (last - first).days + 1 >= self.config.long_run_days
 
     def points_multiplier(self, day: dt.date) -> float:
         """Factor on the duty points of blocks belonging to ``day``."""

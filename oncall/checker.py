@@ -26,6 +26,7 @@ from collections import Counter, defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
+from oncall.boundary import check_adjacent
 from oncall.fairness import FairShare, fair_share, standby_days, standby_targets, visit_targets
 from oncall.load import expected_load, hospital_days
 from oncall.model import CATEGORIES, ROLES, Absence, Physician, Request, Role, Scenario
@@ -318,10 +319,21 @@ def _plain(value: Any) -> Any:
     return value
 
 
-def check(scenario: Scenario, roster: Roster, lang: str = "ja", figures: bool = True) -> CheckReport:
-    """Check ``roster`` against every hard rule of ``scenario`` and measure the soft goals (with
-    ``figures=False`` only the hard rules: a verdict without the fairness figures is much quicker)."""
-    c = _Checker(scenario, roster, "en" if lang == "en" else "ja")
+def check(
+    scenario: Scenario,
+    roster: Roster,
+    lang: str = "ja",
+    previous: tuple[Scenario, Roster] | None = None,
+    figures: bool = True,
+) -> CheckReport:
+    """Check ``roster`` against every hard rule of ``scenario`` and measure the soft goals.
+
+    With ``previous``, the previous period's scenario and published roster, consecutive days and rest are
+    verified on the joined timeline: the previous roster's duties count besides the history ``scenario``
+    carries (``oncall.boundary.check_adjacent`` refuses a previous period that does not fit). With
+    ``figures=False`` only the hard rules are checked: a verdict without the fairness figures is much quicker.
+    """
+    c = _Checker(scenario, roster, "en" if lang == "en" else "ja", previous)
     violations = [
         *c.document(),
         *c.duty_list(),
@@ -390,7 +402,9 @@ def _matches(request: Request, duty: Duty) -> bool:
 class _Checker:
     """The scenario, the roster and the lookups every rule needs, built once."""
 
-    def __init__(self, scenario: Scenario, roster: Roster, lang: Lang) -> None:
+    def __init__(
+        self, scenario: Scenario, roster: Roster, lang: Lang, previous: tuple[Scenario, Roster] | None = None
+    ) -> None:
         self.s = scenario
         self.roster = roster
         self.lang: Lang = lang
@@ -419,6 +433,40 @@ class _Checker:
         self.load = expected_load(scenario, self.tl)
         standby_of = {duty.id: rd.backup_hospital for duty, rd in self.matched}
         self.hospital_days = hospital_days(scenario, self.tl, standby_of, self.load)
+        self.earlier_dates, self.earlier_end = self._earlier(previous)
+
+    def _earlier(
+        self, previous: tuple[Scenario, Roster] | None
+    ) -> tuple[dict[str, set[dt.date]], dict[str, dt.datetime | None]]:
+        """Per physician, the duty dates and the end of the last duty before the period: the carried
+        history, joined with the previous period's roster when it is known. The head of the night across
+        the boundary is one duty with its tail: whoever holds both rests from the end of the tail."""
+        dates = {p.id: set(p.history.recent_duty_dates) for p in self.s.physicians}
+        ends = {p.id: p.history.last_duty_end for p in self.s.physicians}
+        last = {pid: None if end is None else to_utc(end, self.s.zone) for pid, end in ends.items()}
+        if previous is None:
+            return dates, last
+        before, published = previous
+        prev_tl = Timeline.build(before)
+        check_adjacent(before, published, self.s, prev_tl)
+        tails = {
+            (h.duty.district, h.duty.block.id, pid)
+            for pid, held in self.held.items()
+            for h in held.values()
+            if h.duty.start == self.tl.start and not h.duty.counts_against_caps
+        }
+        for p in before.physicians:
+            if p.id in dates:
+                dates[p.id] |= set(p.history.recent_duty_dates)
+        for rd in published.duties:
+            duty = prev_tl.by_id[rd.id]
+            for pid in (x for x in (rd.primary, rd.secondary) if x in dates):
+                dates[pid].add(duty.day)
+                continued = duty.end == prev_tl.end and (duty.district, duty.block.id, pid) in tails
+                end = last[pid]
+                if not continued and (end is None or duty.end > end):
+                    last[pid] = duty.end
+        return dates, last
 
     # --- wording -------------------------------------------------------------------------------
     def say(self, key: str, **kw: object) -> str:
@@ -711,14 +759,19 @@ class _Checker:
         return out
 
     def caps(self) -> list[Violation]:
-        """Duties, night duties and holiday duties of each physician stay within their caps."""
+        """Duties, night duties and holiday duties of each physician stay within their caps.
+
+        A night counts once, in the period where it starts: the tail of the night begun on the previous
+        period's last date counts against that period's caps, not this one's.
+        """
         out: list[Violation] = []
-        for pid, held in self.held.items():
+        for pid, all_held in self.held.items():
             caps = self.physicians[pid].caps
+            held = [h.duty for h in all_held.values() if h.duty.counts_against_caps]
             counts = {
                 "duty_cap": (len(held), caps.duties),
-                "night_cap": (sum(h.duty.night for h in held.values()), caps.nights),
-                "holiday_cap": (sum(h.duty.holiday for h in held.values()), caps.holiday_duties),
+                "night_cap": (sum(d.night for d in held), caps.nights),
+                "holiday_cap": (sum(d.holiday for d in held), caps.holiday_duties),
             }
             for rule_id, (n, cap) in counts.items():
                 if cap is not None and n > cap:
@@ -728,7 +781,7 @@ class _Checker:
     def _duty_runs(self, p: Physician) -> list[list[dt.date]]:
         """Runs of consecutive duty dates of ``p`` that hold a date of this roster, counting earlier dates."""
         dates = {h.duty.day for h in self.held.get(p.id, {}).values()}
-        before = set(p.history.recent_duty_dates)
+        before = self.earlier_dates[p.id]
         # A run is this roster's doing only where it adds a date: the night that started on the last
         # date of the previous period and ends in this one adds none.
         return [run for run in _runs(dates | before) if (dates - before).intersection(run)]
@@ -763,8 +816,7 @@ class _Checker:
         Rest runs from the latest end so far, so a long duty followed by two short ones is measured right.
         """
         out: list[tuple[_Held, float, str, bool]] = []
-        last = p.history.last_duty_end
-        prev_end = None if last is None else to_utc(last, self.s.zone)
+        prev_end = self.earlier_end[p.id]
         prev_what = "" if prev_end is None else self.say("previous_duty", end=self.at(prev_end))
         from_history = True
         for h in self.held.get(p.id, {}).values():

@@ -243,13 +243,25 @@ def check(
     roster: Annotated[Path, typer.Argument(help="Roster JSON file.")],
     lang: LangOption = Lang.ja,
     as_json: Annotated[bool, typer.Option("--json", help="Print violations and figures as JSON.")] = False,
+    previous: Annotated[
+        tuple[Path, Path] | None,
+        typer.Option(
+            "--previous",
+            metavar="SCENARIO ROSTER",
+            help="The previous period's scenario and published roster: consecutive days and rest are checked on "
+            "the two rosters joined.",
+        ),
+    ] = None,
 ) -> None:
     """Check a roster against every hard rule; report the soft-goal figures. Exit 1 on a violation."""
     from oncall.checker import check as run_check
 
     sc = _guard(lambda: load_scenario(scenario))
     ro: Roster = _guard(lambda: load_roster(roster))
-    report = _guard(lambda: run_check(sc, ro, lang=lang.value))
+    before = None
+    if previous is not None:
+        before = (_guard(lambda: load_scenario(previous[0])), _guard(lambda: load_roster(previous[1])))
+    report = _guard(lambda: run_check(sc, ro, lang=lang.value, previous=before))
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:

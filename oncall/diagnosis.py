@@ -80,13 +80,9 @@ def _dynamic_reason(
     for h in held:
         if h.start < duty.end + rest and duty.start < h.end + rest:
             return "busy"
-    caps = p.caps
-    if caps.duties is not None and len(held) >= caps.duties:
-        return "duty_cap"
-    if duty.night and caps.nights is not None and sum(h.night for h in held) >= caps.nights:
-        return "night_cap"
-    if duty.holiday and caps.holiday_duties is not None and sum(h.holiday for h in held) >= caps.holiday_duties:
-        return "holiday_cap"
+    cap = _cap_reason(p, duty, held)
+    if cap is not None:
+        return cap
     days = {h.day for h in held} | set(p.history.recent_duty_dates) | {duty.day}
     limit = scenario.consecutive_cap(p)
     run, day = 1, duty.day
@@ -100,6 +96,22 @@ def _dynamic_reason(
     if partner_clinic is not None and scenario.rules.secondary_other_clinic and p.clinic == partner_clinic:
         return "same_clinic"
     return "free"
+
+
+def _cap_reason(p: Physician, duty: Duty, held: list[Duty]) -> str | None:
+    """The cap ``duty`` would pass given the duties held (a night's tail from before the period counts
+    against none)."""
+    if not duty.counts_against_caps:
+        return None
+    caps = p.caps
+    counted = [h for h in held if h.counts_against_caps]
+    if caps.duties is not None and len(counted) >= caps.duties:
+        return "duty_cap"
+    if duty.night and caps.nights is not None and sum(h.night for h in counted) >= caps.nights:
+        return "night_cap"
+    if duty.holiday and caps.holiday_duties is not None and sum(h.holiday for h in counted) >= caps.holiday_duties:
+        return "holiday_cap"
+    return None
 
 
 def _where(timeline: Timeline, duty: Duty, role: str, lang: str) -> str:
@@ -150,26 +162,20 @@ def diagnose_gap(
 
 
 def _diagnose_hospital(timeline: Timeline, assignments: dict[str, Assignment], duty: Duty, lang: str) -> str:
+    """Count the hospitals serving the duty's district by what kept each from its unit: closed that date,
+    at its standby-day cap, already standing by for ``max_districts`` districts then, over its admission
+    limit; the others could still have taken it (the search stopped first)."""
     scenario = timeline.scenario
     serving = [h for h in scenario.hospitals if duty.district in h.districts]
-    closed = [h for h in serving if duty.day in h.closed_dates]
-    busy = []
+    counts: dict[str, list[Hospital]] = {"closed": [], "standby_cap": [], "max_districts": []}
+    open_: list[Hospital] = []
     for h in serving:
-        if h in closed:
-            continue
-        days = {timeline.by_id[k].day for k, a in assignments.items() if a.backup_hospital == h.id}
-        if h.max_standby_days is not None and len(days - {duty.day}) >= h.max_standby_days:
-            busy.append(h)
-    full = _over_admissions(timeline, assignments, duty, [h for h in serving if h not in closed and h not in busy])
+        reason = _hospital_reason(timeline, assignments, duty, h)
+        (counts[reason] if reason else open_).append(h)
+    full = _over_admissions(timeline, assignments, duty, open_)
     district = next(d for d in scenario.districts if d.id == duty.district).label(lang)
     text = _HOSPITAL_TEXT[lang]
-    out = text["head"].format(
-        where=_where(timeline, duty, "backup_hospital", lang),
-        district=district,
-        serving=len(serving),
-        closed=len(closed),
-        busy=len(busy),
-    )
+    parts = [text[reason].format(n=len(hs)) for reason, hs in counts.items() if hs]
     if full:
         detail = "; ".join(
             text["one_full"].format(
@@ -177,22 +183,51 @@ def _diagnose_hospital(timeline: Timeline, assignments: dict[str, Assignment], d
             )
             for h, held, extra, limit in full
         )
-        out += text["full"].format(n=len(full), day=duty.day.isoformat(), detail=detail)
-    return out
+        parts.append(text["full"].format(n=len(full), day=duty.day.isoformat(), detail=detail))
+    free = len(open_) - len(full)
+    if free:
+        parts.append(text["free"].format(n=free))
+    head = text["head"].format(where=_where(timeline, duty, "backup_hospital", lang), district=district, n=len(serving))
+    return f"{head}; {', '.join(parts)}" if parts else head
+
+
+def _hospital_reason(timeline: Timeline, assignments: dict[str, Assignment], duty: Duty, h: Hospital) -> str | None:
+    """Why ``h`` could not stand by for the duty's unit given the other assignments, or None."""
+    if duty.day in h.closed_dates:
+        return "closed"
+    held = [timeline.by_id[k] for k, a in assignments.items() if a.backup_hospital == h.id]
+    if h.max_standby_days is not None and len({d.day for d in held} - {duty.day}) >= h.max_standby_days:
+        return "standby_cap"
+    if h.max_districts is not None:
+        per_day = timeline.scenario.rules.hospital_assignment == "day"
+
+        def at_once(d: Duty) -> bool:
+            return d.day == duty.day if per_day else d.start < duty.end and duty.start < d.end
+
+        others = {d.district for d in held if d.district != duty.district and at_once(d)}
+        if len(others) >= h.max_districts:
+            return "max_districts"
+    return None
 
 
 _HOSPITAL_TEXT = {
     "ja": {
-        "head": "{where}: {district}を受け入れる病院{serving}施設; 休止日{closed}施設, 待機日数上限{busy}施設",
-        "full": ", {day} の受入上限超過{n}施設 ({detail})",
+        "head": "{where}: {district}を受け入れる病院{n}施設",
+        "closed": "休止日{n}施設",
+        "standby_cap": "待機日数上限{n}施設",
+        "max_districts": "同時に受け持つ地区数の上限{n}施設",
+        "full": "{day} の受入上限超過{n}施設 ({detail})",
         "one_full": "{name} 予想入院 {held}件 + {district}分 {extra}件 > 上限 {limit}件",
+        "free": "受入可能{n}施設(探索時間内に割当なし)",
     },
     "en": {
-        "head": (
-            "{where}: {serving} hospitals serve {district}; {closed} closed that day, {busy} at their standby-day cap"
-        ),
-        "full": ", {n} over their admission limit on {day} ({detail})",
+        "head": "{where}: {n} hospitals serve {district}",
+        "closed": "{n} closed that day",
+        "standby_cap": "{n} at their standby-day cap",
+        "max_districts": "{n} already standing by for as many districts as their max_districts",
+        "full": "{n} over their admission limit on {day} ({detail})",
         "one_full": "{name} {held} expected + {extra} from {district} > limit {limit}",
+        "free": "{n} could still take it (the search stopped first)",
     },
 }
 
@@ -227,6 +262,18 @@ def _date_runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
         else:
             runs.append((day, day))
     return runs
+
+
+def _stranded_text(o: Overload, hospital: str, where: str, en: bool) -> str:
+    if en:
+        return (
+            f"{o.day.isoformat()}: {hospital} is closed and no hospital can admit its registered patients from "
+            f"{where} ({o.expected:.2f} expected admissions)"
+        )
+    return (
+        f"{o.day.isoformat()}: {hospital} が休止日で、{where}の同院登録患者の予想入院 {o.expected:.2f}件を"
+        "受け入れる病院がない"
+    )
 
 
 def describe_overloads(scenario: Scenario, overloads: list[Overload], lang: str = "ja") -> list[str]:
@@ -264,8 +311,11 @@ def describe_overloads(scenario: Scenario, overloads: list[Overload], lang: str 
     for o in overloads:
         if not o.districts:
             continue
-        who = joiner.join(hospitals[h].label(lang) for h in o.hospitals)
         where = joiner.join(districts[d] for d in o.districts)
+        if not o.hospitals:
+            out.append(_stranded_text(o, hospitals[o.closed or ""].label(lang), where, en))
+            continue
+        who = joiner.join(hospitals[h].label(lang) for h in o.hospitals)
         unregistered = o.expected - o.registered
         if en:
             out.append(

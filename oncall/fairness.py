@@ -39,13 +39,18 @@ The hospitals' fair standby is ``standby_targets``.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from oncall.eligibility import Eligibility, compute_eligibility, touched_by_absence
 from oncall.load import LoadModel, expected_load
-from oncall.model import CATEGORIES, Category, Role, Scenario
+from oncall.model import CATEGORIES, Category, Hospital, Role, Scenario
 from oncall.timeline import Duty, Timeline, absence_interval
+
+if TYPE_CHECKING:
+    from ortools.math_opt.python import mathopt
 
 __all__ = [
     "FairShare",
@@ -68,6 +73,9 @@ GroupKey = tuple[Pool, tuple[str, ...], Category, str]
 
 
 def _classes(duty: Duty) -> tuple[str, ...]:
+    """The caps a duty counts against (none for the tail of a night begun before the period)."""
+    if not duty.counts_against_caps:
+        return ()
     return ("duties", *(("nights",) if duty.night else ()), *(("holiday_duties",) if duty.holiday else ()))
 
 
@@ -100,7 +108,7 @@ class FairShare:
 
     target: dict[str, dict[str, float]]
     points: dict[str, float]  # points to be handed out in the period, per category and total
-    expected_duties: dict[str, float]  # duties each physician is expected to take in the period
+    expected_duties: dict[str, float]  # duties each physician is expected to take, counted as the duty cap counts
     allocation: _Allocation = field(repr=False, compare=False)
 
     def deviation(self, pid: str, earned: dict[str, float]) -> dict[str, float]:
@@ -216,13 +224,14 @@ def fair_share(scenario: Scenario, timeline: Timeline, eligibility: Eligibility 
     points: dict[str, float] = dict.fromkeys((*CATEGORIES, "total"), 0.0)
     target: dict[str, dict[str, float]] = {p.id: dict.fromkeys(points, 0.0) for p in scenario.physicians}
     duties: dict[str, float] = {p.id: 0.0 for p in scenario.physicians}
-    for (_, _, category, _), group in allocation.groups.items():
+    for (_, classes, category, _), group in allocation.groups.items():
         points[category] += group.points
         points["total"] += group.points
         for q, part in group.parts.items():
             target[q][category] += part * group.points
             target[q]["total"] += part * group.points
-            duties[q] += part * group.roles
+            if "duties" in classes:
+                duties[q] += part * group.roles
     return FairShare(target=target, points=points, expected_duties=duties, allocation=allocation)
 
 
@@ -261,19 +270,112 @@ def standby_days(duty_hours: float) -> float:
     return duty_hours / 24
 
 
-def standby_targets(scenario: Scenario, timeline: Timeline) -> dict[str, float]:
-    """Fair standby of each hospital, in days.
+def standby_targets(scenario: Scenario, timeline: Timeline, load: LoadModel | None = None) -> dict[str, float]:
+    """Fair standby of each hospital, in days: levelled in proportion to capacity, within its limits.
 
-    Each duty's standby is shared among the hospitals that could take it (they serve the district and
-    are open that date) in proportion to their capacity, so no hospital is due standby it cannot give.
+    As the doctors' fair share levels points per unit of weight, standby is levelled per unit of
+    ``capacity_per_day``: the hospitals' standby over capacity is as equal as their limits allow. A
+    hospital is due standby only for hospital units it could take (it serves the district and is open
+    that date), on no more dates than ``max_standby_days``, for no more districts at once than
+    ``max_districts`` and within its daily admission limit, so every target is reachable up to fractions
+    of units (the levelling hands out fractions; where a date's admission limit binds, a hospital may be
+    due a fraction of a unit more that date than whole units fit). Units no hospital can take are due to
+    nobody; covering comes before levelling, as in the solve.
     """
-    target = dict.fromkeys((h.id for h in scenario.hospitals), 0.0)
-    for d in timeline.duties:
-        able = [h for h in scenario.hospitals if d.district in h.districts and d.day not in h.closed_dates]
-        total = sum(h.capacity_per_day for h in able)
-        for h in able:
-            target[h.id] += standby_days(d.slot.hours) * h.capacity_per_day / total
-    return target
+    targets = dict.fromkeys((h.id for h in scenario.hospitals), 0.0)
+    load = load or expected_load(scenario, timeline)
+    units = _standby_units(scenario, timeline, load)
+    if not any(able for _, _, able in units):
+        return targets
+    from ortools.math_opt.python import mathopt  # a quarter-second import: only where shares are computed
+
+    model = mathopt.Model(name="standby share")
+    share: dict[tuple[str, str], mathopt.Variable] = {}
+    uncovered: list[mathopt.LinearExpression] = []
+    for key, _, able in units:
+        xs = [share.setdefault((h.id, key), model.add_variable(lb=0.0, ub=1.0)) for h in able]
+        if xs:
+            gap = model.add_variable(lb=0.0, ub=1.0)
+            model.add_linear_constraint(mathopt.fast_sum(xs) + gap == 1)
+            uncovered.append(gap)
+    _standby_limits(model, scenario, timeline, units, share, load)
+    total = {h.id: model.add_variable(lb=0.0) for h in scenario.hospitals}
+    length = {key: days for key, days, _ in units}
+    for hid, var in total.items():
+        model.add_linear_constraint(var == mathopt.fast_sum(length[k] * x for (h, k), x in share.items() if h == hid))
+    # An uncovered unit costs more than covering it can: the objective's slope is at most twice all
+    # standby over the least capacity, and a unit is at most a day. (A larger price only slows PDLP: ten
+    # times this took five times as long at 600 doctors.)
+    least = min(h.capacity_per_day for h in scenario.hospitals)
+    cover = 1 + 2 * sum(length.values()) / least
+    objective = [total[h.id] * total[h.id] * (1.0 / h.capacity_per_day) for h in scenario.hospitals]
+    model.minimize(mathopt.fast_sum(objective) + cover * mathopt.fast_sum(uncovered))
+    result = mathopt.solve(model, mathopt.SolverType.PDLP, params=mathopt.SolveParameters(threads=1))
+    if not result.has_primal_feasible_solution():
+        raise RuntimeError(f"standby share: the allocation found no solution ({result.termination.reason.name})")
+    values = result.variable_values()
+    for (hid, key), x in share.items():
+        targets[hid] += length[key] * min(1.0, max(0.0, values[x]))
+    return targets
+
+
+def _standby_units(scenario: Scenario, timeline: Timeline, load: LoadModel) -> list[tuple[str, float, list[Hospital]]]:
+    """Every hospital unit: its key, its length in standby days and the hospitals that could take it (they
+    serve the district, are open that date and have room for the unit's expected admissions)."""
+    out = []
+    for key, duties in timeline.hospital_units().items():
+        first = duties[0]
+        admissions = sum(load.duties[d.id].admissions for d in duties)
+        able = [
+            h
+            for h in scenario.hospitals
+            if first.district in h.districts
+            and first.day not in h.closed_dates
+            and admissions <= load.limit[h.id] - load.registered_on(h.id, first.day) + 1e-9
+        ]
+        out.append((key, standby_days(sum(d.slot.hours for d in duties)), able))
+    return out
+
+
+def _standby_limits(
+    model: mathopt.Model,
+    scenario: Scenario,
+    timeline: Timeline,
+    units: list[tuple[str, float, list[Hospital]]],
+    share: dict[tuple[str, str], mathopt.Variable],
+    load: LoadModel,
+) -> None:
+    """Each hospital's limits on the shares of units it takes: ``max_districts`` at once (per date, or per
+    start instant when hospitals are assigned per block, as the solver counts them), ``max_standby_days``
+    (a date counts as far as its largest share), and its admission room on each date."""
+    from ortools.math_opt.python import mathopt
+
+    per_day = scenario.rules.hospital_assignment == "day"
+    duties = timeline.hospital_units()
+    admissions = {key: sum(load.duties[d.id].admissions for d in duties[key]) for key, _, _ in units}
+    for h in scenario.hospitals:
+        mine = [(duties[key][0], admissions[key], x) for (hid, key), x in share.items() if hid == h.id]
+        at_once: dict[object, list[mathopt.Variable]] = defaultdict(list)
+        by_day: dict[dt.date, list[tuple[float, mathopt.Variable]]] = defaultdict(list)
+        for first, amount, x in mine:
+            at_once[first.day if per_day else first.start].append(x)
+            by_day[first.day].append((amount, x))
+        if h.max_districts is not None:
+            for xs in at_once.values():
+                if len(xs) > h.max_districts:
+                    model.add_linear_constraint(mathopt.fast_sum(xs) <= h.max_districts)
+        if h.max_standby_days is not None and len(by_day) > h.max_standby_days:
+            used = []
+            for parts in by_day.values():
+                day_used = model.add_variable(lb=0.0, ub=1.0)
+                for _, x in parts:
+                    model.add_linear_constraint(x <= day_used)
+                used.append(day_used)
+            model.add_linear_constraint(mathopt.fast_sum(used) <= h.max_standby_days)
+        for day, parts in by_day.items():
+            room = max(0.0, load.limit[h.id] - load.registered_on(h.id, day))
+            if sum(a for a, _ in parts) > room + 1e-9:
+                model.add_linear_constraint(mathopt.fast_sum(a * x for a, x in parts) <= room)
 
 
 def category_of(key: str) -> Category | None:

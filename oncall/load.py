@@ -13,6 +13,10 @@ and the reasoning behind them are in docs/load.md. In short:
 - Admissions of patients registered with a backup hospital go to that hospital, evenly over the
   period's dates. Admissions of unregistered patients follow the calls: each duty's share goes to the
   hospital standing by for that duty, and counts on the duty's date (a night counts on its evening).
+- On a date their hospital is closed, registered patients are admitted where unregistered ones are:
+  their admissions of that date go to the hospital standing by for their clinic's district, spread over
+  the district's duties of that date like the calls (``Rerouted``). Where no hospital could stand by for
+  that district that date, ``admission_overloads`` names the date.
 - A hospital's expected admissions on a date stay within ``capacity_per_day × (1 − capacity_margin)``.
 """
 
@@ -21,7 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 
 from oncall.model import RISK_CLASSES, Role, Scenario
 from oncall.timeline import Duty, Timeline
@@ -32,6 +36,7 @@ __all__ = [
     "HospitalDay",
     "LoadModel",
     "Overload",
+    "Rerouted",
     "admission_overloads",
     "expected_load",
     "hospital_days",
@@ -46,7 +51,23 @@ class DutyLoad:
 
     calls: float
     visits: float
-    admissions: float  # of unregistered patients: they go to the duty's standby hospital
+    # Admissions that go to the duty's standby hospital: of unregistered patients, and of registered ones
+    # whose hospital is closed that date (``rerouted``, a part of ``admissions``).
+    admissions: float
+    rerouted: float = 0.0
+
+
+@dataclass(frozen=True)
+class Rerouted:
+    """Expected admissions of patients registered with a hospital, on a date it is closed, from one district:
+    they go to the hospital standing by for the district that date, through the district's duties of the
+    date (none when the district has no duty that date)."""
+
+    hospital: str
+    day: dt.date
+    district: str
+    admissions: float
+    duties: tuple[str, ...]
 
 
 @dataclass(frozen=True)
@@ -62,6 +83,9 @@ class Overload:
     expected: float  # those admissions plus the hospitals' registered patients' admissions
     registered: float  # the registered part
     limit: float  # the hospitals' limits added up
+    # With no ``hospitals``: the hospital whose registered patients of ``districts`` nobody can admit on
+    # ``day``, a date it is closed (their district has no duty that date, or no hospital open to take it).
+    closed: str | None = None
 
 
 @dataclass(frozen=True)
@@ -90,6 +114,8 @@ class LoadModel:
     limit: dict[str, float]  # capacity_per_day × (1 − margin), per hospital
     period_dates: frozenset[dt.date]
     secondary_visit_share: float
+    closed: Mapping[str, frozenset[dt.date]] = field(default_factory=dict)  # closed dates, per hospital
+    rerouted: tuple[Rerouted, ...] = ()  # registered patients' admissions on their hospital's closed dates
 
     def role_visits(self, duty_id: str, role: Role) -> float:
         """Expected visits the holder of ``role`` makes on the duty."""
@@ -98,8 +124,11 @@ class LoadModel:
         return visits * (share if role == "secondary" else 1.0 - share)
 
     def registered_on(self, hospital: str, day: dt.date) -> float:
-        """Expected admissions of registered patients on ``day`` (nothing outside the period)."""
-        return self.registered.get(hospital, 0.0) if day in self.period_dates else 0.0
+        """Expected admissions of registered patients on ``day`` (nothing outside the period, nor on a date
+        the hospital is closed: those go to the hospital standing by, see ``rerouted``)."""
+        if day not in self.period_dates or day in self.closed.get(hospital, ()):
+            return 0.0
+        return self.registered.get(hospital, 0.0)
 
     @property
     def any_admissions(self) -> bool:
@@ -154,6 +183,7 @@ def expected_load(scenario: Scenario, timeline: Timeline) -> LoadModel:
         k = duty.district
         duties[duty.id] = DutyLoad(calls=calls[k] * part, visits=visits[k] * part, admissions=admissions[k] * part)
     margin = scenario.load.capacity_margin
+    duties, rerouted = _reroute(scenario, timeline, duties)
     return LoadModel(
         duties=duties,
         patients=patients,
@@ -161,7 +191,46 @@ def expected_load(scenario: Scenario, timeline: Timeline) -> LoadModel:
         limit={h.id: h.capacity_per_day * (1 - margin) for h in scenario.hospitals},
         period_dates=frozenset(scenario.period.dates()),
         secondary_visit_share=scenario.load.secondary_visit_share,
+        closed={h.id: frozenset(h.closed_dates) for h in scenario.hospitals},
+        rerouted=rerouted,
     )
+
+
+def _registered_daily(scenario: Scenario) -> dict[tuple[str, str], float]:
+    """Expected admissions a date of the patients registered with each hospital, per (hospital, district)."""
+    rates = scenario.load.rates
+    district = {c.id: c.district for c in scenario.clinics}
+    out: dict[tuple[str, str], float] = defaultdict(float)
+    for g in scenario.patients:
+        if g.hospital is not None:
+            per_100 = sum(g.count(risk) * rates.of(risk).admissions for risk in RISK_CLASSES)
+            out[(g.hospital, district[g.clinic])] += per_100 / 100 / DAYS_PER_MONTH
+    return out
+
+
+def _reroute(
+    scenario: Scenario, timeline: Timeline, duties: dict[str, DutyLoad]
+) -> tuple[dict[str, DutyLoad], tuple[Rerouted, ...]]:
+    """``duties`` with the admissions of registered patients on their hospital's closed dates added to the
+    duties of their district and date, in proportion to the duties' call weight; and those reroutings."""
+    closed = {h.id: set(h.closed_dates) & set(scenario.period.dates()) for h in scenario.hospitals}
+    by_date: dict[tuple[str, dt.date], list[Duty]] = defaultdict(list)
+    for duty in timeline.duties:
+        by_date[(duty.district, duty.day)].append(duty)
+    out = dict(duties)
+    rerouted: list[Rerouted] = []
+    for (hid, district), amount in sorted(_registered_daily(scenario).items()):
+        for day in sorted(closed[hid]):
+            carriers = by_date.get((district, day), [])
+            weights = [_weight(scenario, d) for d in carriers]
+            total = sum(weights)
+            for duty, w in zip(carriers, weights, strict=True):
+                part = amount * (w / total if total > 0 else 1 / len(carriers))
+                was = out[duty.id]
+                out[duty.id] = replace(was, admissions=was.admissions + part, rerouted=was.rerouted + part)
+            if amount > 0:
+                rerouted.append(Rerouted(hid, day, district, amount, tuple(d.id for d in carriers)))
+    return out, tuple(rerouted)
 
 
 def hospital_days(
@@ -200,7 +269,8 @@ def admission_overloads(scenario: Scenario, timeline: Timeline, load: LoadModel 
     hospital gap): a hospital whose registered patients alone pass its limit; and, per date and per set
     of hospitals, the units (district-dates, or duties when hospitals are assigned per block) that only
     those hospitals could take bring more admissions than those hospitals' limits less their registered
-    patients' admissions. Sorted by date.
+    patients' admissions. Besides, the dates a hospital is closed on which no hospital can admit its
+    registered patients (``Overload.closed``). Sorted by date.
     """
     load = load or expected_load(scenario, timeline)
     out: list[Overload] = []
@@ -234,5 +304,16 @@ def admission_overloads(scenario: Scenario, timeline: Timeline, load: LoadModel 
             if expected > limit + 1e-9:
                 districts = tuple(sorted({d for d, _ in inside}))
                 out.append(Overload(day, tuple(sorted(group)), districts, expected, registered, limit))
+    out += _stranded(scenario, load)
     out.sort(key=lambda o: (o.day, o.hospitals))
+    return out
+
+
+def _stranded(scenario: Scenario, load: LoadModel) -> list[Overload]:
+    """Registered patients' admissions on a date their hospital is closed that no hospital can receive."""
+    out = []
+    for r in load.rerouted:
+        open_ = [h for h in scenario.hospitals if r.district in h.districts and r.day not in h.closed_dates]
+        if not r.duties or not open_:
+            out.append(Overload(r.day, (), (r.district,), r.admissions, r.admissions, 0.0, closed=r.hospital))
     return out

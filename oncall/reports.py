@@ -89,7 +89,7 @@ COLUMNS: dict[str, tuple[str, str]] = {
     "mean_depth": ("担当可能医師(平均)", "Depth (mean)"),
     "fragile": ("手薄な当番", "Most fragile duties"),
     "calls": ("予想コール", "Expected calls"),
-    "admissions": ("予想入院(未登録分)", "Admissions (unregistered)"),
+    "admissions": ("予想入院(待機病院分)", "Admissions (to standby)"),
     "district": ("地区", "District"),
     "block": ("時間帯", "Block"),
     "start": ("開始", "Start"),

@@ -57,6 +57,7 @@ class Slot:
     category: Category
     points: float  # block points x calendar multiplier x clipped fraction
     holiday_name: str | None
+    in_period: bool = True  # False for the tail of the night that began on the date before the period
 
     @property
     def hours(self) -> float:
@@ -100,6 +101,13 @@ class Duty:
     def holiday(self) -> bool:
         """Counts towards the holiday-duties cap (holidays and 年末年始)."""
         return self.slot.category in ("holiday", "year_end")
+
+    @property
+    def counts_against_caps(self) -> bool:
+        """Whether the duty counts against the period's caps (duties, nights, holiday duties): a night counts
+        once, in the period where it starts, so the tail of the night that began on the previous period's
+        last date, which that period's caps counted, does not count again here."""
+        return self.slot.in_period
 
 
 def absence_interval(absence: Absence, zone: ZoneInfo) -> tuple[dt.datetime, dt.datetime]:
@@ -161,6 +169,7 @@ class Timeline:
                         category=cal.category(day),
                         points=round(b.points * multiplier * fraction, 4),
                         holiday_name=cal.holiday_name(day),
+                        in_period=day >= scenario.period.start,
                     )
                 )
             day += dt.timedelta(days=1)
@@ -178,6 +187,15 @@ class Timeline:
     def by_id(self) -> dict[str, Duty]:
         """Duties by id."""
         return {d.id: d for d in self.duties}
+
+    def hospital_units(self) -> dict[str, tuple[Duty, ...]]:
+        """The duties that share one backup hospital, by unit key: a district's date
+        (``north@2027-01-04``) with ``rules.hospital_assignment: day``, else each duty on its own."""
+        per_day = self.scenario.rules.hospital_assignment == "day"
+        units: dict[str, list[Duty]] = {}
+        for d in self.duties:
+            units.setdefault(f"{d.district}@{d.day.isoformat()}" if per_day else d.id, []).append(d)
+        return {key: tuple(duties) for key, duties in units.items()}
 
     def regular_hours(self) -> list[tuple[str, Slot]]:
         """(district, slot) for every slot of regular clinic hours."""

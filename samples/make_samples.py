@@ -77,12 +77,14 @@ OVERLOADED_HEADER = """\
 # A scenario whose backup hospitals CANNOT absorb the expected admissions, on purpose.
 # 青葉台市立病院（310床、受入3件/日）は新病棟への移転のため 3/19〜3/22 に救急入院を受けない。その4日は川辺病院
 # （58床、受入1件/日、余裕20%で上限0.8件/日）だけが両地区の後方支援に立つ。南部には大きな在宅療養支援診療所が2つあり
-# 患者は両地区で1,435名。未登録患者の予想入院は当番の時間に比例するので休日に多く、春分の日 3/21 と振替休日 3/22 は
-# 北部0.19件＋南部0.76件＝0.95件が、川辺病院に残る 0.79件（上限0.8−登録患者分0.01）を超える:
+# 患者は両地区で1,435名。未登録患者の予想入院は当番の時間に比例するので休日に多く、移転中は市立病院の登録患者
+# （南部、0.17件/日）も待機する川辺病院に入院する。土曜 3/20 は北部0.15件＋南部0.77件が川辺病院に残る 0.79件
+# （上限0.8−登録患者分0.01）を超え、春分の日 3/21 と振替休日 3/22 は南部だけで0.93件:
 # 各日1地区が後方支援病院なしになる。
 # Aobadai City Hospital moves building 3/19–3/22 and takes no emergency admissions; Kawabe Hospital (1 a day,
-# limit 0.8 with the 20% margin) stands alone for both districts. On the holidays 3/21 and 3/22 the districts'
-# expected admissions (0.19 + 0.76) pass what it has left (0.79): each date one district has no backup
+# limit 0.8 with the 20% margin) stands alone for both districts, and admits the city hospital's registered
+# patients (南部, 0.17 a day) too. On Saturday 3/20 the districts' expected admissions (0.15 + 0.77) pass what it
+# has left (0.79); on the holidays 3/21 and 3/22 南部 alone brings 0.93: each date one district has no backup
 # hospital, and the solver says so, naming the date and the hospital. The doctors can cover every duty.
 # Built by samples/make_samples.py: doctors from oncall.generate (seed 3), hospitals and patients by hand.
 """
@@ -301,7 +303,8 @@ def uncoverable() -> Scenario:
 
 def overloaded_hospitals() -> Scenario:
     """A city network in March 2027 whose general hospital moves building 3/19–3/22: the small hospital
-    left cannot absorb the expected admissions of both districts on the two holidays."""
+    left, which admits the city hospital's registered patients too, cannot absorb the expected admissions
+    of both districts on 3/20, nor those of the south alone on the two holidays."""
     s = generate(doctors=16, districts=2, month="2027-03", seed=3, name="青葉台市医師会 在宅医療当番表 2027年3月")
     first, second = (d.id for d in s.districts)
     s.hospitals = [

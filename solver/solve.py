@@ -366,7 +366,9 @@ def _warm_starts(
     gaps; and when the first covering one was ready (None if none covers)."""
     starts: list[dict[cp_model.IntVar, int]] = []
     covered_at: float | None = None
-    for ledger in sorted(warm_starts(scenario, timeline, rm.vars.eligibility, rm.vars.fair_share), key=Ledger.gaps):
+    v = rm.vars
+    ledgers = warm_starts(scenario, timeline, v.eligibility, v.fair_share, v.standby_targets)
+    for ledger in sorted(ledgers, key=Ledger.gaps):
         try:
             values = rm.decision_values(ledger.assignments)
         except ValueError:  # a pin the ledger could not place as the model does: no warm start

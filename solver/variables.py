@@ -16,7 +16,7 @@ from functools import cached_property
 from ortools.sat.python import cp_model
 
 from oncall.eligibility import Eligibility
-from oncall.fairness import FairShare, fair_share
+from oncall.fairness import FairShare, fair_share, standby_targets
 from oncall.model import Role, Scenario
 from oncall.timeline import Duty, Slot, Timeline
 
@@ -80,13 +80,8 @@ class Variables:
         return v
 
     def _create_hospital_units(self) -> None:
-        per_day = self.scenario.rules.hospital_assignment == "day"
-        groups: dict[str, list[Duty]] = defaultdict(list)
-        for duty in self.timeline.duties:
-            key = f"{duty.district}@{duty.day.isoformat()}" if per_day else duty.id
-            groups[key].append(duty)
-        for key, duties in groups.items():
-            unit = HospitalUnit(key, duties[0].district, duties[0].day, tuple(duties))
+        for key, duties in self.timeline.hospital_units().items():
+            unit = HospitalUnit(key, duties[0].district, duties[0].day, duties)
             self.units.append(unit)
             for h in self.scenario.hospitals:
                 if unit.district in h.districts and unit.day not in h.closed_dates:
@@ -189,6 +184,11 @@ class Variables:
     def fair_share(self) -> FairShare:
         """The physicians' fair-share targets (``oncall.fairness``), computed once per model."""
         return fair_share(self.scenario, self.timeline, self.eligibility)
+
+    @cached_property
+    def standby_targets(self) -> dict[str, float]:
+        """The hospitals' standby targets (``oncall.fairness.standby_targets``), computed once per model."""
+        return standby_targets(self.scenario, self.timeline)
 
     def duties_on(self, pid: str, day: dt.date) -> list[tuple[Duty, cp_model.IntVar]]:
         """The physician's possible (duty, variable) pairs of ``day``."""

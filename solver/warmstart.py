@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -40,6 +40,7 @@ class _Doctor:
     consecutive: int
     held: list[Duty] = field(default_factory=list)
     dates: set[dt.date] = field(default_factory=set)  # duty dates, with the previous period's recent ones
+    duties: int = 0  # duties, nights and holiday duties that count against the period's caps
     nights: int = 0
     holidays: int = 0
     points: dict[str, float] = field(default_factory=lambda: defaultdict(float))  # per category and "total"
@@ -57,11 +58,12 @@ class _Doctor:
 
     def can_take(self, duty: Duty) -> bool:
         caps = self.p.caps
-        if caps.duties is not None and len(self.held) >= caps.duties:
+        counted = duty.counts_against_caps
+        if counted and caps.duties is not None and self.duties >= caps.duties:
             return False
-        if duty.night and caps.nights is not None and self.nights >= caps.nights:
+        if counted and duty.night and caps.nights is not None and self.nights >= caps.nights:
             return False
-        if duty.holiday and caps.holiday_duties is not None and self.holidays >= caps.holiday_duties:
+        if counted and duty.holiday and caps.holiday_duties is not None and self.holidays >= caps.holiday_duties:
             return False
         if duty.day not in self.dates and self.run_through(duty.day) > self.consecutive:
             return False
@@ -71,8 +73,10 @@ class _Doctor:
     def take(self, duty: Duty) -> None:
         self.held.append(duty)
         self.dates.add(duty.day)
-        self.nights += duty.night
-        self.holidays += duty.holiday
+        if duty.counts_against_caps:
+            self.duties += 1
+            self.nights += duty.night
+            self.holidays += duty.holiday
         self.points[duty.category] += duty.slot.points
         self.points["total"] += duty.slot.points
 
@@ -188,19 +192,27 @@ class Ledger:
         return roles + sum(1 for unit in self.units if unit not in self.unit_hospital)
 
 
-def warm_starts(scenario: Scenario, timeline: Timeline, eligibility: Eligibility, share: FairShare) -> list[Ledger]:
+def warm_starts(
+    scenario: Scenario,
+    timeline: Timeline,
+    eligibility: Eligibility,
+    share: FairShare,
+    targets: Mapping[str, float] | None = None,
+) -> list[Ledger]:
     """Valid rosters, each role to the cheapest doctor (see the module doc), filled in two orders: scarcest
     role first (fewest eligible doctors, then most points), and in time order. Neither order wins on every
-    network; the solve keeps the cheaper."""
+    network; the solve keeps the cheaper. ``targets``: the hospitals' standby targets, when computed."""
+    targets = targets if targets is not None else standby_targets(scenario, timeline)
     return [
         _fill(
             scenario,
             timeline,
             eligibility,
             share,
+            targets,
             lambda duty, role: (len(eligibility.physicians(duty.id, role)), -duty.slot.points, duty.start),
         ),
-        _fill(scenario, timeline, eligibility, share, lambda duty, role: (duty.start, 0.0, duty.start)),
+        _fill(scenario, timeline, eligibility, share, targets, lambda duty, role: (duty.start, 0.0, duty.start)),
     ]
 
 
@@ -209,6 +221,7 @@ def _fill(
     timeline: Timeline,
     eligibility: Eligibility,
     share: FairShare,
+    targets: Mapping[str, float],
     order: Callable[[Duty, Role], tuple[Any, ...]],
 ) -> Ledger:
     ledger = Ledger(scenario, timeline, eligibility)
@@ -257,7 +270,6 @@ def _fill(
         if options:
             ledger.take(min(options, key=lambda pid: cost(pid, duty, role)), duty, role)
 
-    targets = standby_targets(scenario, timeline)
     for unit in _by_scarcity(ledger, ledger.units):
         if unit in ledger.unit_hospital:
             continue

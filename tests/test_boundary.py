@@ -12,16 +12,16 @@ import pytest
 from typer.testing import CliRunner
 
 from oncall.boundary import BoundaryOptions, carry_over, months_before
-from oncall.checker import check
+from oncall.checker import CheckReport, check
 from oncall.cli import app
 from oncall.errors import InvalidRoster, InvalidScenario
 from oncall.fairness import fair_share
 from oncall.io import load_scenario, save_scenario
-from oncall.model import CATEGORIES, Absence, CarriedPeriod, History, Scenario
+from oncall.model import CATEGORIES, Absence, CarriedPeriod, History, Physician, Pin, Scenario
 from oncall.roster import Roster, load_roster, save_roster
 from oncall.timeline import Timeline
 from solver import SolveOptions, solve
-from tests.factories import make_scenario
+from tests.factories import greedy_roster, make_scenario
 
 OPTIONS = SolveOptions(time_limit=3, workers=1, seed=0, lang="en")
 DECEMBER = dt.date(2026, 12, 27)  # 12/27–12/31: a Sunday, two weekdays and 年末年始 from 12/29
@@ -158,6 +158,12 @@ def test_a_doctor_absent_on_new_years_day_does_not_continue_and_rests_from_midni
     assert head.primary is not None
     january = make_scenario(start=JANUARY, days=4)
     january.physician(head.primary).absences = [Absence(start=JANUARY, end=JANUARY)]
+    # December leaves every other north doctor resting or at two dates in a row by 12/31 (the tail is a
+    # duty of 12/31): a doctor who joins in January is free to take the tail.
+    partner = january.physician(head.secondary or "").clinic  # continues: the newcomer must be of another clinic
+    clinic = next(c.id for c in january.clinics if c.district == "north" and c.id != partner)
+    january.physicians.append(Physician(id="newcomer", name="北村新", clinic=clinic))
+    january = Scenario.model_validate(january.model_dump())
     carry = carry_over(december, published, january)
     assert [(n.physician, n.role, n.reason) for n in carry.notes] == [(head.primary, "primary", "absent")]
     assert "absent" in carry.notes[0].text("en") and "不在" in carry.notes[0].text("ja")
@@ -271,3 +277,100 @@ def test_the_benchmark_figures_of_a_boundary() -> None:
     assert figures["shortest_rest_hours_near_boundary"] >= 8
     previous = december_of(make_scenario(start=JANUARY, days=4))
     assert (previous.period.start, previous.period.end) == (dt.date(2026, 12, 1), dt.date(2026, 12, 31))
+
+
+# --- consecutive dates across the boundary (the tail of the last night is a duty of the last date) -----
+
+
+def _two_december_nights() -> tuple[Scenario, Roster]:
+    """December, with n1a on the north nights of 12/29 and 12/30 and on no duty of 12/31."""
+    december = make_scenario(start=DECEMBER, days=5)
+    n1a = december.physician("n1a")
+    n1a.absences = [
+        Absence(start=DECEMBER, end=dt.date(2026, 12, 28)),
+        Absence(start=dt.date(2026, 12, 31), end=dt.date(2026, 12, 31)),
+    ]
+    december.pinned = [
+        Pin(district="north", date=dt.date(2026, 12, day), block="hol_night", role="primary", assignee="n1a")
+        for day in (29, 30)
+    ]
+    december = Scenario.model_validate(december.model_dump())
+    return december, greedy_roster(december)
+
+
+def _on_the_first_tail(pid: str) -> Roster:
+    """A January roster with ``pid`` the primary of the north tail of 12/31's night and on no other duty."""
+    scenario = make_scenario(start=JANUARY, days=4)
+    away = dt.datetime(2027, 1, 1, 9, 0)
+    scenario.physician(pid).absences = [Absence(start=away, end=away + dt.timedelta(days=5))]
+    roster = solve(scenario, OPTIONS).roster  # any roster will do: only the tail is looked at
+    tail = next(d for d in roster.duties if d.start == roster.period.start and d.district == "north")
+    if tail.secondary == pid:
+        tail.secondary = next(
+            p.id for p in scenario.physicians if p.id not in (pid, tail.primary) and "north" in scenario.districts_of(p)
+        )
+    tail.primary = pid
+    return roster
+
+
+def _consecutive(report: CheckReport, pid: str = "n1a") -> list[str]:
+    return [v.message for v in report.violations if v.rule == "consecutive_days" and v.people == (pid,)]
+
+
+def test_carry_keeps_the_run_that_the_tail_of_the_last_night_can_extend() -> None:
+    december, published = _two_december_nights()
+    dates = {Timeline.build(december).by_id[d.id].day for d in published.duties if "n1a" in (d.primary, d.secondary)}
+    assert dates == {dt.date(2026, 12, 29), dt.date(2026, 12, 30)}
+    january = carry_over(december, published, make_scenario(start=JANUARY, days=4)).scenario
+    assert january.physician("n1a").history.recent_duty_dates == [dt.date(2026, 12, 29), dt.date(2026, 12, 30)]
+    # Taking the tail of 12/31's night would make three dates in a row against a limit of two.
+    report = check(january, _on_the_first_tail("n1a"), lang="en")
+    assert _consecutive(report) == ["Ichiro Aoki: on duty 3 dates in a row, 2026-12-29 – 2026-12-31 (limit 2)"]
+
+
+def test_the_checker_joins_the_previous_roster_when_it_is_known() -> None:
+    december, published = _two_december_nights()
+    plain = make_scenario(start=JANUARY, days=4)  # no history carried: alone, the checker cannot see December
+    roster = _on_the_first_tail("n1a")
+    assert _consecutive(check(plain, roster)) == []
+    joined = check(plain, roster, lang="en", previous=(december, published))
+    assert _consecutive(joined) == ["Ichiro Aoki: on duty 3 dates in a row, 2026-12-29 – 2026-12-31 (limit 2)"]
+    with pytest.raises(InvalidScenario, match="does not follow"):
+        check(plain, roster, previous=(make_scenario(start=DECEMBER, days=4), published))
+
+
+def test_the_joined_timeline_takes_the_night_across_midnight_as_one_duty() -> None:
+    december, published = _december()
+    january = carry_over(december, published, make_scenario(start=JANUARY, days=4)).scenario
+    roster = greedy_roster(january)  # keeps the pins: the heads' holders continue the tails
+    heads = {d.primary for d in published.duties if d.end == published.period.end}
+    tails = {d.primary for d in roster.duties if d.start == roster.period.start}
+    assert heads == tails
+    joined = check(january, roster, previous=(december, published))
+    assert [v.message for v in joined.violations if v.rule in ("min_rest", "consecutive_days")] == []
+
+
+def test_the_solver_never_makes_the_third_date_in_a_row_across_the_boundary() -> None:
+    december, published = _two_december_nights()
+    january = carry_over(december, published, make_scenario(start=JANUARY, days=4)).scenario
+    i = next(i for i, p in enumerate(january.pinned) if p.district == "north" and p.role == "primary")
+    january.pinned[i].assignee = "n1a"  # the tail of 12/31: a third date after 12/29 and 12/30
+    with pytest.raises(InvalidScenario, match=rf"pinned\[{i}\]"):
+        solve(january, OPTIONS)
+
+
+def test_cli_check_with_previous_judges_the_joined_timeline(tmp_path: Path) -> None:
+    december, published = _two_december_nights()
+    files = [tmp_path / name for name in ("jan.yaml", "jan.json", "dec.yaml", "dec.json")]
+    save_scenario(make_scenario(start=JANUARY, days=4), files[0])
+    save_roster(_on_the_first_tail("n1a"), files[1])
+    save_scenario(december, files[2])
+    save_roster(published, files[3])
+    runner = CliRunner()
+    alone = runner.invoke(app, ["check", str(files[0]), str(files[1]), "--lang", "en"])
+    assert "Ichiro Aoki: on duty" not in alone.output
+    joined = runner.invoke(app, ["check", *map(str, files[:2]), "--previous", *map(str, files[2:]), "--lang", "en"])
+    assert joined.exit_code == 1
+    assert "Ichiro Aoki: on duty 3 dates in a row, 2026-12-29 – 2026-12-31 (limit 2)" in joined.output
+    wrong = runner.invoke(app, ["check", *map(str, files[:2]), "--previous", str(files[0]), str(files[3])])
+    assert wrong.exit_code == 2 and "period.start" in wrong.output and "Traceback" not in wrong.output

@@ -115,6 +115,22 @@ def test_ordinary_weekend_and_longer_threshold_are_no_long_run() -> None:
     assert four.points_multiplier(D(2026, 9, 21)) == 2.0  # the five days of 2026-09-19..23 are
 
 
+def test_long_run_days_two_makes_an_ordinary_weekend_a_long_run() -> None:
+    # 2027-01-16/17 is a plain Saturday and Sunday: a run of two days off, as long_run_days: 2 asks for.
+    two = JapaneseCalendar(CalendarConfig(long_run_days=2, long_run_multiplier=1.5))
+    for day in (D(2027, 1, 16), D(2027, 1, 17)):
+        assert two.in_long_run(day)
+        assert two.points_multiplier(day) == 1.5
+    assert not two.in_long_run(D(2027, 1, 15))  # the Friday before is a working day
+    assert not two.in_long_run(D(2027, 1, 18))
+    scenario = make_scenario(start=D(2027, 1, 15), days=4)
+    scenario.calendar.long_run_days = 2
+    points = {(s.day, s.block.id): s.points for s in Timeline.build(scenario).slots}
+    assert points[(D(2027, 1, 15), "wd_night")] == 1.0
+    assert points[(D(2027, 1, 16), "sat_night")] == 1.5 * 1.25
+    assert points[(D(2027, 1, 17), "hol_day")] == 2.0 * 1.25
+
+
 def test_year_end_multiplier_wins_over_long_run() -> None:
     assert CAL.in_long_run(D(2027, 1, 1))
     assert CAL.points_multiplier(D(2027, 1, 1)) == CalendarConfig().year_end.points_multiplier == 1.5

@@ -10,7 +10,7 @@ import pytest
 
 from oncall.checker import CheckReport, check
 from oncall.fairness import fair_share
-from oncall.model import Absence, PatientGroup, Pin, Request, Scenario
+from oncall.model import Absence, Caps, PatientGroup, Pin, Request, Scenario
 from oncall.roster import Roster, RosterGap, RosterRegularHours
 from oncall.rules import HARD
 from oncall.timeline import Timeline
@@ -146,16 +146,18 @@ def _same_clinic(s: Scenario, r: Roster) -> None:
     r.duties[0].secondary = "n1b"  # n1a's colleague at n1
 
 
+# n1a holds duties 0 (the tail of 1/3's night, counted in the period where it began), 6, 12 and 18:
+# three duties, two nights and one holiday duty count against this period's caps.
 def _duty_cap(s: Scenario, r: Roster) -> None:
-    s.physician("n1a").caps.duties = 3
+    s.physician("n1a").caps.duties = 2
 
 
 def _night_cap(s: Scenario, r: Roster) -> None:
-    s.physician("n1a").caps.nights = 2
+    s.physician("n1a").caps.nights = 1
 
 
 def _holiday_cap(s: Scenario, r: Roster) -> None:
-    s.physician("n1a").caps.holiday_duties = 1
+    s.physician("n1a").caps.holiday_duties = 0
 
 
 def _consecutive(s: Scenario, r: Roster) -> None:
@@ -413,6 +415,16 @@ def test_physician_figures(case: Case) -> None:
     assert (report.wishes_missed, report.unwished_given) == (1, 1)
 
 
+def test_the_tail_of_a_night_begun_before_the_period_counts_against_no_cap(case: Case) -> None:
+    scenario, roster = case
+    # n1a holds the tail of the 1/3 night (a duty of 1/3, before the period), and three duties, two nights
+    # and one holiday duty of the period: caps of exactly those counts hold, the night counted once, in
+    # the period where it began.
+    scenario.physician("n1a").caps = Caps(duties=3, nights=2, holiday_duties=1)
+    assert roster.duties[0].primary == "n1a" and Timeline.build(scenario).duties[0].day < scenario.period.start
+    assert rules_of(check(scenario, roster)) == set()
+
+
 def test_pairing_and_home_district_figures(case: Case) -> None:
     scenario, roster = case
     scenario.physician("n1a").experienced = False
@@ -429,12 +441,15 @@ def test_hospital_figures(case: Case) -> None:
     report = check(scenario, roster)
     central, minami = report.hospitals
     assert central.standby_duties + minami.standby_duties == len(roster.duties)
-    # Recount: north needs central alone; south is shared 6:3 by capacity. Hours over 24 are days.
+    # Recount: north needs central alone; standby is levelled per unit of capacity (6 and 3), which the
+    # south alone can give minami. Hours over 24 are days.
     hours = {"north": 0.0, "south": 0.0}
     for d in roster.duties:
         hours[d.district] += (d.end - d.start).total_seconds() / 3600
-    assert central.target == pytest.approx((hours["north"] + hours["south"] * 6 / 9) / 24)
-    assert minami.target == pytest.approx(hours["south"] * 3 / 9 / 24)
+    total = (hours["north"] + hours["south"]) / 24
+    assert hours["south"] / 24 > total / 3
+    assert central.target == pytest.approx(total * 6 / 9, abs=1e-3)
+    assert minami.target == pytest.approx(total * 3 / 9, abs=1e-3)
     held = sum((d.end - d.start).total_seconds() for d in roster.duties if d.backup_hospital == "minami")
     assert minami.deviation == pytest.approx(held / 86400 - minami.target)
     assert (minami.standby_duties, minami.standby_days) == (6, 5)  # duties 1, 5, 7, 11, 13, 15

@@ -6,8 +6,9 @@ import datetime as dt
 
 import pytest
 
-from oncall.fairness import FairShare, availability, fair_share, visit_targets
-from oncall.model import CATEGORIES, Absence, Physician, Scenario
+from oncall.fairness import FairShare, availability, fair_share, standby_days, standby_targets, visit_targets
+from oncall.load import expected_load
+from oncall.model import CATEGORIES, Absence, Hospital, PatientGroup, Physician, Scenario
 from oncall.timeline import Timeline
 from tests.factories import make_scenario
 
@@ -160,3 +161,90 @@ def test_visits_follow_the_same_allocation() -> None:
     assert visits == visit_targets(s, tl, load)
     total = sum(load.role_visits(d.id, r) for d in tl.duties for r in d.block.roles)
     assert sum(visits.values()) == pytest.approx(total, rel=1e-6)
+
+
+# --- hospital standby -----------------------------------------------------------------------------
+
+
+def _date_standby(tl: Timeline, district: str) -> dict[dt.date, float]:
+    """Standby days of each of a district's dates (its hospital unit when hospitals are assigned per day)."""
+    out: dict[dt.date, float] = {}
+    for d in tl.duties:
+        if d.district == district:
+            out[d.day] = out.get(d.day, 0.0) + standby_days(d.slot.hours)
+    return out
+
+
+def test_standby_targets_level_standby_per_unit_of_capacity() -> None:
+    s = make_scenario(days=TWO_WEEKS)
+    tl = Timeline.build(s)
+    north, south = sum(_date_standby(tl, "north").values()), sum(_date_standby(tl, "south").values())
+    targets = standby_targets(s, tl)
+    # Central (capacity 6) serves both districts, Minami (3) the south only: levelled, each stands by for
+    # the same days per unit of capacity, which the south alone can give Minami.
+    assert south > (north + south) / 3
+    assert targets["minami"] == pytest.approx((north + south) / 3, abs=1e-3)
+    assert targets["central"] == pytest.approx(2 * (north + south) / 3, abs=1e-3)
+
+
+def test_a_capped_hospitals_standby_target_never_exceeds_its_cap() -> None:
+    s = make_scenario(days=TWO_WEEKS)
+    s.hospitals[1].max_standby_days = 2
+    tl = Timeline.build(s)
+    targets = standby_targets(s, tl)
+    # Two dates of the south are the most Minami can stand by for; the rest falls to Central.
+    most = sum(sorted(_date_standby(tl, "south").values())[-2:])
+    assert targets["minami"] <= most + 1e-3
+    assert targets["minami"] == pytest.approx(most, abs=1e-3)  # it is due all it can give, being below level
+    total = sum(standby_days(d.slot.hours) for d in tl.duties)
+    assert sum(targets.values()) == pytest.approx(total, abs=1e-3)
+
+
+def test_a_hospital_standing_by_for_one_district_at_a_time_is_due_no_more() -> None:
+    s = make_scenario(days=TWO_WEEKS)
+    s.hospitals[0].max_districts = 1
+    s.hospitals.append(Hospital(id="kita", name="北病院", districts=["north"], capacity_per_day=1))
+    s = Scenario.model_validate(s.model_dump())
+    tl = Timeline.build(s)
+    targets = standby_targets(s, tl)
+    north, south = _date_standby(tl, "north"), _date_standby(tl, "south")
+    # Central may take one district a date: at most the longer of the two units of each date.
+    assert targets["central"] <= sum(max(north[d], south[d]) for d in north) + 1e-3
+    assert sum(targets.values()) == pytest.approx(sum(north.values()) + sum(south.values()), abs=1e-3)
+
+
+def test_standby_targets_stay_within_the_admission_limit() -> None:
+    s = make_scenario(days=TWO_WEEKS)
+    s.hospitals = [
+        Hospital(id="central", name="中央病院", districts=["north", "south"], capacity_per_day=1),
+        Hospital(id="kita", name="北病院", districts=["north"], capacity_per_day=1),
+    ]
+    # So many unregistered patients in the south that each of its dates brings more expected admissions
+    # than Central's limit (0.8 a day): nobody can stand by for the south, so nobody is due it.
+    s.patients = [PatientGroup(clinic="s1", other=10_000)]
+    s = Scenario.model_validate(s.model_dump())
+    tl = Timeline.build(s)
+    load = expected_load(s, tl)
+    south: dict[dt.date, float] = {}  # expected admissions of each south date
+    for d in tl.duties:
+        if d.district == "south":
+            south[d.day] = south.get(d.day, 0.0) + load.duties[d.id].admissions
+    assert min(south.values()) > load.limit["central"]
+    targets = standby_targets(s, tl)
+    north = sum(_date_standby(tl, "north").values())
+    assert targets["central"] == pytest.approx(north / 2, abs=1e-3)
+    assert targets["kita"] == pytest.approx(north / 2, abs=1e-3)
+
+
+def test_a_generated_150_doctor_network_has_reachable_standby_targets() -> None:
+    from benchmarks.standby import least_hospital_part
+    from oncall.generate import generate
+
+    s = generate(doctors=150, districts=15, month="2027-01", seed=1)
+    s.hospitals[0].max_districts = 8  # the university hospital: 8 of the 15 districts at once
+    part = least_hospital_part(s, time_limit=600)  # one worker: proven in seconds; the limit only guards
+    assert part.proven and part.gaps == 0
+    # Targets that ignored max_districts were unreachable: the least hospital part was 206.85.
+    assert part.objective == 0
+    for h in s.hospitals:
+        assert abs(part.standby[h.id] - part.targets[h.id]) < 1

@@ -18,7 +18,7 @@ from oncall.diagnosis import Assignment
 from oncall.diff import diff_rosters
 from oncall.errors import InvalidChange, InvalidRoster
 from oncall.io import load_scenario, save_scenario
-from oncall.model import Caps, Scenario
+from oncall.model import Caps, Request, Scenario
 from oncall.replan import AbsenceChange, CapChange, HospitalClosedChange, LeaveChange, apply_changes, replan
 from oncall.roster import Roster, load_roster, save_roster
 from oncall.timeline import Timeline
@@ -91,10 +91,17 @@ def test_an_absence_changes_only_the_absent_doctors_duties_and_the_past_stays() 
 def test_a_change_that_touches_nobody_keeps_the_roster_even_when_soft_goals_could_improve() -> None:
     scenario = make_scenario()
     published = greedy_roster(scenario)  # valid, but far from the best soft goals
+    tl = Timeline.build(scenario)
+    # The greedy rota reads no wishes: one it misses leaves the soft goals room to improve (its hospitals
+    # already meet their levelled standby targets, which no longer do so).
+    last = scenario.physicians[-1]
+    free = next(
+        day for day in scenario.period.dates() if all(tl.by_id[d.id].day != day for d in duties_of(published, last.id))
+    )
+    last.wishes = [Request(date=free)]
     given = {d.id: Assignment(d.primary, d.secondary, d.backup_hospital) for d in published.duties}
     greedy_cost, best_cost = evaluate(scenario, given, OPTIONS).objective, solve(scenario, OPTIONS).objective
     assert greedy_cost is not None and best_cost is not None and best_cost < greedy_cost
-    tl = Timeline.build(scenario)
     doctor, day = next(
         (p.id, day)
         for p in scenario.physicians
@@ -169,13 +176,19 @@ def test_a_closed_hospital_is_replaced_that_date_and_refused_once_its_standby_st
 
 def test_a_lower_cap_is_met_and_a_cap_the_past_already_exceeds_is_refused() -> None:
     scenario, published = _published()
-    counts = {p.id: len(duties_of(published, p.id)) for p in scenario.physicians}
+    tl = Timeline.build(scenario)
+
+    def counted(roster: Roster, pid: str) -> int:
+        """Duties against the cap: not the tail of the 1/3 night, counted where it began (issue 17, item 2)."""
+        return sum(tl.by_id[d.id].counts_against_caps for d in duties_of(roster, pid))
+
+    counts = {p.id: counted(published, p.id) for p in scenario.physicians}
     doctor = max(counts, key=lambda k: counts[k])
     assert counts[doctor] >= 2
     lower = CapChange(physician=doctor, cap="duties", value=counts[doctor] - 1)
     out = replan(scenario, published, [lower], BEFORE_ALL, OPTIONS)
     assert check(out.scenario, out.roster).ok
-    assert len(duties_of(out.roster, doctor)) == counts[doctor] - 1
+    assert counted(out.roster, doctor) == counts[doctor] - 1
     assert out.summary.changed >= 1 and any(r.cause == "change" for r in out.summary.reasons)
 
     after_all = dt.datetime(2027, 1, 20, tzinfo=JST)  # every duty is in the past

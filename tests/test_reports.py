@@ -95,6 +95,11 @@ class Recount:
     def district_of_clinic(self) -> dict[str, str]:
         return {c["id"]: c["district"] for c in self.s["clinics"]}
 
+    def call_weight(self) -> dict[str, float]:
+        """Each duty's share of its district's calls, unnormalised: hours × the block's factor."""
+        factor = {True: self.s["load"]["night_factor"], False: self.s["load"]["day_factor"]}
+        return {d["id"]: d["_hours"] * factor[bool(d["_block"]["night"])] for d in self.duties}
+
     def duty_load(self) -> dict[str, tuple[float, float]]:
         """(visits, unregistered admissions) per duty id."""
         rates = self.s["load"]["rates"]
@@ -108,8 +113,7 @@ class Recount:
                 visits[where[g["clinic"]]] += n * r["calls"] * r["visit_fraction"] / 100 * months
                 if g["hospital"] is None:
                     admissions[where[g["clinic"]]] += n * r["admissions"] / 100 * months
-        factor = {True: self.s["load"]["night_factor"], False: self.s["load"]["day_factor"]}
-        weight = {d["id"]: d["_hours"] * factor[bool(d["_block"]["night"])] for d in self.duties}
+        weight = self.call_weight()
         total: Counter[str] = Counter()
         for d in self.duties:
             total[d["district"]] += weight[d["id"]]
@@ -170,16 +174,23 @@ class Recount:
     def hospital_days(self) -> dict[tuple[str, dt.date], float]:
         load = self.duty_load()
         rates = self.s["load"]["rates"]
+        where = self.district_of_clinic()
+        weight = self.call_weight()
         out: dict[tuple[str, dt.date], float] = defaultdict(float)
         for h in self.s["hospitals"]:
-            registered = sum(
-                g[risk] * rates[risk]["admissions"] / 100 / MONTH
-                for g in self.s["patients"]
-                if g["hospital"] == h["id"]
-                for risk in RISKS
-            )
-            for i in range(self.ndays):
-                out[(h["id"], self.first + dt.timedelta(days=i))] += registered
+            closed = {dt.date.fromisoformat(x) for x in h["closed_dates"]}
+            for g in (g for g in self.s["patients"] if g["hospital"] == h["id"]):
+                daily = sum(g[risk] * rates[risk]["admissions"] / 100 / MONTH for risk in RISKS)
+                for day in (self.first + dt.timedelta(days=i) for i in range(self.ndays)):
+                    if day not in closed:
+                        out[(h["id"], day)] += daily
+                        continue
+                    # Closed: admitted where the district's duties of that date send their patients.
+                    mine = [d for d in self.duties if d["district"] == where[g["clinic"]] and d["_date"] == day]
+                    total = sum(weight[d["id"]] for d in mine)
+                    for d in mine:
+                        if d["backup_hospital"] is not None:
+                            out[(d["backup_hospital"], day)] += daily * weight[d["id"]] / total
         for d in self.duties:
             if d["backup_hospital"] is not None:
                 out[(d["backup_hospital"], d["_date"])] += load[d["id"]][1]

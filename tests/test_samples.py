@@ -166,22 +166,30 @@ def test_hospitals_can_absorb_the_expected_admissions(name: str) -> None:
 
 
 def test_overloaded_hospitals_for_the_stated_reason() -> None:
-    """The city hospital closes 3/19–3/22; on the two holidays the small one cannot take both districts."""
+    """The city hospital closes 3/19–3/22 and its registered patients go to the small one, which cannot take
+    both districts on Saturday 3/20, nor the south alone on the two holidays."""
     s = _load("overloaded_hospitals")
     tl = Timeline.build(s)
     city, small = s.hospitals
     assert city.closed_dates == [dt.date(2027, 3, d) for d in (19, 20, 21, 22)] and small.capacity_per_day == 1
     overloads = admission_overloads(s, tl)
-    assert [(o.day, o.hospitals) for o in overloads] == [(dt.date(2027, 3, d), (small.id,)) for d in (21, 22)]
+    # Routing the city hospital's registered patients to the hospital standing by (issue 17, item 5) adds
+    # 3/20 and raises the holidays' figures: before, they were left with the closed hospital.
+    assert [(o.day, o.hospitals) for o in overloads] == [(dt.date(2027, 3, d), (small.id,)) for d in (20, 21, 22)]
     assert all(o.districts == tuple(d.id for d in s.districts) for o in overloads)
-    assert all(o.expected == pytest.approx(0.96, abs=0.01) and o.limit == pytest.approx(0.8) for o in overloads)
+    expected = [o.expected for o in overloads]
+    assert expected == pytest.approx([0.93, 1.13, 1.13], abs=0.01) and all(
+        o.limit == pytest.approx(0.8) for o in overloads
+    )
     load = expected_load(s, tl)
     per_district: dict[tuple[str, dt.date], float] = {}
     for d in tl.duties:
         per_district[d.district, d.day] = per_district.get((d.district, d.day), 0.0) + load.duties[d.id].admissions
-    room = small.capacity_per_day * 0.8 - load.registered_on(small.id, dt.date(2027, 3, 21))
-    for d in s.districts:  # each district alone still fits: one gap a date, not two
-        assert per_district[d.id, dt.date(2027, 3, 21)] < room
+    north, south = (d.id for d in s.districts)
+    for day in (20, 21, 22):  # the north alone always fits: one gap a date, not two
+        room = small.capacity_per_day * 0.8 - load.registered_on(small.id, dt.date(2027, 3, day))
+        assert per_district[north, dt.date(2027, 3, day)] < room
+        assert (per_district[south, dt.date(2027, 3, day)] < room) == (day == 20)
 
 
 @pytest.mark.slow
@@ -190,9 +198,9 @@ def test_solver_names_the_dates_and_the_hospital_of_the_overloaded_sample() -> N
     s = _load("overloaded_hospitals")
     result = solver.solve(s, solver.SolveOptions(time_limit=30))
     assert result.status == "infeasible"
-    assert [p[:16] for p in result.problems] == ["2027-03-21: 川辺病院", "2027-03-22: 川辺病院"]
+    assert [p[:16] for p in result.problems] == ["2027-03-20: 川辺病院", "2027-03-21: 川辺病院", "2027-03-22: 川辺病院"]
     tl = Timeline.build(s)
     gaps = result.roster.gaps
     assert gaps and {g.role for g in gaps} == {"backup_hospital"}
-    assert {tl.by_id[g.duty].day for g in gaps} == {dt.date(2027, 3, 21), dt.date(2027, 3, 22)}
+    assert {tl.by_id[g.duty].day for g in gaps} == {dt.date(2027, 3, d) for d in (20, 21, 22)}
     assert all("川辺病院" in g.reasons[0] for g in gaps)

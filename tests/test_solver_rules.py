@@ -155,6 +155,20 @@ def test_night_cap() -> None:
     assert all(not tl.by_id[d.id].night for d in held(run(sc).roster, "n1a"))
 
 
+@covers("night_cap", "duty_cap")
+def test_a_night_begun_before_the_period_counts_against_the_caps_of_that_period_only() -> None:
+    sc = edit(
+        make_scenario(), "n1a", caps=Caps(duties=1, nights=1), wishes=[Request(date=dt.date(2027, 1, 6), weight=50)]
+    )
+    # n1a continues the night of 1/3 (begun in the previous period, pinned as the carry pins it) and may
+    # still take one duty and one night of this period.
+    sc.pinned = [Pin(district="north", date=dt.date(2027, 1, 3), block="hol_night", role="primary", assignee="n1a")]
+    sc = Scenario.model_validate(sc.model_dump())
+    tl = Timeline.build(sc)
+    days = sorted(tl.by_id[d.id].day for d in held(run(sc).roster, "n1a"))
+    assert days == [dt.date(2027, 1, 3), dt.date(2027, 1, 6)]
+
+
 @covers("holiday_cap")
 def test_holiday_cap() -> None:
     sc = make_scenario()
@@ -163,7 +177,9 @@ def test_holiday_cap() -> None:
     sc = Scenario.model_validate(sc.model_dump())
     tl = Timeline.build(sc)
     roster = run(sc).roster
-    counts = Counter(pid for d in roster.duties if tl.by_id[d.id].holiday for pid in (d.primary, d.secondary))
+    # The tail of the 1/3 night counts against the previous period's caps (a night counts where it starts).
+    counted = [d for d in roster.duties if tl.by_id[d.id].holiday and tl.by_id[d.id].day >= sc.period.start]
+    counts = Counter(pid for d in counted for pid in (d.primary, d.secondary))
     assert counts and max(counts.values()) <= 1
 
 

@@ -19,7 +19,8 @@ def _cap(v: Variables, cap_of: Callable[[str], int | None], counts: Callable[[Du
         cap = cap_of(p.id)
         if cap is None:
             continue
-        xs = [x for duty, _, x in v.duties_of(p.id) if counts(duty)]
+        # The tail of the night begun before the period was counted in the period where it started.
+        xs = [x for duty, _, x in v.duties_of(p.id) if duty.counts_against_caps and counts(duty)]
         if len(xs) > cap:
             v.model.add(cp_model.LinearExpr.sum(xs) <= cap)
 

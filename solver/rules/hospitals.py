@@ -6,7 +6,7 @@ from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
-from oncall.fairness import standby_days, standby_targets
+from oncall.fairness import standby_days
 from solver.terms import Term, band_deviation, weight_coefficient
 from solver.variables import Variables
 
@@ -86,7 +86,7 @@ def hospital_spread(v: Variables) -> list[Term]:
     weight = v.scenario.rules.weights.hospital_spread
     if weight <= 0 or len(v.scenario.hospitals) < 2:
         return []
-    targets = standby_targets(v.scenario, v.timeline)
+    targets = v.standby_targets
     load: dict[str, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
     for unit in v.units:
         length = round(standby_days(sum(d.slot.hours for d in unit.duties)) * 100)

@@ -14,6 +14,7 @@ from starlette.middleware.gzip import DEFAULT_EXCLUDED_CONTENT_TYPES, GZipMiddle
 from api.errors import install_error_handlers
 from api.limits import BodyLimit
 from api.logs import hide_feed_secrets
+from api.proxy import trust_proxy
 from api.routers import ROUTERS
 from api.routers.feeds import CALENDAR, GZIP_MIN_BYTES
 from api.routers.revisions import XLSX
@@ -119,6 +120,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         compresslevel=6,
         exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, CALENDAR.split(";")[0], XLSX),
     )
+    if settings.forwarded_allow_ips:
+        trust_proxy(app, settings.forwarded_allow_ips)
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -699,7 +699,8 @@ def serve(
     except OSError as exc:
         _fail(f"--host/--port: cannot listen on {host}:{port}: {exc.strerror or exc}")
     _guard(lambda: Store.open(settings.resolved_database_url())).db.dispose()
-    uvicorn.run(create_app(settings), host=host, port=port)
+    # Forwarded headers are trusted from ONCALL_FORWARDED_ALLOW_IPS only (in the app), not uvicorn's default.
+    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=False)
 
 
 # --- reports: `oncall report` ------------------------------------------------------------------------

@@ -65,7 +65,7 @@ def test_staff_issue_list_revoke_and_rotate_feeds(
     issued = issue(client, staff, kind="physician", target="n1a", alarm_minutes=30, name="青木先生")
     token, prefix = issued["token"], issued["prefix"]
     assert token.startswith(prefix + "_") and prefix.startswith("ocf_")
-    assert issued["url"] == f"https://testserver/ical/{token}.ics"
+    assert issued["url"] == f"http://testserver/ical/{token}.ics"  # the request's own scheme (issue 17, item 18)
     assert issued["webcal_url"] == f"webcal://testserver/ical/{token}.ics"
     assert (issued["kind"], issued["target"], issued["lang"], issued["alarm_minutes"]) == ("physician", "n1a", "ja", 30)
     network = issue(client, staff, kind="network", lang="en")

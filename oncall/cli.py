@@ -284,6 +284,9 @@ def generate(
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
     hospitals: Annotated[int | None, typer.Option("--hospitals", min=1, help="Number of hospitals.")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Scenario file (.yaml or .json).")] = None,
+    patients: Annotated[
+        bool, typer.Option("--patients/--no-patients", help="Enrolled patients of every clinic (default: with).")
+    ] = True,
 ) -> None:
     """Write a realistic random scenario (seeded: the same seed gives the same scenario)."""
     from oncall.generate import default_districts
@@ -292,7 +295,7 @@ def generate(
     if districts is None:
         districts = default_districts(doctors)
     try:
-        sc = make(doctors=doctors, districts=districts, month=month, seed=seed, hospitals=hospitals)
+        sc = make(doctors=doctors, districts=districts, month=month, seed=seed, hospitals=hospitals, patients=patients)
     except ValueError as exc:
         # The generator names the argument first ("doctors: ..."): name it as the option the user typed.
         _fail(

@@ -15,8 +15,8 @@ from fastapi.testclient import TestClient
 
 from api import Settings, create_app
 from api.settings import InvalidSettings, get_settings
-from oncall.storage import database_url
-from tests.api.helpers import bearer, make_settings
+from oncall.storage import Store, database_url
+from tests.api.helpers import ServeProcess, bearer, make_settings
 
 PROXY = {"X-Forwarded-Proto": "https", "X-Forwarded-Host": "oncall.example.org"}
 
@@ -70,3 +70,25 @@ def test_a_bad_proxy_list_is_named(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("ONCALL_FORWARDED_ALLOW_IPS", "127.0.0.1, proxy.local")
     with pytest.raises(InvalidSettings, match=r"ONCALL_FORWARDED_ALLOW_IPS: .*'proxy\.local'"):
         get_settings()
+
+
+def _served_url(data_dir: Path, allow_ips: str) -> tuple[str, int]:
+    """The base of a feed URL that ``oncall serve`` hands to a client at 127.0.0.1 sending proxy headers."""
+    server = ServeProcess(data_dir, env={"ONCALL_FORWARDED_ALLOW_IPS": allow_ips})
+    try:
+        token = Store.open(database_url(None, data_dir)).create_key("staff", "office")[1]
+        r = server.http.post("/feeds", json={"kind": "network"}, headers={**bearer(token), **PROXY})
+        assert r.status_code == 201, r.text
+        url: str = r.json()["url"]
+        return url.rsplit("/ical/", 1)[0], server.port
+    finally:
+        server.stop()
+
+
+def test_oncall_serve_trusts_no_proxy_it_was_not_told_of(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("ONCALL_PUBLIC_URL", raising=False)
+    # uvicorn alone would trust X-Forwarded-Proto from 127.0.0.1; `oncall serve` leaves that to the setting.
+    base, port = _served_url(tmp_path / "data", "")
+    assert base == f"http://127.0.0.1:{port}"
+    base, _ = _served_url(tmp_path / "data", "127.0.0.1")
+    assert base == "https://oncall.example.org"

@@ -209,3 +209,14 @@ def test_targets_judge_the_city_size_in_the_full_mode_and_name_each_month() -> N
     assert next(line for line in missed if line.startswith("| 150 doctors")).endswith("| **missed** |")
     quick = targets([city(10, "2027-01", gap=0.02)])
     assert next(line for line in quick if line.startswith("| 150 doctors")).endswith("| – |")
+
+
+def test_build_profile_names_the_parts_of_the_build(capsys: pytest.CaptureFixture[str]) -> None:
+    from benchmarks.build_profile import main as build_profile
+
+    assert build_profile(["--doctors", "12", "--districts", "2", "--top", "3"]) == 0
+    out = capsys.readouterr().out
+    rows = [line for line in out.splitlines() if line.startswith("| ") and line.endswith("% |")]
+    names = [row.split(" | ")[0].removeprefix("| ") for row in rows]
+    assert "rules/fairness.py:fairness" in names and "oncall/fairness.py:fair_share" in names
+    assert "rules/coverage.py:coverage" in names and "CPU seconds:" in out

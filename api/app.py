@@ -17,6 +17,7 @@ from api.limits import BodyLimit
 from api.logs import hide_feed_secrets
 from api.pages import install_pages
 from api.pages import print as print_page
+from api.proxy import trust_proxy
 from api.routers import ROUTERS, imports
 from api.routers.feeds import CALENDAR, GZIP_MIN_BYTES
 from api.routers.revisions import XLSX
@@ -124,6 +125,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         compresslevel=6,
         exclude_content_types=(*DEFAULT_EXCLUDED_CONTENT_TYPES, CALENDAR.split(";")[0], XLSX),
     )
+    if settings.forwarded_allow_ips:
+        trust_proxy(app, settings.forwarded_allow_ips)
     install_error_handlers(app)
     for router in ROUTERS:
         app.include_router(router)

@@ -7,9 +7,10 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, ValidationError
+from pydantic import Field, ValidationError, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from api.proxy import parse_trusted
 from oncall.errors import OncallError
 from oncall.storage import database_url
 from oncall.storage.feeds import FeedSettings
@@ -45,12 +46,23 @@ class Settings(BaseSettings):
         None,
         pattern=PUBLIC_URL_PATTERN,
         description="Base URL calendar apps reach the server at, e.g. https://oncall.example.org; "
-        "feed URLs are built on it (default: the request's host, with https).",
+        "feed URLs are built on it (default: the scheme and host the request came to).",
+    )
+    forwarded_allow_ips: str = Field(
+        "",
+        description="Reverse proxies (IP addresses or networks, comma-separated, or *) whose X-Forwarded-Proto, "
+        "-Host and -For headers are trusted; default: none.",
     )
     feed_refresh_minutes: int = Field(60, ge=5, le=1440, description="Feeds ask calendar apps to refresh this often.")
     feed_retention_days: int = Field(
         30, ge=0, le=366, description="A cancelled duty stays in its former holder's feed this long past its end."
     )
+
+    @field_validator("forwarded_allow_ips")
+    @classmethod
+    def _proxies(cls, value: str) -> str:
+        parse_trusted(value)
+        return value
 
     def resolved_database_url(self) -> str:
         """The URL to connect to (SQLite in ``data_dir`` unless ``database_url`` is set)."""

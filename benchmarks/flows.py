@@ -2,6 +2,7 @@
 
     python -m benchmarks.flows                                # samples/regional.yaml, 60 s per row
     python -m benchmarks.flows --scenario S --time-limit 30
+    python -m benchmarks.flows --scenario S --workers 1 --deterministic-time 5   # the same rows every run
 
 The scenario is solved once with every goal on (coverage settled first, as in ``oncall solve``). Then
 the same model is solved again, from that roster, with more and more of its *flows* held as found:
@@ -73,9 +74,19 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--scenario", type=Path, default=DEFAULT)
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per row")
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=SolveOptions().workers, help="CP-SAT workers")
+    parser.add_argument(
+        "--deterministic-time", type=float, help="stop each row on CP-SAT's deterministic clock (with --workers 1)"
+    )
     args = parser.parse_args(argv)
     scenario = load_scenario(args.scenario)
-    options = SolveOptions(time_limit=args.time_limit, seed=args.seed, warm_start=False)
+    options = SolveOptions(
+        time_limit=args.time_limit,
+        seed=args.seed,
+        warm_start=False,
+        workers=args.workers,
+        deterministic_time=args.deterministic_time,
+    )
     rm = build_model(scenario, Timeline.build(scenario))
     model = rm.vars.model
     model.add(cp_model.LinearExpr.sum([t.var for t in rm.gap_terms]) == 0)

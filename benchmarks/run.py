@@ -1,7 +1,7 @@
 """Run the benchmark suite and write the table and plots.
 
-    python -m benchmarks.run --mode quick     # under 5 minutes on 2 cores
-    python -m benchmarks.run --mode full      # under 30 minutes on 2 cores
+    python -m benchmarks.run --mode quick     # 6 instances, 10 s per solve: a smoke test of every size
+    python -m benchmarks.run --mode full      # 33 instances, 60 s per solve: the real suite
 
 Every run (instance x seed x solver) happens in a fresh process, so its peak memory is its own and no
 run warms another's caches. Results go to ``benchmarks/results/<mode>.{csv,md}``,
@@ -21,7 +21,7 @@ from concurrent.futures import ProcessPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from benchmarks.instances import MODES, MONTH, TIME_LIMITS, Instance, Mode, suite
+from benchmarks.instances import MODES, TIME_LIMITS, Instance, Mode, suite
 from benchmarks.machine import describe
 from benchmarks.peers import SOLVERS, Record, SolverName, run_one
 from benchmarks.report import markdown, plot, write_csv
@@ -57,6 +57,7 @@ def header(mode: str, instances: Sequence[Instance], time_limit: float) -> list[
     """The lines above the table: machine, versions, settings, seeds."""
     machine = describe()
     seeds = sorted({i.seed for i in instances})
+    months = ", ".join(sorted({i.month for i in instances}))
     sizes = ", ".join(dict.fromkeys(i.label for i in instances))
     return [
         f"## Benchmark results, {mode} mode ({dt.date.today().isoformat()})",
@@ -66,7 +67,8 @@ def header(mode: str, instances: Sequence[Instance], time_limit: float) -> list[
         f"- HiGHS: same model as a MIP, same two phases, time limit {time_limit:g} s, "
         f"threads {min(2, machine.cores)}, mip_rel_gap 0",
         "- Greedy: the office's round-robin rota, priced with the solver's objective (`solver.evaluate`)",
-        f"- Instances: generated (`oncall.generate`), month {MONTH}, sizes: {sizes}; seeds {seeds}",
+        f"- Instances: generated (`oncall.generate`, with enrolled patients: the full model), "
+        f"{len(instances)} of them; months {months}; sizes: {sizes}; seeds {seeds}",
         "- Every roster passed the independent checker with no hard violation beyond the gaps listed.",
     ]
 
@@ -84,8 +86,10 @@ def run_suite(
     solvers: Sequence[SolverName] = SOLVERS,
     isolate: bool = True,
     echo: Callable[[str], None] = print,
+    settings: dict[str, Any] | None = None,
 ) -> list[Record]:
-    """Run every solver on every instance; ``isolate`` gives each run its own process."""
+    """Run every solver on every instance; ``isolate`` gives each run its own process; ``settings``
+    override CP-SAT's ``SolveOptions`` (e.g. a deterministic stop for a test)."""
     threads = min(2, describe().cores)
     records: list[Record] = []
     for inst in instances:
@@ -93,7 +97,7 @@ def run_suite(
             started = time.perf_counter()
             workers = threads if solver == "highs" else None
             run = isolated if isolate else run_one
-            rec = run(inst, solver, time_limit, workers=workers)
+            rec = run(inst, solver, time_limit, workers=workers, settings=settings)
             records.append(rec)
             echo(
                 f"{inst.name} seed {inst.seed} {solver:7s} {rec.status:9s} gaps={rec.gaps} "

@@ -297,6 +297,9 @@ def generate(
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
     hospitals: Annotated[int | None, typer.Option("--hospitals", min=1, help="Number of hospitals.")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Scenario file (.yaml or .json).")] = None,
+    patients: Annotated[
+        bool, typer.Option("--patients/--no-patients", help="Enrolled patients of every clinic (default: with).")
+    ] = True,
 ) -> None:
     """Write a realistic random scenario (seeded: the same seed gives the same scenario)."""
     from oncall.generate import default_districts
@@ -305,7 +308,7 @@ def generate(
     if districts is None:
         districts = default_districts(doctors)
     try:
-        sc = make(doctors=doctors, districts=districts, month=month, seed=seed, hospitals=hospitals)
+        sc = make(doctors=doctors, districts=districts, month=month, seed=seed, hospitals=hospitals, patients=patients)
     except ValueError as exc:
         # The generator names the argument first ("doctors: ..."): name it as the option the user typed.
         _fail(
@@ -712,7 +715,8 @@ def serve(
     except OSError as exc:
         _fail(f"--host/--port: cannot listen on {host}:{port}: {exc.strerror or exc}")
     _guard(lambda: Store.open(settings.resolved_database_url())).db.dispose()
-    uvicorn.run(create_app(settings), host=host, port=port)
+    # Forwarded headers are trusted from ONCALL_FORWARDED_ALLOW_IPS only (in the app), not uvicorn's default.
+    uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=False)
 
 
 # --- reports: `oncall report` ------------------------------------------------------------------------

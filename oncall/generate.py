@@ -7,7 +7,14 @@
 The same arguments always give the same scenario (one ``random.Random(seed)`` drives every choice).
 The shape follows the field (see DOMAIN.md): about 70% solo clinic owners, some multi-doctor clinics with
 employed doctors, newer doctors, half shares for older doctors, personal caps, absences that peak at
-お盆 / 年末年始 / Golden Week, a few requests, one large backup hospital plus smaller ones.
+お盆 / 年末年始 / Golden Week, a few requests, enrolled patients (10–40 per doctor, ``add_patients``).
+
+Hospitals. A network of up to eight districts has one large backup hospital (220–450 beds) amid its
+districts that can stand by for all of them, and smaller hospitals (60–190 beds) each serving one to
+three districts. A wider network has a large hospital (200 beds or more) for about every six districts
+of its ring, standing by for them and the district on either side, its capacity enough for the most
+admissions those districts' patients could bring; community hospitals serve three neighbouring
+districts each. Every hospital stands amid the districts it serves (``lat``/``lon``).
 
 Coverability. With the default calendar every Saturday and holiday needs four different doctors per
 district (day and night blocks are back to back, so the rest rule splits them): a district needs at
@@ -36,17 +43,21 @@ from collections import Counter
 from dataclasses import dataclass, field
 from zoneinfo import ZoneInfo
 
+from oncall.load import DAYS_PER_MONTH
 from oncall.model import (
     EARLIEST_DATE,
     LATEST_DATE,
+    RISK_CLASSES,
     Absence,
     Caps,
     Clinic,
     District,
     Hospital,
+    LoadConfig,
     Period,
     Physician,
     Request,
+    RiskTable,
     Rules,
     Scenario,
 )
@@ -63,6 +74,8 @@ MAX_DISTRICTS = 200
 MARGIN = 0.3
 MAX_WINDOW = 7
 KM_PER_DEG_LAT = 111.0
+# A wide-area network (more than eight districts) has a large hospital for about every six districts.
+DISTRICTS_PER_LARGE_HOSPITAL = 6
 
 SURNAMES: tuple[tuple[str, str], ...] = (
     ("佐藤", "Sato"), ("鈴木", "Suzuki"), ("高橋", "Takahashi"), ("田中", "Tanaka"), ("伊藤", "Ito"),
@@ -115,6 +128,11 @@ LARGE_HOSPITAL_KINDS: tuple[tuple[str, str], ...] = (
     ("市立病院", "City Hospital"),
     ("中央病院", "Central Hospital"),
 )
+# Large hospitals of a wide area beside the city's own (public, Red Cross, JA 厚生連 hospitals).
+AREA_HOSPITAL_KINDS: tuple[tuple[str, str], ...] = (
+    ("総合病院", "General Hospital"), ("医療センター", "Medical Center"),
+    ("赤十字病院", "Red Cross Hospital"), ("厚生病院", "Kosei Hospital"),
+)  # fmt: skip
 # Compass districts listed clockwise from the north, so ring neighbours are geographic neighbours.
 COMPASS: tuple[tuple[str, str, float], ...] = (
     ("北部", "North", 90.0), ("北東部", "Northeast", 45.0), ("東部", "East", 0.0), ("南東部", "Southeast", -45.0),
@@ -605,6 +623,14 @@ class _Generator:
         if count is None:
             count = 1 + (self.rng.randint(1, min(3, n)) if n <= 5 else math.ceil(n / 3.5))
         count = max(count, _min_hospitals(n))
+        if n <= 8:
+            self._regional_hospitals(days, count)
+        else:
+            self._wide_area_hospitals(days, count)
+
+    def _regional_hospitals(self, days: list[_Day], count: int) -> None:
+        """One large hospital in the middle standing by for every district, smaller ones around it."""
+        n = self.n_districts
         all_ids = [d.id for d in self.districts]
         kind, kind_en = self.rng.choice(LARGE_HOSPITAL_KINDS)
         self.hospitals.append(
@@ -614,47 +640,106 @@ class _Generator:
                 name_en=f"{self.city_en} {kind_en}",
                 districts=all_ids,
                 # The large hospital alone can stand by for every district when the network is small.
-                capacity_per_day=self.rng.randint(max(3, n), 8) if n <= 8 else 8,
+                capacity_per_day=self.rng.randint(max(3, n), 8),
                 beds=self.rng.randrange(220, 460, 10),
+                **self._site(range(n)),
             )
         )
-        in_period = [d.date for d in days if self.start <= d.date <= self.end]
-        year_end = [d for d in in_period if (d.month, d.day) >= (12, 29) or (d.month, d.day) <= (1, 3)]
-        taken: list[dt.date] = []
+        year_end = [d for d in self._period_dates(days) if (d.month, d.day) >= (12, 29) or (d.month, d.day) <= (1, 3)]
         smalls = count - 1
         offset = self.rng.randrange(n)
+        taken: list[dt.date] = []
         for i in range(smalls):
-            if n <= 8:
-                # Spread around the network, so different hospitals back different districts.
-                width = self.rng.randint(1, min(3, n))
-                first = (offset + round(i * n / smalls)) % n
-                served = [all_ids[(first + k) % n] for k in range(width)]
-                capacity = self.rng.randint(2, 4)
-            else:
-                # Contiguous cores tile the ring, each hospital able to take its whole core; it also
-                # serves the district on either side, as a hospital near a boundary does.
-                lo, hi = round(i * n / smalls), round((i + 1) * n / smalls)
-                served = [all_ids[k % n] for k in range(lo - 1, hi + 1)]
-                capacity = max(2, min(8, hi - lo + self.rng.randint(0, 2)))
-            if n <= 8 and year_end and i == 0:
-                closed = list(year_end)  # a small hospital closing over the new year is common
-            else:
-                # Distinct dates across hospitals, so the large hospital absorbs one closure at a time.
-                free = [d for d in in_period if d not in taken]
-                closed = sorted(self.rng.sample(free, min(len(free), self.rng.randint(0, 2))))
-                taken += closed
-            name, name_en = self._hospital_name(i + 2)
+            # Spread around the network, so different hospitals back different districts.
+            width = self.rng.randint(1, min(3, n))
+            first = (offset + round(i * n / smalls)) % n
+            served = [(first + k) % n for k in range(width)]
+            capacity = self.rng.randint(2, 4)
+            # A small hospital closing over the new year is common.
+            closed = list(year_end) if year_end and i == 0 else self._closures(days, taken)
+            self._add_small_hospital(served, closed, capacity)
+
+    def _wide_area_hospitals(self, days: list[_Day], count: int) -> None:
+        """A wide-area network: a large hospital for every few districts, community hospitals between.
+
+        Each large hospital (200 beds or more, never closed) stands by for a stretch of the ring of
+        districts and the district on either side, and can alone absorb the most admissions its districts'
+        patients could bring (``_capacity_for``): every district has a hospital every day, with room. The
+        community hospitals serve three neighbouring districts each, with a capacity from their beds.
+        """
+        n = self.n_districts
+        homes = Counter(d.home for d in self.docs)
+        doctors = [homes[d.id] for d in self.districts]
+        large = max(1, min(math.ceil(n / DISTRICTS_PER_LARGE_HOSPITAL), count - 1))
+        for i in range(large):
+            lo, hi = round(i * n / large), round((i + 1) * n / large)
+            served = [k % n for k in range(lo - 1, hi + 1)]
+            kind, kind_en = self.rng.choice(LARGE_HOSPITAL_KINDS if i == 0 else AREA_HOSPITAL_KINDS)
+            place, place_en = (self.city, self.city_en) if i == 0 else self._place()
+            beds = 10 * round(min(700, max(200, sum(doctors[lo:hi]) * self.rng.uniform(1.8, 3.0))) / 10)
             self.hospitals.append(
                 Hospital(
-                    id=f"h{i + 2:02d}",
-                    name=name,
-                    name_en=name_en,
-                    districts=sorted(set(served)),
-                    capacity_per_day=capacity,
-                    beds=self.rng.randrange(60, 200, 10),
-                    closed_dates=closed,
+                    id=f"h{i + 1:02d}",
+                    name=place + kind,
+                    name_en=f"{place_en} {kind_en}",
+                    districts=sorted(self.districts[k].id for k in served),
+                    capacity_per_day=_capacity_for(sum(doctors[k] for k in served)),
+                    beds=beds,
+                    **self._site(range(lo, hi)),
                 )
             )
+        smalls = count - large
+        offset = self.rng.randrange(n)
+        taken: list[dt.date] = []
+        for i in range(smalls):
+            middle = (offset + round(i * n / smalls)) % n
+            self._add_small_hospital([(middle + k) % n for k in (-1, 0, 1)], self._closures(days, taken))
+
+    def _period_dates(self, days: list[_Day]) -> list[dt.date]:
+        return [d.date for d in days if self.start <= d.date <= self.end]
+
+    def _closures(self, days: list[_Day], taken: list[dt.date]) -> list[dt.date]:
+        """Up to two closed dates, none in ``taken`` (which gains them), so a large hospital absorbs one
+        closure at a time."""
+        free = [d for d in self._period_dates(days) if d not in taken]
+        closed = sorted(self.rng.sample(free, min(len(free), self.rng.randint(0, 2))))
+        taken += closed
+        return closed
+
+    def _add_small_hospital(self, served: list[int], closed: list[dt.date], capacity: int | None = None) -> None:
+        """A community hospital for ``served``; its capacity from its beds unless given."""
+        number = len(self.hospitals) + 1
+        name, name_en = self._hospital_name(number)
+        beds = self.rng.randrange(60, 200, 10)
+        capacity = capacity or max(2, round(beds / 50))
+        self.hospitals.append(
+            Hospital(
+                id=f"h{number:02d}",
+                name=name,
+                name_en=name_en,
+                districts=sorted({self.districts[k].id for k in served}),
+                capacity_per_day=capacity,
+                beds=beds,
+                closed_dates=closed,
+                **self._site(served),
+            )
+        )
+
+    def _site(self, districts: range | list[int]) -> dict[str, float]:
+        """Where a hospital stands: amid the districts it is for (no random draw, so adding the place
+        changed no other generated figure)."""
+        xs = [self.centres[k][0] for k in districts]
+        ys = [self.centres[k][1] for k in districts]
+        lat, lon = self._point(sum(xs) / len(xs), sum(ys) / len(ys))
+        return {"lat": lat, "lon": lon}
+
+    def _place(self) -> tuple[str, str]:
+        used = {h.name for h in self.hospitals}
+        for _ in range(50):
+            place = self.rng.choice(PLACES)
+            if not any(name.startswith(place[0]) for name in used):
+                return place
+        return place
 
     def _hospital_name(self, number: int) -> tuple[str, str]:
         used = {h.name for h in self.hospitals}
@@ -715,6 +800,20 @@ def _physician(d: _Doc) -> Physician:
     )
 
 
+def _capacity_for(doctors: int) -> int:
+    """Admissions a day a large hospital takes: room for the most its districts' patients could bring.
+
+    Every doctor at the most patients (``PATIENTS_PER_DOCTOR``), all of the riskiest class, within the
+    default margin (``LoadConfig.capacity_margin``); at least three.
+
+    >>> _capacity_for(40), _capacity_for(170)
+    (3, 7)
+    """
+    worst_rate = max(RiskTable().of(risk).admissions for risk in RISK_CLASSES)
+    worst = doctors * PATIENTS_PER_DOCTOR[1] * worst_rate / 100 / DAYS_PER_MONTH
+    return max(3, math.ceil(worst / (1 - LoadConfig().capacity_margin)))
+
+
 def _min_hospitals(districts: int) -> int:
     """Hospitals needed so that each district has one on standby every day, closures included."""
     return 1 if districts <= 8 else 1 + math.ceil(districts / 6)
@@ -761,9 +860,15 @@ def generate(
     seed: int,
     hospitals: int | None = None,
     name: str | None = None,
+    patients: bool = True,
 ) -> Scenario:
-    """A realistic, coverable scenario for ``month`` ("YYYY-MM"); the same arguments give the same scenario."""
-    return _Generator(doctors, districts, month, seed, hospitals).run(name)
+    """A realistic, coverable scenario for ``month`` ("YYYY-MM"); the same arguments give the same scenario.
+
+    With ``patients`` (the default) every clinic has enrolled patients (``add_patients``, same seed), so
+    the scenario has the whole model: admissions within hospital capacity and the balance of visits.
+    """
+    scenario = _Generator(doctors, districts, month, seed, hospitals).run(name)
+    return add_patients(scenario, seed) if patients else scenario
 
 
 # --- enrolled patients -------------------------------------------------------------------------------

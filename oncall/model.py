@@ -391,6 +391,8 @@ class Hospital(_Model):
     districts: list[str] = Field(description="Districts the hospital accepts patients from.")
     capacity_per_day: int = Field(ge=1, le=1000, description="Emergency admissions it can take per day.")
     beds: int | None = Field(None, ge=0)
+    lat: float | None = Field(None, ge=-90, le=90, description="Latitude of the hospital (informative).")
+    lon: float | None = Field(None, ge=-180, le=180, description="Longitude of the hospital (informative).")
     closed_dates: list[dt.date] = Field(default_factory=list, description="Dates it cannot stand by.")
     max_standby_days: int | None = Field(None, ge=0, description="Most days on standby in the period.")
     max_districts: int | None = Field(None, ge=1, description="Most districts it stands by for at the same time.")

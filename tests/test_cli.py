@@ -473,6 +473,15 @@ def test_generate_a_thin_network(tmp_path: Path) -> None:
     assert load_scenario(out).rules.max_consecutive_days > 2
 
 
+def test_generate_writes_enrolled_patients_unless_told_not_to(tmp_path: Path) -> None:
+    full, bare = tmp_path / "full.yaml", tmp_path / "bare.yaml"
+    assert invoke("generate", "--doctors", 12, "--seed", 4, "-o", full).exit_code == 0
+    assert invoke("generate", "--doctors", 12, "--seed", 4, "--no-patients", "-o", bare).exit_code == 0
+    with_patients, without = load_scenario(full), load_scenario(bare)
+    assert {g.clinic for g in with_patients.patients} == {c.id for c in with_patients.clinics}
+    assert without.patients == [] and without.physicians == with_patients.physicians
+
+
 @pytest.mark.parametrize(
     ("args", "option"),
     [

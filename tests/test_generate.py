@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-import time
+import math
 from collections import Counter
 from pathlib import Path
 
@@ -12,9 +12,16 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from oncall.checker import check
-from oncall.generate import MIN_DOCTORS_PER_DISTRICT, USUAL_DOCTORS_PER_DISTRICT, default_districts, generate
+from oncall.generate import (
+    MIN_DOCTORS_PER_DISTRICT,
+    PATIENTS_PER_DOCTOR,
+    USUAL_DOCTORS_PER_DISTRICT,
+    default_districts,
+    generate,
+)
 from oncall.io import load_scenario, save_scenario
-from oncall.model import Scenario
+from oncall.load import DAYS_PER_MONTH, admission_overloads
+from oncall.model import RISK_CLASSES, Hospital, Scenario
 from oncall.timeline import Timeline, absence_interval
 
 SIZES = [
@@ -27,6 +34,11 @@ SIZES = [
     (10, 2, "2026-09"),
     (16, 4, "2027-08"),
 ]
+
+
+def _large(scenario: Scenario) -> list[Hospital]:
+    """The backup hospitals of 200 beds or more (在宅療養後方支援病院)."""
+    return [h for h in scenario.hospitals if (h.beds or 0) >= 200]
 
 
 def _dates_off(scenario: Scenario) -> tuple[dict[dt.date, int], dict[str, set[dt.date]]]:
@@ -77,7 +89,10 @@ def test_valid_scenarios_of_several_sizes(doctors: int, districts: int, month: s
     homes = Counter(s.clinic_of(p).district for p in s.physicians)
     assert min(homes[d.id] for d in s.districts) >= MIN_DOCTORS_PER_DISTRICT
     big = [h for h in s.hospitals if (h.beds or 0) >= 200 and set(h.districts) == {d.id for d in s.districts}]
-    assert big, "one large backup hospital serves every district"
+    if districts <= 8:
+        assert big, "one large backup hospital serves every district"
+    else:  # issue 23: a wide area has several large hospitals, each for the districts near it
+        assert not big and all(any(d.id in h.districts for h in _large(s)) for d in s.districts)
     assert all(2 <= h.capacity_per_day <= 8 for h in s.hospitals)
     _assert_coverable_runs(s)
 
@@ -132,13 +147,10 @@ def test_different_seeds_differ() -> None:
     assert a.model_dump() != b.model_dump()
 
 
-def test_large_network_is_fast() -> None:
-    t0 = time.perf_counter()
+def test_large_network_has_a_hospital_open_for_every_district() -> None:
+    # How long generation takes is measured by the benchmarks, not asserted here (a busy machine).
     s = generate(600, 25, "2027-01", seed=1)
-    elapsed = time.perf_counter() - t0
     assert len(s.physicians) == 600 and len(s.districts) == 25
-    # About 0.3 s on a laptop; the bound leaves room for a busy CI machine.
-    assert elapsed < 3.0
     # Every district has a hospital open on every date, with room for all districts at once.
     for day in s.period.dates():
         open_ = [h for h in s.hospitals if day not in h.closed_dates]
@@ -222,3 +234,109 @@ def test_thin_networks_solve_without_a_gap(doctors: int, districts: int, month: 
 def test_default_districts() -> None:
     assert [default_districts(n) for n in (4, 10, 12, 15, 40, 60, 600)] == [1, 1, 1, 2, 4, 6, 60]
     assert all(n // default_districts(n) >= MIN_DOCTORS_PER_DISTRICT for n in range(MIN_DOCTORS_PER_DISTRICT, 700))
+
+
+# --- the full model: patients and hospitals (issue 23) -----------------------------------------------
+
+
+def test_patients_by_default_and_none_on_request() -> None:
+    s = generate(40, 4, "2027-09", seed=3)
+    with_patients = {g.clinic for g in s.patients}
+    assert with_patients == {c.id for c in s.clinics}
+    per_doctor = sum(g.total for g in s.patients) / len(s.physicians)
+    assert PATIENTS_PER_DOCTOR[0] <= per_doctor <= PATIENTS_PER_DOCTOR[1]
+    assert any(g.hospital is not None for g in s.patients) and any(g.hospital is None for g in s.patients)
+    bare = generate(40, 4, "2027-09", seed=3, patients=False)
+    assert bare.patients == []
+    assert bare.model_dump() == s.model_copy(update={"patients": []}).model_dump()
+
+
+def _km(a: tuple[float, float], b: tuple[float, float]) -> float:
+    dy = (a[0] - b[0]) * 111.0
+    dx = (a[1] - b[1]) * 111.0 * math.cos(math.radians(a[0]))
+    return math.hypot(dx, dy)
+
+
+def _district_centres(s: Scenario) -> dict[str, tuple[float, float]]:
+    """The mean position of each district's clinics."""
+    out = {}
+    for d in s.districts:
+        points = [(c.lat, c.lon) for c in s.clinics if c.district == d.id and c.lat is not None and c.lon is not None]
+        out[d.id] = (sum(p[0] for p in points) / len(points), sum(p[1] for p in points) / len(points))
+    return out
+
+
+@pytest.mark.parametrize(
+    ("doctors", "districts", "month", "seed"),
+    [(600, 25, "2027-01", 1), (600, 25, "2027-05", 4), (150, 12, "2026-09", 2), (40, 4, "2026-12", 5)],
+)
+def test_hospitals_match_the_network_and_stand_near_their_districts(
+    doctors: int, districts: int, month: str, seed: int
+) -> None:
+    s = generate(doctors, districts, month, seed=seed)
+    large = _large(s)
+    assert len(large) >= (2 if districts > 8 else 1)
+    assert all(200 <= (h.beds or 0) <= 700 for h in large)
+    assert all(60 <= (h.beds or 0) < 200 for h in s.hospitals if h not in large)
+    assert len(s.hospitals) > len(large), "community hospitals beside the large ones"
+    # Every district has a large hospital, never closed, within reach of an ambulance.
+    centres = _district_centres(s)
+    for d in s.districts:
+        assert any(d.id in h.districts and not h.closed_dates for h in large), d.id
+    for h in s.hospitals:
+        assert h.lat is not None and h.lon is not None
+        reach = 35.0 if h in large else 15.0
+        far = max(_km((h.lat, h.lon), centres[d]) for d in h.districts)
+        assert far <= reach, (h.id, far)
+    # Larger networks have larger hospitals: beds grow with the doctors a hospital's districts have.
+    if districts > 8:
+        assert sum(h.beds or 0 for h in large) >= doctors
+
+
+def _admissions_a_day(s: Scenario) -> dict[str, float]:
+    """Expected emergency admissions a day of each district's enrolled patients (registered or not)."""
+    rates = s.load.rates
+    district = {c.id: c.district for c in s.clinics}
+    out = dict.fromkeys((d.id for d in s.districts), 0.0)
+    for g in s.patients:
+        out[district[g.clinic]] += sum(g.count(r) * rates.of(r).admissions for r in RISK_CLASSES) / 100 / DAYS_PER_MONTH
+    return out
+
+
+@given(
+    size=st.sampled_from([(12, 2), (40, 4), (60, 5), (150, 12), (96, 16)]),
+    month=st.integers(1, 12),
+    seed=st.integers(0, 10_000),
+)
+def test_hospital_capacity_suffices_for_the_expected_admissions(size: tuple[int, int], month: int, seed: int) -> None:
+    s = generate(*size, f"2027-{month:02d}", seed=seed)
+    assert admission_overloads(s, Timeline.build(s)) == []
+    # More than that: every district has a hospital, open every date, that could alone take the
+    # admissions of all the districts it serves, within its margin.
+    expected = _admissions_a_day(s)
+    margin = 1 - s.load.capacity_margin
+    for d in s.districts:
+        alone = [
+            h
+            for h in s.hospitals
+            if d.id in h.districts
+            and not h.closed_dates
+            and sum(expected[x] for x in h.districts) <= h.capacity_per_day * margin
+        ]
+        assert alone, d.id
+
+
+@pytest.mark.parametrize(("doctors", "districts", "month", "seed"), [(12, 2, "2027-01", 1), (40, 4, "2027-05", 2)])
+def test_the_full_model_solves_without_a_gap(doctors: int, districts: int, month: str, seed: int) -> None:
+    """Patients, admissions and all: covered, and the checker (admission limits included) finds nothing.
+    The soft goals are off, so the first covering roster is optimal: one worker, a fixed seed, no clock."""
+    from solver import SolveOptions, solve
+
+    s = generate(doctors, districts, month, seed=seed)
+    assert s.patients
+    weights = s.rules.weights.model_copy(update=dict.fromkeys(type(s.rules.weights).model_fields, 0))
+    quiet = s.model_copy(update={"rules": s.rules.model_copy(update={"weights": weights})})
+    result = solve(quiet, SolveOptions(time_limit=300, workers=1, seed=0))
+    assert result.status == "optimal"
+    assert result.roster.gaps == []
+    assert check(s, result.roster).violations == []

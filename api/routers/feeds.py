@@ -95,15 +95,13 @@ class IssuedFeed(Feed):
     """A feed with its secret URL: shown once, when issued or rotated."""
 
     token: str = Field(description="The secret; only its hash is stored.")
-    url: str = Field(description="The subscription URL (https) to give to a calendar app.")
+    url: str = Field(description="The subscription URL (http or https) to give to a calendar app.")
     webcal_url: str = Field(description="The same as webcal://, which opens the calendar app's subscribe dialog.")
 
 
 def _base_url(request: Request, settings: Settings) -> str:
-    if settings.public_url:
-        return settings.public_url.rstrip("/")
-    base = str(request.base_url).rstrip("/")
-    return "https://" + base.split("://", 1)[1]
+    # The address this request came to: its own scheme and host, or a trusted proxy's (api/proxy.py).
+    return (settings.public_url or str(request.base_url)).rstrip("/")
 
 
 def _issued(record: FeedRecord, token: str, base: str) -> IssuedFeed:

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import time
 from typing import Any
 from urllib.parse import urlsplit
 
@@ -65,7 +64,7 @@ def test_staff_issue_list_revoke_and_rotate_feeds(
     issued = issue(client, staff, kind="physician", target="n1a", alarm_minutes=30, name="青木先生")
     token, prefix = issued["token"], issued["prefix"]
     assert token.startswith(prefix + "_") and prefix.startswith("ocf_")
-    assert issued["url"] == f"https://testserver/ical/{token}.ics"
+    assert issued["url"] == f"http://testserver/ical/{token}.ics"  # the request's own scheme (issue 17, item 18)
     assert issued["webcal_url"] == f"webcal://testserver/ical/{token}.ics"
     assert (issued["kind"], issued["target"], issued["lang"], issued["alarm_minutes"]) == ("physician", "n1a", "ja", 30)
     network = issue(client, staff, kind="network", lang="en")
@@ -363,25 +362,20 @@ def test_a_year_of_publications_is_read_once_and_then_served_from_the_cache(
         path(issue(client, staff, kind=kind, target=target))
         for kind, target in [("network", None), ("physician", "n1a")]
     ]
-    started = time.perf_counter()
     for feed in feeds:
         assert client.get(feed).status_code == 200
-    cold = time.perf_counter() - started
     assert service.publications_applied == 4 * months
     events = read(client.get(feeds[0]).content)[1]
     assert len({e.uid.rsplit("@", 1)[1] for e in events}) == months  # every month's scenario
 
-    started = time.perf_counter()
     for _ in range(50):
         client.get(feeds[1])
-    warm = (time.perf_counter() - started) / 50
     assert service.publications_applied == 4 * months  # nothing was read again
     assert rid is not None
     store.publish(store.add_revision(sid, 1, roster, 0).id, rid)
     assert client.get(feeds[1]).status_code == 200
     assert service.publications_applied == 4 * months + 1  # one more publication: only it is read
-    # Generous bounds for a busy 2-core machine; benchmarks/feeds_load.py measures throughput properly.
-    assert cold < 20 and warm < 0.25, (cold, warm)
+    # How fast: benchmarks/feeds_load.py measures it; here, that nothing is read twice (the counts above).
 
 
 def test_the_migrations_after_the_first_downgrade_and_upgrade_a_database_in_use(db_url: str) -> None:

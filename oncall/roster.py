@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from oncall.cover.document import CoverPlan
 from oncall.errors import InvalidRoster
 from oncall.model import EARLIEST_DATE, LATEST_DATE
 
@@ -96,10 +97,11 @@ class Roster(_Doc):
     duties: list[RosterDuty]
     regular_hours: list[RosterRegularHours] = Field(default_factory=list)
     gaps: list[RosterGap] = Field(default_factory=list)
+    cover: CoverPlan | None = Field(None, description="The 主治医・副主治医 cover plan (docs/roster.md#cover).")
 
     def to_json(self) -> str:
         """The roster JSON, times in the roster's zone with their offset."""
-        return self.model_dump_json(indent=2) + "\n"
+        return self.model_dump_json(indent=2, exclude={"cover"} if self.cover is None else None) + "\n"
 
 
 def _where(loc: tuple[int | str, ...]) -> str:

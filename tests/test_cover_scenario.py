@@ -12,6 +12,7 @@ from pydantic import ValidationError
 from oncall.cover.facts import panels
 from oncall.cover.model import CoverConfig, CoverDoctor, CoverGroup, Pair, Panel
 from oncall.model import PatientGroup, Scenario
+from oncall.rules import COVER_HARD, COVER_SOFT
 from tests.factories import make_scenario
 
 
@@ -89,6 +90,7 @@ DOCS = Path(__file__).resolve().parent.parent / "docs"
 
 def test_schema_and_docs_show_every_cover_field() -> None:
     from oncall.cover import model as cover
+    from oncall.roster import Roster
 
     schema = json.dumps(Scenario.model_json_schema())
     text = (DOCS / "scenario.md").read_text(encoding="utf-8")
@@ -96,3 +98,10 @@ def test_schema_and_docs_show_every_cover_field() -> None:
         assert f'"{m.__name__}"' in schema
         for name in m.model_fields:
             assert re.search(rf"^\| `{name}`", text, re.MULTILINE), f"{m.__name__}.{name}"
+    assert '"CoverPlan"' in json.dumps(Roster.model_json_schema())
+
+
+def test_rule_catalogue_lists_every_cover_rule() -> None:
+    text = (DOCS / "rules.md").read_text(encoding="utf-8")
+    for r in (*COVER_HARD, *COVER_SOFT):
+        assert f"| `{r.id}` | {r.title} | {r.statement} |" in text, r.id

@@ -778,6 +778,7 @@ def report(
         typer.echo(("Written: " if lang is Lang.en else "出力: ") + ", ".join(str(p) for p in written), err=True)
 
 
+import oncall.cli_cover  # noqa: E402  (registers `oncall cover` and `oncall letters` on app)
 import oncall.cli_import  # noqa: E402, F401  (registers `oncall import` on app)
 
 

@@ -209,6 +209,7 @@ def solve(
 def _carry(prev_scenario: Path, prev_roster: Path, sc: Scenario, lang: str, window: int | None = None) -> Scenario:
     """``sc`` with the history the previous period's roster leaves; notes on stderr."""
     from oncall.boundary import BoundaryOptions, carry_over
+    from oncall.cover.continuity import carry_pairs
     from oncall.model import CATEGORIES
 
     before = _guard(lambda: load_scenario(prev_scenario))
@@ -225,7 +226,7 @@ def _carry(prev_scenario: Path, prev_roster: Path, sc: Scenario, lang: str, wind
     )
     for note in carry.notes:
         typer.echo(f"  * {note.text(lang)}", err=True)
-    return carry.scenario
+    return carry_pairs(published, carry.scenario)
 
 
 def _num(x: float | None) -> str:

@@ -58,18 +58,34 @@ def cover(
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Write here instead of over ROSTER.")] = None,
     workers: Annotated[int, typer.Option(min=1, max=64, help="CP-SAT workers.")] = 1,
     time_limit: Annotated[float | None, typer.Option(min=0.1, help="Seconds per phase; none: to the optimum.")] = None,
+    fresh: Annotated[bool, typer.Option("--fresh", help="Ignore the roster's cover plan in force.")] = False,
     lang: LangOption = Lang.ja,
 ) -> None:
-    """Pair every 主治医 with 副主治医 and name who answers during each absence; exit 1 on a gap."""
+    """Pair every 主治医 with 副主治医 and name who answers during each absence; exit 1 on a gap.
+
+    On a roster that already has a cover plan, re-plan with the fewest changes to it (unless --fresh).
+    """
+    from oncall.cover.continuity import plan_changes
     from solver.cover import solve_cover
 
     sc = _guard(lambda: load_scenario(scenario))
     ro = _guard(lambda: load_roster(roster))
     if sc.cover is None:
         _fail(f"{scenario}: cover: the scenario has no cover section (see docs/scenario.md)")
-    ro.cover = solve_cover(sc, ro, workers=workers, time_limit=time_limit)
+    published = None if fresh else ro.cover
+    ro.cover = solve_cover(sc, ro, published=published, workers=workers, time_limit=time_limit)
     _guard(lambda: save_roster(ro, output or roster))
     typer.echo(cover_summary(ro.cover, lang.value))
+    if published is not None:
+        ch = plan_changes(published, ro.cover)
+        dropped, added, changed, new = len(ch.pairs_dropped), len(ch.pairs_added), ch.answers_changed, ch.answers_new
+        typer.echo(
+            f"Changes: pairs -{dropped} +{added}; answerers changed {changed}; new stretches {new}"
+            if lang is Lang.en
+            else f"変更: 組合せ 解消{dropped}・新規{added}、対応医の変更 {changed}件、新しい不在 {new}件"
+        )
+        for p, d in ch.pairs_dropped:
+            typer.echo(f"  - {p} / {d}")
     if ro.cover.unpaired or any(a.answerer is None for a in ro.cover.answers):
         raise typer.Exit(1)
 

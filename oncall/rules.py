@@ -278,6 +278,13 @@ COVER_SOFT: tuple[Rule, ...] = (
     ),
     Rule("cover_reciprocal", "soft", "相互の組合せ", "Reciprocal pairs", "A 副主治医 is covered back by their 主治医."),
     Rule(
+        "cover_keep_answers",
+        "soft",
+        "対応医の継続",
+        "Keep answerers",
+        "When re-planning, each stretch of absence keeps the answerer the plan in force names.",
+    ),
+    Rule(
         "cover_together",
         "soft",
         "当番と代診の合計",

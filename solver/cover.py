@@ -49,6 +49,12 @@ class CoverModel:
     gap: dict[str, cp_model.IntVar] = field(default_factory=dict)
     gap_terms: list[Term] = field(default_factory=list)
     soft_terms: list[Term] = field(default_factory=list)
+    published: CoverPlan | None = None  # the plan in force, when re-planning: changes to it cost
+
+    def kept_pairs(self) -> set[tuple[str, str]]:
+        """Pairs worth keeping: last period's, and those of the plan in force."""
+        out = {(q.principal, q.deputy) for q in self.scenario.cover.previous_pairs} if self.scenario.cover else set()
+        return out | {(q.principal, q.deputy) for q in self.published.pairs} if self.published else out
 
     def answerers(self, g: Segment) -> dict[str, cp_model.IntVar]:
         """Every variable that names someone for stretch ``g``: deputies and second covers."""
@@ -190,12 +196,13 @@ def _soft_goals(m: CoverModel) -> list[Term]:
     w, md, terms = m.scenario.cover.weights, m.model, []
     loads = _loads(m)
     keep = _keep_weight(m, loads)
-    for prev in m.scenario.cover.previous_pairs:
-        x = m.pair.get((prev.principal, prev.deputy))
-        if prev.principal in m.staffing:
-            broken = md.new_bool_var(f"broken[{prev.principal},{prev.deputy}]")
+    for principal, deputy in sorted(m.kept_pairs()):
+        x = m.pair.get((principal, deputy))
+        if principal in m.staffing:
+            broken = md.new_bool_var(f"broken[{principal},{deputy}]")
             md.add(broken == 1 - x) if x is not None else md.add(broken == 1)
             terms.append(Term("cover_keep_pairs", broken.name, broken, keep))
+    terms += _keep_answers(m, keep)
     top = md.new_int_var(0, max(sum(loads.values()), 0), "cover_load_max")
     for doc in m.scenario.physicians:
         mine = [(loads[q], x) for (q, d), x in m.pair.items() if d == doc.id]
@@ -222,11 +229,29 @@ def _soft_goals(m: CoverModel) -> list[Term]:
     return terms
 
 
-def build_cover_model(scenario: Scenario, roster: Roster) -> CoverModel:
-    """The cover model of ``scenario`` given its rota ``roster``."""
+def _keep_answers(m: CoverModel, keep: int) -> list[Term]:
+    """Re-planning: a stretch of the plan in force keeps its answerer unless that cannot be."""
+    if m.published is None:
+        return []
+    before = {(a.principal, a.start, a.end): a.answerer for a in m.published.answers if a.answerer}
+    terms = []
+    for g in m.segments:
+        who = before.get((g.principal, g.start, g.end))
+        if who is None:
+            continue
+        same = [x for per in (m.deputy, m.second) if (x := per.get(g.key, {}).get(who)) is not None]
+        changed = m.model.new_bool_var(f"changed[{g.key}]")
+        m.model.add(changed + sum(same) >= 1)
+        terms.append(Term("cover_keep_answers", changed.name, changed, keep))
+    return terms
+
+
+def build_cover_model(scenario: Scenario, roster: Roster, published: CoverPlan | None = None) -> CoverModel:
+    """The cover model of ``scenario`` given its rota ``roster`` (and the plan in force, when re-planning)."""
     staffing = panels(scenario)
     tl = Timeline.build(scenario)
     m = CoverModel(scenario, roster, staffing, segments(scenario, tl, set(staffing)), busy_times(scenario, roster))
+    m.published = published
     for p in staffing:
         for c in candidates(m, p):
             m.pair[p, c] = m.model.new_bool_var(f"pair[{p},{c}]")
@@ -251,10 +276,20 @@ def _solver(workers: int, seed: int, time_limit: float | None) -> cp_model.CpSol
 
 
 def solve_cover(
-    scenario: Scenario, roster: Roster, *, workers: int = 1, seed: int = 0, time_limit: float | None = None
+    scenario: Scenario,
+    roster: Roster,
+    *,
+    published: CoverPlan | None = None,
+    workers: int = 1,
+    seed: int = 0,
+    time_limit: float | None = None,
 ) -> CoverPlan:
-    """The cover plan: fewest gaps first, then the soft goals with the gap count fixed."""
-    m = build_cover_model(scenario, roster)
+    """The cover plan: fewest gaps first, then the soft goals with the gap count fixed.
+
+    With ``published`` (the plan in force), keeping its pairs and answerers outweighs every other goal:
+    an absence added mid-month changes as little as it can.
+    """
+    m = build_cover_model(scenario, roster, published)
     gaps = sum(t.coefficient * t.var for t in m.gap_terms)
     m.model.minimize(gaps)
     solver = _solver(workers, seed, time_limit)
@@ -272,7 +307,7 @@ def solve_cover(
 
 def _plan(m: CoverModel, solver: cp_model.CpSolver, status: Literal["optimal", "feasible"]) -> CoverPlan:
     """Read the plan off the solved model; gaps carry their reasons."""
-    previous = {(q.principal, q.deputy) for q in m.scenario.cover.previous_pairs} if m.scenario.cover else set()
+    previous = m.kept_pairs()
     pairs = [
         CoverPair(principal=p, deputy=d, kept=(p, d) in previous)
         for (p, d), x in sorted(m.pair.items())

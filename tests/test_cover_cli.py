@@ -123,3 +123,14 @@ def test_letters_hold_names_phones_and_cover_dates_with_fonts_embedded(planned: 
     assert fonts and all(line.split()[-5] == "yes" for line in fonts)  # the "emb" column
     every = invoke("letters", SAMPLE, planned, "--all", "-o", tmp_path / "all.pdf")
     assert every.exit_code == 0 and f"（{len(panels(s))}通）" in every.output
+
+
+def test_sample_file_matches_its_script() -> None:
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_samples", ROOT / "samples" / "make_samples.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    assert module.regional_cover().model_dump() == load_scenario(SAMPLE).model_dump()
+    assert module.regional().model_dump() == load_scenario(ROOT / "samples" / "regional.yaml").model_dump()

@@ -25,7 +25,9 @@ class CoverPair(_Doc):
 
     principal: str = Field(description="Physician id of the 主治医.")
     deputy: str = Field(description="Physician id of the 副主治医.")
-    kept: bool = Field(False, description="True when the pair was already a pair in the previous period.")
+    kept: bool = Field(
+        False, description="True when the pair was already a pair in the previous period (or in the plan replaced)."
+    )
 
 
 class CoverUnpaired(_Doc):

@@ -66,6 +66,7 @@ def cover(
     On a roster that already has a cover plan, re-plan with the fewest changes to it (unless --fresh).
     """
     from oncall.cover.continuity import plan_changes
+    from oncall.cover.tables import group_status
     from solver.cover import solve_cover
 
     sc = _guard(lambda: load_scenario(scenario))
@@ -76,6 +77,14 @@ def cover(
     ro.cover = solve_cover(sc, ro, published=published, workers=workers, time_limit=time_limit)
     _guard(lambda: save_roster(ro, output or roster))
     typer.echo(cover_summary(ro.cover, lang.value))
+    for gid, name, principals, gaps, holds in group_status(sc, ro):
+        typer.echo(
+            f"Group {gid} ({name}): {principals} doctors with patients, {gaps} gaps; 24-hour cover "
+            + ("holds" if holds else "does NOT hold")
+            if lang is Lang.en
+            else f"グループ {gid}（{name}）: 主治医{principals}名、欠員{gaps}件、24時間体制 "
+            + ("確保" if holds else "未確保")
+        )
     if published is not None:
         ch = plan_changes(published, ro.cover)
         dropped, added, changed, new = len(ch.pairs_dropped), len(ch.pairs_added), ch.answers_changed, ch.answers_new

@@ -49,3 +49,26 @@ def test_report_shows_cover_load_beside_rota_load() -> None:
     assert "Absence cover (hours)" in render_text(build_report(s, roster, lang="en"), lang="en")
     plain = build_report(s, greedy_roster(s)).physicians
     assert "cover_colleagues" not in plain.columns
+
+
+def test_oncall_cover_reports_per_group_whether_24_hour_cover_holds(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from oncall.cli import app
+    from oncall.io import save_scenario
+    from oncall.roster import save_roster
+
+    groups = [
+        {"id": "g1", "name": "北", "clinics": ["n1", "n2"]},
+        {"id": "g2", "name": "南", "clinics": ["s1", "s2"]},
+    ]
+    s = cover_scenario(groups=groups, doctors=[{"physician": p, "takes_cover": False} for p in ("s1b", "s1c")])
+    s.physician("s2b").absences.append(s.physician("s1a").absences[0])  # s2b, s2c away in s1a's afternoon
+    s.physician("s2c").absences.append(s.physician("s1a").absences[0])
+    s.physician("s2a").absences.append(s.physician("s1a").absences[0])  # and s2a: nobody left for either
+    save_scenario(s, tmp_path / "s.yaml")
+    save_roster(greedy_roster(s), tmp_path / "r.json")
+    result = CliRunner().invoke(app, ["cover", str(tmp_path / "s.yaml"), str(tmp_path / "r.json"), "--lang", "en"])
+    assert result.exit_code == 1, result.output  # a gap
+    assert "Group g1 (北): 2 doctors with patients, 0 gaps; 24-hour cover holds" in result.output
+    assert "Group g2 (南): 2 doctors with patients, 2 gaps; 24-hour cover does NOT hold" in result.output

@@ -16,7 +16,7 @@ from oncall.cover.facts import panels
 from oncall.model import Scenario
 from oncall.roster import Roster
 
-__all__ = ["COVER_COLUMNS", "add_cover_sheets", "cover_load", "with_cover_load"]
+__all__ = ["COVER_COLUMNS", "add_cover_sheets", "cover_load", "group_status", "with_cover_load"]
 
 COVER_COLUMNS: dict[str, tuple[str, str]] = {
     "cover_colleagues": ("副主治医（主治医数）", "Deputy of (doctors)"),
@@ -105,3 +105,22 @@ def add_cover_sheets(wb: Any, scenario: Scenario, roster: Roster, lang: str = "j
         for cell in sheet[1]:
             cell.font = Font(bold=True)
         sheet.freeze_panes = "A2"
+
+
+def group_status(scenario: Scenario, roster: Roster) -> list[tuple[str, str, int, int, bool]]:
+    """Per 連携型 group: id, name, 主治医 with patients, gaps, and whether 24-hour cover holds (no gap)."""
+    if scenario.cover is None or roster.cover is None:
+        return []
+    staffing = panels(scenario)
+    gaps: dict[str, int] = {}
+    for u in roster.cover.unpaired:
+        gaps[u.principal] = gaps.get(u.principal, 0) + u.missing
+    for a in roster.cover.answers:
+        if a.answerer is None:
+            gaps[a.principal] = gaps.get(a.principal, 0) + 1
+    out = []
+    for g in scenario.cover.groups:
+        members = [p for p in staffing if scenario.physician(p).clinic in g.clinics]
+        n = sum(gaps.get(p, 0) for p in members)
+        out.append((g.id, g.name, len(members), n, n == 0))
+    return out

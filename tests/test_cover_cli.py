@@ -134,3 +134,16 @@ def test_sample_file_matches_its_script() -> None:
     spec.loader.exec_module(module)
     assert module.regional_cover().model_dump() == load_scenario(SAMPLE).model_dump()
     assert module.regional().model_dump() == load_scenario(ROOT / "samples" / "regional.yaml").model_dump()
+
+
+def test_json_schema_validates_the_cover_sample() -> None:
+    import jsonschema
+    import yaml
+
+    from oncall.model import Scenario
+
+    data = yaml.safe_load(SAMPLE.read_text(encoding="utf-8"))
+    jsonschema.validate(data, Scenario.model_json_schema())
+    data["cover"]["doctors"][0]["max_patients"] = -1
+    with pytest.raises(jsonschema.ValidationError):
+        jsonschema.validate(data, Scenario.model_json_schema())

@@ -97,11 +97,15 @@ class Roster(_Doc):
     duties: list[RosterDuty]
     regular_hours: list[RosterRegularHours] = Field(default_factory=list)
     gaps: list[RosterGap] = Field(default_factory=list)
-    cover: CoverPlan | None = Field(None, description="The 主治医・副主治医 cover plan (docs/roster.md#cover).")
+    cover: CoverPlan | None = Field(
+        None,
+        description="The 主治医・副主治医 cover plan (docs/roster.md#cover); absent when there is none.",
+        exclude_if=lambda v: v is None,  # a roster without a plan keeps the document shape it always had
+    )
 
     def to_json(self) -> str:
         """The roster JSON, times in the roster's zone with their offset."""
-        return self.model_dump_json(indent=2, exclude={"cover"} if self.cover is None else None) + "\n"
+        return self.model_dump_json(indent=2) + "\n"
 
 
 def _where(loc: tuple[int | str, ...]) -> str:

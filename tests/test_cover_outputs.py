@@ -72,3 +72,14 @@ def test_oncall_cover_reports_per_group_whether_24_hour_cover_holds(tmp_path: Pa
     assert result.exit_code == 1, result.output  # a gap
     assert "Group g1 (北): 2 doctors with patients, 0 gaps; 24-hour cover holds" in result.output
     assert "Group g2 (南): 2 doctors with patients, 2 gaps; 24-hour cover does NOT hold" in result.output
+
+
+def test_a_roster_without_a_plan_has_no_cover_key_and_one_with_a_plan_keeps_it() -> None:
+    import json
+
+    s = cover_scenario()
+    plain = greedy_roster(s)
+    assert "cover" not in plain.model_dump() and "cover" not in json.loads(plain.to_json())
+    planned = solved(s)
+    assert json.loads(planned.to_json())["cover"]["pairs"]
+    assert planned.model_dump(mode="json")["cover"] == json.loads(planned.to_json())["cover"]

@@ -354,7 +354,14 @@ def check(
         *c.pinned(),
     ]
     violations.sort(key=lambda v: _ORDER[v.rule])  # stable: registry order, then the order found
+    violations += _cover_violations(scenario, roster, c.lang)
     return c.report(violations) if figures else CheckReport(violations, lang=c.lang)
+
+
+def _cover_violations(scenario: Scenario, roster: Roster, lang: str) -> list[Violation]:
+    from oncall.cover.check import check_cover  # it builds on Violation, defined here
+
+    return check_cover(scenario, roster, lang)
 
 
 @dataclass

@@ -210,6 +210,7 @@ def solve(
 def _carry(prev_scenario: Path, prev_roster: Path, sc: Scenario, lang: str, window: int | None = None) -> Scenario:
     """``sc`` with the history the previous period's roster leaves; notes on stderr."""
     from oncall.boundary import BoundaryOptions, carry_over
+    from oncall.cover.continuity import carry_pairs
     from oncall.model import CATEGORIES
 
     before = _guard(lambda: load_scenario(prev_scenario))
@@ -226,7 +227,7 @@ def _carry(prev_scenario: Path, prev_roster: Path, sc: Scenario, lang: str, wind
     )
     for note in carry.notes:
         typer.echo(f"  * {note.text(lang)}", err=True)
-    return carry.scenario
+    return carry_pairs(published, carry.scenario)
 
 
 def _num(x: float | None) -> str:
@@ -795,6 +796,7 @@ def report(
         typer.echo(("Written: " if lang is Lang.en else "出力: ") + ", ".join(str(p) for p in written), err=True)
 
 
+import oncall.cli_cover  # noqa: E402  (registers `oncall cover` and `oncall letters` on app)
 import oncall.cli_import  # noqa: E402, F401  (registers `oncall import` on app)
 
 register_web_commands(app)  # `oncall users`, `oncall links` (the web pages' accounts and links)

@@ -33,6 +33,7 @@ from zoneinfo import ZoneInfo
 
 from icalendar import Alarm, Calendar, Event, Timezone, vDuration
 
+from oncall.cover.feed import cover_events
 from oncall.load import expected_load, hospital_days
 from oncall.model import Physician, Scenario
 from oncall.roster import Roster, RosterDuty
@@ -610,6 +611,8 @@ def render_feed(
         cal.add_component(_vtimezone(zone, first, last))
     for item in items:
         cal.add_component(_event(item, options))
+    for event in cover_events(target, ledgers, options):  # the 副主治医's cover days (oncall/cover/feed.py)
+        cal.add_component(event)
     body = cal.to_ical()
     changed = [i.state.last_modified for i in items] + ([expired] if expired is not None else [])
     return RenderedFeed(

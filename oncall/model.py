@@ -16,6 +16,8 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from oncall.cover.model import CoverConfig, cover_problems
+
 __all__ = [
     "RISK_CLASSES",
     "ROLES",
@@ -550,6 +552,9 @@ class Scenario(_Model):
         default_factory=list, description="Enrolled home-care patients per clinic and registered hospital."
     )
     load: LoadConfig = Field(default_factory=LoadConfig, description="Rates of the load model (docs/load.md).")
+    cover: CoverConfig | None = Field(
+        None, description="The 主治医・副主治医 cover plan (docs/scenario.md#coverconfig-cover)."
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -716,6 +721,7 @@ def _cross_check(s: Scenario) -> list[str]:
     block_ids = [b.id for bl in s.calendar.blocks.values() for b in bl]
     problems += _duplicates("calendar.blocks", block_ids)
     problems += _check_tiling(s.calendar)
+    problems += cover_problems(s)
     first_of: dict[dt.date, int] = {}
     for i, extra in enumerate(s.calendar.extra_days):
         if extra.date in first_of:

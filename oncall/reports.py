@@ -19,6 +19,7 @@ from pathlib import Path
 import pandas as pd
 
 from oncall.checker import CheckReport, check
+from oncall.cover.tables import COVER_COLUMNS, with_cover_load
 from oncall.eligibility import compute_eligibility
 from oncall.load import LoadModel, expected_load, hospital_days
 from oncall.model import CATEGORIES, Scenario
@@ -155,7 +156,7 @@ def build_report(scenario: Scenario, roster: Roster, lang: str = "ja") -> Report
     load = expected_load(scenario, tl)
     rep = check(scenario, roster, lang=lang)
     duties = _duties(scenario, roster, tl, load, lang)
-    physicians = _physicians(rep, duties)
+    physicians = with_cover_load(scenario, roster, _physicians(rep, duties))
     hospitals, days = _hospitals(scenario, roster, tl, load, rep, lang)
     districts = _districts(scenario, roster, tl, load, duties, lang)
     summary = _summary(roster, rep, physicians, hospitals, districts, lang)
@@ -351,6 +352,7 @@ def _summary(
 
 
 # --- rendering -------------------------------------------------------------------------------------
+COLUMNS.update(COVER_COLUMNS)  # the cover plan's columns of the physician table (oncall/cover/tables.py)
 _HIDDEN = ("district_id", "hospital_id", "category", "night", "hours")
 
 

@@ -9,6 +9,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
+from oncall.cover.document import CoverPlan
 from oncall.errors import InvalidRoster
 from oncall.model import EARLIEST_DATE, LATEST_DATE
 
@@ -96,6 +97,11 @@ class Roster(_Doc):
     duties: list[RosterDuty]
     regular_hours: list[RosterRegularHours] = Field(default_factory=list)
     gaps: list[RosterGap] = Field(default_factory=list)
+    cover: CoverPlan | None = Field(
+        None,
+        description="The 主治医・副主治医 cover plan (docs/roster.md#cover); absent when there is none.",
+        exclude_if=lambda v: v is None,  # a roster without a plan keeps the document shape it always had
+    )
 
     def to_json(self) -> str:
         """The roster JSON, times in the roster's zone with their offset."""

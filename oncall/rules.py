@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Literal
 
-__all__ = ["HARD", "RULES", "SOFT", "Rule", "rule"]
+__all__ = ["COVER_HARD", "COVER_RULES", "COVER_SOFT", "HARD", "RULES", "SOFT", "Rule", "rule"]
 
 
 @dataclass(frozen=True)
@@ -206,7 +206,96 @@ SOFT: tuple[Rule, ...] = (
 
 RULES: dict[str, Rule] = {r.id: r for r in (*HARD, *SOFT)}
 
+# The cover plan (主治医・副主治医) is a model of its own, solved after the rota (solver/cover.py) and checked
+# by oncall/cover/check.py; its rules are a family apart so that the rota's model does not look for them.
+COVER_HARD: tuple[Rule, ...] = (
+    Rule(
+        "cover_deputies",
+        "hard",
+        "副主治医の確保",
+        "Deputies named",
+        "Every 主治医 with enrolled patients has the number of 副主治医 their panel needs.",
+    ),
+    Rule(
+        "cover_other_clinic",
+        "hard",
+        "副主治医は他院",
+        "Deputy from another clinic",
+        "A 副主治医 works at another clinic than their 主治医.",
+    ),
+    Rule(
+        "cover_distance",
+        "hard",
+        "往診距離（16km）",
+        "Visit distance",
+        "A 副主治医's clinic lies within the visit distance of every district where the 主治医's patients live.",
+    ),
+    Rule(
+        "cover_group",
+        "hard",
+        "連携型グループ内の連携",
+        "Inside the group",
+        "When 連携型 groups are set, a 主治医 and whoever covers them belong to the same group.",
+    ),
+    Rule(
+        "cover_capacity",
+        "hard",
+        "副主治医の受持上限",
+        "Deputy capacity",
+        "A physician covers no more patients and colleagues than they take, and none if they take no cover.",
+    ),
+    Rule(
+        "cover_answered",
+        "hard",
+        "不在時の対応医",
+        "Absence answered",
+        "Every stretch of a 主治医's absence in regular hours names a doctor who answers for the patients.",
+    ),
+    Rule(
+        "cover_available",
+        "hard",
+        "対応医の在席",
+        "Answerer available",
+        "Whoever answers during an absence is neither absent nor on a rota duty at that time.",
+    ),
+    Rule(
+        "cover_deputy_first",
+        "hard",
+        "副主治医が優先",
+        "Deputy first",
+        "A second cover answers only while every 副主治医 of the 主治医 is away or on a rota duty.",
+    ),
+)
+
+COVER_SOFT: tuple[Rule, ...] = (
+    Rule("cover_keep_pairs", "soft", "組合せの継続", "Keep pairs", "Last period's pairs are kept."),
+    Rule(
+        "cover_balance",
+        "soft",
+        "副主治医負担の平準化",
+        "Cover balance",
+        "No 副主治医 covers a much larger load (patients by class x absent days) than the others.",
+    ),
+    Rule("cover_reciprocal", "soft", "相互の組合せ", "Reciprocal pairs", "A 副主治医 is covered back by their 主治医."),
+    Rule(
+        "cover_keep_answers",
+        "soft",
+        "対応医の継続",
+        "Keep answerers",
+        "When re-planning, each stretch of absence keeps the answerer the plan in force names.",
+    ),
+    Rule(
+        "cover_together",
+        "soft",
+        "当番と代診の合計",
+        "Duties and cover together",
+        "No doctor's rota duties and cover days together stand far above the others'.",
+    ),
+)
+
+COVER_RULES: dict[str, Rule] = {r.id: r for r in (*COVER_HARD, *COVER_SOFT)}
+
 
 def rule(rule_id: str) -> Rule:
-    """The registered rule ``rule_id`` (KeyError for an unknown id)."""
-    return RULES[rule_id]
+    """The registered rule ``rule_id``, of the rota or of the cover plan (KeyError for an unknown id)."""
+    return RULES[rule_id] if rule_id in RULES else COVER_RULES[rule_id]

@@ -24,6 +24,7 @@ from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 
 from oncall.calendar import JapaneseCalendar
+from oncall.cover.tables import add_cover_sheets
 from oncall.model import Scenario
 from oncall.roster import GapRole, Roster, RosterDuty
 from oncall.timeline import Duty, Timeline
@@ -428,6 +429,7 @@ def write_xlsx(scenario: Scenario, roster: Roster, path: Path, lang: str = "ja")
     wb = Workbook()
     sheets.roster_sheet(wb.active)
     sheets.summary_sheet(wb.create_sheet())
+    add_cover_sheets(wb, scenario, roster, lang)  # pairs and absence cover, when the roster has a cover plan
     path.parent.mkdir(parents=True, exist_ok=True)
     tmp = path.with_name(f".{path.name}.tmp")
     try:

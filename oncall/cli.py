@@ -146,6 +146,40 @@ T = {
 }
 
 
+# Messages of the commands other than solve/check/repair: key -> (Japanese, English).
+MESSAGES: dict[str, tuple[str, str]] = {
+    "generated": (
+        "{path}: 医師 {doctors} 名、{districts} 地区",
+        "{path}: {doctors} physicians, {districts} district(s)",
+    ),
+    "written": ("出力: {paths}", "Written: {paths}"),
+    "key_created": (
+        "{prefix}: {role}の API キー「{name}」を発行しました。トークンは二度と表示されないので保管してください",
+        "{prefix}: {role} key {name!r} created; keep the token, it is not shown again",
+    ),
+    "role_staff": ("職員 (読み書き)", "staff"),
+    "role_hospital": ("病院 (読み取りのみ)", "hospital"),
+    "key_active": ("有効", "active"),
+    "key_revoked_at": ("失効 {at}Z", "revoked {at}Z"),
+    "key_revoked": ("{prefix}: 失効しました", "{prefix}: revoked"),
+    "other_roster": (
+        "注意: {roster} はシナリオ「{got}」の当番表で「{want}」のものではありません。{scenario} に照らして集計します",
+        "warning: {roster} is a roster of {got!r}, not of {want!r}: its duties are checked against {scenario} all "
+        "the same",
+    ),
+}
+
+
+def _say(key: str, lang: Lang | str, **values: object) -> str:
+    """The message ``key`` in ``lang``, filled with ``values``.
+
+    >>> _say("key_revoked", "en", prefix="ock_1a2b3c4d")
+    'ock_1a2b3c4d: revoked'
+    """
+    ja, en = MESSAGES[key]
+    return (en if lang == "en" else ja).format(**values)
+
+
 @app.command()
 def solve(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (.yaml, .yml or .json).")],
@@ -357,6 +391,7 @@ def generate(
     seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
     hospitals: Annotated[int | None, typer.Option("--hospitals", min=1, help="Number of hospitals.")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Scenario file (.yaml or .json).")] = None,
+    lang: LangOption = Lang.ja,
 ) -> None:
     """Write a realistic random scenario (seeded: the same seed gives the same scenario)."""
     from oncall.generate import default_districts
@@ -377,8 +412,8 @@ def generate(
         sys.stdout.write(yaml.safe_dump(sc.model_dump(mode="json", exclude_defaults=True), allow_unicode=True))
     else:
         save_scenario(sc, output)
-        n = len(sc.districts)
-        typer.echo(f"{output}: {len(sc.physicians)} physicians, {n} district{'s' if n != 1 else ''}", err=True)
+        n = len(sc.physicians)
+        typer.echo(_say("generated", lang, path=output, doctors=n, districts=len(sc.districts)), err=True)
 
 
 # --- re-planning: `oncall carry` and `oncall repair` ---------------------------------------------------
@@ -401,7 +436,7 @@ def carry(
     sc = _guard(lambda: load_scenario(scenario))
     out = _carry(previous_scenario, previous_roster, sc, lang.value, window)
     _guard(lambda: save_scenario(out, output))
-    typer.echo(("Written: " if lang is Lang.en else "出力: ") + str(output))
+    typer.echo(_say("written", lang, paths=output))
 
 
 # Changes of `oncall repair`, given after SCENARIO ROSTER: option -> number of values.
@@ -557,28 +592,32 @@ def _api_database_url() -> str:
 def keys_create(
     role: Annotated[KeyRoleChoice, typer.Option("--role", help="staff (read and write) or hospital (read only).")],
     name: Annotated[str, typer.Option("--name", help="Who or what the key is for.")] = "",
+    lang: LangOption = Lang.ja,
 ) -> None:
     """Issue an API key and print its token; only its hash is stored, so it is shown this once."""
     from oncall.storage import Store
 
     record, token = _guard(lambda: Store.open(_api_database_url())).create_key(role.value, name, _cli_actor())
     typer.echo(token)
-    typer.echo(f"{record.prefix}: {record.role} key {name!r} created; keep the token, it is not shown again", err=True)
+    role_text = _say(f"role_{record.role}", lang)
+    typer.echo(_say("key_created", lang, prefix=record.prefix, role=role_text, name=name), err=True)
 
 
 @keys_app.command("list")
-def keys_list() -> None:
+def keys_list(lang: LangOption = Lang.ja) -> None:
     """List the keys: prefix, role, name, created, revoked."""
     from oncall.storage import Store
 
     for k in _guard(lambda: Store.open(_api_database_url())).list_keys():
-        revoked = f"revoked {k.revoked_at:%Y-%m-%d %H:%M}Z" if k.revoked_at else "active"
-        typer.echo(f"{k.prefix}\t{k.role}\t{k.name}\t{k.created_at:%Y-%m-%d %H:%M}Z\t{revoked}")
+        at = f"{k.revoked_at:%Y-%m-%d %H:%M}" if k.revoked_at else None
+        state = _say("key_revoked_at", lang, at=at) if at else _say("key_active", lang)
+        typer.echo(f"{k.prefix}\t{k.role}\t{k.name}\t{k.created_at:%Y-%m-%d %H:%M}Z\t{state}")
 
 
 @keys_app.command("revoke")
 def keys_revoke(
     prefix: Annotated[str, typer.Argument(help="The key's prefix, e.g. ock_1a2b3c4d (or the whole token).")],
+    lang: LangOption = Lang.ja,
 ) -> None:
     """Revoke a key: requests with its token get 401 from now on."""
     from oncall.storage import Store
@@ -587,7 +626,7 @@ def keys_revoke(
     # The whole token works too (it is what its holder has); only its prefix is used, and shown.
     prefix = token_prefix(prefix) or prefix
     record = _guard(lambda: Store.open(_api_database_url()).revoke_key(prefix, _cli_actor()))
-    typer.echo(f"{record.prefix}: revoked")
+    typer.echo(_say("key_revoked", lang, prefix=record.prefix))
 
 
 # --- calendar feeds: `oncall feeds` -------------------------------------------------------------------
@@ -807,9 +846,7 @@ def report(
     ro: Roster = _guard(lambda: load_roster(roster))
     if ro.scenario != sc.name:
         typer.echo(
-            f"warning: {roster} is a roster of {ro.scenario!r}, not of {sc.name!r}: its duties are checked against "
-            f"{scenario} all the same",
-            err=True,
+            _say("other_roster", lang, roster=roster, got=ro.scenario, want=sc.name, scenario=scenario), err=True
         )
     rep = build_report(sc, ro, lang=lang.value)
     written: list[Path] = []
@@ -844,7 +881,7 @@ def report(
         folder_of_plots = plots
         written += _guard(lambda: write_plots(rep, folder_of_plots, lang=lang.value))
     if written:
-        typer.echo(("Written: " if lang is Lang.en else "出力: ") + ", ".join(str(p) for p in written), err=True)
+        typer.echo(_say("written", lang, paths=", ".join(str(p) for p in written)), err=True)
 
 
 def main() -> None:

@@ -512,6 +512,14 @@ def test_generate_a_thin_network(tmp_path: Path) -> None:
     assert load_scenario(out).rules.max_consecutive_days > 2
 
 
+def test_generate_reports_in_japanese_by_default_and_english_on_request(tmp_path: Path) -> None:
+    out = tmp_path / "g.yaml"
+    ja = invoke("generate", "--doctors", 10, "--month", "2027-05", "-o", out)
+    assert ja.stderr == f"{out}: 医師 10 名、1 地区\n"
+    en = invoke("generate", "--doctors", 10, "--month", "2027-05", "-o", out, "--lang", "en")
+    assert en.stderr == f"{out}: 10 physicians, 1 district(s)\n"
+
+
 @pytest.mark.parametrize(
     ("args", "option"),
     [

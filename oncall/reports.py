@@ -370,14 +370,20 @@ def _section(key: str, lang: str) -> str:
 
 
 def render_text(report: Report, lang: str = "ja") -> str:
-    """Every table as plain text, the duty table left out (it has a row per duty: use CSV or XLSX)."""
+    """Every table as plain text, the duty table left out (it has a row per duty: use CSV or XLSX).
+
+    Columns are padded by display width, a kanji or kana taking two columns of a terminal, so Japanese
+    names and headers line up (pandas' East Asian width option; ambiguous characters count as narrow,
+    as in Japanese terminals set to UTF-8).
+    """
     parts = []
-    for key, df in report.tables().items():
-        if key in ("duties", "hospital_days"):
-            continue
-        shown = localized(df, lang)
-        text = shown.to_string(index=False) if key != "summary" else shown.to_string(index=False, header=False)
-        parts.append(f"== {_section(key, lang)} ==\n{text}")
+    with pd.option_context("display.unicode.east_asian_width", True, "display.unicode.ambiguous_as_wide", False):
+        for key, df in report.tables().items():
+            if key in ("duties", "hospital_days"):
+                continue
+            shown = localized(df, lang)
+            text = shown.to_string(index=False, header=key != "summary")
+            parts.append(f"== {_section(key, lang)} ==\n{text}")
     return "\n\n".join(parts) + "\n"
 
 

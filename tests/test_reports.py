@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -335,6 +336,24 @@ def test_renderings_carry_every_table(tmp_path: Path) -> None:
     book = load_workbook(tmp_path / "report.xlsx")
     assert book.sheetnames == ["概要", "医師別", "病院別", "病院別・日別の予想入院", "地区別", "当番別"]
     assert list(localized(report.physicians, "ja").columns)[:3] == ["ID", "名前", "持分"]
+
+
+def _display_width(text: str) -> int:
+    """Terminal columns: wide and full-width characters (kanji, kana) take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def test_the_text_report_lines_up_japanese_by_display_width() -> None:
+    scenario, roster = _network()
+    report = build_report(scenario, roster)
+    blocks = render_text(report).strip("\n").split("\n\n")
+    for block in blocks:
+        title, *lines = block.splitlines()
+        assert len({_display_width(line) for line in lines}) == 1, (title, lines)
+    header, *rows = next(b for b in blocks if b.startswith("== 医師別 ==")).splitlines()[1:]
+    edge = _display_width(header[: header.index("名前") + 2])  # names are right-aligned under their header
+    for row, name in zip(rows, report.physicians["name"], strict=True):
+        assert _display_width(row[: row.index(name) + len(name)]) == edge, row
 
 
 def test_plots_render_japanese_without_missing_glyphs(tmp_path: Path) -> None:

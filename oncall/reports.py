@@ -22,6 +22,7 @@ from oncall.checker import CheckReport, check
 from oncall.eligibility import compute_eligibility
 from oncall.load import LoadModel, expected_load, hospital_days
 from oncall.model import CATEGORIES, Scenario
+from oncall.names import display_names
 from oncall.roster import STATUS_JA, Roster
 from oncall.timeline import Timeline
 
@@ -155,7 +156,7 @@ def build_report(scenario: Scenario, roster: Roster, lang: str = "ja") -> Report
     load = expected_load(scenario, tl)
     rep = check(scenario, roster, lang=lang)
     duties = _duties(scenario, roster, tl, load, lang)
-    physicians = _physicians(rep, duties)
+    physicians = _physicians(rep, duties, display_names(scenario.physicians, lang))
     hospitals, days = _hospitals(scenario, roster, tl, load, rep, lang)
     districts = _districts(scenario, roster, tl, load, duties, lang)
     summary = _summary(roster, rep, physicians, hospitals, districts, lang)
@@ -163,14 +164,17 @@ def build_report(scenario: Scenario, roster: Roster, lang: str = "ja") -> Report
 
 
 def _duties(scenario: Scenario, roster: Roster, tl: Timeline, load: LoadModel, lang: str) -> pd.DataFrame:
-    """One row per duty of the period: who holds it, how many could have, what it is expected to bring."""
+    """One row per duty of the period: who holds it (names; ids in hidden ``*_id`` columns), how many could
+    have, what it is expected to bring."""
     eligibility = compute_eligibility(scenario, tl)
     entry = {rd.id: rd for rd in roster.duties}
     names = {d.id: d.label(lang) for d in scenario.districts}
+    doctors, hospitals = display_names(scenario.physicians, lang), display_names(scenario.hospitals, lang)
     rows = []
     for duty in tl.duties:
         rd = entry.get(duty.id)
         pools = {role: eligibility.physicians(duty.id, role) for role in duty.block.roles}
+        held = {role: getattr(rd, role) if rd else None for role in ("primary", "secondary", "backup_hospital")}
         rows.append(
             {
                 "id": duty.id,
@@ -182,9 +186,10 @@ def _duties(scenario: Scenario, roster: Roster, tl: Timeline, load: LoadModel, l
                 "start": tl.local(duty.start).strftime("%Y-%m-%d %H:%M"),
                 "hours": duty.slot.hours,
                 "points": duty.slot.points,
-                "primary": rd.primary if rd else None,
-                "secondary": rd.secondary if rd else None,
-                "backup_hospital": rd.backup_hospital if rd else None,
+                **{
+                    role: (hospitals if role == "backup_hospital" else doctors).get(x, x) if x else None
+                    for role, x in held.items()
+                },
                 "depth": len({p for pool in pools.values() for p in pool}),
                 "depth_primary": len(pools.get("primary", [])),
                 "depth_secondary": len(pools.get("secondary", [])),
@@ -192,16 +197,17 @@ def _duties(scenario: Scenario, roster: Roster, tl: Timeline, load: LoadModel, l
                 "visits": load.duties[duty.id].visits,
                 "admissions": load.duties[duty.id].admissions,
                 "district_id": duty.district,
+                **{f"{role}_id": x for role, x in held.items()},
             }
         )
     return pd.DataFrame(rows)
 
 
-def _physicians(rep: CheckReport, duties: pd.DataFrame) -> pd.DataFrame:
+def _physicians(rep: CheckReport, duties: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """One row per physician: duties by category, points against fair share, rest, requests, visits."""
     by_category: dict[str, Counter[str]] = defaultdict(Counter)
     for row in duties.itertuples(index=False):
-        for pid in {row.primary, row.secondary} - {None}:
+        for pid in {row.primary_id, row.secondary_id} - {None}:
             by_category[str(pid)][str(row.category)] += 1
     rows: list[dict[str, object]] = []
     for f in rep.physicians:
@@ -209,7 +215,7 @@ def _physicians(rep: CheckReport, duties: pd.DataFrame) -> pd.DataFrame:
         rows.append(
             {
                 "id": f.id,
-                "name": f.name,
+                "name": names.get(f.id, f.name),
                 "share": f.share,
                 **{c: counts.get(c, 0) for c in CATEGORIES},
                 "duties": f.duties,
@@ -236,7 +242,7 @@ def _hospitals(
     """Per hospital (standby against capacity share, admissions against the limit) and per hospital-date."""
     standby = {rd.id: rd.backup_hospital for rd in roster.duties if rd.id in tl.by_id}
     days = hospital_days(scenario, tl, standby, load)
-    names = {h.id: h.label(lang) for h in scenario.hospitals}
+    names = display_names(scenario.hospitals, lang)
     capacity = {h.id: h.capacity_per_day for h in scenario.hospitals}
     district_names = {d.id: d.label(lang) for d in scenario.districts}
     sep = ", " if lang == "en" else "・"
@@ -263,7 +269,7 @@ def _hospitals(
         rows.append(
             {
                 "id": f.id,
-                "name": f.name,
+                "name": names.get(f.id, f.name),
                 "capacity_per_day": f.capacity_per_day,
                 "limit": f.limit,
                 "standby_days": f.standby_days,
@@ -351,7 +357,16 @@ def _summary(
 
 
 # --- rendering -------------------------------------------------------------------------------------
-_HIDDEN = ("district_id", "hospital_id", "category", "night", "hours")
+_HIDDEN = (
+    "district_id",
+    "hospital_id",
+    "primary_id",
+    "secondary_id",
+    "backup_hospital_id",
+    "category",
+    "night",
+    "hours",
+)
 
 
 def localized(df: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:

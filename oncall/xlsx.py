@@ -25,6 +25,7 @@ from openpyxl.utils import get_column_letter
 
 from oncall.calendar import JapaneseCalendar
 from oncall.model import Scenario
+from oncall.names import display_names
 from oncall.roster import GapRole, Roster, RosterDuty
 from oncall.timeline import Duty, Timeline
 
@@ -208,7 +209,8 @@ class _Sheets:
         self.timeline = Timeline.build(scenario)
         self.calendar = JapaneseCalendar(scenario.calendar)
         self.physicians = {p.id: p for p in scenario.physicians}
-        self.hospitals = {h.id: h for h in scenario.hospitals}
+        self.doctor_names = display_names(scenario.physicians, lang)
+        self.hospital_names = display_names(scenario.hospitals, lang)
         self.gap_reasons: dict[tuple[str, str], list[str]] = {(g.duty, g.role): g.reasons for g in roster.gaps}
         # Place each roster duty on the date its block belongs to (a night belongs to its evening).
         self.entries: dict[tuple[dt.date, str], list[_Entry]] = defaultdict(list)
@@ -228,12 +230,10 @@ class _Sheets:
 
     # --- names ----------------------------------------------------------------------------------
     def physician_name(self, pid: str) -> str:
-        p = self.physicians.get(pid)
-        return p.label(self.lang) if p else pid
+        return self.doctor_names.get(pid, pid)
 
     def hospital_name(self, hid: str) -> str:
-        h = self.hospitals.get(hid)
-        return h.label(self.lang) if h else hid
+        return self.hospital_names.get(hid, hid)
 
     # --- sheet 1 --------------------------------------------------------------------------------
     def lines(self, row_day: dt.date, district: str, role: GapRole) -> list[_Line]:

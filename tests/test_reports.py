@@ -338,6 +338,20 @@ def test_renderings_carry_every_table(tmp_path: Path) -> None:
     assert list(localized(report.physicians, "ja").columns)[:3] == ["ID", "名前", "持分"]
 
 
+def test_per_duty_lists_name_people_with_the_id_only_where_two_share_a_name() -> None:
+    scenario, roster = _network()
+    twin = scenario.physicians[1]
+    twin.name = scenario.physicians[0].name  # n1a and n1b are both 青木一郎 now
+    table = localized(build_report(scenario, roster).duties, "ja")
+    cells = set(table[["主当番", "副当番", "後方支援病院"]].to_numpy().ravel()) - {"—"}
+    assert not cells & ({p.id for p in scenario.physicians} | {h.id for h in scenario.hospitals})
+    assert {"青木一郎 (n1a)", "青木一郎 (n1b)", "佐藤恵", "中央病院"} <= cells, cells
+    assert "青木一郎" not in cells
+    html = render_html(build_report(scenario, roster), "ja")
+    duties = html[html.index("<h2>当番別</h2>") :]
+    assert "<td>青木一郎 (n1b)</td>" in duties and "<td>s2a</td>" not in duties
+
+
 def _display_width(text: str) -> int:
     """Terminal columns: wide and full-width characters (kanji, kana) take two."""
     return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)

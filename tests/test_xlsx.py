@@ -113,6 +113,21 @@ def test_names_not_ids(workbook: Any, scenario: Scenario) -> None:
     assert ws.cell(row=row, column=6).value == scenario.hospitals[0].name
 
 
+def test_a_name_two_physicians_share_carries_the_id(scenario: Scenario, tmp_path: Path) -> None:
+    roster = _roster(scenario)
+    row_duty = next(d for d in roster.duties if d.district == "d01" and d.start.date() == dt.date(2027, 1, 6))
+    first, second = scenario.physician(row_duty.primary or ""), scenario.physician(row_duty.secondary or "")
+    twins = scenario.model_copy(deep=True)
+    twins.physician(second.id).name = first.name
+    path = tmp_path / "twins.xlsx"
+    write_xlsx(twins, roster, path)
+    ws = openpyxl.load_workbook(path)["当番表"]
+    row = _row_of(ws, dt.date(2027, 1, 6))
+    assert ws.cell(row=row, column=4).value == f"{first.name} ({first.id})"
+    assert ws.cell(row=row, column=5).value == f"{first.name} ({second.id})"
+    assert ws.cell(row=row, column=6).value == scenario.hospitals[0].name  # a name no one else has: no id
+
+
 def test_blocks_are_labelled_when_a_date_has_several(workbook: Any, scenario: Scenario) -> None:
     ws = workbook["当番表"]
     lines = ws.cell(row=_row_of(ws, dt.date(2027, 1, 10)), column=4).value.split("\n")  # a Sunday

@@ -12,6 +12,8 @@ between the doctor furthest above their fair share and the one furthest below (d
 
 from __future__ import annotations
 
+import base64
+import html
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -122,6 +124,7 @@ _SECTIONS: dict[str, tuple[str, str]] = {
     "hospital_days": ("病院別・日別の予想入院", "Hospital admissions per date"),
     "districts": ("地区別", "Districts"),
     "duties": ("当番別", "Duties"),
+    "plots": ("図", "Plots"),
 }
 
 
@@ -402,19 +405,38 @@ def render_text(report: Report, lang: str = "ja") -> str:
     return "\n\n".join(parts) + "\n"
 
 
-def render_html(report: Report, lang: str = "ja") -> str:
-    """One HTML page with every table."""
-    title = report.summary["value"].iloc[0]
-    body = "\n".join(
+def render_html(report: Report, lang: str = "ja", plots: bool = True) -> str:
+    """One HTML page with every table and, after the summary, the plots embedded as PNG data URIs: a
+    single file that needs nothing beside it."""
+    title = html.escape(str(report.summary["value"].iloc[0]))
+    sections = [
         f"<h2>{_section(key, lang)}</h2>\n{localized(df, lang).to_html(index=False, na_rep='—', border=0)}"
         for key, df in report.tables().items()
-    )
+    ]
+    if plots:
+        sections.insert(1, _figures_html(report, lang))
+    body = "\n".join(sections)
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head><meta charset="utf-8"><title>{title}</title>\n'
         "<style>body{font-family:sans-serif}table{border-collapse:collapse}"
-        "td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right}</style></head>\n"
+        "td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right}"
+        "figure{margin:1em 0}img{max-width:100%;height:auto}</style></head>\n"
         f"<body>\n<h1>{title}</h1>\n{body}\n</body>\n</html>\n"
     )
+
+
+def _figures_html(report: Report, lang: str) -> str:
+    """The plots as ``<figure>`` elements whose images are inline PNG data URIs."""
+    from oncall.plots import caption, render_plots  # oncall.plots draws from this module's Report
+
+    figures = []
+    for name, png in render_plots(report, lang).items():
+        text = html.escape(caption(name, lang))
+        data = base64.b64encode(png).decode("ascii")
+        figures.append(
+            f'<figure><img src="data:image/png;base64,{data}" alt="{text}"><figcaption>{text}</figcaption></figure>'
+        )
+    return f"<h2>{_section('plots', lang)}</h2>\n" + "\n".join(figures)
 
 
 def write_csv(report: Report, directory: Path) -> list[Path]:

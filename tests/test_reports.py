@@ -19,7 +19,7 @@ import pytest
 
 from oncall.io import load_scenario
 from oncall.model import PatientGroup, Scenario
-from oncall.plots import FILES, write_plots
+from oncall.plots import FILES, caption, write_plots
 from oncall.reports import build_report, localized, render_html, render_text, write_csv, write_xlsx
 from oncall.roster import STATUS_JA, Roster
 from tests.factories import greedy_roster, make_scenario
@@ -368,6 +368,25 @@ def test_the_text_report_lines_up_japanese_by_display_width() -> None:
     edge = _display_width(header[: header.index("名前") + 2])  # names are right-aligned under their header
     for row, name in zip(rows, report.physicians["name"], strict=True):
         assert _display_width(row[: row.index(name) + len(name)]) == edge, row
+
+
+def test_the_html_report_embeds_its_plots_and_needs_no_other_file() -> None:
+    import base64
+    import io
+    import re
+
+    from matplotlib.image import imread
+
+    scenario, roster = _network()
+    html = render_html(build_report(scenario, roster), "ja")
+    images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]+)">', html)
+    assert [alt for _, alt in images] == [caption(name, "ja") for name in FILES]
+    assert "医師別・日別の当番" in images[0][1]
+    for data, _ in images:
+        pixels = imread(io.BytesIO(base64.b64decode(data)), format="png")
+        assert pixels.shape[0] > 300 and pixels.shape[1] > 600
+    assert re.findall(r'(?:src|href)="(?!data:)', html) == []  # nothing to fetch beside the file
+    assert "<img" not in render_html(build_report(scenario, roster), "ja", plots=False)
 
 
 def test_plots_render_japanese_without_missing_glyphs(tmp_path: Path) -> None:

@@ -515,6 +515,7 @@ def repair(
     time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Seconds of search at most.")] = 20.0,
     workers: Annotated[int | None, typer.Option("--workers", min=1, help="Search workers (default: cores).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the search.")] = 0,
+    deterministic_time: DeterministicTimeOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     lang: LangOption = Lang.ja,
 ) -> None:
@@ -534,7 +535,7 @@ def repair(
     published: Roster = _guard(lambda: load_roster(roster))
     changes = _parse_changes(list(ctx.args), reason)
     freeze = _instant(now, sc)
-    options = SolveOptions(time_limit=time_limit, seed=seed, lang=lang.value)
+    options = SolveOptions(time_limit=time_limit, seed=seed, deterministic_time=deterministic_time, lang=lang.value)
     if workers is not None:
         options.workers = workers
     started = time.perf_counter()

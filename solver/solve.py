@@ -127,10 +127,12 @@ class SolveOptions:
         portfolio = ",".join(self.subsolvers) if self.workers > 1 and self.subsolvers else "CP-SAT default"
         extra = "".join(f", {k}={v}" for k, v in sorted(self.cp_sat.items()))
         warm = "on" if self.warm_start else "off"
+        work = "" if self.deterministic_time is None else f", max_deterministic_time={self.deterministic_time:g}"
         return (
             f"CP-SAT num_workers={self.workers}, subsolvers={portfolio}, max_presolve_iterations="
             f"{self.presolve_iterations}, linearization_level={self.linearization_level}, "
-            f"random_seed={self.seed}, warm start {warm} (hinted above {self.hint_above} assignment variables){extra}"
+            f"random_seed={self.seed}{work}, warm start {warm} (hinted above {self.hint_above} assignment "
+            f"variables){extra}"
         )
 
 

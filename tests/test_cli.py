@@ -20,9 +20,10 @@ from oncall.roster import Roster, load_roster
 from oncall.timeline import Timeline
 from solver import Progress
 from tests.factories import make_scenario
+from tests.solving import STEADY_CLI
 
 runner = CliRunner()
-FAST = ["--time-limit", "5", "--workers", "1", "--seed", "0"]
+FAST = STEADY_CLI  # a stop on deterministic work, not on the clock (tests/solving.py)
 
 
 def invoke(*args: object) -> Result:

@@ -133,11 +133,12 @@ def test_different_seeds_differ() -> None:
 
 
 def test_large_network_is_fast() -> None:
-    t0 = time.perf_counter()
+    # CPU seconds of this process, not the clock: other processes on a busy machine do not count.
+    t0 = time.process_time()
     s = generate(600, 25, "2027-01", seed=1)
-    elapsed = time.perf_counter() - t0
+    elapsed = time.process_time() - t0
     assert len(s.physicians) == 600 and len(s.districts) == 25
-    # About 0.3 s on a laptop; the bound leaves room for a busy CI machine.
+    # About 0.3 s on a laptop; the bound leaves room for a slow CI machine.
     assert elapsed < 3.0
     # Every district has a hospital open on every date, with room for all districts at once.
     for day in s.period.dates():

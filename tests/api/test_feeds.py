@@ -361,18 +361,19 @@ def test_a_year_of_publications_is_read_once_and_then_served_from_the_cache(
         path(issue(client, staff, kind=kind, target=target))
         for kind, target in [("network", None), ("physician", "n1a")]
     ]
-    started = time.perf_counter()
+    # CPU seconds of this process (the server runs in it), not the clock: a busy machine does not count.
+    started = time.process_time()
     for feed in feeds:
         assert client.get(feed).status_code == 200
-    cold = time.perf_counter() - started
+    cold = time.process_time() - started
     assert service.publications_applied == 4 * months
     events = read(client.get(feeds[0]).content)[1]
     assert len({e.uid.rsplit("@", 1)[1] for e in events}) == months  # every month's scenario
 
-    started = time.perf_counter()
+    started = time.process_time()
     for _ in range(50):
         client.get(feeds[1])
-    warm = (time.perf_counter() - started) / 50
+    warm = (time.process_time() - started) / 50
     assert service.publications_applied == 4 * months  # nothing was read again
     assert rid is not None
     store.publish(store.add_revision(sid, 1, roster, 0).id, rid)

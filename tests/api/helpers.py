@@ -81,9 +81,10 @@ def wait_for(
     headers: dict[str, str],
     job_id: int,
     done: Callable[[dict[str, Any]], bool],
-    timeout: float = 30,
+    timeout: float = 120,
 ) -> dict[str, Any]:
-    """Poll a job until ``done(job)``; fail after ``timeout`` seconds."""
+    """Poll a job until ``done(job)``; fail after ``timeout`` seconds (a guard against a hang, generous
+    enough for a busy machine: a job's own time limit is a few seconds)."""
     deadline = time.monotonic() + timeout
     while True:
         job: dict[str, Any] = client.get(f"/solves/{job_id}", headers=headers).json()

@@ -23,6 +23,7 @@ from pathlib import Path
 from ortools.sat.python import cp_model
 
 from benchmarks.machine import describe
+from benchmarks.peers import steady_options, steady_settings
 from benchmarks.report import fmt_num, fmt_pct
 from oncall.io import load_scenario
 from oncall.timeline import Timeline
@@ -74,19 +75,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--scenario", type=Path, default=DEFAULT)
     parser.add_argument("--time-limit", type=float, default=60.0, help="seconds per row")
     parser.add_argument("--seed", type=int, default=0)
-    parser.add_argument("--workers", type=int, default=SolveOptions().workers, help="CP-SAT workers")
-    parser.add_argument(
-        "--deterministic-time", type=float, help="stop each row on CP-SAT's deterministic clock (with --workers 1)"
-    )
+    steady_options(parser)
     args = parser.parse_args(argv)
     scenario = load_scenario(args.scenario)
-    options = SolveOptions(
-        time_limit=args.time_limit,
-        seed=args.seed,
-        warm_start=False,
-        workers=args.workers,
-        deterministic_time=args.deterministic_time,
-    )
+    options = SolveOptions(time_limit=args.time_limit, seed=args.seed, warm_start=False, **steady_settings(args))
     rm = build_model(scenario, Timeline.build(scenario))
     model = rm.vars.model
     model.add(cp_model.LinearExpr.sum([t.var for t in rm.gap_terms]) == 0)

@@ -16,7 +16,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from benchmarks.machine import describe
-from benchmarks.peers import run_scenario
+from benchmarks.peers import run_scenario, steady_options, steady_settings
 from benchmarks.report import fmt_num, fmt_pct
 from oncall.io import load_scenario
 from oncall.model import Scenario
@@ -73,9 +73,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--solver", choices=("cp-sat", "highs"), default="cp-sat")
     # HiGHS fixes its thread count for the life of a process: one process keeps to one value.
     parser.add_argument("--threads", type=int, default=1, help="HiGHS threads (default 1)")
+    steady_options(parser)
     args = parser.parse_args(argv)
     scenario = load_scenario(args.scenario)
-    options = SolveOptions(time_limit=args.time_limit, seed=args.seed)
+    options = SolveOptions(time_limit=args.time_limit, seed=args.seed, **steady_settings(args))
     print(f"{scenario.name}: {len(scenario.physicians)} doctors, {len(scenario.districts)} districts")
     print(f"Machine: {describe().line()}")
     if args.solver == "highs":
@@ -93,7 +94,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             parser.error(f"unknown goal(s) {', '.join(unknown)}; known: {ALL}")
         # The benchmark runner's own run: the roster is checked, HiGHS's priced by the solver's objective.
         workers = args.threads if args.solver == "highs" else None
-        settings = {"seed": args.seed} if args.solver == "cp-sat" else None
+        settings = {"seed": args.seed, **steady_settings(args)} if args.solver == "cp-sat" else None
         r = run_scenario(with_goals(scenario, goals), subset, args.solver, args.time_limit, workers, settings)
         cells = [_label(goals), r.status, fmt_num(r.objective), fmt_num(r.bound), fmt_pct(r.gap)]
         cells.append(fmt_num(r.total_seconds, 1))

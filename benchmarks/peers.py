@@ -15,6 +15,7 @@ the only violations allowed are the gaps a solver itself reports.
 
 from __future__ import annotations
 
+import argparse
 import dataclasses
 import resource
 import time
@@ -29,7 +30,7 @@ from oncall.roster import Roster
 from solver import SolveOptions, build_model, evaluate, solve
 from solver.terms import OBJECTIVE_SCALE
 
-__all__ = ["SOLVERS", "Record", "SolverName", "run_one", "run_scenario"]
+__all__ = ["SOLVERS", "Record", "SolverName", "run_one", "run_scenario", "steady_options", "steady_settings"]
 
 SolverName = Literal["cp-sat", "greedy", "highs"]
 SOLVERS: tuple[SolverName, ...] = ("cp-sat", "greedy", "highs")
@@ -139,6 +140,25 @@ def run_scenario(
     return rec
 
 
+def steady_options(parser: argparse.ArgumentParser) -> None:
+    """Add ``--workers`` and ``--deterministic-time`` (CP-SAT) to a study's command line: with one worker,
+    a stop on deterministic work gives the same rows however busy the machine is."""
+    parser.add_argument("--workers", type=int, help="CP-SAT workers (default: the solver's)")
+    parser.add_argument(
+        "--deterministic-time", type=float, help="also stop each CP-SAT phase after this much deterministic work"
+    )
+
+
+def steady_settings(args: argparse.Namespace) -> dict[str, Any]:
+    """The ``SolveOptions`` fields the options of ``steady_options`` set."""
+    settings: dict[str, Any] = {}
+    if args.workers is not None:
+        settings["workers"] = args.workers
+    if args.deterministic_time is not None:
+        settings["deterministic_time"] = args.deterministic_time
+    return settings
+
+
 def _cp_sat(scenario: Scenario, rec: Record, time_limit: float, workers: int | None, settings: dict[str, Any]) -> None:
     options = SolveOptions(time_limit=time_limit, lang="en")
     if workers is not None:
@@ -157,6 +177,8 @@ def _cp_sat(scenario: Scenario, rec: Record, time_limit: float, workers: int | N
     rec.build_seconds = result.build_seconds
     rec.spread = report.fairness_spread
     rec.variables, rec.constraints = result.variables, result.constraints
+    if result.soft_goals == "not_optimised":
+        rec.note = "time ran out before the soft-goal phase found a roster: the soft goals were not optimised"
 
 
 def _greedy(scenario: Scenario, rec: Record) -> None:

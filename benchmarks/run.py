@@ -89,7 +89,7 @@ def run_suite(
     settings: dict[str, Any] | None = None,
 ) -> list[Record]:
     """Run every solver on every instance; ``isolate`` gives each run its own process; ``settings``
-    override CP-SAT's ``SolveOptions`` (e.g. a deterministic stop for a test)."""
+    override ``SolveOptions`` fields of the CP-SAT runs (e.g. a deterministic stop for a test)."""
     threads = min(2, describe().cores)
     records: list[Record] = []
     for inst in instances:
@@ -97,7 +97,7 @@ def run_suite(
             started = time.perf_counter()
             workers = threads if solver == "highs" else None
             run = isolated if isolate else run_one
-            rec = run(inst, solver, time_limit, workers=workers, settings=settings)
+            rec = run(inst, solver, time_limit, workers=workers, settings=settings if solver == "cp-sat" else None)
             records.append(rec)
             echo(
                 f"{inst.name} seed {inst.seed} {solver:7s} {rec.status:9s} gaps={rec.gaps} "

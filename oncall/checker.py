@@ -244,6 +244,20 @@ class CheckReport:
             out[v.rule].append(v)
         return dict(out)
 
+    def verdict(self, lang: str | None = None) -> str:
+        """The verdict in one line, counting the violations by rule; ``oncall check``, ``solve`` and
+        ``repair`` all print this line, so one roster gets the same words from each.
+
+        A role left empty breaks the coverage rule like any other: a roster with gaps is not valid.
+        """
+        lang = lang or self.lang
+        groups = self.by_rule()
+        if not groups:
+            return "No hard rule broken." if lang == "en" else "ハード制約の違反なし"
+        counts = ", ".join(f"{rule(r).label(lang)} {len(vs)}" for r, vs in groups.items())
+        n = len(self.violations)
+        return f"{n} hard violations: {counts}" if lang == "en" else f"ハード制約の違反 {n} 件: {counts}"
+
     def summary(self, lang: str | None = None) -> str:
         """A few lines for people: the verdict, every hard violation with its rule, then the soft figures.
 
@@ -251,14 +265,8 @@ class CheckReport:
         """
         lang = lang or self.lang
         en = lang == "en"
-        groups = self.by_rule()
-        if not groups:
-            lines = ["No hard rule broken." if en else "ハード制約の違反なし"]
-        else:
-            counts = ", ".join(f"{rule(r).label(lang)} {len(vs)}" for r, vs in groups.items())
-            n = len(self.violations)
-            lines = [f"{n} hard violations: {counts}" if en else f"ハード制約の違反 {n} 件: {counts}"]
-            lines += [f"  ! [{v.rule}] {v.message}" for v in self.violations]
+        lines = [self.verdict(lang)]
+        lines += [f"  ! [{v.rule}] {v.message}" for v in self.violations]
         if self.physicians:
             worst = max(self.physicians, key=lambda f: abs(f.deviation["total"]))
             dev = f"{worst.deviation['total']:+.2f}"

@@ -12,6 +12,7 @@ import re
 import sys
 import time
 from collections.abc import Callable
+from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
 from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
@@ -26,8 +27,10 @@ from oncall.model import Scenario
 from oncall.roster import STATUS_JA, Roster, load_roster, save_roster
 
 if TYPE_CHECKING:
+    from oncall.checker import CheckReport
     from oncall.storage.audit import Actor
     from oncall.storage.feeds import FeedStore
+    from solver import Progress, SolveResult
 
 __all__ = ["app"]
 
@@ -45,6 +48,15 @@ class Lang(StrEnum):
 
 
 LangOption = Annotated[Lang, typer.Option("--lang", help="Language of messages: ja (default) or en.")]
+DeterministicTimeOption = Annotated[
+    float | None,
+    typer.Option(
+        "--deterministic-time",
+        min=0.0,
+        help="Also stop each search phase after this much deterministic work (CP-SAT's units, roughly seconds "
+        "of one core): with --workers 1 and a --seed the result is then the same however busy the machine is.",
+    ),
+]
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -94,9 +106,18 @@ T = {
         "spread": "公平性(負担点の幅)",
         "written": "出力",
         "checker": "検証",
-        "violations": "件の違反",
-        "none": "違反なし",
         "statuses": STATUS_JA,
+        "phases": {"cover": "欠員の最小化", "soft": "ソフト目標"},
+        "soft": "ソフト目標 (公平性・希望など)",
+        "soft_optimal": "最適 (証明済み)",
+        "soft_best_found": "時間内で最良の当番表 (最適かは未証明; 下界との差が最適性ギャップ)",
+        "soft_not_optimised": "最適化されていない — 時間切れまでにソフト目標の段階が当番表を見つけられず、"
+        "この当番表は{source} のまま (--time-limit を延ばしてください)",
+        "soft_none": "評価なし (当番表なし)",
+        "heuristic": "初期解 (ヒューリスティック)",
+        "earlier_phase": "欠員を最小にする段階の解",
+        "progress": "  [{seconds:6.1f}秒] 目的関数 {objective:.2f}  下界 {bound:.2f}",
+        "seconds": "{total:.1f}秒 (うちモデル構築 {build:.2f}秒)",
     },
     "en": {
         "status": "Status",
@@ -109,11 +130,55 @@ T = {
         "spread": "Fairness (spread of points)",
         "written": "Written",
         "checker": "Check",
-        "violations": "violations",
-        "none": "no violations",
         "statuses": {"optimal": "optimal", "feasible": "feasible", "infeasible": "infeasible", "unknown": "unknown"},
+        "phases": {"cover": "fewest gaps", "soft": "soft goals"},
+        "soft": "Soft goals (fairness, requests, …)",
+        "soft_optimal": "optimal (proven)",
+        "soft_best_found": "best roster found in the time limit (not proven optimal; the optimality gap is "
+        "its distance from the bound)",
+        "soft_not_optimised": "NOT optimised — time ran out before the soft-goal phase found a roster, so this "
+        "roster is {source} (give more --time-limit)",
+        "soft_none": "not assessed (no roster)",
+        "heuristic": "the heuristic starting roster",
+        "earlier_phase": "the fewest-gaps phase's roster",
+        "progress": "  [{seconds:6.1f}s] objective {objective:.2f}  bound {bound:.2f}",
+        "seconds": "{total:.1f}s (model {build:.2f}s)",
     },
 }
+
+
+# Messages of the commands other than solve/check/repair: key -> (Japanese, English).
+MESSAGES: dict[str, tuple[str, str]] = {
+    "generated": (
+        "{path}: 医師 {doctors} 名、{districts} 地区",
+        "{path}: {doctors} physicians, {districts} district(s)",
+    ),
+    "written": ("出力: {paths}", "Written: {paths}"),
+    "key_created": (
+        "{prefix}: {role}の API キー「{name}」を発行しました。トークンは二度と表示されないので保管してください",
+        "{prefix}: {role} key {name!r} created; keep the token, it is not shown again",
+    ),
+    "role_staff": ("職員 (読み書き)", "staff"),
+    "role_hospital": ("病院 (読み取りのみ)", "hospital"),
+    "key_active": ("有効", "active"),
+    "key_revoked_at": ("失効 {at}Z", "revoked {at}Z"),
+    "key_revoked": ("{prefix}: 失効しました", "{prefix}: revoked"),
+    "other_roster": (
+        "注意: {roster} はシナリオ「{got}」の当番表で「{want}」のものではありません。{scenario} に照らして集計します",
+        "warning: {roster} is a roster of {got!r}, not of {want!r}: its duties are checked against {scenario} all "
+        "the same",
+    ),
+}
+
+
+def _say(key: str, lang: Lang | str, **values: object) -> str:
+    """The message ``key`` in ``lang``, filled with ``values``.
+
+    >>> _say("key_revoked", "en", prefix="ock_1a2b3c4d")
+    'ock_1a2b3c4d: revoked'
+    """
+    ja, en = MESSAGES[key]
+    return (en if lang == "en" else ja).format(**values)
 
 
 @app.command()
@@ -124,6 +189,7 @@ def solve(
     time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Seconds of search at most.")] = 60.0,
     workers: Annotated[int | None, typer.Option("--workers", min=1, help="Search workers (default: cores).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the search.")] = 0,
+    deterministic_time: DeterministicTimeOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
     previous: Annotated[
         tuple[Path, Path] | None,
@@ -142,7 +208,7 @@ def solve(
 ) -> None:
     """Build the roster of a scenario and write it as JSON (and XLSX)."""
     from oncall.checker import check
-    from solver import Progress, SolveOptions
+    from solver import SolveOptions
     from solver import solve as run_solver
 
     _writable(("-o", output), ("--xlsx", xlsx), ("--carried", carried))
@@ -159,9 +225,11 @@ def solve(
         if quiet or p.seconds - last[0] < 1.0:
             return
         last[0] = p.seconds
-        typer.echo(f"  [{p.seconds:6.1f}s] objective {p.objective:.2f}  bound {p.bound:.2f}", err=True)
+        typer.echo(progress_line(p, lang.value), err=True)
 
-    options = SolveOptions(time_limit=time_limit, seed=seed, lang=lang.value, on_progress=progress)
+    options = SolveOptions(
+        time_limit=time_limit, seed=seed, deterministic_time=deterministic_time, lang=lang.value, on_progress=progress
+    )
     if workers is not None:
         options.workers = workers
     started = time.perf_counter()
@@ -174,30 +242,13 @@ def solve(
 
         _guard(lambda: write_xlsx(sc, result.roster, xlsx, lang=lang.value))
         written.append(str(xlsx))
-    t = T[lang.value]
     roster = result.roster
     # Gaps are listed below with their diagnosis; any other violation means the solver broke a hard
     # rule, a bug that must never pass silently.
     broken = [v for v in report.violations if v.rule != "coverage"]
     if result.problems:  # admissions the data make impossible to keep in limits: explained below, not a bug
         broken = [v for v in broken if v.rule != "hospital_admissions"]
-    needed = sum(len(sc.block(d.block).roles) + 1 for d in roster.duties)
-    filled = needed - len(roster.gaps)
-    lines = [
-        f"{t['status']}: {t['statuses'][roster.status]} (CP-SAT: {result.solver_status})",  # type: ignore[index]
-        f"{t['objective']}: {_num(result.objective)}  {t['bound']}: {_num(result.bound)}  "
-        f"{t['gap']}: {_pct(result.gap)}",
-        f"{t['time']}: {time.perf_counter() - started:.1f}s (model {result.build_seconds:.2f}s)",
-        f"{t['coverage']}: {filled}/{needed}  {t['gaps']}: {len(roster.gaps)}",
-        f"{t['spread']}: {report.fairness_spread:.2f}",
-        f"{t['checker']}: " + (f"{len(broken)} {t['violations']}" if broken else str(t["none"])),
-        f"{t['written']}: {', '.join(written)}",
-    ]
-    lines += [f"  * {problem}" for problem in result.problems]
-    for gap in roster.gaps[:20]:
-        lines.append("  - " + (gap.reasons[0] if gap.reasons else f"{gap.duty} {gap.role}"))
-    if len(roster.gaps) > 20:
-        lines.append(f"  … (+{len(roster.gaps) - 20})")
+    lines = _solve_summary(sc, result, report, time.perf_counter() - started, written, lang.value)
     for v in broken[:20]:
         lines.append(f"  ! [{v.rule}] {v.message}")
     typer.echo("\n".join(lines))
@@ -205,6 +256,62 @@ def solve(
         raise typer.Exit(3)
     if roster.gaps or roster.status in ("infeasible", "unknown"):
         raise typer.Exit(1)
+
+
+def progress_line(p: Progress, lang: str) -> str:
+    """A progress line of a long solve (on stderr), in the language of the messages.
+
+    >>> from solver import Progress
+    >>> progress_line(Progress(objective=12.5, bound=10.0, seconds=3.25), "ja")
+    '  [   3.2秒] 目的関数 12.50  下界 10.00'
+    """
+    return str(T[lang]["progress"]).format(**asdict(p))
+
+
+def _solve_summary(
+    sc: Scenario, result: SolveResult, report: CheckReport, seconds: float, written: list[str], lang: str
+) -> list[str]:
+    """What ``oncall solve`` prints: status by phase, how far the soft goals were optimised, coverage,
+    fairness, the checker's verdict (the very line ``oncall check`` prints) and the gaps with reasons."""
+    t: dict[str, Any] = T[lang]
+    roster = result.roster
+    needed = sum(len(sc.block(d.block).roles) + 1 for d in roster.duties)
+    phases = ", ".join(f"{t['phases'][k]} {v}" for k, v in result.phases.items())
+    soft = str(t[f"soft_{result.soft_goals}"]).format(source=t.get(result.roster_from, ""))
+    lines = [
+        f"{t['status']}: {t['statuses'][roster.status]}" + (f" (CP-SAT: {phases})" if phases else ""),
+        f"{t['objective']}: {_num(result.objective)}  {t['bound']}: {_num(result.bound)}  "
+        f"{t['gap']}: {_pct(result.gap)}",
+        f"{t['soft']}: {soft}",
+        f"{t['time']}: " + t["seconds"].format(total=seconds, build=result.build_seconds),
+        f"{t['coverage']}: {needed - len(roster.gaps)}/{needed}  {t['gaps']}: {len(roster.gaps)}",
+        f"{t['spread']}: {report.fairness_spread:.2f}",
+        f"{t['checker']}: {report.verdict(lang)}",
+        f"{t['written']}: {', '.join(written)}",
+    ]
+    lines += [f"  * {problem}" for problem in result.problems]
+    lines += _gap_lines(roster, report)
+    return lines
+
+
+def _gap_lines(roster: Roster, report: CheckReport, shown: int = 20) -> list[str]:
+    """The first gaps, each with its first reason; a gap without one (no roster was found) is named as the
+    checker names it (date, block, district, role), never by its internal id."""
+    from collections import defaultdict
+
+    named: dict[str | None, list[str]] = defaultdict(list)
+    for v in report.violations:
+        if v.rule == "coverage":
+            named[v.duty].append(v.message)
+    taken: dict[str, int] = defaultdict(int)
+    lines = []
+    for gap in roster.gaps[:shown]:
+        k, taken[gap.duty] = taken[gap.duty], taken[gap.duty] + 1
+        plain = named[gap.duty][k] if k < len(named[gap.duty]) else f"{gap.duty} {gap.role}"
+        lines.append("  - " + (gap.reasons[0] if gap.reasons else plain))
+    if len(roster.gaps) > shown:
+        lines.append(f"  … (+{len(roster.gaps) - shown})")
+    return lines
 
 
 def _carry(prev_scenario: Path, prev_roster: Path, sc: Scenario, lang: str, window: int | None = None) -> Scenario:
@@ -301,6 +408,7 @@ def generate(
     patients: Annotated[
         bool, typer.Option("--patients/--no-patients", help="Enrolled patients of every clinic (default: with).")
     ] = True,
+    lang: LangOption = Lang.ja,
 ) -> None:
     """Write a realistic random scenario (seeded: the same seed gives the same scenario)."""
     from oncall.generate import default_districts
@@ -321,8 +429,8 @@ def generate(
         sys.stdout.write(yaml.safe_dump(sc.model_dump(mode="json", exclude_defaults=True), allow_unicode=True))
     else:
         save_scenario(sc, output)
-        n = len(sc.districts)
-        typer.echo(f"{output}: {len(sc.physicians)} physicians, {n} district{'s' if n != 1 else ''}", err=True)
+        n = len(sc.physicians)
+        typer.echo(_say("generated", lang, path=output, doctors=n, districts=len(sc.districts)), err=True)
 
 
 # --- re-planning: `oncall carry` and `oncall repair` ---------------------------------------------------
@@ -345,7 +453,7 @@ def carry(
     sc = _guard(lambda: load_scenario(scenario))
     out = _carry(previous_scenario, previous_roster, sc, lang.value, window)
     _guard(lambda: save_scenario(out, output))
-    typer.echo(("Written: " if lang is Lang.en else "出力: ") + str(output))
+    typer.echo(_say("written", lang, paths=output))
 
 
 # Changes of `oncall repair`, given after SCENARIO ROSTER: option -> number of values.
@@ -424,6 +532,7 @@ def repair(
     time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Seconds of search at most.")] = 20.0,
     workers: Annotated[int | None, typer.Option("--workers", min=1, help="Search workers (default: cores).")] = None,
     seed: Annotated[int, typer.Option("--seed", help="Random seed of the search.")] = 0,
+    deterministic_time: DeterministicTimeOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     lang: LangOption = Lang.ja,
 ) -> None:
@@ -443,7 +552,7 @@ def repair(
     published: Roster = _guard(lambda: load_roster(roster))
     changes = _parse_changes(list(ctx.args), reason)
     freeze = _instant(now, sc)
-    options = SolveOptions(time_limit=time_limit, seed=seed, lang=lang.value)
+    options = SolveOptions(time_limit=time_limit, seed=seed, deterministic_time=deterministic_time, lang=lang.value)
     if workers is not None:
         options.workers = workers
     started = time.perf_counter()
@@ -464,11 +573,10 @@ def repair(
         lines = [summary_text(result.summary, result.scenario, shown, lang.value)]
         lines.append(
             f"{t['status']}: {t['statuses'][result.status]}  {t['time']}: {seconds:.1f}s  "  # type: ignore[index]
-            f"{t['checker']}: " + (f"{len(broken)} {t['violations']}" if broken else str(t["none"]))
+            f"{t['checker']}: {report.verdict(lang.value)}"
         )
         lines.append(f"{t['written']}: {', '.join(written)}")
-        for gap in result.roster.gaps[:20]:
-            lines.append("  - " + (gap.reasons[0] if gap.reasons else f"{gap.duty} {gap.role}"))
+        lines += _gap_lines(result.roster, report)
         for v in broken[:20]:
             lines.append(f"  ! [{v.rule}] {v.message}")
         typer.echo("\n".join(lines))
@@ -502,28 +610,32 @@ def _api_database_url() -> str:
 def keys_create(
     role: Annotated[KeyRoleChoice, typer.Option("--role", help="staff (read and write) or hospital (read only).")],
     name: Annotated[str, typer.Option("--name", help="Who or what the key is for.")] = "",
+    lang: LangOption = Lang.ja,
 ) -> None:
     """Issue an API key and print its token; only its hash is stored, so it is shown this once."""
     from oncall.storage import Store
 
     record, token = _guard(lambda: Store.open(_api_database_url())).create_key(role.value, name, _cli_actor())
     typer.echo(token)
-    typer.echo(f"{record.prefix}: {record.role} key {name!r} created; keep the token, it is not shown again", err=True)
+    role_text = _say(f"role_{record.role}", lang)
+    typer.echo(_say("key_created", lang, prefix=record.prefix, role=role_text, name=name), err=True)
 
 
 @keys_app.command("list")
-def keys_list() -> None:
+def keys_list(lang: LangOption = Lang.ja) -> None:
     """List the keys: prefix, role, name, created, revoked."""
     from oncall.storage import Store
 
     for k in _guard(lambda: Store.open(_api_database_url())).list_keys():
-        revoked = f"revoked {k.revoked_at:%Y-%m-%d %H:%M}Z" if k.revoked_at else "active"
-        typer.echo(f"{k.prefix}\t{k.role}\t{k.name}\t{k.created_at:%Y-%m-%d %H:%M}Z\t{revoked}")
+        at = f"{k.revoked_at:%Y-%m-%d %H:%M}" if k.revoked_at else None
+        state = _say("key_revoked_at", lang, at=at) if at else _say("key_active", lang)
+        typer.echo(f"{k.prefix}\t{k.role}\t{k.name}\t{k.created_at:%Y-%m-%d %H:%M}Z\t{state}")
 
 
 @keys_app.command("revoke")
 def keys_revoke(
     prefix: Annotated[str, typer.Argument(help="The key's prefix, e.g. ock_1a2b3c4d (or the whole token).")],
+    lang: LangOption = Lang.ja,
 ) -> None:
     """Revoke a key: requests with its token get 401 from now on."""
     from oncall.storage import Store
@@ -532,7 +644,7 @@ def keys_revoke(
     # The whole token works too (it is what its holder has); only its prefix is used, and shown.
     prefix = token_prefix(prefix) or prefix
     record = _guard(lambda: Store.open(_api_database_url()).revoke_key(prefix, _cli_actor()))
-    typer.echo(f"{record.prefix}: revoked")
+    typer.echo(_say("key_revoked", lang, prefix=record.prefix))
 
 
 # --- calendar feeds: `oncall feeds` -------------------------------------------------------------------
@@ -756,9 +868,7 @@ def report(
     ro: Roster = _guard(lambda: load_roster(roster))
     if ro.scenario != sc.name:
         typer.echo(
-            f"warning: {roster} is a roster of {ro.scenario!r}, not of {sc.name!r}: its duties are checked against "
-            f"{scenario} all the same",
-            err=True,
+            _say("other_roster", lang, roster=roster, got=ro.scenario, want=sc.name, scenario=scenario), err=True
         )
     rep = build_report(sc, ro, lang=lang.value)
     written: list[Path] = []
@@ -793,7 +903,7 @@ def report(
         folder_of_plots = plots
         written += _guard(lambda: write_plots(rep, folder_of_plots, lang=lang.value))
     if written:
-        typer.echo(("Written: " if lang is Lang.en else "出力: ") + ", ".join(str(p) for p in written), err=True)
+        typer.echo(_say("written", lang, paths=", ".join(str(p) for p in written)), err=True)
 
 
 import oncall.cli_cover  # noqa: E402  (registers `oncall cover` and `oncall letters` on app)

@@ -1,4 +1,4 @@
-"""Plots of a roster report as PNG files: who carries what, and how close each hospital comes to its limit.
+"""Plots of a roster report as PNG images: who carries what, and how close each hospital comes to its limit.
 
 Three figures, Japanese labels by default (the IPAex Gothic font of ``matplotlib-fontja``, so kanji and
 kana render instead of empty boxes) and English with ``lang="en"``:
@@ -9,14 +9,17 @@ kana render instead of empty boxes) and English with ``lang="en"``:
   its limit, the hospital closest to its limit first and marked.
 
 Only ``matplotlib.figure.Figure`` is used (never pyplot), so nothing depends on a display or on a
-global backend; the font is set inside an ``rc_context`` for the drawing only.
+global backend; the font is set inside an ``rc_context`` for the drawing only. ``render_plots`` gives
+the PNG bytes (the HTML report embeds them), ``write_plots`` writes them as files.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import io
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 import pandas as pd
@@ -26,9 +29,14 @@ from matplotlib.figure import Figure
 
 from oncall.reports import Report
 
-__all__ = ["FILES", "write_plots"]
+__all__ = ["FILES", "caption", "render_plots", "write_plots"]
 
 FILES = ("duties_heatmap.png", "fair_share.png", "hospital_admissions.png")
+_CAPTIONS = {
+    "duties_heatmap.png": "heat_title",
+    "fair_share.png": "fair_title",
+    "hospital_admissions.png": "adm_caption",
+}
 WEEKDAYS = {"ja": tuple("月火水木金土日"), "en": ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")}
 
 _TEXT: dict[str, tuple[str, str]] = {
@@ -44,6 +52,10 @@ _TEXT: dict[str, tuple[str, str]] = {
     "target": ("公平な目標", "Fair share"),
     "over": ("目標超過", "Above fair share"),
     "under": ("目標未満", "Below fair share"),
+    "adm_caption": (
+        "後方支援病院の予想入院 (件/日) と受入能力・受入上限",
+        "Expected admissions per date against capacity and limit, per backup hospital",
+    ),
     "adm_title": (
         "後方支援病院の予想入院 (件/日) と受入能力 — 上限に最も近い: {name} (最大 {use:.0%})",
         "Expected admissions per date against capacity — closest to its limit: {name} (peak {use:.0%})",
@@ -79,7 +91,12 @@ def _date_label(day: dt.date, lang: str) -> str:
     return f"{day.month}/{day.day}\n{WEEKDAYS[lang][day.weekday()]}"
 
 
-def _heatmap(report: Report, lang: str, path: Path) -> None:
+def caption(name: str, lang: str = "ja") -> str:
+    """What the figure ``name`` (one of ``FILES``) shows, in ``lang``: its alternative text in HTML."""
+    return _t(_CAPTIONS[name], lang)
+
+
+def _heatmap(report: Report, lang: str, path: IO[bytes]) -> None:
     duties = report.duties.to_dict("records")
     people = report.physicians.sort_values(["points", "duties"], ascending=False).to_dict("records")
     days: list[dt.date] = sorted({d["date"] for d in duties})
@@ -87,7 +104,7 @@ def _heatmap(report: Report, lang: str, path: Path) -> None:
     col_of = {day: j for j, day in enumerate(days)}
     grid = np.zeros((len(people), len(days)))
     for d in duties:
-        for pid in {d["primary"], d["secondary"]} - {None}:
+        for pid in {d["primary_id"], d["secondary_id"]} - {None}:
             if pid in row_of:
                 grid[row_of[pid], col_of[d["date"]]] += float(d["points"])
     fig = Figure(figsize=(max(8.0, 0.32 * len(days) + 3), max(4.0, 0.24 * len(people) + 1.6)), dpi=110)
@@ -105,7 +122,7 @@ def _heatmap(report: Report, lang: str, path: Path) -> None:
     ax.set_title(_t("heat_title", lang), fontsize=11)
     fig.colorbar(image, ax=ax, label=_t("points", lang), fraction=0.03, pad=0.01)
     fig.tight_layout()
-    fig.savefig(path)
+    fig.savefig(path, format="png")
 
 
 def _oranges(n: int) -> list[str]:
@@ -116,7 +133,7 @@ def _oranges(n: int) -> list[str]:
     return [to_hex(cmap(float(x))) for x in np.linspace(0.2, 0.95, n)]
 
 
-def _fair_share(report: Report, lang: str, path: Path) -> None:
+def _fair_share(report: Report, lang: str, path: IO[bytes]) -> None:
     people = report.physicians.sort_values("deviation")
     fig = Figure(figsize=(8.0, max(4.0, 0.22 * len(people) + 1.4)), dpi=110)
     ax = fig.add_subplot()
@@ -137,10 +154,10 @@ def _fair_share(report: Report, lang: str, path: Path) -> None:
     ]
     ax.legend(handles=[*handles, ax.collections[0]], loc="upper right", fontsize=8)
     fig.tight_layout()
-    fig.savefig(path)
+    fig.savefig(path, format="png")
 
 
-def _admissions(report: Report, lang: str, path: Path) -> None:
+def _admissions(report: Report, lang: str, path: IO[bytes]) -> None:
     hospitals = report.hospitals.to_dict("records")
     for h in hospitals:
         h["peak_use"] = float(h["peak_use"]) if pd.notna(h["peak_use"]) else 0.0
@@ -175,16 +192,31 @@ def _admissions(report: Report, lang: str, path: Path) -> None:
     if hospitals:
         fig.suptitle(_t("adm_title", lang, name=hospitals[0]["name"], use=hospitals[0]["peak_use"]), fontsize=11)
     fig.tight_layout()
-    fig.savefig(path)
+    fig.savefig(path, format="png")
+
+
+def render_plots(report: Report, lang: str = "ja") -> dict[str, bytes]:
+    """The three figures of ``report`` as PNG bytes, by file name (in the order of ``FILES``)."""
+    lang = "en" if lang == "en" else "ja"
+    draw: dict[str, Callable[[Report, str, IO[bytes]], None]] = dict(
+        zip(FILES, (_heatmap, _fair_share, _admissions), strict=True)
+    )
+    images: dict[str, bytes] = {}
+    with rc_context({"font.family": "sans-serif", "font.sans-serif": [_font(), "DejaVu Sans"]}):
+        for name, plot in draw.items():
+            buffer = io.BytesIO()
+            plot(report, lang, buffer)
+            images[name] = buffer.getvalue()
+    return images
 
 
 def write_plots(report: Report, directory: Path, lang: str = "ja") -> list[Path]:
     """Write the three PNG figures of ``report`` into ``directory``; return their paths."""
-    lang = "en" if lang == "en" else "ja"
+    images = render_plots(report, lang)
     directory.mkdir(parents=True, exist_ok=True)
-    paths = [directory / name for name in FILES]
-    with rc_context({"font.family": "sans-serif", "font.sans-serif": [_font(), "DejaVu Sans"]}):
-        _heatmap(report, lang, paths[0])
-        _fair_share(report, lang, paths[1])
-        _admissions(report, lang, paths[2])
+    paths = []
+    for name, png in images.items():
+        path = directory / name
+        path.write_bytes(png)
+        paths.append(path)
     return paths

@@ -12,6 +12,8 @@ between the doctor furthest above their fair share and the one furthest below (d
 
 from __future__ import annotations
 
+import base64
+import html
 from collections import Counter, defaultdict
 from dataclasses import dataclass
 from pathlib import Path
@@ -23,6 +25,7 @@ from oncall.cover.tables import COVER_COLUMNS, with_cover_load
 from oncall.eligibility import compute_eligibility
 from oncall.load import LoadModel, expected_load, hospital_days
 from oncall.model import CATEGORIES, Scenario
+from oncall.names import display_names
 from oncall.roster import STATUS_JA, Roster
 from oncall.timeline import Timeline
 
@@ -122,6 +125,7 @@ _SECTIONS: dict[str, tuple[str, str]] = {
     "hospital_days": ("病院別・日別の予想入院", "Hospital admissions per date"),
     "districts": ("地区別", "Districts"),
     "duties": ("当番別", "Duties"),
+    "plots": ("図", "Plots"),
 }
 
 
@@ -156,7 +160,7 @@ def build_report(scenario: Scenario, roster: Roster, lang: str = "ja") -> Report
     load = expected_load(scenario, tl)
     rep = check(scenario, roster, lang=lang)
     duties = _duties(scenario, roster, tl, load, lang)
-    physicians = with_cover_load(scenario, roster, _physicians(rep, duties))
+    physicians = with_cover_load(scenario, roster, _physicians(rep, duties, display_names(scenario.physicians, lang)))
     hospitals, days = _hospitals(scenario, roster, tl, load, rep, lang)
     districts = _districts(scenario, roster, tl, load, duties, lang)
     summary = _summary(roster, rep, physicians, hospitals, districts, lang)
@@ -164,14 +168,17 @@ def build_report(scenario: Scenario, roster: Roster, lang: str = "ja") -> Report
 
 
 def _duties(scenario: Scenario, roster: Roster, tl: Timeline, load: LoadModel, lang: str) -> pd.DataFrame:
-    """One row per duty of the period: who holds it, how many could have, what it is expected to bring."""
+    """One row per duty of the period: who holds it (names; ids in hidden ``*_id`` columns), how many could
+    have, what it is expected to bring."""
     eligibility = compute_eligibility(scenario, tl)
     entry = {rd.id: rd for rd in roster.duties}
     names = {d.id: d.label(lang) for d in scenario.districts}
+    doctors, hospitals = display_names(scenario.physicians, lang), display_names(scenario.hospitals, lang)
     rows = []
     for duty in tl.duties:
         rd = entry.get(duty.id)
         pools = {role: eligibility.physicians(duty.id, role) for role in duty.block.roles}
+        held = {role: getattr(rd, role) if rd else None for role in ("primary", "secondary", "backup_hospital")}
         rows.append(
             {
                 "id": duty.id,
@@ -183,9 +190,10 @@ def _duties(scenario: Scenario, roster: Roster, tl: Timeline, load: LoadModel, l
                 "start": tl.local(duty.start).strftime("%Y-%m-%d %H:%M"),
                 "hours": duty.slot.hours,
                 "points": duty.slot.points,
-                "primary": rd.primary if rd else None,
-                "secondary": rd.secondary if rd else None,
-                "backup_hospital": rd.backup_hospital if rd else None,
+                **{
+                    role: (hospitals if role == "backup_hospital" else doctors).get(x, x) if x else None
+                    for role, x in held.items()
+                },
                 "depth": len({p for pool in pools.values() for p in pool}),
                 "depth_primary": len(pools.get("primary", [])),
                 "depth_secondary": len(pools.get("secondary", [])),
@@ -193,16 +201,17 @@ def _duties(scenario: Scenario, roster: Roster, tl: Timeline, load: LoadModel, l
                 "visits": load.duties[duty.id].visits,
                 "admissions": load.duties[duty.id].admissions,
                 "district_id": duty.district,
+                **{f"{role}_id": x for role, x in held.items()},
             }
         )
     return pd.DataFrame(rows)
 
 
-def _physicians(rep: CheckReport, duties: pd.DataFrame) -> pd.DataFrame:
+def _physicians(rep: CheckReport, duties: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """One row per physician: duties by category, points against fair share, rest, requests, visits."""
     by_category: dict[str, Counter[str]] = defaultdict(Counter)
     for row in duties.itertuples(index=False):
-        for pid in {row.primary, row.secondary} - {None}:
+        for pid in {row.primary_id, row.secondary_id} - {None}:
             by_category[str(pid)][str(row.category)] += 1
     rows: list[dict[str, object]] = []
     for f in rep.physicians:
@@ -210,7 +219,7 @@ def _physicians(rep: CheckReport, duties: pd.DataFrame) -> pd.DataFrame:
         rows.append(
             {
                 "id": f.id,
-                "name": f.name,
+                "name": names.get(f.id, f.name),
                 "share": f.share,
                 **{c: counts.get(c, 0) for c in CATEGORIES},
                 "duties": f.duties,
@@ -237,7 +246,7 @@ def _hospitals(
     """Per hospital (standby against capacity share, admissions against the limit) and per hospital-date."""
     standby = {rd.id: rd.backup_hospital for rd in roster.duties if rd.id in tl.by_id}
     days = hospital_days(scenario, tl, standby, load)
-    names = {h.id: h.label(lang) for h in scenario.hospitals}
+    names = display_names(scenario.hospitals, lang)
     capacity = {h.id: h.capacity_per_day for h in scenario.hospitals}
     district_names = {d.id: d.label(lang) for d in scenario.districts}
     sep = ", " if lang == "en" else "・"
@@ -264,7 +273,7 @@ def _hospitals(
         rows.append(
             {
                 "id": f.id,
-                "name": f.name,
+                "name": names.get(f.id, f.name),
                 "capacity_per_day": f.capacity_per_day,
                 "limit": f.limit,
                 "standby_days": f.standby_days,
@@ -353,7 +362,16 @@ def _summary(
 
 # --- rendering -------------------------------------------------------------------------------------
 COLUMNS.update(COVER_COLUMNS)  # the cover plan's columns of the physician table (oncall/cover/tables.py)
-_HIDDEN = ("district_id", "hospital_id", "category", "night", "hours")
+_HIDDEN = (
+    "district_id",
+    "hospital_id",
+    "primary_id",
+    "secondary_id",
+    "backup_hospital_id",
+    "category",
+    "night",
+    "hours",
+)
 
 
 def localized(df: pd.DataFrame, lang: str = "ja") -> pd.DataFrame:
@@ -372,30 +390,55 @@ def _section(key: str, lang: str) -> str:
 
 
 def render_text(report: Report, lang: str = "ja") -> str:
-    """Every table as plain text, the duty table left out (it has a row per duty: use CSV or XLSX)."""
+    """Every table as plain text, the duty table left out (it has a row per duty: use CSV or XLSX).
+
+    Columns are padded by display width, a kanji or kana taking two columns of a terminal, so Japanese
+    names and headers line up (pandas' East Asian width option; ambiguous characters count as narrow,
+    as in Japanese terminals set to UTF-8).
+    """
     parts = []
-    for key, df in report.tables().items():
-        if key in ("duties", "hospital_days"):
-            continue
-        shown = localized(df, lang)
-        text = shown.to_string(index=False) if key != "summary" else shown.to_string(index=False, header=False)
-        parts.append(f"== {_section(key, lang)} ==\n{text}")
+    with pd.option_context("display.unicode.east_asian_width", True, "display.unicode.ambiguous_as_wide", False):
+        for key, df in report.tables().items():
+            if key in ("duties", "hospital_days"):
+                continue
+            shown = localized(df, lang)
+            text = shown.to_string(index=False, header=key != "summary")
+            parts.append(f"== {_section(key, lang)} ==\n{text}")
     return "\n\n".join(parts) + "\n"
 
 
-def render_html(report: Report, lang: str = "ja") -> str:
-    """One HTML page with every table."""
-    title = report.summary["value"].iloc[0]
-    body = "\n".join(
+def render_html(report: Report, lang: str = "ja", plots: bool = True) -> str:
+    """One HTML page with every table and, after the summary, the plots embedded as PNG data URIs: a
+    single file that needs nothing beside it."""
+    title = html.escape(str(report.summary["value"].iloc[0]))
+    sections = [
         f"<h2>{_section(key, lang)}</h2>\n{localized(df, lang).to_html(index=False, na_rep='—', border=0)}"
         for key, df in report.tables().items()
-    )
+    ]
+    if plots:
+        sections.insert(1, _figures_html(report, lang))
+    body = "\n".join(sections)
     return (
         f'<!DOCTYPE html>\n<html lang="{lang}">\n<head><meta charset="utf-8"><title>{title}</title>\n'
         "<style>body{font-family:sans-serif}table{border-collapse:collapse}"
-        "td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right}</style></head>\n"
+        "td,th{padding:2px 8px;border-bottom:1px solid #ddd;text-align:right}"
+        "figure{margin:1em 0}img{max-width:100%;height:auto}</style></head>\n"
         f"<body>\n<h1>{title}</h1>\n{body}\n</body>\n</html>\n"
     )
+
+
+def _figures_html(report: Report, lang: str) -> str:
+    """The plots as ``<figure>`` elements whose images are inline PNG data URIs."""
+    from oncall.plots import caption, render_plots  # oncall.plots draws from this module's Report
+
+    figures = []
+    for name, png in render_plots(report, lang).items():
+        text = html.escape(caption(name, lang))
+        data = base64.b64encode(png).decode("ascii")
+        figures.append(
+            f'<figure><img src="data:image/png;base64,{data}" alt="{text}"><figcaption>{text}</figcaption></figure>'
+        )
+    return f"<h2>{_section('plots', lang)}</h2>\n" + "\n".join(figures)
 
 
 def write_csv(report: Report, directory: Path) -> list[Path]:

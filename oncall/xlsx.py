@@ -5,13 +5,20 @@ A cell lists the people of each rostered block of the date, each line prefixed b
 the date has more than one block; gaps read （欠員） in red, with the solver's reasons as a cell comment.
 Saturdays are light blue, Sundays, holidays and 年末年始 light red. Sheet 2 (医師別集計) counts duties,
 nights, holiday duties and duty points per physician, from the roster and the timeline alone.
+
+Printing (A4): the 当番表 prints one district (or two that fit at full size) per page width, the date
+columns and the header rows repeated on every page, the title in the page header and page numbers in the
+footer. Its scale is computed from the column widths: 100 % unless one district is wider than the
+paper, and never below what keeps the 11 pt text at 9 pt or more on paper (``MIN_PRINTED_SIZE``).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import unicodedata
 from collections import defaultdict
+from collections.abc import Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -22,10 +29,12 @@ from openpyxl.cell.text import InlineFont
 from openpyxl.comments import Comment
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.pagebreak import Break
 
 from oncall.calendar import JapaneseCalendar
 from oncall.cover.tables import add_cover_sheets
 from oncall.model import Scenario
+from oncall.names import display_names
 from oncall.roster import GapRole, Roster, RosterDuty
 from oncall.timeline import Duty, Timeline
 
@@ -119,6 +128,17 @@ CENTRE = Alignment(horizontal="center", vertical="center", wrap_text=True)
 HEADER_ROWS = 4  # title, subtitle, district group headers, role headers
 FIRST_DISTRICT_COLUMN = 4  # after date, weekday, holiday name
 
+BODY_SIZE = 11  # points, every cell but the title
+TITLE_SIZE = 14
+MIN_PRINTED_SIZE = 9  # points on paper: the least scale keeps BODY_SIZE at this size or more
+MIN_SCALE = math.ceil(100 * MIN_PRINTED_SIZE / BODY_SIZE)  # per cent
+# A4 in points, and the side margins: the printable width of a page.
+A4_POINTS = {"landscape": 841.89, "portrait": 595.28}
+SIDE_MARGIN_INCHES = 0.4
+# An Excel column width unit is the width of a digit of the default font (Calibri 11: 7 pixels at
+# 96 dpi), so a column of width w is 7w pixels, 5.25w points.
+POINTS_PER_WIDTH = 7 * 72 / 96
+
 
 @dataclass
 class _Entry:
@@ -209,7 +229,8 @@ class _Sheets:
         self.timeline = Timeline.build(scenario)
         self.calendar = JapaneseCalendar(scenario.calendar)
         self.physicians = {p.id: p for p in scenario.physicians}
-        self.hospitals = {h.id: h for h in scenario.hospitals}
+        self.doctor_names = display_names(scenario.physicians, lang)
+        self.hospital_names = display_names(scenario.hospitals, lang)
         self.gap_reasons: dict[tuple[str, str], list[str]] = {(g.duty, g.role): g.reasons for g in roster.gaps}
         # Place each roster duty on the date its block belongs to (a night belongs to its evening).
         self.entries: dict[tuple[dt.date, str], list[_Entry]] = defaultdict(list)
@@ -229,12 +250,10 @@ class _Sheets:
 
     # --- names ----------------------------------------------------------------------------------
     def physician_name(self, pid: str) -> str:
-        p = self.physicians.get(pid)
-        return p.label(self.lang) if p else pid
+        return self.doctor_names.get(pid, pid)
 
     def hospital_name(self, hid: str) -> str:
-        h = self.hospitals.get(hid)
-        return h.label(self.lang) if h else hid
+        return self.hospital_names.get(hid, hid)
 
     # --- sheet 1 --------------------------------------------------------------------------------
     def lines(self, row_day: dt.date, district: str, role: GapRole) -> list[_Line]:
@@ -267,10 +286,10 @@ class _Sheets:
         texts = [f"{x.label} {x.text}" if x.label else x.text for x in lines]
         if lines and all(x.gap for x in lines):
             cell.value = "\n".join(texts)
-            cell.font = Font(color=GAP_COLOR, bold=True)
+            cell.font = Font(size=BODY_SIZE, color=GAP_COLOR, bold=True)
         elif any(x.gap for x in lines):
             # Only the gap turns red; the names sharing the cell stay black.
-            red = InlineFont(color=GAP_COLOR, b=True)
+            red = InlineFont(color=GAP_COLOR, b=True, sz=BODY_SIZE)
             parts: list[str | TextBlock] = []
             for i, (x, text) in enumerate(zip(lines, texts, strict=True)):
                 sep = "\n" if i else ""
@@ -297,13 +316,13 @@ class _Sheets:
         last_col = FIRST_DISTRICT_COLUMN - 1 + 3 * len(districts)
         ws.title = t["roster_sheet"]
         ws.cell(row=1, column=1, value=t["title"].format(period=_period_label(self.scenario, self.lang)))
-        ws.cell(row=1, column=1).font = Font(size=14, bold=True)
+        ws.cell(row=1, column=1).font = Font(size=TITLE_SIZE, bold=True)
         ws.merge_cells(start_row=1, start_column=1, end_row=1, end_column=last_col)
         gaps = len(self.roster.gaps)
         subtitle = f"{self.scenario.name}　{t['gaps'].format(n=gaps) if gaps else t['no_gaps']}"
         ws.cell(row=2, column=1, value=subtitle)
         if gaps:
-            ws.cell(row=2, column=1).font = Font(color=GAP_COLOR, bold=True)
+            ws.cell(row=2, column=1).font = Font(size=BODY_SIZE, color=GAP_COLOR, bold=True)
         ws.merge_cells(start_row=2, start_column=1, end_row=2, end_column=last_col)
 
         for col, key in enumerate(("date", "weekday", "holiday"), start=1):
@@ -318,7 +337,7 @@ class _Sheets:
         for row in (3, 4):
             for col in range(1, last_col + 1):
                 cell = ws.cell(row=row, column=col)
-                cell.font = Font(bold=True)
+                cell.font = Font(size=BODY_SIZE, bold=True)
                 cell.fill = HEADER_FILL
                 cell.alignment = CENTRE
                 cell.border = BORDER
@@ -352,10 +371,11 @@ class _Sheets:
                     ws.cell(row=r, column=col).fill = fill
             # Excel does not grow rows for wrapped text written by a library; size them for the lines.
             ws.row_dimensions[r].height = 15 * most_lines + 3
+        widths = [min(width, 48) for width in widths]
         for col, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(col)].width = min(width, 48)
+            ws.column_dimensions[get_column_letter(col)].width = width
         ws.freeze_panes = ws.cell(row=HEADER_ROWS + 1, column=FIRST_DISTRICT_COLUMN)
-        _print_setup(ws, f"{HEADER_ROWS - 1}:{HEADER_ROWS}")
+        _print_by_district(ws, widths)
 
     # --- sheet 2 --------------------------------------------------------------------------------
     def summary_sheet(self, ws: Any) -> None:
@@ -364,7 +384,7 @@ class _Sheets:
         keys = ("physician", "clinic", "district", "duties", "nights", "holiday_duties", "points")
         for col, key in enumerate(keys, start=1):
             cell = ws.cell(row=1, column=col, value=t[key])
-            cell.font = Font(bold=True)
+            cell.font = Font(size=BODY_SIZE, bold=True)
             cell.fill = HEADER_FILL
             cell.alignment = CENTRE
             cell.border = BORDER
@@ -399,24 +419,76 @@ class _Sheets:
                     cell.alignment = Alignment(horizontal="right")
                 widths[col - 1] = max(widths[col - 1], _width(str(value)) + 2)
         for col in range(1, len(keys) + 1):
-            ws.cell(row=len(rows) + 2, column=col).font = Font(bold=True)
+            ws.cell(row=len(rows) + 2, column=col).font = Font(size=BODY_SIZE, bold=True)
+        widths = [min(width, 40) for width in widths]
         for col, width in enumerate(widths, start=1):
-            ws.column_dimensions[get_column_letter(col)].width = min(width, 40)
+            ws.column_dimensions[get_column_letter(col)].width = width
         ws.freeze_panes = "B2"
         ws.auto_filter.ref = f"A1:{get_column_letter(len(keys))}{len(rows) + 1}"
-        _print_setup(ws, "1:1", landscape=False)
+        # Portrait when the table fits at a legible size, else landscape.
+        landscape = 100 * _printable("portrait") / sum(widths) < MIN_SCALE
+        scale = _scale([sum(widths)], "landscape" if landscape else "portrait")
+        _print_setup(ws, "1:1", scale, title_cols="A:A", landscape=landscape)
 
 
-def _print_setup(ws: Any, title_rows: str, landscape: bool = True) -> None:
-    """A4, fit to one page wide, header rows repeated on every page."""
+def _print_by_district(ws: Any, widths: list[int]) -> None:
+    """Print the 当番表 a page width per district (or per two that fit at full size), the date columns and
+    the header rows on every page, the title in the page header."""
+    dates = sum(widths[: FIRST_DISTRICT_COLUMN - 1])
+    groups = [sum(widths[c : c + 3]) for c in range(FIRST_DISTRICT_COLUMN - 1, len(widths), 3)]
+    pages = _district_pages(dates, groups, _printable("landscape"))
+    breaks = [FIRST_DISTRICT_COLUMN - 1 + 3 * (page[-1] + 1) for page in pages[:-1]]
+    scale = _scale([dates + sum(groups[i] for i in page) for page in pages])
+    _print_setup(ws, f"{HEADER_ROWS - 1}:{HEADER_ROWS}", scale, title_cols="A:C", breaks=breaks)
+    ws.oddHeader.center.text = ws.cell(row=1, column=1).value
+
+
+def _printable(orientation: str) -> float:
+    """Points across an A4 page between the side margins."""
+    return A4_POINTS[orientation] - 2 * SIDE_MARGIN_INCHES * 72
+
+
+def _district_pages(titles: float, groups: Sequence[float], room: float) -> list[list[int]]:
+    """The districts printed on each page width (column widths in Excel units, ``room`` in points): one,
+    or two consecutive ones when both fit beside the repeated date columns at full size.
+
+    >>> _district_pages(20, [40, 40, 20, 20, 20, 150], 120 * POINTS_PER_WIDTH)
+    [[0, 1], [2, 3], [4], [5]]
+    """
+    pages: list[list[int]] = []
+    used = 0.0
+    for i, width in enumerate(groups):
+        if pages and len(pages[-1]) < 2 and (titles + used + width) * POINTS_PER_WIDTH <= room:
+            pages[-1].append(i)
+            used += width
+        else:
+            pages.append([i])
+            used = width
+    return pages
+
+
+def _scale(page_widths: Sequence[float], orientation: str = "landscape") -> int:
+    """The print scale in per cent that fits the widest page (Excel units) on the paper, at most 100 and
+    never below ``MIN_SCALE``: a district wider than that runs onto a second page width instead."""
+    widest = max(page_widths) * POINTS_PER_WIDTH
+    return max(MIN_SCALE, min(100, math.floor(100 * _printable(orientation) / widest)))
+
+
+def _print_setup(
+    ws: Any, title_rows: str, scale: int, title_cols: str, breaks: list[int] | None = None, landscape: bool = True
+) -> None:
+    """A4 at ``scale`` per cent, a new page width after each column in ``breaks``, the title rows and
+    columns repeated on every page, page numbers in the footer."""
     ws.page_setup.orientation = "landscape" if landscape else "portrait"
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
-    ws.page_setup.fitToWidth = 1
-    ws.page_setup.fitToHeight = 0
-    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.page_setup.scale = scale
+    ws.sheet_properties.pageSetUpPr.fitToPage = False  # Excel ignores manual page breaks when fitting
+    for column in breaks or []:
+        ws.col_breaks.append(Break(id=column))  # the page ends after this column (1-based)
     ws.print_title_rows = title_rows
+    ws.print_title_cols = title_cols
     ws.print_options.horizontalCentered = True
-    ws.page_margins.left = ws.page_margins.right = 0.4
+    ws.page_margins.left = ws.page_margins.right = SIDE_MARGIN_INCHES
     ws.page_margins.top = ws.page_margins.bottom = 0.5
     ws.oddFooter.center.text = "&P / &N"
 

@@ -226,7 +226,7 @@ def repair(
     if soft.solved:
         result = phase_result(scenario, timeline, rm, options, clock, soft, t1, cover=cover)
     else:
-        result = phase_result(scenario, timeline, rm, options, clock, fewest, t1, cover=cover, soft=False)
+        result = phase_result(scenario, timeline, rm, options, clock, fewest, t1, cover=cover, soft=False, tried=soft)
     if result.status == "optimal" and not proven:
         result.status = "feasible"
         result.roster.status = "feasible"

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import math
 import time
 from collections import defaultdict
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, Literal
 
 from ortools.sat.python import cp_model
 
@@ -30,6 +31,8 @@ __all__ = [
     "Clock",
     "Phase",
     "Progress",
+    "RosterSource",
+    "SoftGoals",
     "SolveOptions",
     "SolveResult",
     "complete_solution",
@@ -124,11 +127,23 @@ class SolveOptions:
         portfolio = ",".join(self.subsolvers) if self.workers > 1 and self.subsolvers else "CP-SAT default"
         extra = "".join(f", {k}={v}" for k, v in sorted(self.cp_sat.items()))
         warm = "on" if self.warm_start else "off"
+        work = "" if self.deterministic_time is None else f", max_deterministic_time={self.deterministic_time:g}"
         return (
             f"CP-SAT num_workers={self.workers}, subsolvers={portfolio}, max_presolve_iterations="
             f"{self.presolve_iterations}, linearization_level={self.linearization_level}, "
-            f"random_seed={self.seed}, warm start {warm} (hinted above {self.hint_above} assignment variables){extra}"
+            f"random_seed={self.seed}{work}, warm start {warm} (hinted above {self.hint_above} assignment "
+            f"variables){extra}"
         )
+
+
+# How far the soft goals (fairness, requests, spacing, …) were optimised in the roster returned:
+# "optimal" proven; "best_found" the soft-goal phase's best roster when time ran out, ``bound`` below it;
+# "not_optimised" time ran out before the soft-goal phase found any roster, so the roster is an earlier
+# phase's or a heuristic's and no effort went into its fairness; "none" no roster at all.
+SoftGoals = Literal["optimal", "best_found", "not_optimised", "none"]
+# Where the roster returned comes from: the soft-goal phase, an earlier phase (coverage; in a repair also
+# the fewest changes), a heuristic roster (a warm start, or in a repair the published roster), or nowhere.
+RosterSource = Literal["soft_phase", "earlier_phase", "heuristic", "none"]
 
 
 @dataclass
@@ -153,6 +168,10 @@ class SolveResult:
     # and to the best roster returned.
     first_seconds: float | None = None
     best_seconds: float | None = None
+    soft_goals: SoftGoals = "none"
+    roster_from: RosterSource = "none"
+    # CP-SAT's status of each phase that ran: "cover" (fewest gaps) and "soft" (the soft goals).
+    phases: dict[str, str] = field(default_factory=dict)
 
 
 class Clock:
@@ -323,7 +342,9 @@ def solve(scenario: Scenario, options: SolveOptions | None = None) -> SolveResul
     if second.solved:
         return phase_result(scenario, timeline, rm, options, clock, second, covered_at, cover=first)
     if first is not None:
-        return phase_result(scenario, timeline, rm, options, clock, first, covered_at, cover=first, soft=False)
+        return phase_result(
+            scenario, timeline, rm, options, clock, first, covered_at, cover=first, soft=False, tried=second
+        )
     # The search ran out of time before it settled on a roster: a warm start is valid and covers every duty.
     values = starts[0]
     objective = None
@@ -331,7 +352,17 @@ def solve(scenario: Scenario, options: SolveOptions | None = None) -> SolveResul
         values = {var: warm[0][var.index] for var in rm.decisions()}
         objective = warm[1] / OBJECTIVE_SCALE
     return phase_result(
-        scenario, timeline, rm, options, clock, second, covered_at, cover=None, values=values, objective=objective
+        scenario,
+        timeline,
+        rm,
+        options,
+        clock,
+        second,
+        covered_at,
+        cover=None,
+        values=values,
+        objective=objective,
+        tried=second,
     )
 
 
@@ -433,11 +464,13 @@ def phase_result(
     soft: bool = True,
     values: dict[cp_model.IntVar, int] | None = None,
     objective: float | None = None,
+    tried: Phase | None = None,
 ) -> SolveResult:
     """The result of the last phase that found a roster (or of ``values``, a roster given outright).
 
     ``cover`` is the coverage phase, None when the warm start settled it; ``soft`` whether ``final``
-    minimised the soft goals; ``objective`` that of ``values`` when known.
+    minimised the soft goals; ``objective`` that of ``values`` when known; ``tried`` the soft-goal phase
+    that ran out of time before it found a roster (its proven bound is still reported).
     """
     wall = clock()
     solver = final.solver
@@ -449,7 +482,7 @@ def phase_result(
     assignments = rm.assignments(lambda var: bool(value(var))) if found else {}
     if soft_phase:
         objective = solver.objective_value / OBJECTIVE_SCALE
-    bound = _bound(final) if soft_phase else None
+    bound = _bound(final) if soft_phase else _proven_bound(tried)
     gaps = _gaps(rm, value, timeline, assignments, options.lang) if found else _all_gaps(timeline)
     status = _status(cover, final, soft_phase, found, gaps)
     problems = describe_overloads(scenario, admission_overloads(scenario, timeline), options.lang)
@@ -481,6 +514,9 @@ def phase_result(
         problems=problems,
         first_seconds=covered_at,
         best_seconds=best,
+        soft_goals=_soft_goals(final, soft_phase, found),
+        roster_from=_source(soft_phase, values is not None, found),
+        phases=_phases(cover, final if soft_phase else tried),
     )
 
 
@@ -489,6 +525,36 @@ def _bound(phase: Phase) -> float:
     if phase.code == cp_model.OPTIMAL:
         return phase.solver.objective_value / OBJECTIVE_SCALE
     return max(0.0, phase.solver.best_objective_bound) / OBJECTIVE_SCALE
+
+
+def _proven_bound(phase: Phase | None) -> float | None:
+    """What a soft-goal phase that found no roster still proved: no roster scores below this."""
+    if phase is None or phase.code == cp_model.INFEASIBLE:
+        return None
+    bound = phase.solver.best_objective_bound
+    return max(0.0, bound) / OBJECTIVE_SCALE if math.isfinite(bound) else None
+
+
+def _soft_goals(final: Phase, soft_phase: bool, found: bool) -> SoftGoals:
+    if not found:
+        return "none"
+    if not soft_phase:
+        return "not_optimised"
+    return "optimal" if final.code == cp_model.OPTIMAL else "best_found"
+
+
+def _source(soft_phase: bool, given: bool, found: bool) -> RosterSource:
+    if soft_phase:
+        return "soft_phase"
+    if given:
+        return "heuristic"
+    return "earlier_phase" if found else "none"
+
+
+def _phases(cover: Phase | None, soft: Phase | None) -> dict[str, str]:
+    """CP-SAT's status of the coverage and soft-goal phases that ran, by phase."""
+    named = {"cover": cover, "soft": soft}
+    return {k: _CP_NAMES.get(p.code, str(p.code)) for k, p in named.items() if p is not None}
 
 
 def _status(cover: Phase | None, final: Phase, soft_phase: bool, found: bool, gaps: list[RosterGap]) -> Status:

@@ -7,6 +7,7 @@ Solving property tests take about a second per example, so the everyday profiles
 from __future__ import annotations
 
 import os
+from typing import Any
 
 import pytest
 from hypothesis import HealthCheck, settings
@@ -33,3 +34,28 @@ settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.enviro
 def icaljs() -> IcalJs:
     """Mozilla's ical.js through node (installed once per machine into a cache directory)."""
     return install()
+
+
+@pytest.fixture(autouse=True)
+def _solves_stop_on_work_not_on_the_clock(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> None:
+    """In the default run every CP-SAT search of this process ends on a proof, a solution limit or
+    deterministic work with one worker (``tests.solving.steady``), never on the clock alone: a test
+    asserting what a clock-limited search found would pass on an idle machine and fail on a busy one.
+    A time limit of a minute or more counts as a safety net beside a proof (pricing a fixed roster).
+    Tests marked ``slow`` or ``benchmark`` measure time on purpose and are left alone."""
+    if request.node.get_closest_marker("slow") or request.node.get_closest_marker("benchmark"):
+        return
+    from solver import SolveOptions
+
+    original = SolveOptions.parameters
+
+    def parameters(self: SolveOptions) -> Any:
+        steady = self.deterministic_time is not None and self.workers == 1
+        if not (steady or self.cp_sat.get("stop_after_first_solution") or self.time_limit >= 60):
+            raise AssertionError(
+                f"a solve in a default test stops on the clock ({self.time_limit:g} s, {self.workers} workers): "
+                "use tests.solving.steady or STEADY_CLI"
+            )
+        return original(self)
+
+    monkeypatch.setattr(SolveOptions, "parameters", parameters)

@@ -20,10 +20,11 @@ from oncall.io import load_scenario, save_scenario
 from oncall.model import CATEGORIES, Absence, CarriedPeriod, History, Physician, Pin, Scenario
 from oncall.roster import Roster, load_roster, save_roster
 from oncall.timeline import Timeline
-from solver import SolveOptions, solve
+from solver import solve
 from tests.factories import greedy_roster, make_scenario
+from tests.solving import steady, steady_cli
 
-OPTIONS = SolveOptions(time_limit=3, workers=1, seed=0, lang="en")
+OPTIONS = steady(3, lang="en")
 DECEMBER = dt.date(2026, 12, 27)  # 12/27–12/31: a Sunday, two weekdays and 年末年始 from 12/29
 JANUARY = dt.date(2027, 1, 1)  # 1/1–1/4
 
@@ -31,7 +32,7 @@ JANUARY = dt.date(2027, 1, 1)  # 1/1–1/4
 @functools.cache
 def _solved_december() -> tuple[Scenario, Roster]:
     scenario = make_scenario(start=DECEMBER, days=5)
-    result = solve(scenario, SolveOptions(time_limit=3, workers=1, seed=0))
+    result = solve(scenario, steady(3))
     assert result.status in ("optimal", "feasible") and not result.roster.gaps
     return scenario, result.roster
 
@@ -171,7 +172,7 @@ def test_a_doctor_absent_on_new_years_day_does_not_continue_and_rests_from_midni
     assert history.last_duty_end == published.period.end
     assert not any(p.role == "primary" and p.district == "north" for p in carry.pins)
     # No continuation pin: the tail goes to someone else, and the absent doctor is nowhere on 1/1.
-    result = solve(carry.scenario, SolveOptions(time_limit=3, workers=1, seed=0))
+    result = solve(carry.scenario, steady(3))
     tail = next(d for d in result.roster.duties if d.start == result.roster.period.start and d.district == "north")
     assert tail.primary not in (None, head.primary)
     assert [v.message for v in check(carry.scenario, result.roster).violations if v.rule != "coverage"] == []
@@ -245,7 +246,7 @@ def test_cli_solve_with_previous_and_carry(tmp_path: Path) -> None:
     out = tmp_path / "jan.json"
     carried = tmp_path / "jan-carried.yaml"
     args = ["solve", str(jan_file), "-o", str(out), "--previous", str(dec_file), str(dec_roster)]
-    result = runner.invoke(app, [*args, "--carried", str(carried), "--time-limit", "2", "--workers", "1"])
+    result = runner.invoke(app, [*args, "--carried", str(carried), *steady_cli(2)])
     assert result.exit_code == 0, result.output
     assert "引き継ぎ" in result.output
     scenario = load_scenario(carried)

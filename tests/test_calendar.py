@@ -15,8 +15,9 @@ from oncall.checker import check
 from oncall.model import CalendarConfig, ExtraDay, YearEnd
 from oncall.roster import Roster
 from oncall.timeline import Slot, Timeline
-from solver import SolveOptions, solve
+from solver import solve
 from tests.factories import greedy_roster, make_scenario
+from tests.solving import steady
 from tests.test_properties import assert_spans_tile, assert_tiles
 
 D = dt.date
@@ -206,7 +207,7 @@ def test_a_block_edge_in_the_repeated_hour_of_autumn() -> None:
     tl = Timeline.build(scenario)
     afternoon = _slots(tl, "sat_afternoon")[D(2027, 10, 30)]
     assert afternoon.hours == 13.75  # 12:30 CEST to the first 02:15 (CEST)
-    roster = solve(scenario, SolveOptions(time_limit=5, workers=1)).roster
+    roster = solve(scenario, steady(5)).roster
     report = check(scenario, roster)
     assert report.ok, [v.message for v in report.violations]
     assert_tiles(scenario, roster)

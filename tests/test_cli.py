@@ -13,15 +13,17 @@ import pytest
 import yaml
 from typer.testing import CliRunner, Result
 
-from oncall.cli import app
+from oncall.cli import app, progress_line
 from oncall.io import load_scenario, save_scenario
 from oncall.model import Absence, Pin
 from oncall.roster import Roster, load_roster
 from oncall.timeline import Timeline
+from solver import Progress
 from tests.factories import make_scenario
+from tests.solving import STEADY_CLI
 
 runner = CliRunner()
-FAST = ["--time-limit", "5", "--workers", "1", "--seed", "0"]
+FAST = STEADY_CLI  # a stop on deterministic work, not on the clock (tests/solving.py)
 
 
 def invoke(*args: object) -> Result:
@@ -300,7 +302,45 @@ def test_solve_writes_and_explains_gaps_with_exit_1(tmp_path: Path) -> None:
     assert f"Gaps: {len(written.gaps)}" in result.stdout
     assert "Optimality gap: " in result.stdout  # the bound's gap, named apart from uncovered roles
     assert "0 hospitals serve North" in result.stdout
-    assert "Check: no violations" in result.stdout
+    # A roster with gaps breaks the coverage rule: the verdict says so, as `oncall check` does (issue 17.15).
+    assert f"Check: {len(written.gaps)} hard violations: Coverage {len(written.gaps)}" in result.stdout
+
+
+@pytest.mark.parametrize("lang", ["ja", "en"])
+@pytest.mark.parametrize("hospitals", [True, False], ids=["valid", "gaps"])
+def test_solve_and_check_give_one_verdict_in_the_same_words(tmp_path: Path, lang: str, hospitals: bool) -> None:
+    scenario = make_scenario(days=2)
+    if not hospitals:
+        scenario.hospitals = []  # every backup-hospital role is a gap
+    path = save(tmp_path, scenario)
+    roster = tmp_path / "roster.json"
+    solved = invoke("solve", path, "-o", roster, "--quiet", "--lang", lang, *FAST)
+    checked = invoke("check", path, roster, "--lang", lang)
+    prefix = "検証: " if lang == "ja" else "Check: "
+    verdicts = [line.removeprefix(prefix) for line in solved.stdout.splitlines() if line.startswith(prefix)]
+    assert verdicts == [checked.stdout.splitlines()[0]], (solved.stdout, checked.stdout)
+    assert solved.exit_code == checked.exit_code == (0 if hospitals else 1)
+    if not hospitals:
+        assert ("当番の充足" if lang == "ja" else "Coverage") in verdicts[0]
+
+
+def test_solve_says_plainly_when_the_soft_goals_were_not_optimised(tmp_path: Path) -> None:
+    path = save(tmp_path, make_scenario(days=3))
+    # The soft-goal phase stops (on deterministic work, not the clock) before it finds a roster.
+    stop = ["--deterministic-time", "0.000001", "--workers", "1", "--time-limit", "600", "--quiet"]
+    en = invoke("solve", path, "-o", tmp_path / "r.json", "--lang", "en", *stop)
+    assert en.exit_code == 0, en.output  # every duty is covered: a valid roster
+    lines = en.stdout.splitlines()
+    assert lines[0] == "Status: feasible (CP-SAT: soft goals UNKNOWN)"
+    assert lines[1].startswith("Objective: —  Bound: ")
+    assert lines[2] == (
+        "Soft goals (fairness, requests, …): NOT optimised — time ran out before the soft-goal phase found a "
+        "roster, so this roster is the heuristic starting roster (give more --time-limit)"
+    )
+    ja = invoke("solve", path, "-o", tmp_path / "r.json", *stop)
+    assert "ソフト目標 (公平性・希望など): 最適化されていない" in ja.stdout
+    proven = invoke("solve", path, "-o", tmp_path / "r.json", "--lang", "en", "--quiet", *FAST)
+    assert "Soft goals (fairness, requests, …): optimal (proven)" in proven.stdout
 
 
 def _copy(roster_path: Path, folder: Path, edit: Callable[[Roster], None]) -> Path:
@@ -482,6 +522,14 @@ def test_generate_writes_enrolled_patients_unless_told_not_to(tmp_path: Path) ->
     assert without.patients == [] and without.physicians == with_patients.physicians
 
 
+def test_generate_reports_in_japanese_by_default_and_english_on_request(tmp_path: Path) -> None:
+    out = tmp_path / "g.yaml"
+    ja = invoke("generate", "--doctors", 10, "--month", "2027-05", "-o", out)
+    assert ja.stderr == f"{out}: 医師 10 名、1 地区\n"
+    en = invoke("generate", "--doctors", 10, "--month", "2027-05", "-o", out, "--lang", "en")
+    assert en.stderr == f"{out}: 10 physicians, 1 district(s)\n"
+
+
 @pytest.mark.parametrize(
     ("args", "option"),
     [
@@ -498,3 +546,9 @@ def test_generate_rejects_impossible_requests_naming_the_option(args: list[objec
     assert result.exit_code == 2
     assert result.output.startswith(f"error: {option}:")
     assert len(result.output.strip().splitlines()) == 1
+
+
+def test_progress_lines_speak_the_language_of_the_messages() -> None:
+    p = Progress(objective=12.5, bound=10.0, seconds=3.25)
+    assert progress_line(p, "ja") == "  [   3.2秒] 目的関数 12.50  下界 10.00"
+    assert progress_line(p, "en") == "  [   3.2s] objective 12.50  bound 10.00"

@@ -57,6 +57,23 @@ def test_report_formats_and_plots(tmp_path: Path) -> None:
     assert load_workbook(xlsx).sheetnames[:3] == ["Summary", "Physicians", "Hospitals"]
 
 
+def test_report_notes_speak_japanese_by_default_and_english_on_request(tmp_path: Path) -> None:
+    scenario, roster = _files(tmp_path)
+    other = tmp_path / "other.json"
+    other.write_text(roster.read_text(encoding="utf-8").replace('"test-network"', '"elsewhere"'), encoding="utf-8")
+    out = tmp_path / "r.html"
+    ja = invoke("report", scenario, other, "--format", "html", "-o", out)
+    assert ja.exit_code == 0, ja.output
+    assert ja.stderr.splitlines() == [
+        f"注意: {other} はシナリオ「elsewhere」の当番表で「test-network」のものではありません。"
+        f"{scenario} に照らして集計します",
+        f"出力: {out}",
+    ]
+    en = invoke("report", scenario, other, "--format", "html", "-o", out, "--lang", "en")
+    assert en.stderr.splitlines()[0].startswith(f"warning: {other} is a roster of 'elsewhere', not of 'test-network'")
+    assert en.stderr.splitlines()[1] == f"Written: {out}"
+
+
 def test_report_on_bad_files_exits_2(tmp_path: Path) -> None:
     scenario, _ = _files(tmp_path)
     result = invoke("report", scenario, tmp_path / "missing.json")

@@ -21,11 +21,12 @@ from oncall.load import admission_overloads
 from oncall.model import Caps, History, Pin, Scenario
 from oncall.roster import Roster
 from oncall.timeline import Timeline
-from solver import SolveOptions, solve
+from solver import solve
 from tests.factories import greedy_roster, make_scenario
+from tests.solving import steady
 from tests.strategies import Broken, broken_scenario_dicts, scenarios
 
-OPTIONS = SolveOptions(time_limit=4, workers=1, seed=0, lang="en")
+OPTIONS = steady(4, lang="en")
 # The English coverage message ends with the role left empty: "2027-01-05 Weekday night North: no primary".
 _GAP_ROLE = re.compile(r": no (primary|secondary|backup hospital)$")
 

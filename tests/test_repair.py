@@ -22,12 +22,13 @@ from oncall.model import Caps, Request, Scenario
 from oncall.replan import AbsenceChange, CapChange, HospitalClosedChange, LeaveChange, apply_changes, replan
 from oncall.roster import Roster, load_roster, save_roster
 from oncall.timeline import Timeline
-from solver import SolveOptions, evaluate, solve
+from solver import evaluate, solve
 from solver.repair import CHANGES_RULE, frozen_duty_ids, repair
 from tests.factories import duties_of, greedy_roster, make_scenario
+from tests.solving import steady, steady_cli
 from tests.strategies import scenarios
 
-OPTIONS = SolveOptions(time_limit=10, workers=1, seed=0, lang="en")
+OPTIONS = steady(10, lang="en")
 JST = dt.timezone(dt.timedelta(hours=9))
 BEFORE_ALL = dt.datetime(2027, 1, 1, tzinfo=JST)  # nothing of the test week has started
 runner = CliRunner()
@@ -36,7 +37,7 @@ runner = CliRunner()
 @functools.cache
 def _solved() -> tuple[Scenario, Roster]:
     scenario = make_scenario()
-    result = solve(scenario, SolveOptions(time_limit=2, workers=1, seed=0))
+    result = solve(scenario, steady(2))
     assert result.status in ("optimal", "feasible") and not result.roster.gaps
     return scenario, result.roster
 
@@ -257,7 +258,7 @@ def test_repairs_pass_the_checker_and_never_change_frozen_duties(
         changes.append(CapChange(physician=doctor, cap="duties", value=cap))
     freeze = dt.datetime(2027, 1, 4, tzinfo=JST) + dt.timedelta(hours=freeze_hours)
     try:
-        out = replan(_SCENARIO, _PUBLISHED, list(changes), freeze, SolveOptions(time_limit=5, workers=1, seed=0))
+        out = replan(_SCENARIO, _PUBLISHED, list(changes), freeze, steady(5))
     except InvalidChange as exc:
         # Only a cap the past already exceeds may be refused.
         assert cap is not None and all("changes[1].value" in p for p in exc.problems), exc.problems
@@ -282,7 +283,7 @@ def test_cli_repair_writes_the_draft_and_prints_the_summary(tmp_path: Path) -> N
     save_roster(published, ro_file)
     doctor = _busiest_on(published, dt.date(2027, 1, 7))
     out, changed = tmp_path / "repaired.json", tmp_path / "changed.yaml"
-    base = ["repair", str(sc_file), str(ro_file), "-o", str(out), "--workers", "1", "--time-limit", "10"]
+    base = ["repair", str(sc_file), str(ro_file), "-o", str(out), *steady_cli(10)]
     result = runner.invoke(
         app,
         [
@@ -349,7 +350,7 @@ def test_cli_repair_exits_1_when_gaps_remain(tmp_path: Path) -> None:
 @settings(max_examples=10)
 @given(scenario=scenarios(), data=st.data())
 def test_repairs_of_random_networks_keep_every_rule_and_the_past(scenario: Scenario, data: st.DataObject) -> None:
-    published = solve(scenario, SolveOptions(time_limit=2, workers=1, seed=0)).roster
+    published = solve(scenario, steady(2)).roster
     assume(all(v.rule == "coverage" for v in check(scenario, published).violations))
     doctor = data.draw(st.sampled_from([p.id for p in scenario.physicians]))
     dates = scenario.period.dates()

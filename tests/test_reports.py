@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import unicodedata
 from collections import Counter, defaultdict
 from pathlib import Path
 from typing import Any
@@ -18,7 +19,7 @@ import pytest
 
 from oncall.io import load_scenario
 from oncall.model import PatientGroup, Scenario
-from oncall.plots import FILES, write_plots
+from oncall.plots import FILES, caption, write_plots
 from oncall.reports import build_report, localized, render_html, render_text, write_csv, write_xlsx
 from oncall.roster import STATUS_JA, Roster
 from tests.factories import greedy_roster, make_scenario
@@ -346,6 +347,57 @@ def test_renderings_carry_every_table(tmp_path: Path) -> None:
     book = load_workbook(tmp_path / "report.xlsx")
     assert book.sheetnames == ["概要", "医師別", "病院別", "病院別・日別の予想入院", "地区別", "当番別"]
     assert list(localized(report.physicians, "ja").columns)[:3] == ["ID", "名前", "持分"]
+
+
+def test_per_duty_lists_name_people_with_the_id_only_where_two_share_a_name() -> None:
+    scenario, roster = _network()
+    twin = scenario.physicians[1]
+    twin.name = scenario.physicians[0].name  # n1a and n1b are both 青木一郎 now
+    table = localized(build_report(scenario, roster).duties, "ja")
+    cells = set(table[["主当番", "副当番", "後方支援病院"]].to_numpy().ravel()) - {"—"}
+    assert not cells & ({p.id for p in scenario.physicians} | {h.id for h in scenario.hospitals})
+    assert {"青木一郎 (n1a)", "青木一郎 (n1b)", "佐藤恵", "中央病院"} <= cells, cells
+    assert "青木一郎" not in cells
+    html = render_html(build_report(scenario, roster), "ja")
+    duties = html[html.index("<h2>当番別</h2>") :]
+    assert "<td>青木一郎 (n1b)</td>" in duties and "<td>s2a</td>" not in duties
+
+
+def _display_width(text: str) -> int:
+    """Terminal columns: wide and full-width characters (kanji, kana) take two."""
+    return sum(2 if unicodedata.east_asian_width(ch) in "WF" else 1 for ch in text)
+
+
+def test_the_text_report_lines_up_japanese_by_display_width() -> None:
+    scenario, roster = _network()
+    report = build_report(scenario, roster)
+    blocks = render_text(report).strip("\n").split("\n\n")
+    for block in blocks:
+        title, *lines = block.splitlines()
+        assert len({_display_width(line) for line in lines}) == 1, (title, lines)
+    header, *rows = next(b for b in blocks if b.startswith("== 医師別 ==")).splitlines()[1:]
+    edge = _display_width(header[: header.index("名前") + 2])  # names are right-aligned under their header
+    for row, name in zip(rows, report.physicians["name"], strict=True):
+        assert _display_width(row[: row.index(name) + len(name)]) == edge, row
+
+
+def test_the_html_report_embeds_its_plots_and_needs_no_other_file() -> None:
+    import base64
+    import io
+    import re
+
+    from matplotlib.image import imread
+
+    scenario, roster = _network()
+    html = render_html(build_report(scenario, roster), "ja")
+    images = re.findall(r'<img src="data:image/png;base64,([A-Za-z0-9+/=]+)" alt="([^"]+)">', html)
+    assert [alt for _, alt in images] == [caption(name, "ja") for name in FILES]
+    assert "医師別・日別の当番" in images[0][1]
+    for data, _ in images:
+        pixels = imread(io.BytesIO(base64.b64decode(data)), format="png")
+        assert pixels.shape[0] > 300 and pixels.shape[1] > 600
+    assert re.findall(r'(?:src|href)="(?!data:)', html) == []  # nothing to fetch beside the file
+    assert "<img" not in render_html(build_report(scenario, roster), "ja", plots=False)
 
 
 def test_plots_render_japanese_without_missing_glyphs(tmp_path: Path) -> None:

@@ -20,8 +20,9 @@ from oncall.model import Absence, Caps, Clinic, History, Hospital, PatientGroup,
 from oncall.roster import Roster
 from oncall.rules import RULES
 from oncall.timeline import Timeline
-from solver import SolveOptions, SolveResult, solve
+from solver import SolveResult, solve
 from tests.factories import make_scenario
+from tests.solving import steady
 
 COVERED: dict[str, list[str]] = defaultdict(list)
 
@@ -39,7 +40,7 @@ def covers(*rule_ids: str) -> Callable[[Callable[..., Any]], Callable[..., Any]]
 
 
 def run(scenario: Scenario, seconds: float = 20) -> SolveResult:
-    result = solve(scenario, SolveOptions(time_limit=seconds, workers=1, seed=1))
+    result = solve(scenario, steady(seconds, seed=1))
     report = check(scenario, result.roster)
     hard = [v for v in report.violations if v.rule != "coverage"]
     assert not hard, [v.message for v in hard]
@@ -280,7 +281,7 @@ def test_pins_are_kept_and_impossible_pins_are_named() -> None:
     assert night["south"].backup_hospital == "minami"
     sc.physician("n2c").absences = [Absence(start=dt.date(2027, 1, 5), end=dt.date(2027, 1, 5))]
     with pytest.raises(InvalidScenario, match=r"pinned\[0\].*n2c.*absent"):
-        solve(Scenario.model_validate(sc.model_dump()), SolveOptions(time_limit=5, workers=1))
+        solve(Scenario.model_validate(sc.model_dump()), steady(5))
 
 
 def test_pins_that_contradict_each_other_or_the_history_are_named() -> None:
@@ -292,7 +293,7 @@ def test_pins_that_contradict_each_other_or_the_history_are_named() -> None:
         Pin(district="south", date=night, block="wd_night", role="secondary", assignee="s2c"),
         Pin(district="north", date=dt.date(2027, 1, 7), block="wd_night", role="primary", assignee="n1a"),
     ]
-    options = SolveOptions(time_limit=5, workers=1)
+    options = steady(5)
     with pytest.raises(InvalidScenario, match=r"^pinned\[0\], pinned\[1\]: cannot all be kept"):
         solve(Scenario.model_validate(sc.model_dump()), options)
     # Alone, a pin can contradict the previous period: duties on the two dates before the period, and the

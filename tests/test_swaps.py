@@ -13,8 +13,9 @@ from oncall.model import Caps, Role, Scenario
 from oncall.roster import Roster, RosterDuty
 from oncall.swaps import GiveAway, Swap, apply_proposal, check_proposal, inverse
 from oncall.timeline import Timeline
-from solver import SolveOptions, solve
+from solver import solve
 from tests.factories import greedy_roster, make_scenario
+from tests.solving import steady
 
 JST = dt.timezone(dt.timedelta(hours=9))
 ROLES: tuple[Role, Role] = ("primary", "secondary")
@@ -28,7 +29,7 @@ def _solved(rest: float | None, cap: int | None) -> tuple[Scenario, Roster]:
     if cap is not None:
         for p in scenario.physicians:
             p.caps = Caps(duties=cap)
-    result = solve(scenario, SolveOptions(time_limit=3, workers=1, seed=0))
+    result = solve(scenario, steady(3))
     assert not result.roster.gaps
     return scenario, result.roster
 

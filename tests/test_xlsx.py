@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import itertools
 from pathlib import Path
 from typing import Any
 
@@ -102,7 +103,9 @@ def test_district_headers(workbook: Any, scenario: Scenario) -> None:
         assert [ws.cell(row=4, column=col + k).value for k in range(3)] == ["主当番", "副当番", "後方支援病院"]
     assert ws.freeze_panes == "D5"
     assert ws.page_setup.orientation == "landscape"
-    assert ws.page_setup.fitToWidth == 1 and ws.sheet_properties.pageSetUpPr.fitToPage
+    # Issue 17.19: no longer fitted to one page width (every district squeezed onto it), but printed at a
+    # fixed scale a district or two per page width (test_districts_print_a_page_width_each_at_a_legible_size).
+    assert not ws.sheet_properties.pageSetUpPr.fitToPage
 
 
 def test_names_not_ids(workbook: Any, scenario: Scenario) -> None:
@@ -111,6 +114,21 @@ def test_names_not_ids(workbook: Any, scenario: Scenario) -> None:
     text = ws.cell(row=row, column=4).value
     assert text in {p.name for p in scenario.physicians}
     assert ws.cell(row=row, column=6).value == scenario.hospitals[0].name
+
+
+def test_a_name_two_physicians_share_carries_the_id(scenario: Scenario, tmp_path: Path) -> None:
+    roster = _roster(scenario)
+    row_duty = next(d for d in roster.duties if d.district == "d01" and d.start.date() == dt.date(2027, 1, 6))
+    first, second = scenario.physician(row_duty.primary or ""), scenario.physician(row_duty.secondary or "")
+    twins = scenario.model_copy(deep=True)
+    twins.physician(second.id).name = first.name
+    path = tmp_path / "twins.xlsx"
+    write_xlsx(twins, roster, path)
+    ws = openpyxl.load_workbook(path)["当番表"]
+    row = _row_of(ws, dt.date(2027, 1, 6))
+    assert ws.cell(row=row, column=4).value == f"{first.name} ({first.id})"
+    assert ws.cell(row=row, column=5).value == f"{first.name} ({second.id})"
+    assert ws.cell(row=row, column=6).value == scenario.hospitals[0].name  # a name no one else has: no id
 
 
 def test_blocks_are_labelled_when_a_date_has_several(workbook: Any, scenario: Scenario) -> None:
@@ -175,6 +193,64 @@ def test_summary_per_physician(workbook: Any, scenario: Scenario) -> None:
     filled = 2 * len(duties) - sum(1 for d in duties if d.district == "d01" and d.day == GAP_DAY)
     assert total[3] == filled == sum(r[3] for r in rows[:-1])
     assert 0 < total[4] < total[3]
+
+
+# --- printing ---------------------------------------------------------------------------------------
+A4_POINTS = {"landscape": 297 / 25.4 * 72, "portrait": 210 / 25.4 * 72}
+
+
+def _points(ws: Any, column: int) -> float:
+    """A column's printed width at 100 %: Excel's width unit is a digit of Calibri 11, 7 px at 96 dpi."""
+    return float(ws.column_dimensions[openpyxl.utils.get_column_letter(column)].width) * 7 * 72 / 96
+
+
+def _printed_sizes(ws: Any) -> set[float]:
+    """Font sizes of every text on the sheet, rich-text runs included."""
+    sizes: set[float] = set()
+    for row in ws.iter_rows():
+        for cell in row:
+            if cell.value is None:
+                continue
+            sizes.add(cell.font.sz)
+            if isinstance(cell.value, openpyxl.cell.rich_text.CellRichText):
+                sizes |= {run.font.sz for run in cell.value if not isinstance(run, str)}
+    return sizes
+
+
+def _effective_scale(ws: Any) -> float:
+    """The scale the sheet prints at: a fixed scale, or what fitting its width onto N pages needs."""
+    if not ws.sheet_properties.pageSetUpPr.fitToPage:
+        return ws.page_setup.scale / 100
+    room = A4_POINTS[ws.page_setup.orientation] - 72 * (ws.page_margins.left + ws.page_margins.right)
+    width = sum(_points(ws, c) for c in range(1, ws.max_column + 1))
+    return min(1.0, room * (ws.page_setup.fitToWidth or 1) / width)
+
+
+def test_districts_print_a_page_width_each_at_a_legible_size(tmp_path: Path) -> None:
+    four = generate(40, 4, "2027-01", seed=3)
+    path = tmp_path / "four.xlsx"
+    write_xlsx(four, _roster(four), path)
+    wb = openpyxl.load_workbook(path, rich_text=True)
+    ws = wb["当番表"]
+    scale = _effective_scale(ws)
+    assert None not in _printed_sizes(ws)
+    assert min(_printed_sizes(ws)) * scale >= 9, (scale, _printed_sizes(ws))
+    room = A4_POINTS["landscape"] - 72 * (ws.page_margins.left + ws.page_margins.right)
+    edges = [3, *(b.id for b in ws.col_breaks.brk), ws.max_column]  # a page ends after each break
+    assert len(edges) - 1 >= 2, "four districts do not share one page width"
+    dates = sum(_points(ws, c) for c in (1, 2, 3))  # repeated on every page
+    for first, last in itertools.pairwise(edges):
+        assert (last - first) % 3 == 0 and 3 <= last - first <= 6, "one or two whole districts a page"
+        assert (dates + sum(_points(ws, c) for c in range(first + 1, last + 1))) * scale <= room
+    assert (ws.print_title_rows, ws.print_title_cols) == ("$3:$4", "$A:$C")
+    assert ws.oddHeader.center.text == "当番表 2027年1月"
+    assert ws.oddFooter.center.text == "&P / &N"
+    summary = wb["医師別集計"]
+    scale = _effective_scale(summary)
+    assert min(_printed_sizes(summary)) * scale >= 9
+    room = A4_POINTS[summary.page_setup.orientation] - 72 * (summary.page_margins.left + summary.page_margins.right)
+    assert sum(_points(summary, c) for c in range(1, summary.max_column + 1)) * scale <= room
+    assert summary.print_title_rows == "$1:$1"
 
 
 def test_english(scenario: Scenario, tmp_path: Path) -> None:

@@ -89,9 +89,10 @@ def wait_for(
     headers: dict[str, str],
     job_id: int,
     done: Callable[[dict[str, Any]], bool],
-    timeout: float = 30,
+    timeout: float = 120,
 ) -> dict[str, Any]:
-    """Poll a job until ``done(job)``; fail after ``timeout`` seconds."""
+    """Poll a job until ``done(job)``; fail after ``timeout`` seconds (a guard against a hang, generous
+    enough for a busy machine: a job's own time limit is a few seconds)."""
     deadline = time.monotonic() + timeout
     while True:
         job: dict[str, Any] = client.get(f"/solves/{job_id}", headers=headers).json()
@@ -160,16 +161,22 @@ class ServeProcess:
             stderr=self._log or subprocess.DEVNULL,
         )
         self.http = httpx.Client(base_url=f"http://127.0.0.1:{self.port}", timeout=10)
-        deadline = time.monotonic() + 30
-        while True:
-            try:
-                if self.http.get("/health").status_code == 200:
-                    return
-            except httpx.TransportError:
-                pass
-            assert self.process.poll() is None, "the server exited"
-            assert time.monotonic() < deadline, "the server did not start"
-            time.sleep(0.1)
+        # A guard against a hang: starting Python, FastAPI and OR-Tools takes seconds, a minute or more on
+        # a busy machine. A server that did not start is killed, not left running past the test.
+        deadline = time.monotonic() + 120
+        try:
+            while True:
+                try:
+                    if self.http.get("/health").status_code == 200:
+                        return
+                except httpx.TransportError:
+                    pass
+                assert self.process.poll() is None, "the server exited"
+                assert time.monotonic() < deadline, "the server did not start"
+                time.sleep(0.1)
+        except BaseException:
+            self.kill()
+            raise
 
     def kill(self) -> None:
         """SIGKILL: the server gets no chance to clean up."""

@@ -43,7 +43,7 @@ def test_keys_create_list_and_revoke(data_dir: Path) -> None:
     assert key.prefix in listed and "office" in listed and token not in listed
     assert runner.invoke(app, ["keys", "revoke", key.prefix]).exit_code == 0
     assert store.authenticate(token) is None
-    assert "revoked" in runner.invoke(app, ["keys", "list"]).stdout
+    assert "revoked" in runner.invoke(app, ["keys", "list", "--lang", "en"]).stdout  # Japanese by default
     assert runner.invoke(app, ["keys", "revoke", key.prefix]).exit_code == 0  # idempotent: no second entry
     entries = list_audit(store.db, kind="api_key")
     assert [(e.action, e.target, e.actor) for e in entries] == [
@@ -53,6 +53,24 @@ def test_keys_create_list_and_revoke(data_dir: Path) -> None:
     ]
     assert all(token not in str(e) for e in entries)
     store.db.dispose()
+
+
+def test_keys_speak_japanese_by_default_and_english_on_request(data_dir: Path) -> None:
+    runner = CliRunner()
+    ja = runner.invoke(app, ["keys", "create", "--role", "hospital", "--name", "白沢総合病院"])
+    assert ja.exit_code == 0, ja.output
+    prefix = ja.stderr.split(":")[0]
+    assert ja.stderr == (
+        f"{prefix}: 病院 (読み取りのみ)の API キー「白沢総合病院」を発行しました。"
+        "トークンは二度と表示されないので保管してください\n"
+    )
+    en = runner.invoke(app, ["keys", "create", "--role", "staff", "--lang", "en"])
+    assert en.stderr.endswith(": staff key '' created; keep the token, it is not shown again\n")
+    assert runner.invoke(app, ["keys", "list"]).stdout.splitlines()[0].endswith("\t有効")
+    assert runner.invoke(app, ["keys", "revoke", prefix]).stdout == f"{prefix}: 失効しました\n"
+    assert runner.invoke(app, ["keys", "revoke", prefix, "--lang", "en"]).stdout == f"{prefix}: revoked\n"
+    listed = runner.invoke(app, ["keys", "list"]).stdout
+    assert f"{prefix}\thospital\t白沢総合病院\t" in listed and "\t失効 " in listed
 
 
 def test_keys_refuse_a_bad_role_or_prefix(data_dir: Path) -> None:

@@ -15,7 +15,7 @@ from tests.api.helpers import assert_error, publish_solved, solve, upload
 from tests.factories import duties_of, make_scenario
 
 
-def _wait(client: TestClient, headers: dict[str, str], repair_id: int, timeout: float = 30) -> dict[str, Any]:
+def _wait(client: TestClient, headers: dict[str, str], repair_id: int, timeout: float = 120) -> dict[str, Any]:
     deadline = time.monotonic() + timeout
     while True:
         repair: dict[str, Any] = client.get(f"/repairs/{repair_id}", headers=headers).json()

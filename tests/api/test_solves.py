@@ -6,6 +6,7 @@ import statistics
 import time
 from pathlib import Path
 
+import pytest
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
 
@@ -55,20 +56,41 @@ def test_solve_parameters_are_bounded(client: TestClient, staff: dict[str, str])
     assert_error(client.delete("/solves/999", headers=staff), 404, "not_found", "job_id")
 
 
-def test_the_api_answers_while_a_solve_runs(client: TestClient, staff: dict[str, str], app: FastAPI) -> None:
+def _reads_while_a_solve_runs(
+    client: TestClient, staff: dict[str, str], app: FastAPI, reads: int = 20
+) -> tuple[int, list[float]]:
+    """Reads of a running solve job, each answered "running": the server is not blocked by the solve (a
+    blocked server would answer after it, "succeeded"). Returns the job id and each read's seconds."""
     sid = upload(client, staff, _LONG)["id"]
-    # The longest limit the test server allows; a server the solve blocked would answer none of the reads
-    # below before it ends, and the reads take a small fraction of it.
-    job_id = client.post(f"/scenarios/{sid}/solves", json={"time_limit": 5}, headers=staff).json()["id"]
+    job_id: int = client.post(f"/scenarios/{sid}/solves", json={"time_limit": 5}, headers=staff).json()["id"]
     # The job reads "running" once claimed; its worker process counts as running once it has started.
     wait_for(client, staff, job_id, lambda j: j["state"] == "running" and app.state.runner.running() == [job_id])
     latencies = []
-    for _ in range(20):
+    for _ in range(reads):
         started = time.perf_counter()
         r = client.get(f"/solves/{job_id}", headers=staff)
         latencies.append(time.perf_counter() - started)
         assert r.status_code == 200 and r.json()["state"] == "running"
-    # Latency is printed for a reader, not asserted: a busy machine must not fail the test.
+        time.sleep(0.02)
+    return job_id, latencies
+
+
+def test_the_api_answers_while_a_solve_runs(client: TestClient, staff: dict[str, str], app: FastAPI) -> None:
+    # Five reads, well inside the solve's five seconds even on a busy machine; the benchmark below times twenty.
+    job_id, _ = _reads_while_a_solve_runs(client, staff, app, reads=5)
+    assert client.delete(f"/solves/{job_id}", headers=staff).json()["state"] == "cancelled"
+
+
+@pytest.mark.benchmark  # a latency measured on the clock: only meaningful on a machine that is not busy
+def test_the_api_answers_within_100ms_while_a_solve_runs(
+    client: TestClient, staff: dict[str, str], app: FastAPI
+) -> None:
+    job_id, latencies = _reads_while_a_solve_runs(client, staff, app)
+    # The solve runs in its own process: a server it blocked would answer after the solve (seconds). On two
+    # cores the solve's two workers still take the CPU from the server now and then, so one or two reads
+    # of twenty may pass 100 ms; the rule holds for the rest, and none waits anywhere near the solve.
+    shown = f"GET latencies during a solve: {[round(x * 1000) for x in latencies]} ms"
+    assert sorted(latencies)[-3] < 0.1 and max(latencies) < 1.0, shown
     print(f"GET /solves/{{id}} during a solve: median {statistics.median(latencies) * 1000:.1f} ms")
     assert client.delete(f"/solves/{job_id}", headers=staff).json()["state"] == "cancelled"
 

@@ -43,7 +43,7 @@ def test_runner_writes_table_csv_and_plots_for_a_tiny_instance(tmp_path: Path) -
     assert (tmp_path / "tiny_objective_vs_time.png").stat().st_size > 0
     cp = next(r for r in records if r.solver == "cp-sat")
     assert cp.gaps == 0 and cp.objective is not None and cp.first_seconds is not None
-    assert "max_deterministic_time=1.5" in cp.settings
+    assert f"max_deterministic_time={DETERMINISTIC['deterministic_time']:g}," in cp.settings + ","
 
 
 def test_evaluate_prices_the_solvers_own_roster_at_its_objective() -> None:

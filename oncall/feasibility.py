@@ -177,19 +177,28 @@ class Ledger:
     # --- hospitals ------------------------------------------------------------------------------
     def can_stand_by(self, hid: str, unit: str) -> bool:
         """Whether hospital ``hid`` may stand by for the unit given everything filled so far."""
+        return self.hospital_blocking(hid, unit) is None
+
+    def hospital_blocking(self, hid: str, unit: str) -> str | None:
+        """The hard rule hospital ``hid`` would break by standing by for the unit given everything filled so
+        far, or None: districts, closed dates, standby days, districts at once, expected admissions."""
         h = self.hospitals[hid]
         duties = self.units[unit]
         first = duties[0]
-        if first.district not in h.districts or first.day in h.closed_dates:
-            return False
-        key = (hid, first.day if self.per_day else first.start)
-        if h.max_districts is not None and self._at_once[key] >= h.max_districts:
-            return False
+        if first.district not in h.districts:
+            return "hospital_district"
+        if first.day in h.closed_dates:
+            return "hospital_closed"
         dates = self.standby_dates[hid]
         if h.max_standby_days is not None and first.day not in dates and len(dates) >= h.max_standby_days:
-            return False
+            return "hospital_standby_cap"
+        key = (hid, first.day if self.per_day else first.start)
+        if h.max_districts is not None and self._at_once[key] >= h.max_districts:
+            return "hospital_capacity"
         amount = sum(self._admissions[d.id] for d in duties)
-        return amount <= 0 or amount <= self._room[(hid, first.day)] + 1e-9
+        if amount > 0 and amount > self._room[(hid, first.day)] + 1e-9:
+            return "hospital_admissions"
+        return None
 
     def stand_by(self, hid: str, unit: str) -> None:
         duties = self.units[unit]

@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from oncall.diagnosis import Assignment
 from oncall.eligibility import compute_eligibility
+from oncall.feasibility import Ledger
 from oncall.model import Scenario
 from oncall.timeline import Timeline
-from solver.warmstart import Ledger
 
 __all__ = ["greedy_roster"]
 

@@ -36,6 +36,7 @@ from dataclasses import dataclass, field
 from oncall.eligibility import compute_eligibility
 from oncall.errors import InvalidRoster, InvalidScenario
 from oncall.fairness import fair_share
+from oncall.feasibility import Ledger
 from oncall.model import CATEGORIES, CarriedPeriod, Category, History, Physician, Pin, Role, Scenario
 from oncall.roster import GapRole, Roster
 from oncall.timeline import Duty, Timeline, to_utc
@@ -96,7 +97,8 @@ class CarryNote:
     physician: str  # the physician, or the hospital for the backup_hospital role
     duty: str  # the tail duty id in the new period
     role: GapRole
-    reason: str  # "absent", "left", "role", "district", "rest_after_previous", "cap_zero", "pinned_to_other"
+    reason: str  # "absent", "left", "role", "district", "rest_after_previous", "cap_zero", "pinned_to_other",
+    # and for hospitals "closed", "standby_cap", "max_districts", "admissions"
 
     def text(self, lang: str = "ja") -> str:
         """One line for people."""
@@ -111,6 +113,7 @@ class CarryNote:
             "closed": "休止日のため",
             "standby_cap": "待機日数の上限が0のため",
             "max_districts": "同時に受け持てる地区数の上限のため",
+            "admissions": "予想入院数が受入上限を超えるため",
         }
         en = {
             "absent": "absent",
@@ -123,6 +126,7 @@ class CarryNote:
             "closed": "closed that date",
             "standby_cap": "a standby cap of zero",
             "max_districts": "already standing by for as many districts as it may",
+            "admissions": "its expected admissions would pass its limit",
         }
         hospital = self.role == "backup_hospital"
         if lang == "en":
@@ -283,12 +287,12 @@ def carry_over(previous: Scenario, roster: Roster, scenario: Scenario, options: 
     _set_rest(out, previous, held, set(continuing.values()), prev_tl.end)
 
     # Pin the tails to those who can continue; the others rest from midnight.
-    eligibility = compute_eligibility(out, Timeline.build(out))
-    hospitals = {h.id: h for h in out.hospitals}
+    out_tl = Timeline.build(out)
+    eligibility = compute_eligibility(out, out_tl)
+    ledger = Ledger(out, out_tl, eligibility)  # the hospitals' limits, tail by tail
     physicians = {p.id for p in out.physicians}
     pins: list[Pin] = []
     stopped: set[str] = set()
-    standing: dict[tuple[str, dt.date], set[str]] = defaultdict(set)  # districts a hospital's tails stand by for
     for tail, _ in crossing:
         for role in _GAP_ROLES:
             who = continuing.get((tail.id, role))
@@ -299,19 +303,7 @@ def carry_over(previous: Scenario, roster: Roster, scenario: Scenario, options: 
             if pin_key in pinned:
                 reason = None if pinned[pin_key] == who else "pinned_to_other"
             elif role == "backup_hospital":
-                h = hospitals.get(who)
-                if h is None:
-                    reason = "left"
-                elif tail.district not in h.districts:
-                    reason = "district"
-                elif tail.day in h.closed_dates:
-                    reason = "closed"
-                elif h.max_standby_days == 0:
-                    reason = "standby_cap"
-                elif h.max_districts is not None and len(standing[h.id, tail.day]) >= h.max_districts:
-                    reason = "max_districts"
-                else:
-                    standing[h.id, tail.day].add(tail.district)
+                reason = _hospital_reason(ledger, who, tail)
             elif who not in physicians:
                 reason = "left"
             else:
@@ -330,6 +322,29 @@ def carry_over(previous: Scenario, roster: Roster, scenario: Scenario, options: 
         _set_rest(out, previous, held, set(continuing.values()) - stopped, prev_tl.end, only=stopped)
     out.pinned = [*out.pinned, *pins]
     return Carry(Scenario.model_validate(out.model_dump()), pins, notes)
+
+
+# The hospital rule a continuation would break, as the note's reason.
+_CARRY_REASON = {
+    "hospital_district": "district",
+    "hospital_closed": "closed",
+    "hospital_standby_cap": "standby_cap",
+    "hospital_capacity": "max_districts",
+    "hospital_admissions": "admissions",
+}
+
+
+def _hospital_reason(ledger: Ledger, hid: str, tail: Duty) -> str | None:
+    """Why hospital ``hid`` cannot continue standing by for ``tail`` (the feasibility check's rule as a note
+    reason), or None, and then it stands by in ``ledger``."""
+    if hid not in ledger.hospitals:
+        return "left"
+    unit = ledger.unit_key(tail)
+    rule = ledger.hospital_blocking(hid, unit)
+    if rule is not None:
+        return _CARRY_REASON[rule]
+    ledger.stand_by(hid, unit)
+    return None
 
 
 def _set_rest(

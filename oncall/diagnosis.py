@@ -6,23 +6,14 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
 
 from oncall.eligibility import EXCLUSIONS, Eligibility
+from oncall.feasibility import Assignment, Ledger
 from oncall.load import Overload, expected_load
-from oncall.model import Hospital, Physician, Role, Scenario
+from oncall.model import Hospital, Role, Scenario
 from oncall.timeline import Duty, Timeline
 
 __all__ = ["ROLE_LABELS", "Assignment", "describe_overloads", "diagnose_gap"]
-
-
-@dataclass
-class Assignment:
-    """Who holds a duty (ids, None for nobody)."""
-
-    primary: str | None = None
-    secondary: str | None = None
-    backup_hospital: str | None = None
 
 
 ROLE_LABELS = {
@@ -64,54 +55,15 @@ def _lang(lang: str) -> str:
     return "en" if lang == "en" else "ja"
 
 
-def _holding(assignments: dict[str, Assignment], pid: str) -> list[str]:
-    return [k for k, a in assignments.items() if pid in (a.primary, a.secondary)]
+# The rule a doctor would break, as the gap reason that counts them.
+_REASON_OF_RULE = {"one_duty_at_a_time": "busy", "min_rest": "busy", "secondary_other_clinic": "same_clinic"}
 
 
-def _dynamic_reason(
-    scenario: Scenario,
-    timeline: Timeline,
-    p: Physician,
-    duty: Duty,
-    partner_clinic: str | None,
-    held: list[Duty],
-) -> str:
-    rest = dt.timedelta(hours=scenario.rest_hours(p))
-    for h in held:
-        if h.start < duty.end + rest and duty.start < h.end + rest:
-            return "busy"
-    cap = _cap_reason(p, duty, held)
-    if cap is not None:
-        return cap
-    days = {h.day for h in held} | set(p.history.recent_duty_dates) | {duty.day}
-    limit = scenario.consecutive_cap(p)
-    run, day = 1, duty.day
-    while (day := day - dt.timedelta(days=1)) in days:
-        run += 1
-    day = duty.day
-    while (day := day + dt.timedelta(days=1)) in days:
-        run += 1
-    if run > limit:
-        return "consecutive_days"
-    if partner_clinic is not None and scenario.rules.secondary_other_clinic and p.clinic == partner_clinic:
-        return "same_clinic"
-    return "free"
-
-
-def _cap_reason(p: Physician, duty: Duty, held: list[Duty]) -> str | None:
-    """The cap ``duty`` would pass given the duties held (a night's tail from before the period counts
-    against none)."""
-    if not duty.counts_against_caps:
-        return None
-    caps = p.caps
-    counted = [h for h in held if h.counts_against_caps]
-    if caps.duties is not None and len(counted) >= caps.duties:
-        return "duty_cap"
-    if duty.night and caps.nights is not None and sum(h.night for h in counted) >= caps.nights:
-        return "night_cap"
-    if duty.holiday and caps.holiday_duties is not None and sum(h.holiday for h in counted) >= caps.holiday_duties:
-        return "holiday_cap"
-    return None
+def _dynamic_reason(ledger: Ledger, pid: str, duty: Duty) -> str:
+    """Why an eligible doctor does not hold the role: the rule the feasibility check says taking it would
+    break (their own duties first, then the partner's clinic), or "free"."""
+    rule = ledger.blocking(pid, duty)
+    return "free" if rule is None else _REASON_OF_RULE.get(rule, rule)
 
 
 def _where(timeline: Timeline, duty: Duty, role: str, lang: str) -> str:
@@ -142,14 +94,9 @@ def diagnose_gap(
     excluded = eligibility.excluded.get((duty.id, doctor_role), {})
     covering = sum(len(v) for v in excluded.values()) + len(eligibility.physicians(duty.id, doctor_role))
     counts: dict[str, int] = {r: len(excluded.get(r, [])) for r in EXCLUSIONS}
-    a = assignments.get(duty.id, Assignment())
-    partner = a.secondary if role == "primary" else a.primary
-    partner_clinic = scenario.physician(partner).clinic if partner else None
-    by_id = timeline.by_id
+    ledger = Ledger.of_doctors(scenario, timeline, eligibility, assignments)
     for pid in eligibility.physicians(duty.id, doctor_role):
-        p = scenario.physician(pid)
-        held = [by_id[k] for k in _holding(assignments, pid)]
-        reason = _dynamic_reason(scenario, timeline, p, duty, partner_clinic, held)
+        reason = _dynamic_reason(ledger, pid, duty)
         counts[reason] = counts.get(reason, 0) + 1
     parts = [_REASONS[lang][r].format(n=n) for r, n in counts.items() if n]
     if lang == "en":

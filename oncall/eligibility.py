@@ -13,6 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from oncall.model import Physician, Role, Scenario
+from oncall.rules import CAPS
 from oncall.timeline import Duty, Timeline, absence_interval, to_utc
 
 __all__ = ["Eligibility", "Exclusion", "compute_eligibility", "touched_by_absence"]
@@ -54,8 +55,7 @@ def _static_exclusion(
         return "absent"
     if ready is not None and duty.start < ready:
         return "rest_after_previous"
-    caps = p.caps
-    if caps.duties == 0 or (duty.night and caps.nights == 0) or (duty.holiday and caps.holiday_duties == 0):
+    if any(cap.kind(duty) and cap.limit(p) == 0 for cap in CAPS):
         return "cap_zero"
     return None
 

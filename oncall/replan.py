@@ -23,6 +23,7 @@ from oncall.errors import InvalidChange, InvalidScenario
 from oncall.io import format_validation_error
 from oncall.model import Absence, Caps, DateOrDateTime, Scenario, _check_absence
 from oncall.roster import GapRole, Roster, RosterDuty
+from oncall.rules import CAPS
 from oncall.timeline import Timeline, absence_interval
 from solver.repair import repair
 from solver.solve import SolveOptions
@@ -288,7 +289,7 @@ def _blame(
 ) -> str:
     """The change a violation of the past is due to: one of the kind that can cause it, about one of its people."""
     kinds: tuple[type, ...] = (AbsenceChange, LeaveChange)
-    if v.rule in ("duty_cap", "night_cap", "holiday_cap", "consecutive_days", "min_rest"):
+    if v.rule in {*(c.rule for c in CAPS), "consecutive_days", "min_rest"}:
         kinds = (CapChange,)
     elif v.rule.startswith("hospital_"):
         kinds = (HospitalClosedChange,)

@@ -7,10 +7,15 @@ in which reports list them.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Literal
+from typing import TYPE_CHECKING, Literal
 
-__all__ = ["COVER_HARD", "COVER_RULES", "COVER_SOFT", "HARD", "RULES", "SOFT", "Rule", "rule"]
+if TYPE_CHECKING:
+    from oncall.model import Physician
+    from oncall.timeline import Duty
+
+__all__ = ["CAPS", "COVER_HARD", "COVER_RULES", "COVER_SOFT", "HARD", "RULES", "SOFT", "Cap", "Rule", "rule"]
 
 
 @dataclass(frozen=True)
@@ -299,3 +304,37 @@ COVER_RULES: dict[str, Rule] = {r.id: r for r in (*COVER_HARD, *COVER_SOFT)}
 def rule(rule_id: str) -> Rule:
     """The registered rule ``rule_id``, of the rota or of the cover plan (KeyError for an unknown id)."""
     return RULES[rule_id] if rule_id in RULES else COVER_RULES[rule_id]
+    """The registered rule ``rule_id`` (KeyError for an unknown id)."""
+    return RULES[rule_id]
+
+
+@dataclass(frozen=True)
+class Cap:
+    """A personal cap per period: its rule id, the field of ``Physician.caps`` that sets it and which
+    duties count against it. The encoder, the feasibility check, diagnosis and reports read this table;
+    a new cap is one row here plus its encoder and its check.
+
+    >>> [c.rule for c in CAPS]
+    ['duty_cap', 'night_cap', 'holiday_cap']
+    """
+
+    rule: str
+    field: str
+    kind: Callable[[Duty], bool]  # whether a duty is of the kind the cap limits (a night, a holiday duty)
+
+    def limit(self, p: Physician) -> int | None:
+        """The doctor's cap, None for no limit."""
+        value: int | None = getattr(p.caps, self.field)
+        return value
+
+    def counts(self, duty: Duty) -> bool:
+        """Whether ``duty`` counts against the cap (the tail of a night begun before the period counts
+        against none: the period where it started counted it)."""
+        return duty.counts_against_caps and self.kind(duty)
+
+
+CAPS: tuple[Cap, ...] = (
+    Cap("duty_cap", "duties", lambda d: True),
+    Cap("night_cap", "nights", lambda d: d.night),
+    Cap("holiday_cap", "holiday_duties", lambda d: d.holiday),
+)

@@ -5,7 +5,9 @@ duty-roles between their two holders. ``check_proposal`` applies the proposal to
 and runs the checker (``oncall.checker``) on the result: a proposal that breaks a hard rule the roster did
 not already break (the colleague's rest, a monthly cap, their absence, a district they do not cover) is
 refused with ``RuleBroken``, which names each rule id and the checker's message. Duties that have
-started cannot move. ``inverse`` gives the proposal that undoes one.
+started cannot move. ``inverse`` gives the proposal that undoes one. ``give_away_candidates`` is the quick
+pre-check: the colleagues the step-by-step feasibility check (``oncall.feasibility``) lets take a role,
+to offer before a proposal is made; the checker stays the final word.
 """
 
 from __future__ import annotations
@@ -16,12 +18,15 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from oncall.checker import Violation, check
+from oncall.eligibility import compute_eligibility
 from oncall.errors import InvalidChange, RuleBroken
+from oncall.feasibility import Assignment, Ledger
 from oncall.model import Role, Scenario
 from oncall.roster import Roster, RosterDuty
 from oncall.rules import rule
+from oncall.timeline import Timeline
 
-__all__ = ["GiveAway", "Proposal", "Swap", "apply_proposal", "check_proposal", "inverse"]
+__all__ = ["GiveAway", "Proposal", "Swap", "apply_proposal", "check_proposal", "give_away_candidates", "inverse"]
 
 _Id = Annotated[str, Field(min_length=1, max_length=64)]
 _DutyId = Annotated[str, Field(min_length=1, max_length=100, description="Duty id (docs/roster.md).")]
@@ -149,3 +154,19 @@ def check_proposal(
         message = f"the {what} breaks {ids}" if en else f"この{word}は {ids} に違反する"
         raise RuleBroken(message, [(v.rule, v.message) for v in new])
     return after
+
+
+def give_away_candidates(scenario: Scenario, roster: Roster, duty_id: str, role: Role) -> list[str]:
+    """Colleagues who may take ``role`` on ``duty_id`` from its holder, by the step-by-step feasibility
+    check on the roster without the holder in that role (scenario order). A quick pre-check to offer
+    choices; ``check_proposal`` still judges the give-away with the checker."""
+    tl = Timeline.build(scenario)
+    duty = tl.by_id.get(duty_id)
+    if duty is None:
+        raise InvalidChange(f"duty: no duty {duty_id!r} in the roster")
+    assignments = {d.id: Assignment(d.primary, d.secondary, d.backup_hospital) for d in roster.duties}
+    holder = getattr(assignments[duty_id], role) if duty_id in assignments else None
+    if duty_id in assignments:
+        setattr(assignments[duty_id], role, None)
+    ledger = Ledger.of_doctors(scenario, tl, compute_eligibility(scenario, tl), assignments)
+    return [p.id for p in scenario.physicians if p.id != holder and ledger.can_take(p.id, duty, role)]

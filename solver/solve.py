@@ -13,6 +13,7 @@ from ortools.sat.python import cp_model
 
 from oncall.diagnosis import Assignment, describe_overloads, diagnose_gap
 from oncall.errors import InvalidScenario
+from oncall.feasibility import Ledger
 from oncall.load import admission_overloads
 from oncall.model import Scenario
 from oncall.roster import Roster, RosterDuty, RosterGap, RosterPeriod, RosterRegularHours, Status
@@ -20,7 +21,7 @@ from oncall.timeline import Timeline
 from solver.model import RosterModel, build_model
 from solver.rules.pinned import pin_literals
 from solver.terms import OBJECTIVE_SCALE
-from solver.warmstart import Ledger, warm_starts
+from solver.warmstart import warm_starts
 
 __all__ = [
     "DEFAULT_HINT_ABOVE",

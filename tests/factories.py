@@ -4,27 +4,23 @@
 (one employed, one new, one secondary-only, one covering both districts), two backup hospitals and
 the week 2027-01-04 (Mon) to 2027-01-10 (Sun), whose first duty is the tail of the 1/3 年末年始
 night. ``greedy_roster()`` fills it without a solver: duty by duty in time order, each role goes to
-the eligible doctor who has rested longest, so tests can seed one violation at a time.
+the doctor who has rested longest among those the feasibility check lets take it, so tests can seed one
+violation at a time. ``roster_of()`` writes any assignments as a roster document.
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from collections import Counter, defaultdict
+from collections import Counter
+from collections.abc import Mapping
 
-from oncall.model import (
-    Clinic,
-    District,
-    Hospital,
-    Period,
-    Physician,
-    Role,
-    Scenario,
-)
+from oncall.eligibility import compute_eligibility
+from oncall.feasibility import Assignment, Ledger
+from oncall.model import Clinic, District, Hospital, Period, Physician, Scenario
 from oncall.roster import Roster, RosterDuty, RosterPeriod, RosterRegularHours
-from oncall.timeline import Duty, Timeline, absence_interval, to_utc
+from oncall.timeline import Duty, Timeline, to_utc
 
-__all__ = ["duties_of", "greedy_roster", "make_scenario", "roster_duty"]
+__all__ = ["duties_of", "greedy_roster", "make_scenario", "roster_duty", "roster_of"]
 
 START = dt.date(2027, 1, 4)
 
@@ -79,105 +75,60 @@ def make_scenario(start: dt.date = START, days: int = 7) -> Scenario:
     )
 
 
-def _run_length(dates: set[dt.date], day: dt.date) -> int:
-    """Length of the run of consecutive dates through ``day`` if ``day`` is added."""
-    one = dt.timedelta(days=1)
-    n, d = 1, day - one
-    while d in dates:
-        n, d = n + 1, d - one
-    d = day + one
-    while d in dates:
-        n, d = n + 1, d + one
-    return n
-
-
 def greedy_roster(scenario: Scenario) -> Roster:
-    """A valid roster for an easy scenario (pins honoured; hospital max_districts not considered)."""
+    """A valid roster for an easy scenario (pins honoured as given). Every step asks the feasibility check
+    (``oncall.feasibility.Ledger``) what fits."""
     tl = Timeline.build(scenario)
-    zone = scenario.zone
-    clinic_district = {c.id: c.district for c in scenario.clinics}
-    absences = {p.id: [absence_interval(a, zone) for a in p.absences] for p in scenario.physicians}
+    ledger = Ledger(scenario, tl, compute_eligibility(scenario, tl))
     last_end: dict[str, dt.datetime | None] = {
-        p.id: None if p.history.last_duty_end is None else to_utc(p.history.last_duty_end, zone)
+        p.id: None if p.history.last_duty_end is None else to_utc(p.history.last_duty_end, scenario.zone)
         for p in scenario.physicians
     }
-    dates: dict[str, set[dt.date]] = {p.id: set(p.history.recent_duty_dates) for p in scenario.physicians}
-    counts: dict[str, Counter[str]] = defaultdict(Counter)
+    counts: Counter[str] = Counter()
     pins = {(p.district, p.date, p.block, p.role): p.assignee for p in scenario.pinned}
-
-    def can_take(p: Physician, duty: Duty, role: Role, partner: Physician | None) -> bool:
-        districts = p.districts if p.districts is not None else [clinic_district[p.clinic]]
-        prev = last_end[p.id]
-        caps = p.caps
-        return (
-            duty.district in districts
-            and role in p.roles
-            and not any(s < duty.end and duty.start < e for s, e in absences[p.id])
-            and (prev is None or (duty.start - prev).total_seconds() / 3600 >= scenario.rest_hours(p))
-            and _run_length(dates[p.id], duty.day) <= scenario.consecutive_cap(p)
-            and (caps.duties is None or counts[p.id]["duties"] < caps.duties)
-            and (caps.nights is None or not duty.night or counts[p.id]["nights"] < caps.nights)
-            and (caps.holiday_duties is None or not duty.holiday or counts[p.id]["holidays"] < caps.holiday_duties)
-            and (
-                partner is None
-                or (p.id != partner.id and not (scenario.rules.secondary_other_clinic and p.clinic == partner.clinic))
-            )
-        )
-
-    def take(p: Physician, duty: Duty) -> None:
-        last_end[p.id] = duty.end
-        dates[p.id].add(duty.day)
-        counts[p.id].update(duties=1, nights=int(duty.night), holidays=int(duty.holiday))
-
     standby: Counter[str] = Counter()
-    standby_days: dict[str, set[dt.date]] = defaultdict(set)
-    unit_hospital: dict[tuple[str, dt.date], str] = {}
-    out: list[RosterDuty] = []
     for duty in tl.duties:
-        chosen: dict[Role, Physician] = {}
         for role in duty.block.roles:
-            partner = chosen.get("primary") if role == "secondary" else None
             pinned = pins.get((duty.district, duty.day, duty.block.id, role))
-            pool = [scenario.physician(pinned)] if pinned else scenario.physicians
-            fits = [p for p in pool if pinned or can_take(p, duty, role, partner)]
+            fits = [pinned] if pinned else [p.id for p in scenario.physicians if ledger.can_take(p.id, duty, role)]
             if not fits:
                 raise RuntimeError(f"greedy_roster: nobody for {duty.id} {role}")
-            best = min(
-                fits, key=lambda p: (last_end[p.id] or tl.start - dt.timedelta(days=365), counts[p.id]["duties"])
-            )
-            chosen[role] = best
-            take(best, duty)
-        unit = (duty.district, duty.day) if scenario.rules.hospital_assignment == "day" else (duty.id, duty.day)
-        hid = unit_hospital.get(unit) or pins.get((duty.district, duty.day, duty.block.id, "backup_hospital"))
-        if hid is None:
-            open_ = [
-                h
-                for h in scenario.hospitals
-                if duty.district in h.districts
-                and duty.day not in h.closed_dates
-                and (h.max_standby_days is None or len(standby_days[h.id] | {duty.day}) <= h.max_standby_days)
-            ]
-            if not open_:
-                raise RuntimeError(f"greedy_roster: no hospital for {duty.id}")
-            hid = min(open_, key=lambda h: standby[h.id] / h.capacity_per_day).id
-        unit_hospital[unit] = hid
-        standby[hid] += 1
-        standby_days[hid].add(duty.day)
-        out.append(
-            roster_duty(
-                duty,
-                primary=chosen["primary"].id if "primary" in chosen else None,
-                secondary=chosen["secondary"].id if "secondary" in chosen else None,
-                backup_hospital=hid,
-                zone_of=tl,
-            )
-        )
+            best = min(fits, key=lambda pid: (last_end[pid] or tl.start - dt.timedelta(days=365), counts[pid]))
+            ledger.take(best, duty, role)
+            last_end[best] = duty.end
+            counts[best] += 1
+        unit = ledger.unit_key(duty)
+        if unit not in ledger.unit_hospital:
+            hid = pins.get((duty.district, duty.day, duty.block.id, "backup_hospital"))
+            if hid is None:
+                open_ = [h for h in scenario.hospitals if ledger.can_stand_by(h.id, unit)]
+                if not open_:
+                    raise RuntimeError(f"greedy_roster: no hospital for {duty.id}")
+                hid = min(open_, key=lambda h: standby[h.id] / h.capacity_per_day).id
+            ledger.stand_by(hid, unit)
+        standby[ledger.unit_hospital[unit]] += 1
+    return roster_of(scenario, ledger.assignments)
+
+
+def roster_of(scenario: Scenario, assignments: Mapping[str, Assignment]) -> Roster:
+    """The roster document of ``assignments`` (duty id -> who holds what); empty roles stay empty."""
+    tl = Timeline.build(scenario)
+    none = Assignment()
     return Roster(
         scenario=scenario.name,
         timezone=scenario.timezone,
         period=RosterPeriod(start=tl.local(tl.start), end=tl.local(tl.end)),
         status="feasible",
-        duties=out,
+        duties=[
+            roster_duty(
+                duty,
+                primary=assignments.get(duty.id, none).primary,
+                secondary=assignments.get(duty.id, none).secondary,
+                backup_hospital=assignments.get(duty.id, none).backup_hospital,
+                zone_of=tl,
+            )
+            for duty in tl.duties
+        ],
         regular_hours=[
             RosterRegularHours(district=did, start=tl.local(s.start), end=tl.local(s.end))
             for did, s in tl.regular_hours()

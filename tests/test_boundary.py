@@ -17,7 +17,7 @@ from oncall.cli import app
 from oncall.errors import InvalidRoster, InvalidScenario
 from oncall.fairness import fair_share
 from oncall.io import load_scenario, save_scenario
-from oncall.model import CATEGORIES, Absence, CarriedPeriod, History, Physician, Pin, Scenario
+from oncall.model import CATEGORIES, Absence, CarriedPeriod, History, PatientGroup, Physician, Pin, Scenario
 from oncall.roster import Roster, load_roster, save_roster
 from oncall.timeline import Timeline
 from solver import solve
@@ -228,6 +228,22 @@ def test_a_hospital_that_may_not_continue_its_standby_is_not_pinned(limit: str, 
     assert len([n for n in carry.notes if n.role == "backup_hospital"]) == len(tails) - len(kept)
     result = solve(carry.scenario, OPTIONS)  # the carried pins can all be kept
     assert [v.message for v in check(carry.scenario, result.roster).violations if v.rule != "coverage"] == []
+
+
+def test_a_hospital_whose_admissions_would_pass_its_limit_does_not_continue() -> None:
+    december, published = _december()
+    tails = [d for d in published.duties if d.end == published.period.end]
+    for d in tails:
+        d.backup_hospital = "central"
+    january = make_scenario(start=JANUARY, days=4)
+    january.patients = [PatientGroup(clinic="n1", other=5000), PatientGroup(clinic="s1", other=5000)]
+    next(h for h in january.hospitals if h.id == "central").capacity_per_day = 1
+    carry = carry_over(december, published, Scenario.model_validate(january.model_dump()))
+    assert len([p for p in carry.pins if p.role == "backup_hospital"]) == 1  # room for one tail's admissions
+    (note,) = [n for n in carry.notes if n.role == "backup_hospital"]
+    assert note.reason == "admissions"
+    assert note.text("en").endswith("(its expected admissions would pass its limit)")
+    assert "予想入院数が受入上限を超えるため" in note.text()
 
 
 def test_months_before_clamps_to_the_end_of_the_month() -> None:

@@ -11,7 +11,7 @@ from oncall.checker import check
 from oncall.errors import InvalidChange, RuleBroken
 from oncall.model import Caps, Role, Scenario
 from oncall.roster import Roster, RosterDuty
-from oncall.swaps import GiveAway, Swap, apply_proposal, check_proposal, inverse
+from oncall.swaps import GiveAway, Swap, apply_proposal, check_proposal, give_away_candidates, inverse
 from oncall.timeline import Timeline
 from solver import solve
 from tests.factories import greedy_roster, make_scenario
@@ -187,3 +187,30 @@ def test_violations_the_roster_already_had_are_not_blamed_on_the_proposal() -> N
         check_proposal(scenario, roster, GiveAway(duty=other.id, role="primary", physician=other.primary, to=taker))
     except RuleBroken as exc:
         assert "duty_cap" not in {r for r, m in exc.broken if "n1a" in m or "青木" in m}
+
+
+def test_give_away_candidates_are_exactly_the_colleagues_the_checker_lets_take_the_role() -> None:
+    scenario = make_scenario(days=4)
+    for p in scenario.physicians[::3]:
+        p.caps = Caps(duties=1, nights=1)
+    scenario = Scenario.model_validate(scenario.model_dump())
+    roster = greedy_roster(scenario)
+    refused = 0
+    for rd in roster.duties[1::3]:
+        holder = rd.primary
+        assert holder is not None
+        candidates = give_away_candidates(scenario, roster, rd.id, "primary")
+        for p in scenario.physicians:
+            if p.id == holder:
+                continue
+            proposal = GiveAway(duty=rd.id, role="primary", physician=holder, to=p.id)
+            try:
+                check_proposal(scenario, roster, proposal)
+                accepted = True
+            except RuleBroken:
+                accepted, refused = False, refused + 1
+            assert accepted == (p.id in candidates), (rd.id, p.id, candidates)
+        assert candidates  # the pre-check leaves choices on this easy network
+    assert refused  # and refuses some
+    with pytest.raises(InvalidChange, match="no duty 'nope'"):
+        give_away_candidates(scenario, roster, "nope", "primary")

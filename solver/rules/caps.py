@@ -3,47 +3,44 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Callable
 
 from ortools.sat.python import cp_model
 
-from oncall.timeline import Duty
+from oncall.rules import CAPS
 from solver.terms import Term
 from solver.variables import Variables
 
 __all__ = ["consecutive_days", "duty_cap", "holiday_cap", "night_cap"]
 
+CAP = {c.rule: c for c in CAPS}
 
-def _cap(v: Variables, cap_of: Callable[[str], int | None], counts: Callable[[Duty], bool]) -> None:
+
+def _cap(v: Variables, rule_id: str) -> list[Term]:
+    """A doctor's duties of the cap's kind (``oncall.rules.CAPS``) stay within their cap."""
+    cap = CAP[rule_id]
     for p in v.scenario.physicians:
-        cap = cap_of(p.id)
-        if cap is None:
+        limit = cap.limit(p)
+        if limit is None:
             continue
-        # The tail of the night begun before the period was counted in the period where it started.
-        xs = [x for duty, _, x in v.duties_of(p.id) if duty.counts_against_caps and counts(duty)]
-        if len(xs) > cap:
-            v.model.add(cp_model.LinearExpr.sum(xs) <= cap)
+        xs = [x for duty, _, x in v.duties_of(p.id) if cap.counts(duty)]
+        if len(xs) > limit:
+            v.model.add(cp_model.LinearExpr.sum(xs) <= limit)
+    return []
 
 
 def duty_cap(v: Variables) -> list[Term]:
     """A doctor takes no more duties in the period than their cap."""
-    caps = {p.id: p.caps.duties for p in v.scenario.physicians}
-    _cap(v, caps.get, lambda d: True)
-    return []
+    return _cap(v, "duty_cap")
 
 
 def night_cap(v: Variables) -> list[Term]:
     """A doctor takes no more night duties in the period than their cap."""
-    caps = {p.id: p.caps.nights for p in v.scenario.physicians}
-    _cap(v, caps.get, lambda d: d.night)
-    return []
+    return _cap(v, "night_cap")
 
 
 def holiday_cap(v: Variables) -> list[Term]:
     """A doctor takes no more holiday and 年末年始 duties in the period than their cap."""
-    caps = {p.id: p.caps.holiday_duties for p in v.scenario.physicians}
-    _cap(v, caps.get, lambda d: d.holiday)
-    return []
+    return _cap(v, "holiday_cap")
 
 
 def consecutive_days(v: Variables) -> list[Term]:

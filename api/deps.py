@@ -155,7 +155,7 @@ async def _scenario_body(request: Request) -> Scenario:
     except UnicodeDecodeError as exc:
         raise InvalidScenario(f"{SOURCE}: not UTF-8 text") from exc
     # Parsing and validating a large scenario takes a while: off the event loop.
-    return await run_in_threadpool(parse_scenario_text, text, fmt, aliases=False)
+    return await run_in_threadpool(parse_scenario_text, text, fmt)
 
 
 ScenarioBody = Annotated[Scenario, Depends(_scenario_body)]

@@ -13,8 +13,9 @@ The API's own errors:
     └── InvalidRequest        422  a parameter the schema admits but the settings do not
 
 The oncall package's errors map as InvalidScenario/InvalidRoster/InvalidChange → 422, RuleBroken → 422
-(code ``rule_broken``, each detail's ``field`` a rule id), NotFound → 404, Conflict → 409; anything
-unexpected is a 500 in the same shape (and a bug).
+(code ``rule_broken``, each detail's ``field`` a rule id), NotFound → 404, Conflict → 409. A database
+that cannot write says so: 507 ``disk_full``, 503 ``read_only`` (503 ``storage_unavailable`` when it
+cannot be reached). Anything unexpected is a 500 in the same shape (and a bug).
 """
 
 from __future__ import annotations
@@ -28,10 +29,23 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from pydantic import BaseModel, Field
+from sqlalchemy.exc import DBAPIError
 from starlette.exceptions import HTTPException as StarletteHTTPException
 
-from oncall.errors import Conflict, InvalidChange, InvalidRoster, InvalidScenario, NotFound, OncallError, RuleBroken
+from oncall.errors import (
+    Conflict,
+    InvalidChange,
+    InvalidInput,
+    InvalidRoster,
+    InvalidScenario,
+    NotFound,
+    OncallError,
+    RuleBroken,
+    StorageError,
+)
+from oncall.i18n import Lang, pick_lang, text
 from oncall.io import SOURCE, format_errors
+from oncall.storage.database import storage_failure
 
 __all__ = [
     "ERROR_RESPONSES",
@@ -45,6 +59,7 @@ __all__ = [
     "UnsupportedMediaType",
     "error_response",
     "install_error_handlers",
+    "request_lang",
 ]
 
 log = logging.getLogger(__name__)
@@ -177,23 +192,28 @@ def error_response(
     return JSONResponse(body.model_dump(), status_code=status, headers=dict(headers or {}))
 
 
-def _scenario_problems(exc: InvalidScenario) -> list[tuple[str, str]]:
+def request_lang(request: Request) -> Lang:
+    """The language of the texts of a response: the request's ``Accept-Language`` (Japanese by default)."""
+    return pick_lang(request.headers.get("accept-language"))
+
+
+def _scenario_problems(exc: InvalidScenario, lang: Lang) -> list[tuple[str, str]]:
     prefix = f"{SOURCE}: "  # the body is the document: its name adds nothing to the field path
-    return [split_problem(p.removeprefix(prefix)) for p in exc.problems]
+    return [split_problem(p.removeprefix(prefix)) for p in exc.lines(lang)]
 
 
-def _request_problems(errors: Sequence[Any]) -> list[tuple[str, str]]:
+def _request_problems(errors: Sequence[Any], lang: Lang) -> list[tuple[str, str]]:
     out: list[tuple[str, str]] = []
     for err in errors:
         loc = tuple(err.get("loc", ()))
         if err.get("type") == "json_invalid":
             reason = (err.get("ctx") or {}).get("error", "")
-            out.append(("(body)", f"not valid JSON{f': {reason}' if reason else ''}"))
+            out.append(("(body)", text("api.not_json", lang, reason=f": {reason}" if reason else "")))
             continue
         # FastAPI starts each path with where the value came from; the client knows the field alone.
         if loc and loc[0] in ("body", "query", "path", "header", "cookie"):
             loc = loc[1:]
-        out += [split_problem(line) for line in format_errors([{**err, "loc": loc}])]
+        out += [split_problem(line) for line in format_errors([{**err, "loc": loc}], lang)]
     return out
 
 
@@ -201,29 +221,54 @@ _DOMAIN: list[tuple[type[OncallError], int, str]] = [
     (InvalidScenario, 422, "invalid_scenario"),
     (InvalidRoster, 422, "invalid_roster"),
     (InvalidChange, 422, "invalid_change"),
+    (InvalidInput, 422, "invalid_request"),
     (RuleBroken, 422, "rule_broken"),
     (NotFound, 404, "not_found"),
     (Conflict, 409, "conflict"),
 ]
 
 
-def _domain_response(exc: OncallError) -> JSONResponse:
+# A database that cannot write: the server's state, not the request's fault, said plainly.
+_STORAGE = {"disk_full": (507, "disk_full"), "read_only": (503, "read_only")}
+
+
+def _storage_response(exc: StorageError) -> JSONResponse:
+    status, code = _STORAGE.get(exc.reason or "", (503, "storage_unavailable"))
+    log.error("storage failure: %s", exc)
+    return error_response(status, code, str(exc))
+
+
+def _database_response(exc: DBAPIError) -> JSONResponse:
+    """An error the database driver raised: a clear one where it says why (full, read-only, a NUL in a
+    text PostgreSQL cannot store), else the 500 it is."""
+    failure = storage_failure(exc)
+    if failure is not None:
+        return _storage_response(failure)
+    if "NUL" in str(exc.orig):  # input that escaped validation; refused, never stored
+        return error_response(422, "invalid_request", "a text contains a NUL character", [("(body)", "NUL")])
+    log.error("database error", exc_info=exc)
+    return error_response(500, "internal_error", "the server failed; the error was logged")
+
+
+def _domain_response(exc: OncallError, lang: Lang) -> JSONResponse:
+    if isinstance(exc, StorageError):
+        return _storage_response(exc)
     mapped = next(((status, code) for kind, status, code in _DOMAIN if isinstance(exc, kind)), None)
     if mapped is None:
         log.error("unmapped oncall error", exc_info=exc)
         return error_response(500, "internal_error", "the server failed; the error was logged")
     status, code = mapped
     if isinstance(exc, InvalidScenario):
-        details = _scenario_problems(exc)
-        n = len(details)
-        return error_response(status, code, f"the scenario is invalid ({n} problem{'s' if n != 1 else ''})", details)
-    if isinstance(exc, InvalidChange):
-        details = [split_problem(p) for p in exc.problems]
-        n = len(details)
-        message = f"the change cannot be applied ({n} problem{'s' if n != 1 else ''})"
-        return error_response(status, code, message, details)
+        details = _scenario_problems(exc, lang)
+        return error_response(status, code, _count("api.invalid_scenario", len(details), lang), details)
+    if isinstance(exc, InvalidChange | InvalidRoster):
+        details = [split_problem(p) for p in exc.lines(lang)]
+        what = "api.invalid_change" if isinstance(exc, InvalidChange) else "api.invalid_roster"
+        return error_response(status, code, _count(what, len(details), lang), details)
     if isinstance(exc, RuleBroken):
         return error_response(status, code, str(exc), exc.broken)
+    if isinstance(exc, InvalidInput):
+        return error_response(status, code, str(exc), [(exc.field, exc.problem)])
     field = getattr(exc, "field", None)
     message = str(exc)
     return error_response(status, code, message, [(field, message)] if field else [])
@@ -237,6 +282,11 @@ def _allowed_methods(request: Request) -> str:
     return ""
 
 
+def _count(code: str, n: int, lang: Lang) -> str:
+    """``the scenario is invalid (3 problems)`` in ``lang``."""
+    return text(code, lang, n=n, s="s" if n != 1 else "")
+
+
 def install_error_handlers(app: FastAPI) -> None:
     """Route every error the app can raise to a response in the one shape."""
 
@@ -244,29 +294,36 @@ def install_error_handlers(app: FastAPI) -> None:
         assert isinstance(exc, ApiError)
         return error_response(exc.status, exc.code, exc.message, exc.details, exc.headers)
 
-    async def on_domain_error(_: Request, exc: Exception) -> JSONResponse:
+    async def on_domain_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, OncallError)
-        return _domain_response(exc)
+        return _domain_response(exc, request_lang(request))
 
-    async def on_validation_error(_: Request, exc: Exception) -> JSONResponse:
+    async def on_validation_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, RequestValidationError)
-        details = _request_problems(exc.errors())
-        return error_response(422, "invalid_request", "the request is invalid", details)
+        lang = request_lang(request)
+        details = _request_problems(exc.errors(), lang)
+        return error_response(422, "invalid_request", text("api.invalid_request", lang), details)
 
     async def on_http_error(request: Request, exc: Exception) -> JSONResponse:
         assert isinstance(exc, StarletteHTTPException)
         if exc.status_code == 400:
             # FastAPI's word for a body it cannot decode; to the client that is invalid input like any other.
-            return error_response(
-                422, "invalid_request", "the request body cannot be read", [("(body)", str(exc.detail))]
-            )
+            message = text("api.unreadable_body", request_lang(request))
+            return error_response(422, "invalid_request", message, [("(body)", str(exc.detail))])
         code = _HTTP_CODES.get(exc.status_code, "error" if exc.status_code < 500 else "internal_error")
         headers = dict(exc.headers or {})
         if exc.status_code == 405:
             headers["Allow"] = _allowed_methods(request)
         return error_response(exc.status_code, code, str(exc.detail), headers=headers)
 
+    async def on_database_error(_: Request, exc: Exception) -> JSONResponse:
+        assert isinstance(exc, DBAPIError)
+        return _database_response(exc)
+
     async def on_unexpected(_: Request, exc: Exception) -> JSONResponse:
+        failure = storage_failure(exc) if isinstance(exc, OSError) else None
+        if failure is not None:  # a file the server writes (a data directory that turned read-only)
+            return _storage_response(failure)
         log.error("unexpected error", exc_info=exc)
         return error_response(500, "internal_error", "the server failed; the error was logged")
 
@@ -274,6 +331,7 @@ def install_error_handlers(app: FastAPI) -> None:
     app.add_exception_handler(OncallError, on_domain_error)
     app.add_exception_handler(RequestValidationError, on_validation_error)
     app.add_exception_handler(StarletteHTTPException, on_http_error)
+    app.add_exception_handler(DBAPIError, on_database_error)
     app.add_exception_handler(Exception, on_unexpected)
 
 
@@ -287,6 +345,8 @@ ERROR_RESPONSES: dict[int | str, dict[str, Any]] = {
         (413, "The body is over the size limit."),
         (415, "The body's content type is not accepted."),
         (422, "The input is invalid; `details` name the fields."),
+        (503, "The database is read-only or cannot be reached."),
+        (507, "The database's disk is full."),
     ]
 }
 

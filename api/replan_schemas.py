@@ -3,10 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-from typing import Any, Literal
+from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from api.schemas import MAX_ID
+from oncall.i18n import Lang
+from oncall.model import Id, Note
 from oncall.replan import Change, ReplanSummary
 from oncall.storage.audit import AuditEntry
 from oncall.storage.replan import LinkRecord, RepairRecord, SwapRecord, SwapState
@@ -24,8 +27,7 @@ __all__ = [
     "SwapView",
 ]
 
-Lang = Literal["ja", "en"]
-_MAX_ID = 2**31 - 1
+_MAX_ID = MAX_ID
 
 
 class _In(BaseModel):
@@ -70,9 +72,11 @@ class RepairRequest(_In):
         description="Duties that started before this instant stay as published (default: the server's clock; "
         "without an offset: the scenario's zone).",
     )
-    time_limit: float | None = Field(None, gt=0, description="Seconds of search at most (default: the server's).")
+    time_limit: float | None = Field(
+        None, gt=0, allow_inf_nan=False, description="Seconds of search at most (default: the server's)."
+    )
     seed: int = Field(0, ge=0, le=_MAX_ID, description="Random seed of the search.")
-    reason: str | None = Field(None, max_length=1000, description="Why, for the audit log.")
+    reason: Note | None = Field(None, description="Why, for the audit log.")
     lang: Lang = Field("ja", description="Language of the notes and the summary.")
 
 
@@ -106,17 +110,15 @@ class SwapRequest(_In):
     """A give-away or swap, proposed by staff on behalf of a physician."""
 
     proposal: Proposal
-    requested_by: str | None = Field(
-        None, min_length=1, max_length=64, description="The physician who asked for it (usually the one giving)."
-    )
-    reason: str | None = Field(None, max_length=1000, description="Why, for the audit log.")
+    requested_by: Id | None = Field(None, description="The physician who asked for it (usually the one giving).")
+    reason: Note | None = Field(None, description="Why, for the audit log.")
     lang: Lang = Field("ja", description="Language of the checker's messages when the proposal is refused.")
 
 
 class SwapDecision(_In):
     """An approval, refusal, withdrawal or undo, with an optional note."""
 
-    note: str | None = Field(None, max_length=1000, description="A note for the audit log.")
+    note: Note | None = Field(None, description="A note for the audit log.")
     lang: Lang = Field("ja", description="Language of the checker's messages.")
 
 

@@ -9,11 +9,13 @@ from typing import Any, Literal
 from pydantic import BaseModel, ConfigDict, Field
 
 from oncall.checker import CheckReport
-from oncall.model import Physician, Scenario
+from oncall.i18n import Lang
+from oncall.model import Note, Physician, Scenario
 from oncall.roster import Roster
 from oncall.storage import EntryKind, JobRecord, JobState, KeyRecord, RevisionRecord, ScenarioRecord
 
 __all__ = [
+    "MAX_ID",
     "CheckRequest",
     "CheckResult",
     "EntryChange",
@@ -29,7 +31,7 @@ __all__ = [
     "WhoAmI",
 ]
 
-Lang = Literal["ja", "en"]
+MAX_ID = 2**31 - 1  # ids and versions are 32-bit integers on every backend (PostgreSQL's integer)
 
 
 class _Out(BaseModel):
@@ -114,9 +116,12 @@ class SolveRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     time_limit: float | None = Field(
-        None, gt=0, description="Seconds of search; at most the server's limit. Default: the server's default."
+        None,
+        gt=0,
+        allow_inf_nan=False,
+        description="Seconds of search; at most the server's limit. Default: the server's default.",
     )
-    seed: int = Field(0, ge=0, le=2**31 - 1, description="Random seed of the search.")
+    seed: int = Field(0, ge=0, le=MAX_ID, description="Random seed of the search.")
 
 
 class JobProgress(_Out):
@@ -179,10 +184,12 @@ class PublishRequest(BaseModel):
     model_config = ConfigDict(extra="forbid", strict=True)
 
     base: int | None = Field(
+        ge=1,
+        le=MAX_ID,
         description="Id of the revision published when the client reviewed, or null when none was; "
-        "if another was published since, the request fails with 409."
+        "if another was published since, the request fails with 409.",
     )
-    reason: str | None = Field(None, max_length=1000, description="Why, for the audit log.")
+    reason: Note | None = Field(None, description="Why, for the audit log.")
 
 
 class CheckRequest(BaseModel):

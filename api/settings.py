@@ -36,7 +36,9 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL of the database, e.g. postgresql://user@host/db; default: SQLite."
     )
-    max_request_bytes: int = Field(5 * 1024 * 1024, ge=1024, description="Largest request body accepted.")
+    max_request_bytes: int = Field(
+        5 * 1024 * 1024, ge=1024, le=64 * 1024 * 1024, description="Largest request body accepted."
+    )
     max_solve_seconds: float = Field(600.0, gt=0, description="Longest time limit a solve may ask for.")
     default_solve_seconds: float = Field(60.0, gt=0, description="Time limit of a solve that names none.")
     max_parallel_solves: int = Field(1, ge=1, le=64, description="Solves run at the same time; others queue.")

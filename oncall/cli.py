@@ -11,7 +11,7 @@ import json
 import re
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import asdict
 from enum import StrEnum
 from pathlib import Path
@@ -22,8 +22,9 @@ import typer
 from oncall.cli_web import register_web_commands
 from oncall.errors import OncallError
 from oncall.generate import MIN_DOCTORS_PER_DISTRICT
-from oncall.io import load_scenario, save_scenario
-from oncall.model import Scenario
+from oncall.i18n import Message
+from oncall.io import load_scenario, output_target, save_scenario, write_output
+from oncall.model import LIMITS, Scenario
 from oncall.roster import STATUS_JA, Roster, load_roster, save_roster
 
 if TYPE_CHECKING:
@@ -34,7 +35,56 @@ if TYPE_CHECKING:
 
 __all__ = ["app"]
 
+
+class _OneLineErrors(typer.core.TyperGroup):
+    """Usage errors (an unknown option, a value out of range, a missing argument) as one line naming the
+    option, exit 2, like every other input error of the command."""
+
+    def main(
+        self,
+        args: Sequence[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        windows_expand_args: bool = True,
+        **extra: Any,
+    ) -> Any:
+        def run(standalone: bool) -> Any:
+            return super(_OneLineErrors, self).main(
+                args, prog_name, complete_var, standalone, windows_expand_args=windows_expand_args, **extra
+            )
+
+        if not standalone_mode:
+            return run(False)
+        try:
+            outcome = run(False)
+        except typer.TyperException as exc:  # the command line's own usage errors
+            code = int(getattr(exc, "exit_code", 2))
+            if type(exc).__name__ == "NoArgsIsHelpError":  # the help is already printed
+                sys.exit(code)
+            typer.echo(f"error: {_usage_error(exc)}", err=True)
+            sys.exit(code)
+        except typer.Abort:
+            typer.echo("Aborted.", err=True)
+            sys.exit(1)
+        sys.exit(outcome if isinstance(outcome, int) else 0)
+
+
+def _usage_error(exc: Exception) -> str:
+    """``--seed: Input should be …`` for a value out of bounds; the parser's sentence for anything else."""
+    param, ctx = getattr(exc, "param", None), getattr(exc, "ctx", None)
+    hint = f" (see: {ctx.command_path} --help)" if ctx is not None else ""
+    said = str(getattr(exc, "message", None) or "").removeprefix("Value error, ")
+    if type(exc).__name__ == "BadParameter" and param is not None and said:
+        opts = getattr(param, "opts", None) or []
+        place = "/".join(opts) if getattr(param, "param_type_name", "") == "option" else str(param.name).upper()
+        return f"{place}: {' '.join(said.split())}{hint}"
+    message = exc.format_message() if hasattr(exc, "format_message") else str(exc)
+    return " ".join(message.split()) + hint
+
+
 app = typer.Typer(
+    cls=_OneLineErrors,
     help="24/7 on-call rosters (当番表) for home medical care networks.",
     no_args_is_help=True,
     add_completion=False,
@@ -57,6 +107,14 @@ DeterministicTimeOption = Annotated[
         "of one core): with --workers 1 and a --seed the result is then the same however busy the machine is.",
     ),
 ]
+MAX_SEED = 2**31 - 1  # CP-SAT's random seed is a 32-bit integer
+MAX_WORKERS = 64
+MAX_SECONDS = 24 * 3600.0
+TimeLimit = Annotated[
+    float, typer.Option("--time-limit", min=0.1, max=MAX_SECONDS, help="Seconds at most, model build included.")
+]
+Workers = Annotated[int | None, typer.Option("--workers", min=1, max=MAX_WORKERS, help="Search workers (default: 2).")]
+Seed = Annotated[int, typer.Option("--seed", min=0, max=MAX_SEED, help="Random seed of the search.")]
 
 
 def _fail(message: str, code: int = 2) -> NoReturn:
@@ -68,16 +126,21 @@ def _fail(message: str, code: int = 2) -> NoReturn:
 _R = TypeVar("_R")
 
 
-def _guard(action: Callable[[], _R], where: Path | None = None) -> _R:
+def _guard(action: Callable[[], _R], where: Path | None = None, lang: Lang = Lang.ja, option: str | None = None) -> _R:
     """Run ``action``; turn the package's own errors, and a file that cannot be written, into a clean
-    message and exit code 2. ``where`` names the file an error found later (pins, in the solve) is in."""
+    message in ``lang`` and exit code 2. ``where`` names the file an error found later (pins, in the solve)
+    is in; ``option`` the output option whose path could not be written."""
     try:
         return action()
     except OncallError as exc:
-        lines = [str(exc)] if not hasattr(exc, "problems") else list(exc.problems)
+        lines = exc.lines(lang.value)
+        if option is not None:
+            lines = [f"{option}: {line}" for line in lines]
         _fail("\n".join(f"{where}: {line}" if where is not None else line for line in lines))
-    except OSError as exc:  # writing an output: a directory in the way, no permission, a full disk
-        _fail(f"{exc.filename2 or exc.filename}: cannot write: {exc.strerror}")
+    except OSError as exc:  # writing an output: no permission, a full disk, a read-only file system
+        name = exc.filename2 or exc.filename
+        problem = Message("output.unwritable", str(name or ""), reason=exc.strerror or str(exc)).text(lang.value)
+        _fail(f"{option}: {problem}" if option else problem)
 
 
 def _folder(*paths: tuple[str, Path | None]) -> None:
@@ -87,11 +150,12 @@ def _folder(*paths: tuple[str, Path | None]) -> None:
             _fail(f"{option}: {path} is a file, not a folder to write into")
 
 
-def _writable(*paths: tuple[str, Path | None]) -> None:
-    """Fail before a long solve when an output path names a directory (``option``, path pairs)."""
+def _writable(*paths: tuple[str, Path | None], lang: Lang = Lang.ja) -> None:
+    """Fail before a long solve when an output path names anything but a regular file (a directory, a FIFO,
+    a device; a symlink counts as its target), given as (``option``, path) pairs."""
     for option, path in paths:
-        if path is not None and path.is_dir():
-            _fail(f"{option}: {path} is a directory, not a file to write")
+        if path is not None:
+            _guard(lambda: output_target(path), lang=lang, option=option)  # noqa: B023  # called at once
 
 
 T = {
@@ -186,9 +250,9 @@ def solve(
     scenario: Annotated[Path, typer.Argument(help="Scenario file (.yaml, .yml or .json).")],
     output: Annotated[Path, typer.Option("-o", "--output", help="Roster JSON to write.")] = Path("roster.json"),
     xlsx: Annotated[Path | None, typer.Option("--xlsx", help="Also write the 当番表 as XLSX.")] = None,
-    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Seconds of search at most.")] = 60.0,
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Search workers (default: cores).")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed of the search.")] = 0,
+    time_limit: TimeLimit = 60.0,
+    workers: Workers = None,
+    seed: Seed = 0,
     deterministic_time: DeterministicTimeOption = None,
     quiet: Annotated[bool, typer.Option("--quiet", "-q", help="No progress lines.")] = False,
     previous: Annotated[
@@ -211,12 +275,12 @@ def solve(
     from solver import SolveOptions
     from solver import solve as run_solver
 
-    _writable(("-o", output), ("--xlsx", xlsx), ("--carried", carried))
-    sc = _guard(lambda: load_scenario(scenario))
+    _writable(("-o", output), ("--xlsx", xlsx), ("--carried", carried), lang=lang)
+    sc = _guard(lambda: load_scenario(scenario), lang=lang)
     if previous is not None:
-        sc = _carry(previous[0], previous[1], sc, lang.value)
+        sc = _carry(previous[0], previous[1], sc, lang)
         if carried is not None:
-            _guard(lambda: save_scenario(sc, carried))
+            _guard(lambda: save_scenario(sc, carried), lang=lang, option="--carried")
     elif carried is not None:
         _fail("--carried: needs --previous SCENARIO ROSTER")
     last = [0.0]
@@ -233,14 +297,19 @@ def solve(
     if workers is not None:
         options.workers = workers
     started = time.perf_counter()
-    result = _guard(lambda: run_solver(sc, options), where=scenario)
+    result = _guard(lambda: run_solver(sc, options), where=scenario, lang=lang)
     report = check(sc, result.roster, lang=lang.value)
-    _guard(lambda: save_roster(result.roster, output))
+    _guard(lambda: save_roster(result.roster, output), lang=lang, option="-o")
     written = [str(output)]
     if xlsx is not None:
         from oncall.xlsx import write_xlsx
 
-        _guard(lambda: write_xlsx(sc, result.roster, xlsx, lang=lang.value))
+        book = xlsx
+        _guard(
+            lambda: write_output(book, lambda tmp: write_xlsx(sc, result.roster, tmp, lang=lang.value)),
+            lang=lang,
+            option="--xlsx",
+        )
         written.append(str(xlsx))
     roster = result.roster
     # Gaps are listed below with their diagnosis; any other violation means the solver broke a hard
@@ -314,16 +383,17 @@ def _gap_lines(roster: Roster, report: CheckReport, shown: int = 20) -> list[str
     return lines
 
 
-def _carry(prev_scenario: Path, prev_roster: Path, sc: Scenario, lang: str, window: int | None = None) -> Scenario:
+def _carry(prev_scenario: Path, prev_roster: Path, sc: Scenario, language: Lang, window: int | None = None) -> Scenario:
     """``sc`` with the history the previous period's roster leaves; notes on stderr."""
     from oncall.boundary import BoundaryOptions, carry_over
     from oncall.cover.continuity import carry_pairs
     from oncall.model import CATEGORIES
 
-    before = _guard(lambda: load_scenario(prev_scenario))
-    published: Roster = _guard(lambda: load_roster(prev_roster))
+    before = _guard(lambda: load_scenario(prev_scenario), lang=language)
+    published: Roster = _guard(lambda: load_roster(prev_roster), lang=language)
     options = BoundaryOptions() if window is None else BoundaryOptions(window_months=dict.fromkeys(CATEGORIES, window))
-    carry = _guard(lambda: carry_over(before, published, sc, options))
+    carry = _guard(lambda: carry_over(before, published, sc, options), lang=language)
+    lang = language.value
     en = lang == "en"
     typer.echo(
         f"{prev_roster}: history carried into {sc.name!r}; {len(carry.pins)} roles of the night across the boundary "
@@ -364,12 +434,15 @@ def check(
     """Check a roster against every hard rule; report the soft-goal figures. Exit 1 on a violation."""
     from oncall.checker import check as run_check
 
-    sc = _guard(lambda: load_scenario(scenario))
-    ro: Roster = _guard(lambda: load_roster(roster))
+    sc = _guard(lambda: load_scenario(scenario), lang=lang)
+    ro: Roster = _guard(lambda: load_roster(roster), lang=lang)
     before = None
     if previous is not None:
-        before = (_guard(lambda: load_scenario(previous[0])), _guard(lambda: load_roster(previous[1])))
-    report = _guard(lambda: run_check(sc, ro, lang=lang.value, previous=before))
+        before = (
+            _guard(lambda: load_scenario(previous[0]), lang=lang),
+            _guard(lambda: load_roster(previous[1]), lang=lang),
+        )
+    report = _guard(lambda: run_check(sc, ro, lang=lang.value, previous=before), lang=lang)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
@@ -389,21 +462,30 @@ def schema(
     if output is None:
         sys.stdout.write(text)
     else:
-        output.write_text(text, encoding="utf-8")
+        path = output
+        _guard(lambda: write_output(path, text), option="-o")
 
 
 @app.command()
 def generate(
     doctors: Annotated[
-        int, typer.Option("--doctors", min=MIN_DOCTORS_PER_DISTRICT, max=5000, help="Number of physicians.")
+        int,
+        typer.Option("--doctors", min=MIN_DOCTORS_PER_DISTRICT, max=LIMITS["physicians"], help="Number of physicians."),
     ] = 40,
     districts: Annotated[
         int | None,
-        typer.Option("--districts", min=1, max=200, help="Number of districts (default: one per ten doctors)."),
+        typer.Option(
+            "--districts",
+            min=1,
+            max=LIMITS["districts"],
+            help="Number of districts (default: one per ten doctors).",
+        ),
     ] = None,
     month: Annotated[str, typer.Option("--month", help="Month, YYYY-MM.")] = "2027-01",
-    seed: Annotated[int, typer.Option("--seed", help="Random seed.")] = 0,
-    hospitals: Annotated[int | None, typer.Option("--hospitals", min=1, help="Number of hospitals.")] = None,
+    seed: Annotated[int, typer.Option("--seed", min=0, max=MAX_SEED, help="Random seed.")] = 0,
+    hospitals: Annotated[
+        int | None, typer.Option("--hospitals", min=1, max=LIMITS["hospitals"], help="Number of hospitals.")
+    ] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="Scenario file (.yaml or .json).")] = None,
     patients: Annotated[
         bool, typer.Option("--patients/--no-patients", help="Enrolled patients of every clinic (default: with).")
@@ -428,7 +510,8 @@ def generate(
 
         sys.stdout.write(yaml.safe_dump(sc.model_dump(mode="json", exclude_defaults=True), allow_unicode=True))
     else:
-        save_scenario(sc, output)
+        path = output
+        _guard(lambda: save_scenario(sc, path), lang=lang, option="-o")
         n = len(sc.physicians)
         typer.echo(_say("generated", lang, path=output, doctors=n, districts=len(sc.districts)), err=True)
 
@@ -450,9 +533,10 @@ def carry(
     lang: LangOption = Lang.ja,
 ) -> None:
     """Carry a published roster into the next period: rest, consecutive days, fairness points, the night across."""
-    sc = _guard(lambda: load_scenario(scenario))
-    out = _carry(previous_scenario, previous_roster, sc, lang.value, window)
-    _guard(lambda: save_scenario(out, output))
+    _writable(("-o", output), lang=lang)
+    sc = _guard(lambda: load_scenario(scenario), lang=lang)
+    out = _carry(previous_scenario, previous_roster, sc, lang, window)
+    _guard(lambda: save_scenario(out, output), lang=lang, option="-o")
     typer.echo(_say("written", lang, paths=output))
 
 
@@ -460,7 +544,7 @@ def carry(
 _CHANGE_OPTIONS = {"--absence": 3, "--leave": 2, "--closed": 2, "--cap": 3}
 
 
-def _parse_changes(args: list[str], reason: str | None) -> list[Any]:
+def _parse_changes(args: list[str], reason: str | None, lang: Lang = Lang.ja) -> list[Any]:
     """``--absence ID FROM TO``, ``--leave ID FROM``, ``--closed HOSPITAL DATE``, ``--cap ID NAME VALUE``."""
     from pydantic import TypeAdapter, ValidationError
 
@@ -492,7 +576,7 @@ def _parse_changes(args: list[str], reason: str | None) -> list[Any]:
         try:
             changes.append(adapter.validate_python({**data, "reason": reason}))
         except ValidationError as exc:
-            problems = format_validation_error(exc)
+            problems = format_validation_error(exc, lang.value)
             _fail("\n".join(f"{option} {' '.join(values)}: {p.split('.', 1)[-1]}" for p in problems))
     if not changes:
         _fail(
@@ -529,9 +613,9 @@ def repair(
         typer.Option("--now", help="Duties started before this instant stay as published (default: the clock)."),
     ] = None,
     reason: Annotated[str | None, typer.Option("--reason", help="Why (病欠, 学会, …), for the summary.")] = None,
-    time_limit: Annotated[float, typer.Option("--time-limit", min=0.1, help="Seconds of search at most.")] = 20.0,
-    workers: Annotated[int | None, typer.Option("--workers", min=1, help="Search workers (default: cores).")] = None,
-    seed: Annotated[int, typer.Option("--seed", help="Random seed of the search.")] = 0,
+    time_limit: TimeLimit = 20.0,
+    workers: Workers = None,
+    seed: Seed = 0,
     deterministic_time: DeterministicTimeOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
     lang: LangOption = Lang.ja,
@@ -547,22 +631,22 @@ def repair(
     from oncall.replan import change_text, replan, summary_text
     from solver import SolveOptions
 
-    _writable(("-o", output), ("--scenario-out", scenario_out))
-    sc = _guard(lambda: load_scenario(scenario))
-    published: Roster = _guard(lambda: load_roster(roster))
-    changes = _parse_changes(list(ctx.args), reason)
+    _writable(("-o", output), ("--scenario-out", scenario_out), lang=lang)
+    sc = _guard(lambda: load_scenario(scenario), lang=lang)
+    published: Roster = _guard(lambda: load_roster(roster), lang=lang)
+    changes = _parse_changes(list(ctx.args), reason, lang)
     freeze = _instant(now, sc)
     options = SolveOptions(time_limit=time_limit, seed=seed, deterministic_time=deterministic_time, lang=lang.value)
     if workers is not None:
         options.workers = workers
     started = time.perf_counter()
-    result = _guard(lambda: replan(sc, published, changes, freeze, options, lang.value), where=scenario)
+    result = _guard(lambda: replan(sc, published, changes, freeze, options, lang.value), where=scenario, lang=lang)
     seconds = time.perf_counter() - started
     report = run_check(result.scenario, result.roster, lang=lang.value)
-    _guard(lambda: save_roster(result.roster, output))
+    _guard(lambda: save_roster(result.roster, output), lang=lang, option="-o")
     written = [str(output)]
     if scenario_out is not None:
-        _guard(lambda: save_scenario(result.scenario, scenario_out))
+        _guard(lambda: save_scenario(result.scenario, scenario_out), lang=lang, option="--scenario-out")
         written.append(str(scenario_out))
     broken = [v for v in report.violations if v.rule != "coverage"]
     if as_json:
@@ -615,7 +699,8 @@ def keys_create(
     """Issue an API key and print its token; only its hash is stored, so it is shown this once."""
     from oncall.storage import Store
 
-    record, token = _guard(lambda: Store.open(_api_database_url())).create_key(role.value, name, _cli_actor())
+    store = _guard(lambda: Store.open(_api_database_url()))
+    record, token = _guard(lambda: store.create_key(role.value, name, _cli_actor()))
     typer.echo(token)
     role_text = _say(f"role_{record.role}", lang)
     typer.echo(_say("key_created", lang, prefix=record.prefix, role=role_text, name=name), err=True)
@@ -710,7 +795,9 @@ def _print_urls(token: str, base: str) -> None:
 def feeds_issue(
     kind: Annotated[FeedKindChoice, typer.Argument(help="physician, hospital, district or network.")],
     target: Annotated[str | None, typer.Argument(help="Id of the physician, hospital or district.")] = None,
-    scenario: Annotated[int | None, typer.Option("--scenario", min=1, help="Only this scenario's rosters.")] = None,
+    scenario: Annotated[
+        int | None, typer.Option("--scenario", min=1, max=2**31 - 1, help="Only this scenario's rosters.")
+    ] = None,
     alarm: Annotated[
         int | None, typer.Option("--alarm", min=0, max=10080, help="Reminder minutes before each duty.")
     ] = None,
@@ -735,8 +822,17 @@ def feeds_issue(
     problem = _guard(find_problem)
     if problem is not None:
         _fail(f"{problem[0]}: {problem[1]}")
-    record, token = store.issue(
-        kind.value, target, scenario_id=scenario, lang=lang.value, alarm_minutes=alarm, name=name, actor=_cli_actor()
+    record, token = _guard(
+        lambda: store.issue(
+            kind.value,
+            target,
+            scenario_id=scenario,
+            lang=lang.value,
+            alarm_minutes=alarm,
+            name=name,
+            actor=_cli_actor(),
+        ),
+        lang=lang,
     )
     _print_urls(token, base)
     what = f"{kind.value} feed {target}" if target else f"{kind.value} feed"
@@ -862,10 +958,10 @@ def report(
     if fmt is ReportFormat.csv:
         _folder(("-o", output))
     else:
-        _writable(("-o", output if fmt is not ReportFormat.xlsx else output or Path("report.xlsx")))
+        _writable(("-o", output if fmt is not ReportFormat.xlsx else output or Path("report.xlsx")), lang=lang)
     _folder(("--plots", plots))
-    sc = _guard(lambda: load_scenario(scenario))
-    ro: Roster = _guard(lambda: load_roster(roster))
+    sc = _guard(lambda: load_scenario(scenario), lang=lang)
+    ro: Roster = _guard(lambda: load_roster(roster), lang=lang)
     if ro.scenario != sc.name:
         typer.echo(
             _say("other_roster", lang, roster=roster, got=ro.scenario, want=sc.name, scenario=scenario), err=True
@@ -882,7 +978,7 @@ def report(
             written += _guard(lambda: write_csv(rep, folder))
     elif fmt is ReportFormat.xlsx:
         target = output or Path("report.xlsx")
-        _guard(lambda: write_xlsx(rep, target, lang=lang.value))
+        _guard(lambda: write_output(target, lambda tmp: write_xlsx(rep, tmp, lang=lang.value)), lang=lang, option="-o")
         written.append(target)
     else:
         text = render_html(rep, lang.value) if fmt is ReportFormat.html else render_text(rep, lang.value)
@@ -890,12 +986,7 @@ def report(
             typer.echo(text, nl=False)
         else:
             path = output
-
-            def write_text() -> None:
-                path.parent.mkdir(parents=True, exist_ok=True)
-                path.write_text(text, encoding="utf-8")
-
-            _guard(write_text)
+            _guard(lambda: write_output(path, text), lang=lang, option="-o")
             written.append(output)
     if plots is not None:
         from oncall.plots import write_plots

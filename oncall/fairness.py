@@ -45,6 +45,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from oncall.eligibility import Eligibility, compute_eligibility, touched_by_absence
+from oncall.errors import SolveError
 from oncall.load import LoadModel, expected_load
 from oncall.model import CATEGORIES, Category, Hospital, Role, Scenario
 from oncall.timeline import Duty, Timeline, absence_interval
@@ -53,6 +54,7 @@ if TYPE_CHECKING:
     from ortools.math_opt.python import mathopt
 
 __all__ = [
+    "FAIR_SHARE_SECONDS",
     "FairShare",
     "availability",
     "fair_share",
@@ -63,6 +65,9 @@ __all__ = [
     "weights",
 ]
 
+# The allocation is a small convex programme (seconds at most for the networks measured); this bounds it
+# all the same, since it runs inside API requests (the checker) as well as in solves.
+FAIR_SHARE_SECONDS = 30.0
 # A role over a personal cap costs this much in the allocation's objective: far more than any levelling
 # gains (a point moves the objective by twice a level, some tens), so caps hold whenever they can.
 _OVER_CAP = 1e4
@@ -206,16 +211,27 @@ def _allocate(scenario: Scenario, timeline: Timeline, eligibility: Eligibility) 
             objective.append(_OVER_CAP * over)
     model.minimize(mathopt.fast_sum(objective))
     if share_of:
-        result = mathopt.solve(model, mathopt.SolverType.PDLP, params=mathopt.SolveParameters(threads=1))
-        if not result.has_primal_feasible_solution():
-            raise RuntimeError(f"fair share: the allocation found no solution ({result.termination.reason.name})")
-        values = result.variable_values()
+        values = _solve(model)
         for (key, q), x in share_of.items():
             group = groups[key]
             part = max(0.0, values[x]) / group.points
             if part > 0:
                 group.parts[q] = part
     return _Allocation(slots, dict(groups))
+
+
+def _solve(model: mathopt.Model) -> dict[mathopt.Variable, float]:
+    """The allocation's values, within FAIR_SHARE_SECONDS; ``SolveError`` when PDLP finds none (or fails)."""
+    from ortools.math_opt.python import mathopt
+
+    params = mathopt.SolveParameters(threads=1, time_limit=dt.timedelta(seconds=FAIR_SHARE_SECONDS))
+    try:
+        result = mathopt.solve(model, mathopt.SolverType.PDLP, params=params)
+    except Exception as exc:  # OR-Tools reports some solver failures as AttributeError, RuntimeError, …
+        raise SolveError(f"fair share: the allocation programme failed ({type(exc).__name__}: {exc})") from exc
+    if not result.has_primal_feasible_solution():
+        raise SolveError(f"fair share: the allocation found no solution ({result.termination.reason.name})")
+    return dict(result.variable_values())
 
 
 def fair_share(scenario: Scenario, timeline: Timeline, eligibility: Eligibility | None = None) -> FairShare:

@@ -14,11 +14,14 @@ from collections import Counter
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic_core import PydanticCustomError
 
 from oncall.cover.model import CoverConfig, cover_problems
+from oncall.i18n import MESSAGES, Message
 
 __all__ = [
+    "LIMITS",
     "RISK_CLASSES",
     "ROLES",
     "Absence",
@@ -48,6 +51,8 @@ __all__ = [
     "Weights",
     "YearEnd",
     "default_blocks",
+    "first_control",
+    "printable",
 ]
 
 Role = Literal["primary", "secondary"]
@@ -62,14 +67,75 @@ Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-
 # A telephone number as printed: digits with hyphens, spaces or brackets, an optional leading '+'.
 Phone = Annotated[str, Field(max_length=32, pattern=r"^\+?[0-9(][0-9\- ()]*[0-9]$", examples=["0120-123-456"])]
 
+# A reference to an id: unknown ones are named by the cross-reference checks, over-long ones here.
+Ref = Annotated[str, Field(max_length=64)]
+
+# What a scenario may hold (docs/scenario.md, "Limits"). Each is far above what a network needs (DOMAIN.md: a
+# prefecture-wide service has hundreds of doctors in 20+ districts, a day has two or three blocks) and low
+# enough that no scenario within them makes the solver or the fair-share programme run away.
+LIMITS: dict[str, int] = {
+    "physicians": 2000,
+    "clinics": 2000,
+    "districts": 200,
+    "hospitals": 200,
+    "blocks_per_day": 12,  # per day type: two or three in use; 12 is a block every two hours
+    "duties": 50_000,  # districts x dates x rostered blocks: a 1,440-block day made a 2.8 GiB model
+    "entries": 400,  # absences, wishes, unwishes of one physician; closed dates; extra days
+    "pins": 150_000,  # at most the roles of every duty
+    "patient_groups": 10_000,
+    "carried_points": 5000,  # |history.points| per category: a year of heavy duty is a few hundred
+    "carried_periods": 120,  # ten years of monthly periods
+    "recent_dates": 62,
+    "cap": 5000,  # duties, nights, holiday duties in a period
+    "beds": 10_000,
+    "name": 200,  # characters of a name or label
+    "text": 1000,  # characters of a free text (reason, note)
+}
+MIN_SHARE = 0.01  # a smaller positive share would make the fair-share programme ill-conditioned
+
+
+def _invalid(code: str, **params: Any) -> PydanticCustomError:
+    """A validation error with a catalogue code (oncall.i18n), shown in English or Japanese later."""
+    return PydanticCustomError(code, MESSAGES[code][1], params)
+
+
+def first_control(value: str) -> int | None:
+    """The index of the first control character in ``value`` (tab and line breaks allowed), or None.
+
+    >>> first_control("学会"), first_control("a\\x00b")
+    (None, 1)
+    """
+    for i, ch in enumerate(value):
+        code = ord(ch)
+        if (code < 0x20 and ch not in "\t\n\r") or 0x7F <= code <= 0x9F:
+            return i
+    return None
+
+
+def printable(value: str) -> str:
+    """Refuse control characters (NUL and the like) in a text; tab and line breaks are kept."""
+    i = first_control(value)
+    if i is not None:
+        raise _invalid("input.control_character", char=f"U+{ord(value[i]):04X}", position=i + 1)
+    return value
+
+
+# Free text: a name or label, and a longer note (a reason, a comment).
+Name = Annotated[str, Field(max_length=LIMITS["name"]), AfterValidator(printable)]
+Note = Annotated[str, Field(max_length=LIMITS["text"]), AfterValidator(printable)]
+CarriedPoints = Annotated[float, Field(ge=-LIMITS["carried_points"], le=LIMITS["carried_points"])]
+
 
 def _date_or_datetime(value: Any) -> Any:
     """Read ``2027-01-05`` as a whole date and anything with a time as a datetime."""
-    if isinstance(value, str) and len(value.strip()) == 10:
-        return dt.date.fromisoformat(value.strip())
-    if isinstance(value, str):
+    if not isinstance(value, str):
+        return value
+    try:
+        if len(value.strip()) == 10:
+            return dt.date.fromisoformat(value.strip())
         return dt.datetime.fromisoformat(value.strip())
-    return value
+    except ValueError:
+        raise _invalid("scenario.date_or_datetime", value=repr(value[:40])) from None
 
 
 DateOrDateTime = Annotated[dt.date | dt.datetime, BeforeValidator(_date_or_datetime)]
@@ -78,7 +144,7 @@ DateOrDateTime = Annotated[dt.date | dt.datetime, BeforeValidator(_date_or_datet
 def _wall_time(value: Any) -> Any:
     """Read ``9:00`` like ``09:00``; refuse numbers, which YAML 1.1 makes of unquoted ``18:00``."""
     if isinstance(value, bool | int | float):
-        raise ValueError(f"expected a time as 'HH:MM', got the number {value!r}")
+        raise _invalid("scenario.time_number", value=repr(value))
     if isinstance(value, str) and len(value.strip()) >= 4 and value.strip()[1] == ":":
         return "0" + value.strip()
     return value
@@ -88,7 +154,7 @@ WallTime = Annotated[dt.time, BeforeValidator(_wall_time)]
 
 
 class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", frozen=False, str_strip_whitespace=True, allow_inf_nan=False)
 
 
 class Period(_Model):
@@ -100,10 +166,14 @@ class Period(_Model):
     @model_validator(mode="after")
     def _ordered(self) -> Period:
         if self.end < self.start:
-            raise ValueError(f"end {self.end} before start {self.start}")
+            raise _invalid("scenario.end_before_start", end=self.end, start=self.start)
         if (self.end - self.start).days > 366:
-            raise ValueError(f"period of {(self.end - self.start).days + 1} days is longer than a year")
+            raise _invalid("scenario.period_too_long", days=(self.end - self.start).days + 1)
         return self
+
+    def touches(self, first: dt.date, last: dt.date) -> bool:
+        """Whether the dates ``first`` to ``last`` (inclusive) share a date with the period."""
+        return first <= self.end and last >= self.start
 
     def dates(self) -> list[dt.date]:
         """Every date of the period in order."""
@@ -115,28 +185,30 @@ class BlockTemplate(_Model):
     """One block of a day type's 24 hours: a duty block, or regular clinic hours."""
 
     id: Id = Field(description="Unique id of the block template, used in rosters (e.g. `wd_night`).")
-    name: str = Field(description="Label staff read (Japanese), e.g. 夜間.")
-    name_en: str | None = Field(None, description="English label, e.g. Night.")
+    name: Name = Field(description="Label staff read (Japanese), e.g. 夜間.")
+    name_en: Name | None = Field(None, description="English label, e.g. Night.")
     start: WallTime = Field(description="Local wall-clock start, 'HH:MM'.")
     end: WallTime = Field(description="Local wall-clock end, 'HH:MM'; a value not after start means the next day.")
     rostered: bool = Field(
         True, description="False for regular clinic hours, which each clinic covers itself (no duty)."
     )
     night: bool = Field(False, description="Counts as a night duty for caps and reports.")
-    points: float = Field(1.0, ge=0, le=100, description="Duty points: the weight of the block for fairness.")
-    roles: list[Role] = Field(default_factory=lambda: list(ROLES), description="Roles each duty of this block needs.")
+    points: float = Field(1.0, ge=0, le=100, description="Duty points: the weight of the block for fairness (0–100).")
+    roles: list[Role] = Field(
+        default_factory=lambda: list(ROLES), max_length=2, description="Roles each duty of this block needs."
+    )
 
     @field_validator("roles")
     @classmethod
     def _roles_once(cls, roles: list[Role]) -> list[Role]:
         if len(set(roles)) < len(roles):
-            raise ValueError(f"a role is listed twice ({', '.join(roles)})")
+            raise _invalid("scenario.role_twice", roles=", ".join(roles))
         return roles
 
     @model_validator(mode="after")
     def _someone_on_duty(self) -> BlockTemplate:
         if self.rostered and not self.roles:
-            raise ValueError("a rostered block needs at least one role (or rostered: false for clinic hours)")
+            raise _invalid("scenario.block_without_role")
         return self
 
     def label(self, lang: str = "ja") -> str:
@@ -217,8 +289,10 @@ class YearEnd(_Model):
     """年末年始: a recurring special period treated as holidays, weighed more."""
 
     enabled: bool = Field(True, description="Whether 年末年始 is a special period.")
-    start: str = Field("12-29", pattern=r"^\d{2}-\d{2}$", description="First day, MM-DD.")
-    end: str = Field("01-03", pattern=r"^\d{2}-\d{2}$", description="Last day, MM-DD (may be in the next year).")
+    start: str = Field("12-29", max_length=5, pattern=r"^\d{2}-\d{2}$", description="First day, MM-DD.")
+    end: str = Field(
+        "01-03", max_length=5, pattern=r"^\d{2}-\d{2}$", description="Last day, MM-DD (may be in the next year)."
+    )
     day_type: DayType = Field("holiday", description="Day type of these days.")
     points_multiplier: float = Field(1.5, ge=0, le=10, description="Duty points are multiplied by this.")
 
@@ -228,8 +302,8 @@ class YearEnd(_Model):
         month, day = (int(x) for x in v.split("-"))
         try:
             dt.date(2000, month, day)  # a leap year admits 02-29
-        except ValueError as exc:
-            raise ValueError(f"{v!r} is not a month-day") from exc
+        except ValueError:
+            raise _invalid("scenario.not_month_day", value=repr(v)) from None
         return v
 
     def contains(self, day: dt.date) -> bool:
@@ -246,7 +320,7 @@ class ExtraDay(_Model):
     """A local day off beyond the national holidays (e.g. 1/4 in some wards)."""
 
     date: dt.date
-    name: str = Field("地域休日", description="Label shown in rosters.")
+    name: Name = Field("地域休日", description="Label shown in rosters.")
     day_type: DayType = Field("holiday", description="Day type the day takes.")
 
 
@@ -258,15 +332,18 @@ class CalendarConfig(_Model):
     )
     national_holidays: bool = Field(True, description="Use Japanese national holidays (jpholiday).")
     year_end: YearEnd = Field(default_factory=YearEnd)
-    extra_days: list[ExtraDay] = Field(default_factory=list, description="Local days off.")
+    extra_days: list[ExtraDay] = Field(
+        default_factory=list, max_length=LIMITS["entries"], description=f"Local days off (at most {LIMITS['entries']})."
+    )
     long_run_days: int = Field(
         3, ge=2, le=14, description="A run of at least this many consecutive days off is a long holiday run."
     )
     long_run_multiplier: float = Field(
         1.25, ge=0, le=10, description="Duty points on days off in a long holiday run are multiplied by this."
     )
-    blocks: dict[DayType, list[BlockTemplate]] = Field(
-        default_factory=default_blocks, description="Block templates per day type; each list tiles 24 h."
+    blocks: dict[DayType, Annotated[list[BlockTemplate], Field(max_length=LIMITS["blocks_per_day"])]] = Field(
+        default_factory=default_blocks,
+        description=f"Block templates per day type; each list tiles 24 h (at most {LIMITS['blocks_per_day']} blocks).",
     )
 
 
@@ -274,9 +351,11 @@ class District(_Model):
     """A travel area of the network; each has its own primary and secondary on every block."""
 
     id: Id
-    name: str
-    name_en: str | None = None
-    neighbours: list[str] = Field(default_factory=list, description="Ids of adjacent districts.")
+    name: Name
+    name_en: Name | None = None
+    neighbours: list[Ref] = Field(
+        default_factory=list, max_length=LIMITS["districts"], description="Ids of adjacent districts."
+    )
     phone: Phone | None = Field(
         None, description="Number of the district's on-call line, printed on the 当番表 (optional), e.g. 0120-123-456."
     )
@@ -290,8 +369,8 @@ class Clinic(_Model):
     """A clinic (or hospital department) whose doctors take part in the rota."""
 
     id: Id
-    name: str
-    district: str = Field(description="Id of the district the clinic lies in.")
+    name: Name
+    district: Ref = Field(description="Id of the district the clinic lies in.")
     lat: float | None = Field(None, ge=-90, le=90)
     lon: float | None = Field(None, ge=-180, le=180)
 
@@ -299,10 +378,12 @@ class Clinic(_Model):
 class Caps(_Model):
     """Personal limits; None means the network's rule (or no limit)."""
 
-    duties: int | None = Field(None, ge=0, description="Most duties in the period.")
-    nights: int | None = Field(None, ge=0, description="Most night duties in the period.")
-    holiday_duties: int | None = Field(None, ge=0, description="Most holiday / 年末年始 duties in the period.")
-    consecutive_days: int | None = Field(None, ge=1, description="Most consecutive dates with a duty.")
+    duties: int | None = Field(None, ge=0, le=LIMITS["cap"], description="Most duties in the period.")
+    nights: int | None = Field(None, ge=0, le=LIMITS["cap"], description="Most night duties in the period.")
+    holiday_duties: int | None = Field(
+        None, ge=0, le=LIMITS["cap"], description="Most holiday / 年末年始 duties in the period."
+    )
+    consecutive_days: int | None = Field(None, ge=1, le=367, description="Most consecutive dates with a duty.")
     min_rest_hours: float | None = Field(None, ge=0, le=168, description="Personal minimum rest between duties.")
 
 
@@ -311,14 +392,14 @@ class Absence(_Model):
 
     start: DateOrDateTime = Field(description="A date (whole day) or a datetime (naive = scenario zone).")
     end: DateOrDateTime = Field(description="A date (inclusive) or a datetime (exclusive).")
-    reason: str | None = None
+    reason: Note | None = None
 
 
 class Request(_Model):
     """A wished or unwished date, optionally one block of it."""
 
     date: dt.date
-    block: str | None = Field(None, description="Block template id; None means any block of the date.")
+    block: Ref | None = Field(None, description="Block template id; None means any block of the date.")
     weight: float = Field(1.0, ge=0, le=100)
 
 
@@ -331,14 +412,16 @@ class CarriedPeriod(_Model):
 
     start: dt.date = Field(description="First date of the earlier period.")
     end: dt.date = Field(description="Last date of the earlier period.")
-    points: dict[Category, float] = Field(
-        default_factory=dict, description="Points above (+) or below (−) the fair share in that period, per category."
+    points: dict[Category, CarriedPoints] = Field(
+        default_factory=dict,
+        description="Points above (+) or below (−) the fair share in that period, per category "
+        f"(±{LIMITS['carried_points']} at most).",
     )
 
     @model_validator(mode="after")
     def _ordered(self) -> CarriedPeriod:
         if self.end < self.start:
-            raise ValueError(f"end {self.end} before start {self.start}")
+            raise _invalid("scenario.end_before_start", end=self.end, start=self.start)
         return self
 
 
@@ -347,13 +430,18 @@ class History(_Model):
 
     last_duty_end: dt.datetime | None = Field(None, description="End of the last duty before the period.")
     recent_duty_dates: list[dt.date] = Field(
-        default_factory=list, description="Dates with a duty just before the period (consecutive-day rule)."
+        default_factory=list,
+        max_length=LIMITS["recent_dates"],
+        description="Dates with a duty just before the period (consecutive-day rule).",
     )
-    points: dict[Category, float] = Field(
-        default_factory=dict, description="Duty points already carried in the fairness window, per category."
+    points: dict[Category, CarriedPoints] = Field(
+        default_factory=dict,
+        description="Duty points already carried in the fairness window, per category "
+        f"(±{LIMITS['carried_points']} at most).",
     )
     periods: list[CarriedPeriod] = Field(
         default_factory=list,
+        max_length=LIMITS["carried_periods"],
         description="The earlier periods behind `points`, newest first (written by `oncall carry`), so that the "
         "fairness window can roll.",
     )
@@ -363,21 +451,44 @@ class Physician(_Model):
     """A doctor in the rota."""
 
     id: Id
-    name: str
-    name_en: str | None = None
-    clinic: str = Field(description="Id of the physician's clinic.")
-    districts: list[str] | None = Field(None, description="Districts covered; default: the clinic's district.")
-    roles: list[Role] = Field(default_factory=lambda: list(ROLES), description="Roles accepted.")
+    name: Name
+    name_en: Name | None = None
+    clinic: Ref = Field(description="Id of the physician's clinic.")
+    districts: list[Ref] | None = Field(
+        None, max_length=LIMITS["districts"], description="Districts covered; default: the clinic's district."
+    )
+    roles: list[Role] = Field(default_factory=lambda: list(ROLES), max_length=2, description="Roles accepted.")
     employment: Literal["owner", "employed"] = Field("owner", description="Clinic owner or employed doctor.")
     experienced: bool = Field(True, description="False for a doctor new to the network.")
-    share: float = Field(1.0, ge=0, le=10, description="Fair-share weight (1 = a full share).")
+    share: float = Field(
+        1.0, ge=0, le=10, description=f"Fair-share weight (1 = a full share; 0, or {MIN_SHARE} to 10)."
+    )
     caps: Caps = Field(default_factory=Caps)
-    absences: list[Absence] = Field(default_factory=list)
-    wishes: list[Request] = Field(default_factory=list, description="Dates or blocks the physician would like.")
-    unwishes: list[Request] = Field(default_factory=list, description="Dates or blocks to avoid.")
+    absences: list[Absence] = Field(
+        default_factory=list,
+        max_length=LIMITS["entries"],
+        description="Declared absences; each must share a date with the period.",
+    )
+    wishes: list[Request] = Field(
+        default_factory=list,
+        max_length=LIMITS["entries"],
+        description="Dates or blocks the physician would like (dates of the period).",
+    )
+    unwishes: list[Request] = Field(
+        default_factory=list,
+        max_length=LIMITS["entries"],
+        description="Dates or blocks to avoid (dates of the period).",
+    )
     history: History = Field(default_factory=History)
-    phone: str | None = Field(None, description="Contact number shown to the duty partner.")
-    email: str | None = None
+    phone: Name | None = Field(None, description="Contact number shown to the duty partner.")
+    email: Name | None = None
+
+    @field_validator("share")
+    @classmethod
+    def _share(cls, v: float) -> float:
+        if 0 < v < MIN_SHARE:
+            raise _invalid("scenario.share_too_small", least=MIN_SHARE, value=v)
+        return v
 
     def label(self, lang: str = "ja") -> str:
         """The physician's name in the requested language."""
@@ -388,16 +499,22 @@ class Hospital(_Model):
     """A backup hospital (後方支援病院) that stands by to admit patients."""
 
     id: Id
-    name: str
-    name_en: str | None = None
-    districts: list[str] = Field(description="Districts the hospital accepts patients from.")
+    name: Name
+    name_en: Name | None = None
+    districts: list[Ref] = Field(
+        max_length=LIMITS["districts"], description="Districts the hospital accepts patients from."
+    )
     capacity_per_day: int = Field(ge=1, le=1000, description="Emergency admissions it can take per day.")
-    beds: int | None = Field(None, ge=0)
+    beds: int | None = Field(None, ge=0, le=LIMITS["beds"])
     lat: float | None = Field(None, ge=-90, le=90, description="Latitude of the hospital (informative).")
     lon: float | None = Field(None, ge=-180, le=180, description="Longitude of the hospital (informative).")
-    closed_dates: list[dt.date] = Field(default_factory=list, description="Dates it cannot stand by.")
-    max_standby_days: int | None = Field(None, ge=0, description="Most days on standby in the period.")
-    max_districts: int | None = Field(None, ge=1, description="Most districts it stands by for at the same time.")
+    closed_dates: list[dt.date] = Field(
+        default_factory=list, max_length=LIMITS["entries"], description="Dates it cannot stand by."
+    )
+    max_standby_days: int | None = Field(None, ge=0, le=367, description="Most days on standby in the period.")
+    max_districts: int | None = Field(
+        None, ge=1, le=LIMITS["districts"], description="Most districts it stands by for at the same time."
+    )
 
     def label(self, lang: str = "ja") -> str:
         """The hospital's name in the requested language."""
@@ -411,8 +528,8 @@ class PatientGroup(_Model):
     other. A clinic may list several groups, one per backup hospital its patients are registered with.
     """
 
-    clinic: str = Field(description="Id of the clinic whose enrolled patients these are.")
-    hospital: str | None = Field(
+    clinic: Ref = Field(description="Id of the clinic whose enrolled patients these are.")
+    hospital: Ref | None = Field(
         None,
         description="Id of the backup hospital these patients are registered with (在宅療養後方支援病院の登録); "
         "none: not registered, they go to the hospital on standby that day.",
@@ -525,31 +642,41 @@ class Rules(_Model):
 class Pin(_Model):
     """An assignment that must be kept as given."""
 
-    district: str
+    district: Ref
     date: dt.date = Field(description="The date the block belongs to (a night belongs to its evening).")
-    block: str = Field(description="Block template id.")
+    block: Ref = Field(description="Block template id.")
     role: Literal["primary", "secondary", "backup_hospital"]
-    assignee: str = Field(description="Physician id, or hospital id for backup_hospital.")
+    assignee: Ref = Field(description="Physician id, or hospital id for backup_hospital.")
 
 
 class Scenario(_Model):
     """One network and one period: the input of a solve."""
 
-    name: str = Field(min_length=1, max_length=200)
+    name: Name = Field(min_length=1)
     phone: Phone | None = Field(
         None, description="The network's number (its office or a shared on-call line), printed on the 当番表."
     )
-    timezone: str = Field("Asia/Tokyo", description="IANA zone of all wall-clock times.")
+    timezone: str = Field("Asia/Tokyo", max_length=64, description="IANA zone of all wall-clock times.")
     period: Period
     calendar: CalendarConfig = Field(default_factory=CalendarConfig)
-    districts: list[District] = Field(min_length=1)
-    clinics: list[Clinic] = Field(min_length=1)
-    physicians: list[Physician] = Field(min_length=1)
-    hospitals: list[Hospital] = Field(default_factory=list)
+    districts: list[District] = Field(
+        min_length=1, max_length=LIMITS["districts"], description=f"At most {LIMITS['districts']}."
+    )
+    clinics: list[Clinic] = Field(
+        min_length=1, max_length=LIMITS["clinics"], description=f"At most {LIMITS['clinics']}."
+    )
+    physicians: list[Physician] = Field(
+        min_length=1, max_length=LIMITS["physicians"], description=f"At most {LIMITS['physicians']}."
+    )
+    hospitals: list[Hospital] = Field(
+        default_factory=list, max_length=LIMITS["hospitals"], description=f"At most {LIMITS['hospitals']}."
+    )
     rules: Rules = Field(default_factory=Rules)
-    pinned: list[Pin] = Field(default_factory=list)
+    pinned: list[Pin] = Field(default_factory=list, max_length=LIMITS["pins"])
     patients: list[PatientGroup] = Field(
-        default_factory=list, description="Enrolled home-care patients per clinic and registered hospital."
+        default_factory=list,
+        max_length=LIMITS["patient_groups"],
+        description="Enrolled home-care patients per clinic and registered hospital.",
     )
     load: LoadConfig = Field(default_factory=LoadConfig, description="Rates of the load model (docs/load.md).")
     cover: CoverConfig | None = Field(
@@ -561,8 +688,8 @@ class Scenario(_Model):
     def _zone(cls, v: str) -> str:
         try:
             ZoneInfo(v)
-        except (ZoneInfoNotFoundError, ValueError, OSError) as exc:  # "America" is a directory of zones
-            raise ValueError(f"unknown time zone {v!r}") from exc
+        except (ZoneInfoNotFoundError, ValueError, OSError):  # "America" is a directory of zones
+            raise _invalid("scenario.unknown_zone", value=repr(v)) from None
         return v
 
     @property
@@ -574,7 +701,8 @@ class Scenario(_Model):
     def _cross_references(self) -> Scenario:
         problems = _cross_check(self)
         if problems:
-            raise ValueError("\n".join(problems))
+            english = "\n".join(p.text("en") for p in problems)
+            raise PydanticCustomError("scenario.problems", "{text}", {"text": english, "problems": problems})
         return self
 
     # Lookups used throughout; cheap enough to rebuild, so nothing is cached on a mutable model.
@@ -613,26 +741,27 @@ class Scenario(_Model):
         return next(b for blocks in self.calendar.blocks.values() for b in blocks if b.id == block_id)
 
 
-def _duplicates(kind: str, ids: list[str]) -> list[str]:
-    return [f"{kind}: duplicate id {i!r}" for i, n in Counter(ids).items() if n > 1]
+def _duplicates(kind: str, ids: list[str]) -> list[Message]:
+    return [Message("scenario.duplicate_id", kind, id=repr(i)) for i, n in Counter(ids).items() if n > 1]
 
 
 def _minutes_from(anchor: dt.time, t: dt.time) -> int:
     return ((t.hour * 60 + t.minute) - (anchor.hour * 60 + anchor.minute)) % (24 * 60)
 
 
-def _check_tiling(cal: CalendarConfig) -> list[str]:
+def _check_tiling(cal: CalendarConfig) -> list[Message]:
     """Each day type's blocks must tile [day_start, day_start + 24 h) with no hole and no overlap."""
-    problems: list[str] = []
+    problems: list[Message] = []
+    day_start = f"{cal.day_start:%H:%M}"
     for day_type in DAY_TYPES:
         blocks = cal.blocks.get(day_type)
         where = f"calendar.blocks.{day_type}"
         if not blocks:
-            problems.append(f"{where}: no blocks for this day type")
+            problems.append(Message("scenario.no_blocks", where))
             continue
         for b in blocks:
             if b.start.second or b.end.second or b.start.microsecond or b.end.microsecond:
-                problems.append(f"{where}.{b.id}: times must be whole minutes")
+                problems.append(Message("scenario.whole_minutes", f"{where}.{b.id}"))
         spans = []
         for i, b in enumerate(blocks):
             s = _minutes_from(cal.day_start, b.start)
@@ -643,33 +772,77 @@ def _check_tiling(cal: CalendarConfig) -> list[str]:
         for s, e, i, b in spans:
             if s > cursor:
                 problems.append(
-                    f"{where}[{i}] ({b.id}): hole before {b.start:%H:%M}; blocks must tile the day from "
-                    f"{cal.day_start:%H:%M}"
+                    Message(
+                        "scenario.blocks_hole", f"{where}[{i}] ({b.id})", time=f"{b.start:%H:%M}", day_start=day_start
+                    )
                 )
             elif s < cursor:
-                problems.append(f"{where}[{i}] ({b.id}): starts {b.start:%H:%M}, overlapping the block before")
+                problems.append(Message("scenario.blocks_overlap", f"{where}[{i}] ({b.id})", time=f"{b.start:%H:%M}"))
             cursor = max(cursor, e)
         if cursor < 1440:
-            problems.append(f"{where}: hole at the end of the day; blocks must reach {cal.day_start:%H:%M}")
+            problems.append(Message("scenario.blocks_hole_at_end", where, day_start=day_start))
         elif cursor > 1440:
-            problems.append(f"{where}: blocks run past {cal.day_start:%H:%M} of the next day")
+            problems.append(Message("scenario.blocks_past_day", where, day_start=day_start))
     return problems
 
 
-def _check_absence(where: str, a: Absence) -> str | None:
+def _check_absence(where: str, a: Absence) -> Message | None:
     s_is_dt = isinstance(a.start, dt.datetime)
     e_is_dt = isinstance(a.end, dt.datetime)
     if s_is_dt != e_is_dt:
-        return f"{where}: start and end must both be dates or both be datetimes"
+        return Message("scenario.date_and_datetime", where)
     if s_is_dt and e_is_dt:
         assert isinstance(a.start, dt.datetime) and isinstance(a.end, dt.datetime)
         if (a.start.tzinfo is None) != (a.end.tzinfo is None):
-            return f"{where}: start and end must both carry an offset or neither"
+            return Message("scenario.offset_mixed", where)
         if a.end <= a.start:
-            return f"{where}: end {a.end.isoformat()} not after start {a.start.isoformat()}"
+            return Message("scenario.end_not_after_start", where, end=a.end.isoformat(), start=a.start.isoformat())
     elif a.end < a.start:
-        return f"{where}: end {a.end} before start {a.start}"
+        return Message("scenario.end_before_start", where, end=a.end, start=a.start)
     return None
+
+
+def _local_dates(a: Absence, zone: ZoneInfo) -> tuple[dt.date, dt.date]:
+    """The first and last local date an absence touches (a datetime end is exclusive)."""
+    if isinstance(a.start, dt.datetime) and isinstance(a.end, dt.datetime):
+        start = a.start if a.start.tzinfo is None else a.start.astimezone(zone)
+        end = a.end if a.end.tzinfo is None else a.end.astimezone(zone)
+        last = end.date() if end.time() != dt.time(0) else end.date() - dt.timedelta(days=1)
+        return start.date(), max(start.date(), last)
+    first = a.start.date() if isinstance(a.start, dt.datetime) else a.start
+    last = a.end.date() if isinstance(a.end, dt.datetime) else a.end
+    return first, last
+
+
+def _outside_period(s: Scenario, where: str, first: dt.date, last: dt.date) -> Message:
+    return Message("scenario.outside_period", where, start=first, end=last, first=s.period.start, last=s.period.end)
+
+
+def _check_entries(s: Scenario, i: int, p: Physician, blocks: set[str]) -> list[Message]:
+    """A physician's absences, wishes and unwishes: well formed, and within the period.
+
+    An absence must share a date with the period, a wish or unwish fall on a date whose duties the period
+    holds (the day before the period, whose night runs into it, included); one wholly outside is a typo
+    (a wrong year) that would silently roster the doctor on the day they are away.
+    """
+    where = f"physicians[{i}]"
+    problems: list[Message] = []
+    for j, a in enumerate(p.absences):
+        broken = _check_absence(f"{where}.absences[{j}]", a)
+        if broken is not None:
+            problems.append(broken)
+            continue
+        first, last = _local_dates(a, s.zone)
+        if not s.period.touches(first, last):
+            problems.append(_outside_period(s, f"{where}.absences[{j}]", first, last))
+    day_before = s.period.start - dt.timedelta(days=1)
+    for kind in ("wishes", "unwishes"):
+        for j, r in enumerate(getattr(p, kind)):
+            if r.block is not None and r.block not in blocks:
+                problems.append(Message("scenario.unknown_block", f"{where}.{kind}[{j}].block", id=repr(r.block)))
+            if not day_before <= r.date <= s.period.end:
+                problems.append(_outside_period(s, f"{where}.{kind}[{j}].date", r.date, r.date))
+    return problems
 
 
 # Dates a scenario may hold: far enough from the ends of Python's calendar that a date moved into any
@@ -678,7 +851,7 @@ EARLIEST_DATE = dt.date(1900, 1, 1)
 LATEST_DATE = dt.date(2999, 12, 31)
 
 
-def _dates_out_of_range(value: object, where: str) -> list[str]:
+def _dates_out_of_range(value: object, where: str) -> list[Message]:
     """Every date or datetime inside ``value`` outside EARLIEST_DATE..LATEST_DATE, named by its path."""
     if isinstance(value, BaseModel):
         fields = type(value).model_fields
@@ -690,29 +863,62 @@ def _dates_out_of_range(value: object, where: str) -> list[str]:
     if isinstance(value, dt.date):  # datetimes too
         day = value.date() if isinstance(value, dt.datetime) else value
         if not EARLIEST_DATE <= day <= LATEST_DATE:
-            return [f"{where}: {value.isoformat()} is out of range (dates from {EARLIEST_DATE} to {LATEST_DATE})"]
+            return [
+                Message(
+                    "scenario.date_out_of_range",
+                    where,
+                    value=value.isoformat(),
+                    earliest=EARLIEST_DATE,
+                    latest=LATEST_DATE,
+                )
+            ]
     return []
 
 
-def _skipped_dates(s: Scenario) -> list[str]:
+def _skipped_dates(s: Scenario) -> list[Message]:
     """Dates of the period the time zone leaves out (Samoa skipped 2011-12-30 when it crossed the date line):
     a day without hours cannot be rostered."""
     zone, start = ZoneInfo(s.timezone), s.calendar.day_start
-    out: list[str] = []
+    out: list[Message] = []
     before = s.period.start - dt.timedelta(days=1)  # its night ends inside the period
     for day in [before, *s.period.dates()]:
         begins = dt.datetime.combine(day, start, tzinfo=zone).astimezone(dt.UTC)
         ends = dt.datetime.combine(day + dt.timedelta(days=1), start, tzinfo=zone).astimezone(dt.UTC)
         if ends - begins < dt.timedelta(hours=12):
-            which = " (the date before the period, whose night runs into it)" if day == before else ""
-            out.append(f"period: {day}{which} does not exist in {s.timezone} (the zone skips that date)")
+            code = "scenario.skipped_date_before" if day == before else "scenario.skipped_date"
+            out.append(Message(code, "period", day=day, zone=s.timezone))
     return out
 
 
-def _cross_check(s: Scenario) -> list[str]:
+def _check_size(s: Scenario) -> list[Message]:
+    """The period's duties (districts x dates x rostered blocks) within LIMITS["duties"]."""
+    days = (s.period.end - s.period.start).days + 2  # and the night before the period
+    per_day = max((sum(b.rostered for b in blocks) for blocks in s.calendar.blocks.values()), default=0)
+    duties = len(s.districts) * days * per_day
+    if duties <= LIMITS["duties"]:
+        return []
+    return [
+        Message(
+            "scenario.too_many_duties", "", duties=duties, districts=len(s.districts), days=days, limit=LIMITS["duties"]
+        )
+    ]
+
+
+def _unknown(kind: str, where: str, ident: str) -> Message:
+    return Message(f"scenario.unknown_{kind}", where, id=repr(ident))
+
+
+def _cover_message(text: str) -> Message:
+    """A cover-plan problem (``field: what``), English until the cover texts join the catalogue."""
+    where, _, what = text.partition(": ")
+    return Message("cover.problem", where, fallback=what)
+
+
+def _cross_check(s: Scenario) -> list[Message]:
     problems = _dates_out_of_range(s, "")
     if problems:
         return problems  # the checks below would compute with those dates
+    problems += _check_size(s)
     problems += _skipped_dates(s)
     problems += _duplicates("districts", [d.id for d in s.districts])
     problems += _duplicates("clinics", [c.id for c in s.clinics])
@@ -721,12 +927,17 @@ def _cross_check(s: Scenario) -> list[str]:
     block_ids = [b.id for bl in s.calendar.blocks.values() for b in bl]
     problems += _duplicates("calendar.blocks", block_ids)
     problems += _check_tiling(s.calendar)
-    problems += cover_problems(s)
+    problems += [_cover_message(text) for text in cover_problems(s)]
     first_of: dict[dt.date, int] = {}
     for i, extra in enumerate(s.calendar.extra_days):
         if extra.date in first_of:
             problems.append(
-                f"calendar.extra_days[{i}].date: {extra.date} is already calendar.extra_days[{first_of[extra.date]}]"
+                Message(
+                    "scenario.extra_day_twice",
+                    f"calendar.extra_days[{i}].date",
+                    date=extra.date,
+                    first=first_of[extra.date],
+                )
             )
         first_of.setdefault(extra.date, i)
 
@@ -739,69 +950,88 @@ def _cross_check(s: Scenario) -> list[str]:
     for i, d in enumerate(s.districts):
         for j, n in enumerate(d.neighbours):
             if n not in districts:
-                problems.append(f"districts[{i}].neighbours[{j}]: unknown district {n!r}")
+                problems.append(_unknown("district", f"districts[{i}].neighbours[{j}]", n))
             elif n == d.id:
-                problems.append(f"districts[{i}].neighbours[{j}]: a district is not its own neighbour ({n!r})")
+                problems.append(Message("scenario.own_neighbour", f"districts[{i}].neighbours[{j}]", id=repr(n)))
     for i, c in enumerate(s.clinics):
         if c.district not in districts:
-            problems.append(f"clinics[{i}].district: unknown district {c.district!r}")
+            problems.append(_unknown("district", f"clinics[{i}].district", c.district))
     for i, p in enumerate(s.physicians):
         where = f"physicians[{i}]"
         if p.clinic not in clinics:
-            problems.append(f"{where}.clinic: unknown clinic {p.clinic!r}")
+            problems.append(_unknown("clinic", f"{where}.clinic", p.clinic))
         for j, did in enumerate(p.districts or []):
             if did not in districts:
-                problems.append(f"{where}.districts[{j}]: unknown district {did!r}")
+                problems.append(_unknown("district", f"{where}.districts[{j}]", did))
         if not p.roles:
-            problems.append(f"{where}.roles: must accept at least one role")
-        for j, a in enumerate(p.absences):
-            msg = _check_absence(f"{where}.absences[{j}]", a)
-            if msg:
-                problems.append(msg)
-        for kind in ("wishes", "unwishes"):
-            for j, r in enumerate(getattr(p, kind)):
-                if r.block is not None and r.block not in blocks:
-                    problems.append(f"{where}.{kind}[{j}].block: unknown block {r.block!r}")
+            problems.append(Message("scenario.no_role", f"{where}.roles"))
+        problems += _check_entries(s, i, p, blocks)
     for i, h in enumerate(s.hospitals):
         if not h.districts:
-            problems.append(f"hospitals[{i}].districts: must serve at least one district")
+            problems.append(Message("scenario.no_district", f"hospitals[{i}].districts"))
         for j, did in enumerate(h.districts):
             if did not in districts:
-                problems.append(f"hospitals[{i}].districts[{j}]: unknown district {did!r}")
-    for i, pin in enumerate(s.pinned):
-        where = f"pinned[{i}]"
-        if pin.district not in districts:
-            problems.append(f"{where}.district: unknown district {pin.district!r}")
-        if pin.block not in blocks:
-            problems.append(f"{where}.block: unknown block {pin.block!r}")
-        known = hospitals if pin.role == "backup_hospital" else physicians
-        if pin.assignee not in known:
-            kind = "hospital" if pin.role == "backup_hospital" else "physician"
-            problems.append(f"{where}.assignee: unknown {kind} {pin.assignee!r}")
-        if pin.date > s.period.end or (s.period.start - pin.date).days > 1:
-            problems.append(f"{where}.date: {pin.date} is outside the period")
-    seen_pins = Counter((p.district, p.date, p.block, p.role) for p in s.pinned)
-    for key, count in seen_pins.items():
-        if count > 1:
-            problems.append(f"pinned: {count} pins for {key[0]!r} {key[1]} {key[2]!r} {key[3]}")
+                problems.append(_unknown("district", f"hospitals[{i}].districts[{j}]", did))
+    problems += _check_pins(s, districts, blocks, physicians, hospitals)
     problems += _check_patients(s, clinics, hospitals)
     return problems
 
 
-def _check_patients(s: Scenario, clinics: set[str], hospitals: set[str]) -> list[str]:
-    problems: list[str] = []
+def _check_pins(
+    s: Scenario, districts: set[str], blocks: set[str], physicians: set[str], hospitals: set[str]
+) -> list[Message]:
+    problems: list[Message] = []
+    for i, pin in enumerate(s.pinned):
+        where = f"pinned[{i}]"
+        if pin.district not in districts:
+            problems.append(_unknown("district", f"{where}.district", pin.district))
+        if pin.block not in blocks:
+            problems.append(_unknown("block", f"{where}.block", pin.block))
+        known = hospitals if pin.role == "backup_hospital" else physicians
+        if pin.assignee not in known:
+            kind = "hospital" if pin.role == "backup_hospital" else "physician"
+            problems.append(_unknown(kind, f"{where}.assignee", pin.assignee))
+        if pin.date > s.period.end or (s.period.start - pin.date).days > 1:
+            problems.append(Message("scenario.pin_outside_period", f"{where}.date", date=pin.date))
+    seen_pins = Counter((p.district, p.date, p.block, p.role) for p in s.pinned)
+    for key, count in seen_pins.items():
+        if count > 1:
+            problems.append(
+                Message(
+                    "scenario.pins_twice",
+                    "pinned",
+                    count=count,
+                    district=repr(key[0]),
+                    date=key[1],
+                    block=repr(key[2]),
+                    role=key[3],
+                )
+            )
+    return problems
+
+
+def _check_patients(s: Scenario, clinics: set[str], hospitals: set[str]) -> list[Message]:
+    problems: list[Message] = []
     first: dict[tuple[str, str | None], int] = {}
     for i, g in enumerate(s.patients):
         where = f"patients[{i}]"
         if g.clinic not in clinics:
-            problems.append(f"{where}.clinic: unknown clinic {g.clinic!r}")
+            problems.append(_unknown("clinic", f"{where}.clinic", g.clinic))
         if g.hospital is not None and g.hospital not in hospitals:
-            problems.append(f"{where}.hospital: unknown hospital {g.hospital!r}")
+            problems.append(_unknown("hospital", f"{where}.hospital", g.hospital))
         key = (g.clinic, g.hospital)
         if key in first:
-            registered = "no hospital" if g.hospital is None else f"hospital {g.hospital!r}"
-            problems.append(
-                f"{where}: clinic {g.clinic!r} with {registered} is already listed in patients[{first[key]}]"
-            )
+            if g.hospital is None:
+                problems.append(Message("scenario.patients_twice", where, clinic=repr(g.clinic), first=first[key]))
+            else:
+                problems.append(
+                    Message(
+                        "scenario.patients_twice_registered",
+                        where,
+                        clinic=repr(g.clinic),
+                        hospital=repr(g.hospital),
+                        first=first[key],
+                    )
+                )
         first.setdefault(key, i)
     return problems

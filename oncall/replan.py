@@ -21,7 +21,7 @@ from oncall.checker import Violation, check
 from oncall.diff import RosterDiff, diff_rosters
 from oncall.errors import InvalidChange, InvalidScenario
 from oncall.io import format_validation_error
-from oncall.model import Absence, Caps, DateOrDateTime, Scenario, _check_absence
+from oncall.model import LIMITS, Absence, Caps, DateOrDateTime, Note, Scenario, _check_absence
 from oncall.roster import GapRole, Roster, RosterDuty
 from oncall.rules import CAPS
 from oncall.timeline import Timeline, absence_interval
@@ -51,9 +51,9 @@ CapName = Literal["duties", "nights", "holiday_duties", "consecutive_days", "min
 
 
 class _Change(BaseModel):
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True, allow_inf_nan=False)
 
-    reason: str | None = Field(
+    reason: Note | None = Field(
         None, max_length=500, description="Why (学会, 病欠, …); shown in the summary and the audit log."
     )
 
@@ -89,7 +89,10 @@ class CapChange(_Change):
     kind: Literal["cap"] = "cap"
     physician: str = Field(min_length=1, max_length=64, description="Id of the physician.")
     cap: CapName = Field(description="Which cap: duties, nights, holiday_duties, consecutive_days, min_rest_hours.")
-    value: float | None = Field(description="The new cap; null removes the personal cap.")
+    # Bounded here only so that no number is beyond reason; the cap's own range is checked with the change.
+    value: float | None = Field(
+        ge=-LIMITS["cap"], le=LIMITS["cap"], description="The new cap; null removes the personal cap."
+    )
 
 
 Change = Annotated[AbsenceChange | LeaveChange | HospitalClosedChange | CapChange, Field(discriminator="kind")]
@@ -196,7 +199,7 @@ def apply_changes(
             try:
                 p.caps = Caps.model_validate({**p.caps.model_dump(), change.cap: value})
             except ValidationError as exc:
-                problems += [f"{where}.value: {line.split(': ', 1)[-1]}" for line in format_validation_error(exc)]
+                problems += [f"{where}.value: {line.split(': ', 1)[-1]}" for line in format_validation_error(exc, "en")]
                 continue
             applied.append(change)
             continue
@@ -209,7 +212,7 @@ def apply_changes(
             absence = Absence(start=change.start, end=change.end, reason=change.reason)
             bad = _check_absence(where, absence)
             if bad is not None:
-                problems.append(bad)
+                problems.append(bad.text("en"))
                 continue
             first, last = _dates_of(absence)
             if last < scenario.period.start - dt.timedelta(days=1) or first > scenario.period.end:
@@ -249,7 +252,7 @@ def apply_changes(
     try:
         result = Scenario.model_validate(out.model_dump())
     except ValidationError as exc:
-        raise InvalidChange([f"changes: {line}" for line in format_validation_error(exc)]) from exc
+        raise InvalidChange([f"changes: {line}" for line in format_validation_error(exc, "en")]) from exc
     conflicts = frozen_conflicts(scenario, result, roster, frozen, lang)
     if conflicts:
         raise InvalidChange([f"{_blame(applied, changes, v)}: {v.message}" for v in conflicts])

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
-import json
 from pathlib import Path
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from oncall.cover.document import CoverPlan
-from oncall.errors import InvalidRoster
+from oncall.errors import InvalidRoster, InvalidScenario
+from oncall.io import messages_of, parse_json, read_text, write_output
 from oncall.model import EARLIEST_DATE, LATEST_DATE
 
 __all__ = [
@@ -108,33 +108,18 @@ class Roster(_Doc):
         return self.model_dump_json(indent=2) + "\n"
 
 
-def _where(loc: tuple[int | str, ...]) -> str:
-    out = ""
-    for part in loc:
-        out += f"[{part}]" if isinstance(part, int) else (f".{part}" if out else str(part))
-    return out or "(document)"
-
-
 def load_roster(path: Path) -> Roster:
     """Read a roster JSON file; errors name the file, the field and the problem."""
     try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except OSError as exc:
-        raise InvalidRoster(f"{path}: cannot read: {exc.strerror}") from exc
-    except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidRoster(f"{path}: not valid JSON: {exc}") from exc
+        data = parse_json(read_text(path), str(path))
+    except InvalidScenario as exc:  # the file itself: unreadable, too large, not JSON, nested too deeply
+        raise InvalidRoster(exc.messages) from exc
     try:
         return Roster.model_validate(data)
     except ValidationError as exc:
-        problems = [
-            f"{path}: {_where(tuple(e['loc']))}: {str(e['msg']).removeprefix('Value error, ')}" for e in exc.errors()
-        ]
-        raise InvalidRoster("\n".join(problems)) from exc
+        raise InvalidRoster([m.source(str(path)) for m in messages_of(exc.errors())]) from exc
 
 
 def save_roster(roster: Roster, path: Path) -> None:
     """Write the roster atomically: a failed write never leaves half a file behind."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(f".{path.name}.tmp")
-    tmp.write_text(roster.to_json(), encoding="utf-8")
-    tmp.replace(path)
+    write_output(path, roster.to_json())

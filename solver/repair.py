@@ -180,6 +180,7 @@ def repair(
     when a started duty's published holder can no longer hold it (the change must spare the past).
     """
     options = options or SolveOptions(time_limit=20.0)
+    budget = Clock()  # the time limit covers the model build too
     timeline = Timeline.build(scenario)
     before = _published(timeline, published)
     frozen = frozen_duty_ids(timeline, freeze)
@@ -192,7 +193,7 @@ def repair(
     published_hint = built.hint
 
     def remaining(share: float) -> float:
-        return max(0.1, (options.time_limit - clock()) * share)
+        return max(0.1, (options.time_limit - budget()) * share)
 
     # Phase 1: coverage, from the published roster (its vacated roles are gaps in the hint).
     model.minimize(gap_sum)

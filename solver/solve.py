@@ -299,6 +299,7 @@ def solve(scenario: Scenario, options: SolveOptions | None = None) -> SolveResul
     minimises the soft goals, on large models starting from the best roster so far (a solution hint).
     """
     options = options or SolveOptions()
+    budget = Clock()  # the time limit covers the model build too
     timeline = Timeline.build(scenario)
     rm = build_model(scenario, timeline)
     clock = Clock()
@@ -313,9 +314,9 @@ def solve(scenario: Scenario, options: SolveOptions | None = None) -> SolveResul
     if covered_at is None:
         model.minimize(gap_sum)
         set_hint(model, hint)
-        first = run_phase(model, options, options.time_limit / 2, clock, None)
+        first = run_phase(model, options, (options.time_limit - budget()) / 2, clock, None)
         if first.code == cp_model.INFEASIBLE and scenario.pinned:
-            _reject_contradicting_pins(scenario, timeline, max(1.0, options.time_limit - clock()))
+            _reject_contradicting_pins(scenario, timeline, max(1.0, options.time_limit - budget()))
         if not first.solved:
             return phase_result(scenario, timeline, rm, options, clock, first, None, cover=first)
         least = round(first.solver.objective_value)
@@ -327,18 +328,18 @@ def solve(scenario: Scenario, options: SolveOptions | None = None) -> SolveResul
         model.add(gap_sum == 0)
         model.minimize(soft_objective(rm))
         if hinted:
-            warm = _cheapest(model, starts, options, clock)
+            warm = _cheapest(model, starts, options, budget)
             if warm is not None:
                 hint = warm[0]
                 if options.on_progress is not None:
                     options.on_progress(Progress(warm[1] / OBJECTIVE_SCALE, 0.0, clock()))
     set_hint(model, hint)
-    second = run_phase(model, options, options.time_limit - clock(), clock, options.on_progress)
+    second = run_phase(model, options, options.time_limit - budget(), clock, options.on_progress)
     if second.code == cp_model.INFEASIBLE and first is None:
         # A heuristic roster covered every duty, yet no roster without gaps exists: that roster broke a hard
         # rule the heuristic does not see (pins that contradict each other or the history). Settle coverage
         # by the model alone, which then proves the scenario infeasible or lists the gaps.
-        rest = max(0.1, options.time_limit - clock())
+        rest = max(0.1, options.time_limit - budget())
         return solve(scenario, replace(options, warm_start=False, time_limit=rest))
     if second.solved:
         return phase_result(scenario, timeline, rm, options, clock, second, covered_at, cover=first)
@@ -435,6 +436,7 @@ def evaluate(
     for an assignment no variable can express; a roster breaking a hard rule comes back ``infeasible``.
     """
     options = options or SolveOptions()
+    budget = Clock()  # the time limit covers the model build too
     timeline = Timeline.build(scenario)
     rm = build_model(scenario, timeline)
     clock = Clock()
@@ -442,7 +444,7 @@ def evaluate(
     for var, value in rm.decision_values(assignments).items():
         model.add(var == value)
     model.minimize(soft_objective(rm))
-    phase = run_phase(model, options, options.time_limit, clock, None)
+    phase = run_phase(model, options, options.time_limit - budget(), clock, None)
     if not phase.solved:
         return phase_result(scenario, timeline, rm, options, clock, phase, None, cover=phase)
     return phase_result(scenario, timeline, rm, options, clock, phase, 0.0, cover=None)

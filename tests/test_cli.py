@@ -147,7 +147,7 @@ def test_malformed_scenario_names_the_field(
     edit(data)
     path = write_yaml(tmp_path / "bad.yaml", data)
     args = ["check", path, tmp_path / "roster.json"] if command == "check" else ["solve", path, *FAST]
-    result = invoke(*args)
+    result = invoke(*args, "--lang", "en")
     assert result.exit_code == 2
     assert result.stdout == ""
     lines = result.stderr.splitlines()
@@ -161,7 +161,7 @@ def test_json_scenario_errors_name_the_field_too(tmp_path: Path) -> None:
     data["physicians"][1]["caps"] = {"duties": -1}
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(data), encoding="utf-8")
-    result = invoke("solve", path, *FAST)
+    result = invoke("solve", path, *FAST, "--lang", "en")
     assert result.exit_code == 2
     assert f"error: {path}: physicians[1].caps.duties: Input should be greater than or equal to 0" in result.stderr
 
@@ -181,7 +181,7 @@ def test_json_scenario_errors_name_the_field_too(tmp_path: Path) -> None:
 def test_unreadable_yaml(tmp_path: Path, text: str, expected: str) -> None:
     path = tmp_path / "broken.yaml"
     path.write_text(text, encoding="utf-8")
-    result = invoke("solve", path, *FAST)
+    result = invoke("solve", path, *FAST, "--lang", "en")
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {path}: ")
     assert expected in result.stderr
@@ -190,7 +190,7 @@ def test_unreadable_yaml(tmp_path: Path, text: str, expected: str) -> None:
 def test_a_key_twice_in_a_json_scenario(tmp_path: Path) -> None:
     path = tmp_path / "twice.json"
     path.write_text('{"name": "a", "physicians": [], "physicians": []}', encoding="utf-8")
-    result = invoke("solve", path, *FAST)
+    result = invoke("solve", path, *FAST, "--lang", "en")
     assert result.exit_code == 2
     assert result.stderr == f"error: {path}: not valid JSON: key 'physicians' appears twice in one JSON object\n"
 
@@ -198,11 +198,11 @@ def test_a_key_twice_in_a_json_scenario(tmp_path: Path) -> None:
 def test_missing_files(tmp_path: Path) -> None:
     missing = tmp_path / "nowhere.yaml"
     for args in (["solve", missing, *FAST], ["check", missing, tmp_path / "r.json"]):
-        result = invoke(*args)
+        result = invoke(*args, "--lang", "en")
         assert result.exit_code == 2
         assert result.stderr.startswith(f"error: {missing}: cannot read")
     scenario = save(tmp_path, make_scenario(days=3))
-    result = invoke("check", scenario, tmp_path / "r.json")
+    result = invoke("check", scenario, tmp_path / "r.json", "--lang", "en")
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {tmp_path / 'r.json'}: cannot read")
 
@@ -210,7 +210,7 @@ def test_missing_files(tmp_path: Path) -> None:
 def test_an_output_path_that_is_a_directory_fails_before_the_solve(tmp_path: Path) -> None:
     scenario = save(tmp_path, make_scenario(days=3))
     for option in ("-o", "--xlsx"):
-        result = invoke("solve", scenario, option, tmp_path, *FAST)
+        result = invoke("solve", scenario, option, tmp_path, *FAST, "--lang", "en")
         assert result.exit_code == 2
         assert result.stderr == f"error: {option}: {tmp_path} is a directory, not a file to write\n"
 
@@ -236,7 +236,7 @@ def test_a_roster_time_out_of_range_is_named(solved: tuple[Path, Path], tmp_path
     data["duties"][2]["end"] = "9999-12-31T23:00:00-10:00"  # a day later in UTC than Python's calendar holds
     edited = tmp_path / "edited.json"
     edited.write_text(json.dumps(data), encoding="utf-8")
-    result = invoke("check", scenario, edited)
+    result = invoke("check", scenario, edited, "--lang", "en")
     assert result.exit_code == 2
     out_of_range = "9999-12-31T23:00:00-10:00 is out of range (dates from 1900-01-01 to 2999-12-31)"
     assert result.stderr == f"error: {edited}: duties[2].end: {out_of_range}\n"
@@ -246,13 +246,13 @@ def test_malformed_roster(tmp_path: Path) -> None:
     scenario = save(tmp_path, make_scenario(days=3))
     roster = tmp_path / "roster.json"
     roster.write_text('{"scenario": "test-network", "duties": [{"id": 1}]}', encoding="utf-8")
-    result = invoke("check", scenario, roster)
+    result = invoke("check", scenario, roster, "--lang", "en")
     assert result.exit_code == 2
     lines = result.stderr.splitlines()
     assert all(line.startswith(f"error: {roster}: ") for line in lines), lines
     assert any("duties[0].district" in line for line in lines), lines
     roster.write_text("{not json", encoding="utf-8")
-    assert invoke("check", scenario, roster).stderr.startswith(f"error: {roster}: not valid JSON")
+    assert invoke("check", scenario, roster, "--lang", "en").stderr.startswith(f"error: {roster}: not valid JSON")
 
 
 # --- solve, then check -------------------------------------------------------------------------

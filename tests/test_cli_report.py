@@ -91,7 +91,7 @@ def test_report_output_paths_of_the_wrong_kind_exit_2_before_any_work(tmp_path: 
         (["--plots", a_file], f"error: --plots: {a_file} is a file, not a folder to write into"),
     ]
     for args, message in cases:
-        result = invoke("report", scenario, roster, *args)
+        result = invoke("report", scenario, roster, *args, "--lang", "en")
         assert result.exit_code == 2
         assert result.stderr == message + "\n"
     assert a_file.read_text(encoding="utf-8") == "keep me"

@@ -66,7 +66,7 @@ async def _uploaded_scenario(form: Any) -> Scenario:
         folder = _sample_folder()
         assert folder is not None  # samples() found it
         text_ = (folder / f"{sample}.yaml").read_text(encoding="utf-8")
-        return await run_in_threadpool(parse_scenario_text, text_, "yaml", aliases=False)
+        return await run_in_threadpool(parse_scenario_text, text_, "yaml")
     if not isinstance(upload, UploadFile) or not upload.filename:
         raise InvalidScenario("file: choose a YAML or JSON file, or a sample")
     raw = await upload.read()
@@ -75,7 +75,7 @@ async def _uploaded_scenario(form: Any) -> Scenario:
     except UnicodeDecodeError:
         raise InvalidScenario(f"{upload.filename}: not UTF-8 text") from None
     fmt: Literal["json", "yaml"] = "json" if upload.filename.lower().endswith(".json") else "yaml"
-    return await run_in_threadpool(parse_scenario_text, body, fmt, aliases=False)
+    return await run_in_threadpool(parse_scenario_text, body, fmt)
 
 
 @router.post("/scenarios")

@@ -17,6 +17,8 @@ from oncall.storage.audit import list_audit
 router = APIRouter(tags=["audit"], responses=ERROR_RESPONSES)
 
 
+# Kinds and actions are words and dots (`swap.approve`): nothing else can match, and a NUL would reach the database.
+_WORD = r"^[A-Za-z0-9_.\-]*$"
 # A time without an offset is office time: the networks are Japanese, like the scenarios' default zone.
 OFFICE_ZONE = ZoneInfo(Scenario.model_fields["timezone"].default)
 
@@ -37,9 +39,12 @@ def read_audit(
     store: StoreDep,
     scenario_id: Annotated[int | None, Query(ge=1, le=2**31 - 1, description="Only this scenario.")] = None,
     kind: Annotated[
-        str | None, Query(max_length=32, description="Only this kind: scenario, revision, publication, swap, …")
+        str | None,
+        Query(max_length=32, pattern=_WORD, description="Only this kind: scenario, revision, publication, swap, …"),
     ] = None,
-    action: Annotated[str | None, Query(max_length=64, description="Only this action, e.g. `swap.approve`.")] = None,
+    action: Annotated[
+        str | None, Query(max_length=64, pattern=_WORD, description="Only this action, e.g. `swap.approve`.")
+    ] = None,
     since: Annotated[
         dt.datetime | None, Query(description="From this instant (inclusive; no offset: Asia/Tokyo).")
     ] = None,

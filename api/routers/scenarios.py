@@ -18,12 +18,13 @@ from api.deps import (
 )
 from api.errors import ERROR_RESPONSES
 from api.schemas import ScenarioDetail, ScenarioSummary
+from oncall.model import Note
 from oncall.privacy import HOSPITAL_WITHHELD, hospital_view
 
 router = APIRouter(prefix="/scenarios", tags=["scenarios"], responses=ERROR_RESPONSES)
 
 _SCENARIO_REF = {"$ref": "#/components/schemas/Scenario"}
-Reason = Annotated[str | None, Query(max_length=1000, description="Why, for the audit log.")]
+Reason = Annotated[Note | None, Query(description="Why, for the audit log.")]
 # The body is read by a dependency (JSON or YAML), so its schema is documented here.
 _SCENARIO_BODY: dict[str, Any] = {
     "requestBody": {

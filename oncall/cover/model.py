@@ -27,6 +27,7 @@ __all__ = [
 ]
 
 _Id = Annotated[str, Field(min_length=1, max_length=64, pattern=r"^[A-Za-z0-9_.\-]+$")]
+# Bounds as in oncall.model.LIMITS (2,000 physicians and clinics), which this module cannot import.
 _Count = Annotated[int | None, Field(ge=0, le=100_000)]
 # How much one patient of each class weighs in a 副主治医's load (the rates of docs/load.md, rounded).
 CLASS_WEIGHTS: dict[str, int] = {"cancer": 3, "home_oxygen": 2, "care_level_4_5": 2, "other": 1}
@@ -75,7 +76,9 @@ class CoverGroup(_Model):
 
     id: _Id
     name: str = Field(min_length=1, max_length=200)
-    clinics: list[_Id] = Field(min_length=2, description="Member clinics (fewer than 10 institutions).")
+    clinics: list[_Id] = Field(
+        min_length=2, max_length=2000, description="Member clinics (fewer than 10 institutions)."
+    )
 
 
 class Pair(_Model):
@@ -99,10 +102,16 @@ class CoverWeights(_Model):
 class CoverConfig(_Model):
     """The 主治医・副主治医 cover plan: who backs up whose patients, and who answers during each absence."""
 
-    panels: list[Panel] = Field(default_factory=list, description="主治医 and their enrolled patients.")
-    doctors: list[CoverDoctor] = Field(default_factory=list, description="Capacities as 副主治医.")
-    groups: list[CoverGroup] = Field(default_factory=list, description="連携型 groups; cover stays inside.")
-    previous_pairs: list[Pair] = Field(default_factory=list, description="Last period's pairs (kept if possible).")
+    panels: list[Panel] = Field(
+        default_factory=list, max_length=10_000, description="主治医 and their enrolled patients."
+    )
+    doctors: list[CoverDoctor] = Field(default_factory=list, max_length=2000, description="Capacities as 副主治医.")
+    groups: list[CoverGroup] = Field(
+        default_factory=list, max_length=2000, description="連携型 groups; cover stays inside."
+    )
+    previous_pairs: list[Pair] = Field(
+        default_factory=list, max_length=4000, description="Last period's pairs (kept if possible)."
+    )
     max_visit_km: float | None = Field(
         16.0, gt=0, le=1000, description="Farthest a 副主治医's clinic may lie from the patients (none: no limit)."
     )

@@ -8,6 +8,7 @@ configured here in code, so no ``alembic.ini`` is needed at run time.
 from __future__ import annotations
 
 import datetime as dt
+import errno
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -17,13 +18,15 @@ from alembic import command
 from alembic.config import Config
 from sqlalchemy import DateTime, Engine, create_engine, event
 from sqlalchemy.engine import Dialect, make_url
+from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.pool import NullPool
 from sqlalchemy.types import TypeDecorator
 
-from oncall.errors import StorageError
+from oncall.errors import InvalidInput, StorageError
+from oncall.model import first_control
 
-__all__ = ["SQLITE_FILE", "Database", "UTCDateTime", "alembic_config", "database_url"]
+__all__ = ["SQLITE_FILE", "Database", "UTCDateTime", "alembic_config", "database_url", "storage_failure", "stored_text"]
 
 SQLITE_FILE = "oncall.sqlite3"
 MIGRATIONS = Path(__file__).resolve().parent.parent / "migrations"
@@ -79,6 +82,45 @@ def _sqlite_pragmas(dbapi_connection: Any, _record: Any) -> None:
     cursor.close()
 
 
+# What the database says when it cannot write: SQLite's result codes, PostgreSQL's SQLSTATEs, errno.
+_DISK_FULL = ("SQLITE_FULL", "53100", errno.ENOSPC, errno.EDQUOT)
+_READ_ONLY = ("SQLITE_READONLY", "25006", errno.EROFS)
+
+
+def storage_failure(exc: BaseException) -> StorageError | None:
+    """A clear ``StorageError`` for a database that cannot write (disk full, read-only data directory or
+    database), or None when ``exc`` is something else. Each backend says it in its own codes."""
+    orig = exc.orig if isinstance(exc, DBAPIError) else exc
+    codes = {
+        getattr(orig, "sqlite_errorname", None),
+        getattr(orig, "sqlstate", None),
+        getattr(orig, "errno", None),
+    } - {None}
+    if isinstance(orig, Exception):
+        # SQLite names its extended codes (SQLITE_READONLY_DBMOVED, …) after the primary one.
+        name = str(getattr(orig, "sqlite_errorname", "") or "")
+        codes |= {code for code in (*_DISK_FULL, *_READ_ONLY) if isinstance(code, str) and name.startswith(code)}
+    if codes & set(_DISK_FULL):
+        return StorageError("disk full: the database cannot store more; free some space on the server", "disk_full")
+    if codes & set(_READ_ONLY):
+        return StorageError(
+            "read-only: the database (or its data directory) cannot be written; check its permissions and mount",
+            "read_only",
+        )
+    return None
+
+
+def stored_text(field: str, value: str, limit: int = 200) -> str:
+    """``value`` if the database can store it as a text: no control character (PostgreSQL refuses NUL),
+    at most ``limit`` characters; ``InvalidInput`` naming ``field`` otherwise."""
+    if len(value) > limit:
+        raise InvalidInput(field, f"at most {limit} characters (got {len(value)})")
+    bad = first_control(value)
+    if bad is not None:
+        raise InvalidInput(field, f"contains a control character (U+{ord(value[bad]):04X})")
+    return value
+
+
 def alembic_config(url: str) -> Config:
     """An Alembic configuration for ``url`` pointing at the shipped migrations (no ini file)."""
     cfg = Config()
@@ -114,9 +156,16 @@ class Database:
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:
-        """A session whose work is committed on success and rolled back on any exception."""
-        with self._sessions() as session, session.begin():
-            yield session
+        """A session whose work is committed on success and rolled back on any exception; a database that
+        cannot write (disk full, read-only) raises ``StorageError`` saying so."""
+        try:
+            with self._sessions() as session, session.begin():
+                yield session
+        except (DBAPIError, OSError) as exc:
+            failure = storage_failure(exc)
+            if failure is None:
+                raise
+            raise failure from exc
 
     def dispose(self) -> None:
         """Close every pooled connection."""

@@ -26,7 +26,7 @@ from oncall.io import parse_scenario
 from oncall.model import Scenario
 from oncall.roster import Roster
 from oncall.storage.audit import Actor, first_actor, record
-from oncall.storage.database import Database
+from oncall.storage.database import Database, stored_text
 from oncall.storage.keys import KeyRole, hash_token, new_token, token_matches, token_prefix
 from oncall.storage.tables import ApiKeyRow, JobRow, PublicationRow, RevisionRow, ScenarioRow, ScenarioVersionRow
 
@@ -260,6 +260,7 @@ class Store:
 
     def create_key(self, role: KeyRole, name: str = "", actor: Actor | None = None) -> tuple[KeyRecord, str]:
         """A new key and its token; the token is not stored and cannot be shown again."""
+        name = stored_text("name", name)
         prefix, token = new_token()
         with self.db.transaction() as s:
             row = ApiKeyRow(prefix=prefix, token_hash=hash_token(token), role=role, name=name, created_at=_now())

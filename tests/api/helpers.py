@@ -75,6 +75,11 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
+def english(headers: dict[str, str]) -> dict[str, str]:
+    """``headers`` asking for English texts (the API answers in Japanese by default)."""
+    return {**headers, "Accept-Language": "en"}
+
+
 def upload(client: HttpClient, headers: dict[str, str], scenario: Scenario | None = None) -> dict[str, Any]:
     """Upload a scenario (default: the two-day test network) as JSON; the created summary."""
     body = (scenario or make_scenario(days=2)).model_dump_json()

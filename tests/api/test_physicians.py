@@ -7,7 +7,7 @@ import threading
 import pytest
 from fastapi.testclient import TestClient
 
-from tests.api.helpers import assert_error, upload
+from tests.api.helpers import assert_error, english, upload
 
 
 def _physician(client: TestClient, headers: dict[str, str], sid: int, pid: str = "n1a") -> dict[str, object]:
@@ -40,7 +40,7 @@ def test_absences_are_added_and_removed_by_index(client: TestClient, staff: dict
 def test_an_absence_that_breaks_the_scenario_is_422_naming_it(client: TestClient, staff: dict[str, str]) -> None:
     sid = upload(client, staff)["id"]
     base = f"/scenarios/{sid}/physicians/n2a/absences"
-    r = client.post(base, json={"start": "2027-01-05", "end": "2027-01-04"}, headers=staff)
+    r = client.post(base, json={"start": "2027-01-05", "end": "2027-01-04"}, headers=english(staff))
     error = assert_error(r, 422, "invalid_scenario", "physicians[3].absences[0]")
     assert "before start" in error["details"][0]["problem"]
     assert_error(client.post(base, json={"end": "2027-01-04"}, headers=staff), 422, "invalid_request", "start")
@@ -93,12 +93,13 @@ def test_unversioned_absences_added_at_the_same_moment_all_land(client: TestClie
     barrier = threading.Barrier(8)
     statuses: list[int] = []
 
-    def add(day: int) -> None:
+    def add(hour: int) -> None:
         barrier.wait()
-        body = {"start": f"2027-01-{day:02d}T09:00:00", "end": f"2027-01-{day:02d}T10:00:00"}
+        body = {"start": f"2027-01-04T{hour:02d}:00:00", "end": f"2027-01-04T{hour:02d}:30:00"}
         statuses.append(client.post(url, json=body, headers=staff).status_code)
 
-    threads = [threading.Thread(target=add, args=(day,)) for day in range(4, 12)]
+    # Eight absences inside the two-day period (one wholly outside it would be refused).
+    threads = [threading.Thread(target=add, args=(hour,)) for hour in range(9, 17)]
     for t in threads:
         t.start()
     for t in threads:

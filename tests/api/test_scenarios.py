@@ -9,7 +9,7 @@ import yaml
 from fastapi.testclient import TestClient
 
 from oncall.model import Scenario
-from tests.api.helpers import assert_error, upload
+from tests.api.helpers import assert_error, english, upload
 from tests.factories import make_scenario
 
 
@@ -50,6 +50,7 @@ def test_invalid_scenario_is_422_naming_the_field(client: TestClient, staff: dic
     data = make_scenario(days=2).model_dump(mode="json")
     data["physicians"][3]["clinic"] = "nowhere"
     data["physicians"][5]["districts"] = ["north", "atlantis"]
+    staff = english(staff)
     error = assert_error(_post(client, staff, json.dumps(data), "application/json"), 422, "invalid_scenario")
     problems = {d["field"]: d["problem"] for d in error["details"]}
     assert problems == {

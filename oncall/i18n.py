@@ -1,0 +1,355 @@
+"""Texts people read, in Japanese (the default) and English: one catalogue of codes, one language type.
+
+``MESSAGES[code] = (ja, en)``: templates with ``{name}`` fields. Input errors use pydantic's own error
+types as codes (``less_than_equal``, ``missing`` …, filled from the error's ``ctx``) and the project's
+validators use namespaced codes (``scenario.unknown_clinic``), so every problem with a scenario, a roster
+or a request can be shown in either language, long after it was found.
+
+>>> Message("input.too_deep", "scenario.yaml").text("en")
+'scenario.yaml: nested too deeply'
+>>> pick_lang("en-US,en;q=0.9,ja;q=0.5"), pick_lang(None), pick_lang("fr")
+('en', 'ja', 'ja')
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from typing import Any, Literal
+
+__all__ = ["LANGS", "MESSAGES", "Lang", "Message", "params_of", "pick_lang", "text"]
+
+Lang = Literal["ja", "en"]
+LANGS: tuple[Lang, ...] = ("ja", "en")
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    # --- pydantic's error types (https://docs.pydantic.dev/latest/errors/validation_errors/), by `type`
+    "missing": ("必須の項目がありません", "Field required"),
+    "extra_forbidden": ("この項目は使えません（綴りを確かめてください）", "Extra inputs are not permitted"),
+    "model_type": ("項目の対応（マッピング）にしてください", "Input should be a valid dictionary or object"),
+    "model_attributes_type": ("項目の対応（マッピング）にしてください", "Input should be a valid dictionary or object"),
+    "dict_type": ("項目の対応（マッピング）にしてください", "Input should be a valid dictionary"),
+    "list_type": ("リストにしてください", "Input should be a valid list"),
+    "tuple_type": ("リストにしてください", "Input should be a valid tuple"),
+    "string_type": ("文字列にしてください", "Input should be a valid string"),
+    "string_too_short": ("{min_length} 文字以上にしてください", "String should have at least {min_length} characters"),
+    "string_too_long": ("{max_length} 文字以内にしてください", "String should have at most {max_length} characters"),
+    "string_pattern_mismatch": ("使えない文字があります（形式 {pattern}）", "String should match pattern '{pattern}'"),
+    "string_unicode": ("Unicode の文字列にしてください", "Input should be a valid string, unable to parse raw data"),
+    "int_type": ("整数にしてください", "Input should be a valid integer"),
+    "int_parsing": ("整数として読めません", "Input should be a valid integer, unable to parse string as an integer"),
+    "int_from_float": (
+        "小数部のない整数にしてください",
+        "Input should be a valid integer, got a number with a fractional part",
+    ),
+    "int_parsing_size": ("整数の桁数が多すぎます", "Unable to parse input string as an integer, exceeded maximum size"),
+    "float_type": ("数値にしてください", "Input should be a valid number"),
+    "float_parsing": ("数値として読めません", "Input should be a valid number, unable to parse string as a number"),
+    "finite_number": ("有限の数値にしてください（inf や nan は使えません）", "Input should be a finite number"),
+    "bool_type": ("true か false にしてください", "Input should be a valid boolean"),
+    "bool_parsing": ("true か false にしてください", "Input should be a valid boolean, unable to interpret input"),
+    "greater_than": ("{gt} より大きくしてください", "Input should be greater than {gt}"),
+    "greater_than_equal": ("{ge} 以上にしてください", "Input should be greater than or equal to {ge}"),
+    "less_than": ("{lt} 未満にしてください", "Input should be less than {lt}"),
+    "less_than_equal": ("{le} 以下にしてください", "Input should be less than or equal to {le}"),
+    "multiple_of": ("{multiple_of} の倍数にしてください", "Input should be a multiple of {multiple_of}"),
+    "too_short": (
+        "{min_length} 個以上にしてください（{actual_length} 個）",
+        "List should have at least {min_length} items after validation, not {actual_length}",
+    ),
+    "too_long": (
+        "{max_length} 個以内にしてください（{actual_length} 個）",
+        "List should have at most {max_length} items after validation, not {actual_length}",
+    ),
+    "literal_error": ("次のいずれかにしてください: {expected}", "Input should be {expected}"),
+    "enum": ("次のいずれかにしてください: {expected}", "Input should be {expected}"),
+    "date_type": ("日付（YYYY-MM-DD）にしてください", "Input should be a valid date"),
+    "date_parsing": (
+        "日付（YYYY-MM-DD）として読めません",
+        "Input should be a valid date in the format YYYY-MM-DD, {error}",
+    ),
+    "date_from_datetime_parsing": (
+        "日付（YYYY-MM-DD）として読めません",
+        "Input should be a valid date or datetime, {error}",
+    ),
+    "date_from_datetime_inexact": (
+        "時刻のない日付（YYYY-MM-DD）にしてください",
+        "Datetimes provided to dates should have zero time - e.g. be exact dates",
+    ),
+    "datetime_type": ("日時（YYYY-MM-DDTHH:MM）にしてください", "Input should be a valid datetime"),
+    "datetime_parsing": ("日時（YYYY-MM-DDTHH:MM）として読めません", "Input should be a valid datetime, {error}"),
+    "datetime_from_date_parsing": (
+        "日時（YYYY-MM-DDTHH:MM）として読めません",
+        "Input should be a valid datetime or date, {error}",
+    ),
+    "datetime_object_invalid": ("存在しない日時です", "Invalid datetime object, got {error}"),
+    "time_type": ("時刻（HH:MM）にしてください", "Input should be a valid time"),
+    "time_parsing": ("時刻（HH:MM）として読めません", "Input should be in a valid time format, {error}"),
+    "timezone_naive": ("UTCオフセットのない日時にしてください", "Input should not have timezone info"),
+    "timezone_aware": ("UTCオフセット付きの日時にしてください", "Input should have timezone info"),
+    "union_tag_invalid": (
+        "{discriminator} は {expected_tags} のいずれかにしてください（{tag} になっています）",
+        "Input tag '{tag}' found using {discriminator} does not match any of the expected tags: {expected_tags}",
+    ),
+    "union_tag_not_found": (
+        "{discriminator} がありません",
+        "Unable to extract tag using discriminator {discriminator}",
+    ),
+    "json_invalid": ("JSON として読めません: {error}", "Invalid JSON: {error}"),
+    "json_type": ("JSON の文字列にしてください", "JSON input should be string, bytes or bytearray"),
+    "none_required": ("null にしてください", "Input should be None"),
+    # --- how a value the user gave is shown after the problem
+    "input.got": ("（入力値: {value}）", " (got {value})"),
+    # --- reading files and request bodies
+    "input.empty": ("シナリオが空です", "the scenario is empty"),
+    "input.not_mapping": (
+        "最上位は項目の対応（マッピング）にしてください（{kind} になっています）",
+        "expected a mapping at the top level, got {kind}",
+    ),
+    "input.json": (
+        "JSON として読めません: {problem}（{line} 行 {column} 列）",
+        "not valid JSON: {problem} (line {line}, column {column})",
+    ),
+    "input.json_key_twice": (
+        "JSON として読めません: キー {key} が1つのオブジェクトに2回あります",
+        "not valid JSON: key {key} appears twice in one JSON object",
+    ),
+    "input.yaml": ("{line} 行目: YAML として読めません: {problem}", "line {line}: not valid YAML: {problem}"),
+    "input.yaml_nowhere": ("YAML として読めません: {problem}", "not valid YAML: {problem}"),
+    "input.yaml_key_twice": (
+        "{line} 行目: YAML として読めません: キー {key} が1つの対応に2回あります",
+        "line {line}: not valid YAML: key {key} appears twice in one mapping",
+    ),
+    "input.yaml_alias": (
+        "{line} 行目: YAML のエイリアス（*名前）は使えません",
+        "line {line}: not valid YAML: YAML aliases are not accepted",
+    ),
+    "input.long_number": (
+        "数値が {digits} 桁あります（{limit} 桁まで）",
+        "a number has {digits} digits (at most {limit})",
+    ),
+    "input.too_deep": ("入れ子が深すぎます", "nested too deeply"),
+    "input.unreadable": ("読めません: {reason}", "cannot read: {reason}"),
+    "input.not_utf8": ("UTF-8 のテキストではありません", "not UTF-8 text"),
+    "input.too_large": (
+        "{size} バイトあり、上限の {limit} バイトを超えています",
+        "{size} bytes is more than the limit of {limit} bytes",
+    ),
+    "input.not_a_file": ("通常のファイルではありません（{kind}）", "not a regular file ({kind})"),
+    "input.control_character": (
+        "制御文字（{char}、{position} 文字目）は使えません",
+        "contains a control character ({char} at position {position})",
+    ),
+    "input.value": ("値が正しくありません: {problem}", "{problem}"),
+    # --- writing outputs
+    "output.not_a_file": (
+        "{path} は{kind}で、書き込めるファイルではありません",
+        "{path} is a {kind}, not a file to write",
+    ),
+    "output.unwritable": ("書き込めません: {reason}", "cannot write: {reason}"),
+    "file.directory": ("ディレクトリ", "directory"),
+    "file.FIFO": ("FIFO（名前付きパイプ）", "FIFO"),
+    "file.character_device": ("キャラクタデバイス", "character device"),
+    "file.block_device": ("ブロックデバイス", "block device"),
+    "file.socket": ("ソケット", "socket"),
+    "file.special_file": ("特殊ファイル", "special file"),
+    # --- the HTTP API's summaries of input errors (api.errors)
+    "api.invalid_scenario": ("シナリオに問題があります（{n} 件）", "the scenario is invalid ({n} problem{s})"),
+    "api.invalid_change": ("変更を適用できません（{n} 件）", "the change cannot be applied ({n} problem{s})"),
+    "api.invalid_roster": ("当番表に問題があります（{n} 件）", "the roster is invalid ({n} problem{s})"),
+    "api.invalid_request": ("リクエストに問題があります", "the request is invalid"),
+    "api.unreadable_body": ("リクエストの本文を読めません", "the request body cannot be read"),
+    "api.not_json": ("JSON として読めません{reason}", "not valid JSON{reason}"),
+    # --- the scenario's own rules (oncall.model)
+    "scenario.end_before_start": ("終了 {end} が開始 {start} より前です", "end {end} before start {start}"),
+    "scenario.end_not_after_start": (
+        "終了 {end} が開始 {start} より後ではありません",
+        "end {end} not after start {start}",
+    ),
+    "scenario.period_too_long": (
+        "期間が {days} 日あり、1年より長すぎます",
+        "period of {days} days is longer than a year",
+    ),
+    "scenario.date_or_datetime": (
+        "{value} は日付（YYYY-MM-DD）でも日時（YYYY-MM-DDTHH:MM）でもありません",
+        "{value} is neither a date (YYYY-MM-DD) nor a date and time (YYYY-MM-DDTHH:MM)",
+    ),
+    "scenario.time_number": (
+        "時刻は 'HH:MM' と引用符付きで書いてください（数値 {value} になっています）",
+        "expected a time as 'HH:MM', got the number {value}",
+    ),
+    "scenario.role_twice": ("同じ役割が2回あります（{roles}）", "a role is listed twice ({roles})"),
+    "scenario.block_without_role": (
+        "当番枠には役割が1つ以上要ります（診療時間なら rostered: false）",
+        "a rostered block needs at least one role (or rostered: false for clinic hours)",
+    ),
+    "scenario.not_month_day": ("{value} は月日（MM-DD）として存在しません", "{value} is not a month-day"),
+    "scenario.unknown_zone": ("不明なタイムゾーン {value} です", "unknown time zone {value}"),
+    "scenario.share_too_small": (
+        "share は 0 か {least} 以上にしてください（{value} になっています）",
+        "share must be 0 or at least {least} (got {value})",
+    ),
+    "scenario.no_blocks": ("この日種別の枠がありません", "no blocks for this day type"),
+    "scenario.whole_minutes": ("時刻は分単位にしてください", "times must be whole minutes"),
+    "scenario.blocks_hole": (
+        "{time} の前に空きがあります。枠は {day_start} から1日を隙間なく埋める必要があります",
+        "hole before {time}; blocks must tile the day from {day_start}",
+    ),
+    "scenario.blocks_overlap": (
+        "{time} に始まり、前の枠と重なっています",
+        "starts {time}, overlapping the block before",
+    ),
+    "scenario.blocks_hole_at_end": (
+        "1日の終わりに空きがあります。枠は {day_start} まで続く必要があります",
+        "hole at the end of the day; blocks must reach {day_start}",
+    ),
+    "scenario.blocks_past_day": (
+        "枠が翌日の {day_start} を越えています",
+        "blocks run past {day_start} of the next day",
+    ),
+    "scenario.too_many_duties": (
+        "当番枠が {duties} 個（地区 {districts} × 日数 {days} × 1日の当番枠）あり、上限の {limit} 個を超えています",
+        "{duties} duties ({districts} districts × {days} days × rostered blocks) is more than the limit of {limit}",
+    ),
+    "scenario.date_and_datetime": (
+        "start と end は両方とも日付か、両方とも日時にしてください",
+        "start and end must both be dates or both be datetimes",
+    ),
+    "scenario.offset_mixed": (
+        "start と end は両方ともUTCオフセット付きか、両方とも無しにしてください",
+        "start and end must both carry an offset or neither",
+    ),
+    "scenario.date_out_of_range": (
+        "{value} は範囲外です（{earliest} から {latest} までの日付）",
+        "{value} is out of range (dates from {earliest} to {latest})",
+    ),
+    "scenario.skipped_date": (
+        "{day} は {zone} に存在しません（このタイムゾーンはその日を飛ばします）",
+        "{day} does not exist in {zone} (the zone skips that date)",
+    ),
+    "scenario.skipped_date_before": (
+        "{day}（期間の前日、その夜間が期間に入る日）は {zone} に存在しません（このタイムゾーンはその日を飛ばします）",
+        "{day} (the date before the period, whose night runs into it) does not exist in {zone} (the zone skips that "
+        "date)",
+    ),
+    "scenario.duplicate_id": ("id {id} が重複しています", "duplicate id {id}"),
+    "scenario.extra_day_twice": (
+        "{date} は calendar.extra_days[{first}] と同じ日です",
+        "{date} is already calendar.extra_days[{first}]",
+    ),
+    "scenario.unknown_district": ("不明な地区 {id} です", "unknown district {id}"),
+    "scenario.unknown_clinic": ("不明な診療所 {id} です", "unknown clinic {id}"),
+    "scenario.unknown_block": ("不明な枠 {id} です", "unknown block {id}"),
+    "scenario.unknown_hospital": ("不明な病院 {id} です", "unknown hospital {id}"),
+    "scenario.unknown_physician": ("不明な医師 {id} です", "unknown physician {id}"),
+    "scenario.own_neighbour": (
+        "地区は自分自身の隣接地区になれません（{id}）",
+        "a district is not its own neighbour ({id})",
+    ),
+    "scenario.no_role": ("役割を1つ以上受けてください", "must accept at least one role"),
+    "scenario.no_district": ("地区を1つ以上受け持ってください", "must serve at least one district"),
+    "scenario.pin_outside_period": ("{date} は期間外です", "{date} is outside the period"),
+    "scenario.pins_twice": (
+        "{district} {date} {block} {role} に固定が {count} 件あります",
+        "{count} pins for {district} {date} {block} {role}",
+    ),
+    "scenario.outside_period": (
+        "{start}〜{end} は期間 {first}〜{last} の外です（年の書き間違いではありませんか）",
+        "{start} to {end} lies outside the period {first} to {last} (a wrong year?)",
+    ),
+    "scenario.patients_twice": (
+        "診療所 {clinic}（病院登録なし）は patients[{first}] に既にあります",
+        "clinic {clinic} with no hospital is already listed in patients[{first}]",
+    ),
+    "scenario.patients_twice_registered": (
+        "診療所 {clinic}（病院 {hospital} に登録）は patients[{first}] に既にあります",
+        "clinic {clinic} with hospital {hospital} is already listed in patients[{first}]",
+    ),
+}
+
+
+def text(code: str, lang: Lang = "ja", **params: Any) -> str:
+    """The catalogue's text of ``code`` in ``lang``, its fields filled from ``params``."""
+    ja, en = MESSAGES[code]
+    return (en if lang == "en" else ja).format(**params)
+
+
+class Message:
+    """A problem found in input: where (a file, a field path) and what, kept as a code until it is shown.
+
+    A code missing from the catalogue (an error type pydantic added later) shows ``fallback`` in both
+    languages; ``got`` is the offending value, shown after the problem.
+    """
+
+    __slots__ = ("code", "fallback", "got", "params", "where")
+
+    def __init__(
+        self, code: str, where: str = "", *, fallback: str = "", got: str | None = None, **params: Any
+    ) -> None:
+        self.code = code
+        self.where = where
+        self.params: dict[str, Any] = params
+        self.fallback = fallback
+        self.got = got
+
+    def within(self, path: str) -> Message:
+        """The same problem under the field ``path`` (``physicians[0]`` + ``clinic``)."""
+        return Message(self.code, _join(path, self.where), fallback=self.fallback, got=self.got, **self.params)
+
+    def source(self, name: str) -> Message:
+        """The same problem in the file or document ``name``: ``name: where: problem``."""
+        where = f"{name}: {self.where}" if self.where else name
+        return Message(self.code, where, fallback=self.fallback, got=self.got, **self.params)
+
+    def text(self, lang: Lang = "ja") -> str:
+        """``where: problem`` in ``lang``."""
+        params = {k: v.text(lang) if isinstance(v, Message) else v for k, v in self.params.items()}
+        body = text(self.code, lang, **params) if self.code in MESSAGES else self.fallback
+        if self.got is not None:
+            body += text("input.got", lang, value=self.got)
+        return f"{self.where}: {body}" if self.where else body
+
+    def __str__(self) -> str:
+        return self.text("en")
+
+    def __repr__(self) -> str:
+        return f"Message({self.code!r}, {self.where!r}, {self.params!r})"
+
+
+def _join(parent: str, child: str) -> str:
+    """``physicians[0]`` + ``clinic`` → ``physicians[0].clinic``; ``[2]`` and `` (label)`` attach directly."""
+    if not parent or not child:
+        return parent or child
+    return parent + child if child.startswith(("[", " (")) else f"{parent}.{child}"
+
+
+_RANGE = re.compile(r"^\s*([A-Za-z*]{1,8}(?:-[A-Za-z0-9]{1,8})*)\s*(?:;\s*q\s*=\s*([0-9.]+))?\s*$")
+
+
+def pick_lang(accept_language: str | None, default: Lang = "ja") -> Lang:
+    """The language an ``Accept-Language`` header prefers among ja and en (RFC 9110 quality values)."""
+    best: tuple[float, int, Lang] | None = None
+    for position, item in enumerate((accept_language or "").split(",")):
+        m = _RANGE.match(item)
+        if m is None:
+            continue
+        tag, q = m.group(1).lower(), m.group(2)
+        try:
+            quality = float(q) if q is not None else 1.0
+        except ValueError:
+            continue
+        primary = tag.split("-")[0]
+        lang = next((known for known in LANGS if known == primary), default if primary == "*" else None)
+        if lang is None or quality <= 0:
+            continue
+        if best is None or (quality, -position) > (best[0], best[1]):
+            best = (quality, -position, lang)
+    return best[2] if best is not None else default
+
+
+def params_of(ctx: Mapping[str, Any] | None) -> dict[str, Any]:
+    """A pydantic error's ``ctx`` as text fields (numbers shown plainly, e.g. ``5000`` not ``5000.0``)."""
+    out: dict[str, Any] = {}
+    for key, value in (ctx or {}).items():
+        out[key] = f"{value:g}" if isinstance(value, float) else value
+    return out

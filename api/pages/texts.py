@@ -163,6 +163,34 @@ TEXTS: dict[str, tuple[str, str]] = {
     "capacity": ("受入上限", "capacity"),
     "districts_served": ("担当地区", "Districts served"),
     "hospital_feed": ("病院のカレンダー", "Hospital calendar"),
+    "import": ("表計算ファイルの取り込み", "Import a spreadsheet"),
+    "import_kind": ("種類", "Kind"),
+    "import_physicians": ("医師名簿", "Physician list"),
+    "import_requests": ("月の希望表", "Monthly request sheet"),
+    "import_file": ("ファイル（XLSX または CSV）", "File (XLSX or CSV)"),
+    "import_preview": ("プレビュー", "Preview"),
+    "import_templates": ("ひな形をダウンロード", "Download a template"),
+    "import_changes": ("変更内容", "Changes"),
+    "import_problems": (
+        "問題があるため取り込めません。ファイルを直して、もう一度アップロードしてください。",
+        "The file has problems and cannot be imported: correct it and upload it again.",
+    ),
+    "import_ready": (
+        "問題はありません。取り込むまで何も保存されません。",
+        "No problems. Nothing is stored until you accept.",
+    ),
+    "import_accept": ("取り込む", "Accept the import"),
+    "import_discard": ("取り消す", "Discard"),
+    "import_done": ("取り込みました（版 {version}）。", "Imported (version {version})."),
+    "import_expired": (
+        "プレビューの有効期限が切れました。もう一度アップロードしてください。",
+        "The preview has expired: upload the file again.",
+    ),
+    "import_stale": (
+        "プレビューの後にシナリオが変更されたため、取り込めませんでした（409）。もう一度アップロードしてください。",
+        "The scenario changed after the preview, so nothing was imported (409): upload the file again.",
+    ),
+    "choose_file": ("ファイルを選んでください。", "Choose a file."),
 }
 
 

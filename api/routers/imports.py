@@ -17,7 +17,7 @@ from typing import Annotated
 from fastapi import APIRouter, File, Form, Path, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
-from api.deps import ScenarioId, StaffKey, StoreDep, actor_of
+from api.deps import ScenarioId, StaffKey, StoreDep, actor_of, import_previews
 from api.errors import ERROR_RESPONSES, NON_JSON_ERROR_RESPONSES, ApiError, InvalidRequest
 from api.lang import Language
 from api.schemas import ScenarioSummary
@@ -53,14 +53,6 @@ class ImportRejected(ApiError):
 
     status = 422
     code = "invalid_import"
-
-
-def _previews(request: Request) -> import_service.ImportPreviews:
-    state = request.app.state
-    if not hasattr(state, "import_previews"):
-        state.import_previews = import_service.ImportPreviews()
-    previews: import_service.ImportPreviews = state.import_previews
-    return previews
 
 
 def _read(file: UploadFile) -> bytes:
@@ -102,7 +94,7 @@ def preview_import(
     file: Annotated[UploadFile, File(description="The spreadsheet: XLSX, or CSV in UTF-8 or Shift_JIS.")],
 ) -> ImportPreview:
     """Read the file against the newest scenario version; nothing is stored."""
-    pending, token = import_service.preview_import(store, _previews(request), scenario_id, kind, _read(file))
+    pending, token = import_service.preview_import(store, import_previews(request), scenario_id, kind, _read(file))
     return ImportPreview(
         scenario_id=scenario_id,
         version=pending.version,
@@ -128,7 +120,7 @@ def apply_import(
     ] = None,
 ) -> ImportApplied:
     """Store the import as the scenario's next version; 409 when the scenario changed after the preview."""
-    previews = _previews(request)
+    previews = import_previews(request)
     sent: importing.Preview | bytes
     if token is not None:
         pending = previews.get(token, scenario_id, kind)

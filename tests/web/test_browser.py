@@ -20,6 +20,7 @@ from oncall.jobs import JobRunner
 from oncall.storage import Store
 from oncall.storage.web import WebStore
 from tests.factories import greedy_roster, make_scenario
+from tests.test_importing import JAN, _fill, csv_bytes
 from tests.web.browser import CHROMIUM_ARGS, DESKTOP, PHONE, chromium_path, look, serve
 
 PASSWORD = "correct horse battery"
@@ -133,6 +134,35 @@ def test_solve_from_an_upload_with_progress_to_the_grid(page: Any, site: Site, t
     page.get_by_role("link", name=re.compile("当番表 #")).click()
     assert page.locator("table.grid tbody tr").count() >= 3, "one row per block of each of the three days"
     look(page, "grid-solved")
+
+
+def test_import_a_request_sheet_with_an_error_then_a_good_file(page: Any, site: Site, tmp_path: Path) -> None:
+    record = site.store.create_scenario(make_scenario(JAN, 31).model_copy(update={"name": "取り込みの月"}))
+    sign_in(page, site)
+    page.goto(f"{site.base}/office/scenarios/{record.id}")
+    page.get_by_role("link", name="表計算ファイルの取り込み").click()
+    look(page, "import")
+    bad = tmp_path / "requests.csv"
+    bad.write_bytes(csv_bytes([["氏名", "1/5", "1/40"], ["青木一郎", "?", ""]], "cp932"))
+    page.get_by_label("月の希望表").check()
+    page.get_by_label("ファイル（XLSX または CSV）").set_input_files(str(bad))
+    page.get_by_role("button", name="プレビュー").click()
+    problems = page.locator("ul.import-problems li")
+    expect(problems.first).to_have_text("1行目 C列: 日付が読めません（1/40）")
+    assert page.get_by_role("button", name="取り込む").count() == 0
+    look(page, "import-error")
+    template = page.request.get(f"{site.base}/office/scenarios/{record.id}/import/requests/template")
+    good = tmp_path / "requests.xlsx"
+    good.write_bytes(_fill(template.body(), {("n1a", 5): "×", ("s2b", 20): "△"}))
+    page.get_by_label("ファイル（XLSX または CSV）").set_input_files(str(good))
+    page.get_by_role("button", name="プレビュー").click()
+    expect(page.get_by_role("status")).to_contain_text("変更 2 件、問題 0 件")
+    assert site.store.get_document(record.id)[0].version == 1, "nothing stored before it is accepted"
+    look(page, "import-preview")
+    page.get_by_role("button", name="取り込む").click()
+    expect(page.get_by_role("status")).to_have_text("取り込みました（版 2）。")
+    _, scenario = site.store.get_document(record.id)
+    assert [str(a.start) for a in next(p for p in scenario.physicians if p.id == "n1a").absences] == ["2027-01-05"]
 
 
 def test_change_a_cell_see_the_verdict_and_save_a_revision(page: Any, site: Site, published: tuple[int, int]) -> None:

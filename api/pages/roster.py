@@ -8,12 +8,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import TypeAdapter, ValidationError
 
 from api.deps import solve_seconds
 from api.pages.common import PageError, StaffSession, checked_form, page_lang, render
 from api.pages.office import staff_actor, store_of
+from api.pages.print import render_print_html
 from oncall.checker import check
 from oncall.diff import diff_rosters
 from oncall.errors import Conflict, NotFound, OncallError
@@ -125,6 +126,14 @@ def grid_context(request: Request, revision_id: int, edits: list[Edit], verdict:
 def roster_page(request: Request, session: StaffSession, revision_id: int) -> Response:
     """The 当番表 grid of a revision."""
     return render(request, "office/roster.html", grid_context(request, revision_id, []), session)
+
+
+@router.get("/revisions/{revision_id}/print")
+def print_page(request: Request, session: StaffSession, revision_id: int) -> Response:
+    """The revision's print view (A4, one district a page or two), with a print button and a way back."""
+    _, scenario, roster = _revision(request, revision_id)
+    html = render_print_html(scenario, roster, page_lang(request), back=f"/office/revisions/{revision_id}")
+    return HTMLResponse(html)
 
 
 @router.get("/revisions/{revision_id}/cell")

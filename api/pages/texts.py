@@ -163,6 +163,7 @@ TEXTS: dict[str, tuple[str, str]] = {
     "capacity": ("受入上限", "capacity"),
     "districts_served": ("担当地区", "Districts served"),
     "hospital_feed": ("病院のカレンダー", "Hospital calendar"),
+    "print_view": ("印刷用ページ（A4）", "Print view (A4)"),
     "import": ("表計算ファイルの取り込み", "Import a spreadsheet"),
     "import_kind": ("種類", "Kind"),
     "import_physicians": ("医師名簿", "Physician list"),

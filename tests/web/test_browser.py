@@ -16,12 +16,25 @@ from typing import Any
 import pytest
 
 from oncall.generate import add_patients
+from oncall.io import load_scenario
 from oncall.jobs import JobRunner
+from oncall.roster import load_roster
 from oncall.storage import Store
 from oncall.storage.web import WebStore
 from tests.factories import greedy_roster, make_scenario
 from tests.test_importing import JAN, _fill, csv_bytes
-from tests.web.browser import CHROMIUM_ARGS, DESKTOP, PHONE, chromium_path, look, serve
+from tests.test_print_browser import PRINTABLE_PX, TABLE_WIDTHS, TEXT_SIZES
+from tests.web.browser import (
+    ARTEFACTS,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    PHONE,
+    ROOT,
+    check_accessibility,
+    chromium_path,
+    look,
+    serve,
+)
 
 PASSWORD = "correct horse battery"
 YEAR_END = dt.date(2026, 12, 28)  # a week over 年末年始: 12/29–1/3 are coloured as holidays
@@ -194,6 +207,31 @@ def test_change_a_cell_see_the_verdict_and_save_a_revision(page: Any, site: Site
     expect(page.get_by_test_id("verdict")).to_have_text("規則違反はありません。")  # once htmx swapped the grid
     page.get_by_role("button", name="新しい版として保存").click()
     assert re.search(r"/office/revisions/(\d+)$", page.url) and not page.url.endswith(f"/{revision}")
+
+
+def test_the_print_view_from_the_grid_of_the_regional_sample(page: Any, site: Site) -> None:
+    """The route the office uses: every text at least 9 pt and each district within A4's printable width."""
+    scenario = load_scenario(ROOT / "samples" / "regional.yaml")
+    record = site.store.create_scenario(scenario)
+    roster = load_roster(ROOT / "tests" / "data" / "regional-roster.json")
+    revision = site.store.add_revision(record.id, 1, roster, 0)
+    sign_in(page, site)
+    page.goto(f"{site.base}/office/revisions/{revision.id}")
+    page.get_by_role("link", name="印刷用ページ（A4）").click()
+    assert page.url.endswith(f"/office/revisions/{revision.id}/print")
+    assert page.get_by_role("button", name="印刷する").is_visible()
+    check_accessibility(page)
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "print-office-desktop.png"))
+    page.set_viewport_size({"width": int(PRINTABLE_PX), "height": 1000})
+    page.emulate_media(media="print")
+    assert not page.get_by_role("button", name="印刷する").is_visible(), "the button is not printed"
+    sizes, widths = page.evaluate(TEXT_SIZES), page.evaluate(TABLE_WIDTHS)
+    assert len(sizes) > 500 and [(size, t) for size, t in sizes if size < 12] == []  # 9 pt = 12 CSS px
+    assert len(widths) == 4 and max(widths) <= int(PRINTABLE_PX)
+    page.emulate_media(media="screen")
+    page.get_by_role("link", name="当番表に戻る").click()
+    assert page.url.endswith(f"/office/revisions/{revision.id}")
 
 
 def test_publish_with_the_apis_checks(page: Any, site: Site, published: tuple[int, int]) -> None:

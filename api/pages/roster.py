@@ -221,13 +221,6 @@ async def publish(request: Request, session: StaffSession, revision_id: int) -> 
     return RedirectResponse(f"/office/revisions/{revision_id}?published=1", status_code=303)
 
 
-@router.get("/scenarios/{scenario_id}/repairs")
-def repairs_page(request: Request, session: StaffSession, scenario_id: int) -> Response:
-    """The scenario's repairs after absences: state, changes and the draft they made."""
-    repairs = ReplanStore(store_of(request).db).list_repairs(scenario_id)
-    return render(request, "office/repairs.html", {"repairs": repairs, "scenario_id": scenario_id}, session)
-
-
 @router.get("/swaps")
 def swaps_page(request: Request, session: StaffSession, scenario_id: int | None = None) -> Response:
     """Swaps and give-aways, those awaiting approval first."""

@@ -315,6 +315,39 @@ def test_a_hospital_sees_its_chart(browser: Any, site: Site, published: tuple[in
     context.close()
 
 
+def test_repair_after_an_absence_watch_it_and_publish_the_draft(
+    page: Any, site: Site, published: tuple[int, int]
+) -> None:
+    """Last of the module's stories on ``published``: it publishes the repaired draft."""
+    scenario_id, revision = published
+    base = site.store.get_scenario(scenario_id).published_revision_id
+    _, text = site.store.get_roster(base or revision)
+    from oncall.roster import Roster
+
+    day = dt.date(2026, 12, 30)
+    doctor = next(d.primary for d in Roster.model_validate_json(text).duties if d.start.date() == day and d.primary)
+    _, scenario = site.store.get_document(scenario_id)
+    name = next(p.name for p in scenario.physicians if p.id == doctor)
+    sign_in(page, site)
+    page.goto(f"{site.base}/office/scenarios/{scenario_id}")
+    page.get_by_role("link", name="修正", exact=True).click()
+    page.get_by_label("医師").select_option(label=name)
+    page.get_by_label("開始日").fill(str(day))
+    page.get_by_label("終了日").fill(str(day))
+    page.get_by_label("理由").fill("病欠")
+    page.get_by_label("この時点より前の当番は変えない（空欄: 今）").fill("2026-12-28T09:00")
+    look(page, "repairs-form")
+    page.get_by_role("button", name="欠勤による修正を始める").click()
+    page.get_by_test_id("repair-state").filter(has_text="完了").wait_for(timeout=60_000)
+    expect(page.locator("#repair tbody tr").filter(has_text="欠勤のため").first).to_contain_text(f"{name} →")
+    look(page, "repair")
+    page.get_by_role("link", name=re.compile("修正した当番表 #")).click()
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="公開する").click()
+    expect(page.get_by_role("status")).to_have_text("公開しました。")
+    assert site.store.get_scenario(scenario_id).published_revision_id != base
+
+
 @pytest.mark.slow
 def test_regional_sample_from_the_first_page_to_a_published_roster(browser: Any, tmp_path: Path) -> None:
     """The closing story of issue 21 on a server of its own: no account, no scenario, no command line."""

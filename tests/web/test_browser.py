@@ -176,6 +176,12 @@ def test_import_a_request_sheet_with_an_error_then_a_good_file(page: Any, site: 
     expect(page.get_by_role("status")).to_have_text("取り込みました（版 2）。")
     _, scenario = site.store.get_document(record.id)
     assert [str(a.start) for a in next(p for p in scenario.physicians if p.id == "n1a").absences] == ["2027-01-05"]
+    page.goto(f"{site.base}/office/scenarios/{record.id}/physicians/n1a")  # the settings form beside the lists
+    page.get_by_label("当番の上限", exact=True).fill("3")
+    page.get_by_role("button", name="保存").first.click()
+    expect(page.get_by_role("status")).to_have_text("保存しました。")
+    assert next(p for p in site.store.get_document(record.id)[1].physicians if p.id == "n1a").caps.duties == 3
+    look(page, "physician")
 
 
 def test_change_a_cell_see_the_verdict_and_save_a_revision(page: Any, site: Site, published: tuple[int, int]) -> None:
@@ -348,26 +354,68 @@ def test_repair_after_an_absence_watch_it_and_publish_the_draft(
     assert site.store.get_scenario(scenario_id).published_revision_id != base
 
 
-@pytest.mark.slow
-def test_regional_sample_from_the_first_page_to_a_published_roster(browser: Any, tmp_path: Path) -> None:
-    """The closing story of issue 21 on a server of its own: no account, no scenario, no command line."""
-    with serve(tmp_path / "data") as (base, app):
-        context = browser.new_context(viewport=DESKTOP, locale="ja-JP")
+def _first_page_to_published(browser: Any, data: Path, create: Any, time_limit: str, name: str) -> None:
+    """The clicks docs/web.md lists, on a server of its own: no account, no scenario, no command line.
+
+    ``create(page)`` makes the scenario on the overview (step 2); then a request sheet is downloaded, filled
+    in and imported (step 3), the scenario solved (4), the grid opened (5) and published (6).
+    """
+    with serve(data) as (base, app):
+        store: Store = app.state.store
+        context = browser.new_context(viewport=DESKTOP, locale="ja-JP", accept_downloads=True)
         context.set_default_timeout(30_000)
         page = context.new_page()
-        page.goto(base + "/")
+        page.goto(base + "/")  # 1. the first account
         page.get_by_label("名前").fill("事務局")
         page.get_by_label("パスワード").fill(PASSWORD)
         page.get_by_role("button", name="アカウントを作成").click()
+        create(page)  # 2. a scenario from a sample or a file
+        scenario = store.get_document(store.list_scenarios()[0].id)[1]
+        page.get_by_role("link", name="表計算ファイルの取り込み").click()  # 3. the month's request sheet
+        with page.expect_download() as download:
+            page.get_by_role("link", name="月の希望表 (XLSX)").click()
+        sheet = data.parent / f"{name}-requests.xlsx"
+        doctor, day = scenario.physicians[0].id, scenario.period.start.day + 1
+        sheet.write_bytes(_fill(Path(download.value.path()).read_bytes(), {(doctor, day): "×"}))
+        page.get_by_label("月の希望表").check()
+        page.get_by_label("ファイル（XLSX または CSV）").set_input_files(str(sheet))
+        page.get_by_role("button", name="プレビュー").click()
+        expect(page.get_by_role("status")).to_contain_text("変更 1 件、問題 0 件")
+        page.get_by_role("button", name="取り込む").click()
+        expect(page.get_by_role("status")).to_have_text("取り込みました（版 2）。")
+        page.get_by_label("制限時間（秒）").fill(time_limit)  # 4. solve and watch
+        page.get_by_role("button", name="当番表を作成").click()
+        page.get_by_test_id("job-state").filter(has_text="完了").wait_for(timeout=180_000)
+        page.get_by_role("link", name=re.compile("当番表 #")).click()  # 5. the grid
+        look(page, f"{name}-grid")
+        page.once("dialog", lambda d: d.accept())
+        page.get_by_role("button", name="公開する").click()  # 6. publish
+        expect(page.get_by_role("status")).to_have_text("公開しました。")
+        record = store.list_scenarios()[0]
+        assert record.published_revision_id is not None and record.version == 2
+        _, published = store.get_document(record.id, record.version)
+        assert published.physicians[0].absences[-1].start == scenario.period.start.replace(day=day)
+        context.close()
+
+
+def test_a_small_upload_from_the_first_page_to_a_published_roster(browser: Any, tmp_path: Path) -> None:
+    """The closing story quickly, for the default run: a three-day scenario file, proven optimal at once."""
+    upload = tmp_path / "three-days.json"
+    upload.write_text(make_scenario(dt.date(2027, 3, 1), 3).model_dump_json(), encoding="utf-8")
+
+    def create(page: Any) -> None:
+        page.get_by_label("ファイルをアップロード（YAML / JSON）").set_input_files(str(upload))
+        page.get_by_role("button", name="作成").first.click()
+
+    _first_page_to_published(browser, tmp_path / "data", create, "20", "first-page-small")
+
+
+@pytest.mark.slow
+def test_regional_sample_from_the_first_page_to_a_published_roster(browser: Any, tmp_path: Path) -> None:
+    """The closing story of issue 21: the regional sample, its request sheet imported, solved and published."""
+
+    def create(page: Any) -> None:
         page.get_by_label("見本から作る").select_option("regional")
         page.get_by_role("button", name="作成").nth(1).click()
-        page.get_by_role("button", name="当番表を作成").click()
-        page.get_by_test_id("job-state").filter(has_text="完了").wait_for(timeout=120_000)
-        page.get_by_role("link", name=re.compile("当番表 #")).click()
-        look(page, "regional-grid")
-        page.once("dialog", lambda d: d.accept())
-        page.get_by_role("button", name="公開する").click()
-        expect(page.get_by_role("status")).to_have_text("公開しました。")
-        store: Store = app.state.store
-        assert store.list_scenarios()[0].published_revision_id is not None
-        context.close()
+
+    _first_page_to_published(browser, tmp_path / "data", create, "30", "regional")

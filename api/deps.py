@@ -14,6 +14,7 @@ from oncall.errors import InvalidScenario
 from oncall.io import SOURCE, parse_scenario_text
 from oncall.jobs import JobRunner
 from oncall.model import Scenario
+from oncall.services.imports import ImportPreviews
 from oncall.storage import KeyRecord, Store
 from oncall.storage.audit import Actor
 from oncall.storage.replan import ReplanStore
@@ -32,6 +33,7 @@ __all__ = [
     "StaffKey",
     "StoreDep",
     "actor_of",
+    "import_previews",
     "reads_personal_data",
     "solve_seconds",
 ]
@@ -159,3 +161,12 @@ async def _scenario_body(request: Request) -> Scenario:
 
 
 ScenarioBody = Annotated[Scenario, Depends(_scenario_body)]
+
+
+def import_previews(request: Request) -> ImportPreviews:
+    """The app's clean import previews awaiting apply (the API's and the pages' alike)."""
+    state = request.app.state
+    if not hasattr(state, "import_previews"):
+        state.import_previews = ImportPreviews()
+    previews: ImportPreviews = state.import_previews
+    return previews

@@ -31,13 +31,23 @@ _CELL_PADDING_PX = 8  # 3 px each side and the borders, as the template's CSS se
 _HALF_WIDTH_EM = 0.6  # a Latin letter or digit, generously
 
 EXTRA_TEXT: dict[str, dict[str, str]] = {
-    "ja": {"line": "当番電話", "contact": "連絡先", "district": "地区", "year_end": YEAR_END_NAME, "sheet": "地区"},
+    "ja": {
+        "line": "当番電話",
+        "contact": "連絡先",
+        "district": "地区",
+        "year_end": YEAR_END_NAME,
+        "sheet": "地区",
+        "print": "印刷する",
+        "back": "当番表に戻る",
+    },
     "en": {
         "line": "On-call line",
         "contact": "Contact",
         "district": "District",
         "year_end": "New Year",
         "page": "Page",
+        "print": "Print",
+        "back": "Back to the roster",
     },
 }
 

@@ -11,13 +11,13 @@ from fastapi import FastAPI, Request
 from fastapi.responses import Response
 from fastapi.staticfiles import StaticFiles
 
-from api.pages import auth, doctor, office, roster
+from api.pages import auth, doctor, imports, office, repairs, roster
 from api.pages.common import PageError, error_page
 
 __all__ = ["STATIC", "install_pages"]
 
 STATIC = Path(__file__).resolve().parent.parent / "static"
-PAGE_ROUTERS = [auth.router, office.router, roster.router, doctor.router]
+PAGE_ROUTERS = [auth.router, office.router, imports.router, repairs.router, roster.router, doctor.router]
 
 
 def install_pages(app: FastAPI) -> None:

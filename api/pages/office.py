@@ -14,7 +14,7 @@ from starlette.datastructures import UploadFile
 from api.pages.common import PageError, StaffSession, checked_form, render, web_store
 from oncall.errors import InvalidScenario, NotFound, OncallError
 from oncall.io import parse_scenario, parse_scenario_text
-from oncall.model import Scenario
+from oncall.model import ROLES, Scenario
 from oncall.services.months import month_overview, scenario_state
 from oncall.services.requests import add_entry
 from oncall.storage import EntryKind, Store
@@ -141,10 +141,8 @@ async def set_deadline(request: Request, session: StaffSession, scenario_id: int
     return RedirectResponse(f"/office/scenarios/{scenario_id}", status_code=303)
 
 
-def _edit_document(
-    request: Request, session: WebSession, scenario_id: int, change: Any, reason: str
-) -> Response | None:
-    """Apply ``change(document dict)`` and store the result as the next version; a problem page on error."""
+def _store_change(request: Request, session: WebSession, scenario_id: int, change: Any, reason: str) -> list[str]:
+    """Apply ``change(document dict)`` and store the result as the next version; the problems, if any."""
     store = store_of(request)
     record, scenario = store.get_document(scenario_id)
     doc = scenario.model_dump(mode="json")
@@ -152,8 +150,16 @@ def _edit_document(
         change(doc)
         store.replace_scenario(scenario_id, parse_scenario(doc), record.version, staff_actor(session), reason)
     except (OncallError, ValueError) as exc:
-        return _problem_page(request, session, scenario_id, list(getattr(exc, "problems", [str(exc)])))
-    return None
+        return list(getattr(exc, "problems", [str(exc)]))
+    return []
+
+
+def _edit_document(
+    request: Request, session: WebSession, scenario_id: int, change: Any, reason: str
+) -> Response | None:
+    """Apply ``change(document dict)`` and store the result as the next version; a problem page on error."""
+    problems = _store_change(request, session, scenario_id, change, reason)
+    return _problem_page(request, session, scenario_id, problems) if problems else None
 
 
 @router.post("/scenarios/{scenario_id}/hospitals/{hospital_id}")
@@ -191,7 +197,7 @@ def physician_context(request: Request, scenario_id: int, physician_id: str) -> 
     physician = next((p for p in context["scenario"].physicians if p.id == physician_id), None)
     if physician is None:
         raise PageError(404, "not_found")
-    return context | {"physician": physician, "kinds": KINDS}
+    return context | {"physician": physician, "kinds": KINDS, "roles": ROLES, "cap_fields": CAP_FIELDS}
 
 
 @router.get("/scenarios/{scenario_id}/physicians/{physician_id}")
@@ -199,6 +205,32 @@ def physician_page(request: Request, session: StaffSession, scenario_id: int, ph
     """A physician's absences, wishes and unwishes, with forms to add and remove them."""
     context = physician_context(request, scenario_id, physician_id)
     return render(request, "office/physician.html", context, session)
+
+
+CAP_FIELDS = ("duties", "nights", "holiday_duties", "consecutive_days", "min_rest_hours")
+
+
+def _physician_settings(form: Any, physician: dict[str, Any]) -> None:
+    """Write the settings form into a physician of the document: caps, roles, districts, share."""
+    physician["caps"] = {name: str(form.get(f"cap_{name}") or "").strip() or None for name in CAP_FIELDS}
+    physician["roles"] = [str(role) for role in form.getlist("roles")]
+    physician["districts"] = [str(d) for d in form.getlist("districts")] or None  # none: the clinic's district
+    physician["share"] = str(form.get("share") or "").strip()
+
+
+@router.post("/scenarios/{scenario_id}/physicians/{physician_id}")
+async def edit_physician(request: Request, session: StaffSession, scenario_id: int, physician_id: str) -> Response:
+    """Change a physician's caps, roles, districts and share; the scenario's validation messages on a problem."""
+    form = await checked_form(request, session)
+    context = physician_context(request, scenario_id, physician_id)  # 404 for an unknown physician
+
+    def change(doc: dict[str, Any]) -> None:
+        _physician_settings(form, next(p for p in doc["physicians"] if p["id"] == physician_id))
+
+    problems = _store_change(request, session, scenario_id, change, f"physician {physician_id}")
+    if problems:
+        return render(request, "office/physician.html", context | {"problems": problems}, session, status=422)
+    return RedirectResponse(f"/office/scenarios/{scenario_id}/physicians/{physician_id}?saved=1", status_code=303)
 
 
 @router.post("/scenarios/{scenario_id}/physicians/{physician_id}/{kind}")

@@ -1,8 +1,10 @@
 """The print view of a roster revision: ``GET /print/{revision_id}``, A4 pages of the 当番表 as HTML.
 
-The page is standalone (``api/templates/print/roster.html`` has its own CSS and loads nothing); print it
-from the browser or save it as PDF. Japanese by default; English with ``?lang=en`` or an
-``Accept-Language`` that prefers English.
+This route is the API's, for a key; the office's pages serve the same view at
+``/office/revisions/{id}/print`` for a signed-in clerk (``api/pages/roster.py``), with a link back.
+The page is standalone (``api/templates/print/roster.html`` has its own CSS and loads nothing; its
+print button is hidden in print); print it from the browser or save it as PDF. Japanese by default;
+English with ``?lang=en`` or an ``Accept-Language`` that prefers English.
 """
 
 from __future__ import annotations
@@ -28,10 +30,11 @@ _templates = Environment(
 )
 
 
-def render_print_html(scenario: Scenario, roster: Roster, lang: str = "ja") -> str:
-    """The print view of ``roster`` as a standalone HTML document."""
+def render_print_html(scenario: Scenario, roster: Roster, lang: str = "ja", back: str | None = None) -> str:
+    """The print view of ``roster`` as a standalone HTML document; ``back``: a link shown on screen only."""
     view = build_print_view(scenario, roster, "en" if lang == "en" else "ja")
-    return _templates.get_template("print/roster.html").render(view=view, roles=ROLE_COLUMNS, cell_pt=CELL_PT)
+    template = _templates.get_template("print/roster.html")
+    return template.render(view=view, roles=ROLE_COLUMNS, cell_pt=CELL_PT, back=back)
 
 
 @router.get("/print/{revision_id}", response_class=HTMLResponse)

@@ -8,12 +8,13 @@ from typing import Any
 
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
-from fastapi.responses import RedirectResponse, Response
+from fastapi.responses import HTMLResponse, RedirectResponse, Response
 from pydantic import TypeAdapter, ValidationError
 
 from api.deps import solve_seconds
 from api.pages.common import PageError, StaffSession, checked_form, page_lang, render
 from api.pages.office import staff_actor, store_of
+from api.pages.print import render_print_html
 from oncall.checker import check
 from oncall.diff import diff_rosters
 from oncall.errors import Conflict, NotFound, OncallError
@@ -127,6 +128,14 @@ def roster_page(request: Request, session: StaffSession, revision_id: int) -> Re
     return render(request, "office/roster.html", grid_context(request, revision_id, []), session)
 
 
+@router.get("/revisions/{revision_id}/print")
+def print_page(request: Request, session: StaffSession, revision_id: int) -> Response:
+    """The revision's print view (A4, one district a page or two), with a print button and a way back."""
+    _, scenario, roster = _revision(request, revision_id)
+    html = render_print_html(scenario, roster, page_lang(request), back=f"/office/revisions/{revision_id}")
+    return HTMLResponse(html)
+
+
 @router.get("/revisions/{revision_id}/cell")
 def cell_chooser(
     request: Request, session: StaffSession, revision_id: int, duty: str, role: str, edits: str = ""
@@ -210,13 +219,6 @@ async def publish(request: Request, session: StaffSession, revision_id: int) -> 
         context = grid_context(request, revision_id, []) | {"conflict": str(exc), "conflict_details": details}
         return render(request, "office/roster.html", context, session, status=409)
     return RedirectResponse(f"/office/revisions/{revision_id}?published=1", status_code=303)
-
-
-@router.get("/scenarios/{scenario_id}/repairs")
-def repairs_page(request: Request, session: StaffSession, scenario_id: int) -> Response:
-    """The scenario's repairs after absences: state, changes and the draft they made."""
-    repairs = ReplanStore(store_of(request).db).list_repairs(scenario_id)
-    return render(request, "office/repairs.html", {"repairs": repairs, "scenario_id": scenario_id}, session)
 
 
 @router.get("/swaps")

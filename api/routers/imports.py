@@ -5,33 +5,28 @@
     POST /scenarios/{id}/imports/{kind}/apply      multipart ``token`` (from the preview), or ``file`` and
                                                    ``version``: the scenario's next version
 
-A preview stores nothing. Its token is kept in the server's memory for TOKEN_SECONDS (a restart forgets
-it: send the file again). Applying is refused with 409 when the scenario changed after the preview.
+A preview stores nothing. Its token is kept in the server's memory for an hour (a restart forgets it: send
+the file again); Applying is refused with 409 when the scenario changed after the preview.
+The logic is oncall.services.imports, shared with the office's pages.
 """
 
 from __future__ import annotations
 
-import secrets
-import threading
-import time
-from dataclasses import dataclass
 from typing import Annotated
 
 from fastapi import APIRouter, File, Form, Path, Request, Response, UploadFile
 from pydantic import BaseModel, Field
 
-from api.deps import ScenarioId, StaffKey, StoreDep, actor_of
+from api.deps import ScenarioId, StaffKey, StoreDep, actor_of, import_previews
 from api.errors import ERROR_RESPONSES, NON_JSON_ERROR_RESPONSES, ApiError, InvalidRequest
 from api.lang import Language
 from api.schemas import ScenarioSummary
 from oncall import importing
-from oncall.errors import Conflict, NotFound
+from oncall.services import imports as import_service
 
 router = APIRouter(prefix="/scenarios/{scenario_id}/imports", tags=["imports"], responses=ERROR_RESPONSES)
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-TOKEN_SECONDS = 3600
-_MAX_TOKENS = 200
 Kind = Annotated[importing.ImportKind, Path(description="physicians (the physician list) or requests (the month's).")]
 
 
@@ -58,51 +53,6 @@ class ImportRejected(ApiError):
 
     status = 422
     code = "invalid_import"
-
-
-@dataclass(frozen=True)
-class _Pending:
-    scenario_id: int
-    version: int
-    preview: importing.Preview
-    created: float
-
-
-class _Previews:
-    """Clean previews awaiting apply, by token; the oldest go first past _MAX_TOKENS."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._items: dict[str, _Pending] = {}
-
-    def add(self, pending: _Pending) -> str:
-        token = secrets.token_urlsafe(18)
-        with self._lock:
-            now = time.monotonic()
-            self._items = {t: p for t, p in self._items.items() if now - p.created < TOKEN_SECONDS}
-            while len(self._items) >= _MAX_TOKENS:
-                del self._items[next(iter(self._items))]
-            self._items[token] = pending
-        return token
-
-    def get(self, token: str, scenario_id: int) -> _Pending:
-        with self._lock:
-            pending = self._items.get(token)
-        if pending is None or pending.scenario_id != scenario_id or time.monotonic() - pending.created >= TOKEN_SECONDS:
-            raise NotFound("import preview with token", token[:8] + "…", field="token")
-        return pending
-
-    def drop(self, token: str) -> None:
-        with self._lock:
-            self._items.pop(token, None)
-
-
-def _previews(request: Request) -> _Previews:
-    state = request.app.state
-    if not hasattr(state, "import_previews"):
-        state.import_previews = _Previews()
-    previews: _Previews = state.import_previews
-    return previews
 
 
 def _read(file: UploadFile) -> bytes:
@@ -144,17 +94,14 @@ def preview_import(
     file: Annotated[UploadFile, File(description="The spreadsheet: XLSX, or CSV in UTF-8 or Shift_JIS.")],
 ) -> ImportPreview:
     """Read the file against the newest scenario version; nothing is stored."""
-    record, scenario = store.get_document(scenario_id)
-    preview = importing.preview(kind, _read(file), scenario)
-    pending = _Pending(scenario_id, record.version, preview, time.monotonic())
-    token = _previews(request).add(pending) if preview.ok else None
+    pending, token = import_service.preview_import(store, import_previews(request), scenario_id, kind, _read(file))
     return ImportPreview(
         scenario_id=scenario_id,
-        version=record.version,
-        ok=preview.ok,
+        version=pending.version,
+        ok=pending.preview.ok,
         token=token,
-        messages=preview.lines(lang.value),
-        preview=preview,
+        messages=pending.preview.lines(lang.value),
+        preview=pending.preview,
     )
 
 
@@ -173,26 +120,18 @@ def apply_import(
     ] = None,
 ) -> ImportApplied:
     """Store the import as the scenario's next version; 409 when the scenario changed after the preview."""
-    previews = _previews(request)
+    previews = import_previews(request)
+    sent: importing.Preview | bytes
     if token is not None:
-        pending = previews.get(token, scenario_id)
-        if pending.preview.kind != kind:
-            raise NotFound("import preview with token", token[:8] + "…", field="token")
-        preview, seen = pending.preview, pending.version
+        pending = previews.get(token, scenario_id, kind)
+        sent, seen = pending.preview, pending.version
     elif file is not None and version is not None:
-        preview, seen = None, version
+        sent, seen = _read(file), version
     else:
         raise InvalidRequest("send the preview's token, or the file with its version", [("token", "missing")])
-    record, scenario = store.get_document(scenario_id)
-    if record.version != seen:
-        raise Conflict(f"scenario {scenario_id} is at version {record.version}, not {seen}: preview again", "version")
-    if preview is None:
-        assert file is not None
-        preview = importing.preview(kind, _read(file), scenario)
+    stored, preview = import_service.apply_import(store, scenario_id, kind, seen, sent, actor_of(key))
     if not preview.ok:
         raise _rejected(preview, lang.value)
-    new = importing.apply(preview, scenario)
-    stored = store.replace_scenario(scenario_id, new, seen, actor_of(key), f"import {kind}")
     if token is not None:
         previews.drop(token)
     return ImportApplied(

@@ -11,6 +11,7 @@ from fastapi import APIRouter, Path, Response
 from api.deps import ReplanStoreDep, Runner, ScenarioId, SettingsDep, StaffKey, actor_of, solve_seconds
 from api.errors import ERROR_RESPONSES, InvalidRequest
 from api.replan_schemas import RepairRequest, RepairView
+from oncall.services import repairs as repair_service
 
 router = APIRouter(tags=["repairs"], responses=ERROR_RESPONSES)
 
@@ -18,12 +19,11 @@ RepairId = Annotated[int, Path(ge=1, le=2**31 - 1, description="Id of the repair
 
 
 def _freeze(now: dt.datetime | None, zone: dt.tzinfo) -> dt.datetime:
-    """The freeze instant: ``now`` (naive: in the scenario's zone) or the server's clock, in UTC."""
-    if now is None:
-        return dt.datetime.now(dt.UTC)
+    """The freeze instant in UTC; 422 when ``now`` is out of range."""
     try:
-        return (now if now.tzinfo is not None else now.replace(tzinfo=zone)).astimezone(dt.UTC)
+        return repair_service.freeze_instant(now, zone)
     except (OverflowError, ValueError):
+        assert now is not None  # the server's clock is always in range
         raise InvalidRequest("now is out of range", [("now", f"{now.isoformat()} is out of range")]) from None
 
 
@@ -44,7 +44,9 @@ def start_repair(
     """
     limit = solve_seconds(settings, request.time_limit)
     _, scenario = store.get_document(scenario_id)
-    repair = store.create_repair(
+    repair = repair_service.start_repair(
+        store,
+        runner,
         scenario_id,
         request.base,
         request.changes,
@@ -55,7 +57,6 @@ def start_repair(
         actor_of(key),
         request.lang,
     )
-    runner.wake()
     response.headers["Location"] = f"/repairs/{repair.id}"
     return RepairView.of(repair)
 

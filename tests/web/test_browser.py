@@ -16,11 +16,25 @@ from typing import Any
 import pytest
 
 from oncall.generate import add_patients
+from oncall.io import load_scenario
 from oncall.jobs import JobRunner
+from oncall.roster import load_roster
 from oncall.storage import Store
 from oncall.storage.web import WebStore
 from tests.factories import greedy_roster, make_scenario
-from tests.web.browser import CHROMIUM_ARGS, DESKTOP, PHONE, chromium_path, look, serve
+from tests.test_importing import JAN, _fill, csv_bytes
+from tests.test_print_browser import PRINTABLE_PX, TABLE_WIDTHS, TEXT_SIZES
+from tests.web.browser import (
+    ARTEFACTS,
+    CHROMIUM_ARGS,
+    DESKTOP,
+    PHONE,
+    ROOT,
+    check_accessibility,
+    chromium_path,
+    look,
+    serve,
+)
 
 PASSWORD = "correct horse battery"
 YEAR_END = dt.date(2026, 12, 28)  # a week over 年末年始: 12/29–1/3 are coloured as holidays
@@ -135,6 +149,41 @@ def test_solve_from_an_upload_with_progress_to_the_grid(page: Any, site: Site, t
     look(page, "grid-solved")
 
 
+def test_import_a_request_sheet_with_an_error_then_a_good_file(page: Any, site: Site, tmp_path: Path) -> None:
+    record = site.store.create_scenario(make_scenario(JAN, 31).model_copy(update={"name": "取り込みの月"}))
+    sign_in(page, site)
+    page.goto(f"{site.base}/office/scenarios/{record.id}")
+    page.get_by_role("link", name="表計算ファイルの取り込み").click()
+    look(page, "import")
+    bad = tmp_path / "requests.csv"
+    bad.write_bytes(csv_bytes([["氏名", "1/5", "1/40"], ["青木一郎", "?", ""]], "cp932"))
+    page.get_by_label("月の希望表").check()
+    page.get_by_label("ファイル（XLSX または CSV）").set_input_files(str(bad))
+    page.get_by_role("button", name="プレビュー").click()
+    problems = page.locator("ul.import-problems li")
+    expect(problems.first).to_have_text("1行目 C列: 日付が読めません（1/40）")
+    assert page.get_by_role("button", name="取り込む").count() == 0
+    look(page, "import-error")
+    template = page.request.get(f"{site.base}/office/scenarios/{record.id}/import/requests/template")
+    good = tmp_path / "requests.xlsx"
+    good.write_bytes(_fill(template.body(), {("n1a", 5): "×", ("s2b", 20): "△"}))
+    page.get_by_label("ファイル（XLSX または CSV）").set_input_files(str(good))
+    page.get_by_role("button", name="プレビュー").click()
+    expect(page.get_by_role("status")).to_contain_text("変更 2 件、問題 0 件")
+    assert site.store.get_document(record.id)[0].version == 1, "nothing stored before it is accepted"
+    look(page, "import-preview")
+    page.get_by_role("button", name="取り込む").click()
+    expect(page.get_by_role("status")).to_have_text("取り込みました（版 2）。")
+    _, scenario = site.store.get_document(record.id)
+    assert [str(a.start) for a in next(p for p in scenario.physicians if p.id == "n1a").absences] == ["2027-01-05"]
+    page.goto(f"{site.base}/office/scenarios/{record.id}/physicians/n1a")  # the settings form beside the lists
+    page.get_by_label("当番の上限", exact=True).fill("3")
+    page.get_by_role("button", name="保存").first.click()
+    expect(page.get_by_role("status")).to_have_text("保存しました。")
+    assert next(p for p in site.store.get_document(record.id)[1].physicians if p.id == "n1a").caps.duties == 3
+    look(page, "physician")
+
+
 def test_change_a_cell_see_the_verdict_and_save_a_revision(page: Any, site: Site, published: tuple[int, int]) -> None:
     _, revision = published
     sign_in(page, site)
@@ -164,6 +213,31 @@ def test_change_a_cell_see_the_verdict_and_save_a_revision(page: Any, site: Site
     expect(page.get_by_test_id("verdict")).to_have_text("規則違反はありません。")  # once htmx swapped the grid
     page.get_by_role("button", name="新しい版として保存").click()
     assert re.search(r"/office/revisions/(\d+)$", page.url) and not page.url.endswith(f"/{revision}")
+
+
+def test_the_print_view_from_the_grid_of_the_regional_sample(page: Any, site: Site) -> None:
+    """The route the office uses: every text at least 9 pt and each district within A4's printable width."""
+    scenario = load_scenario(ROOT / "samples" / "regional.yaml")
+    record = site.store.create_scenario(scenario)
+    roster = load_roster(ROOT / "tests" / "data" / "regional-roster.json")
+    revision = site.store.add_revision(record.id, 1, roster, 0)
+    sign_in(page, site)
+    page.goto(f"{site.base}/office/revisions/{revision.id}")
+    page.get_by_role("link", name="印刷用ページ（A4）").click()
+    assert page.url.endswith(f"/office/revisions/{revision.id}/print")
+    assert page.get_by_role("button", name="印刷する").is_visible()
+    check_accessibility(page)
+    ARTEFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(ARTEFACTS / "print-office-desktop.png"))
+    page.set_viewport_size({"width": int(PRINTABLE_PX), "height": 1000})
+    page.emulate_media(media="print")
+    assert not page.get_by_role("button", name="印刷する").is_visible(), "the button is not printed"
+    sizes, widths = page.evaluate(TEXT_SIZES), page.evaluate(TABLE_WIDTHS)
+    assert len(sizes) > 500 and [(size, t) for size, t in sizes if size < 12] == []  # 9 pt = 12 CSS px
+    assert len(widths) == 4 and max(widths) <= int(PRINTABLE_PX)
+    page.emulate_media(media="screen")
+    page.get_by_role("link", name="当番表に戻る").click()
+    assert page.url.endswith(f"/office/revisions/{revision.id}")
 
 
 def test_publish_with_the_apis_checks(page: Any, site: Site, published: tuple[int, int]) -> None:
@@ -247,26 +321,101 @@ def test_a_hospital_sees_its_chart(browser: Any, site: Site, published: tuple[in
     context.close()
 
 
-@pytest.mark.slow
-def test_regional_sample_from_the_first_page_to_a_published_roster(browser: Any, tmp_path: Path) -> None:
-    """The closing story of issue 21 on a server of its own: no account, no scenario, no command line."""
-    with serve(tmp_path / "data") as (base, app):
-        context = browser.new_context(viewport=DESKTOP, locale="ja-JP")
+def test_repair_after_an_absence_watch_it_and_publish_the_draft(
+    page: Any, site: Site, published: tuple[int, int]
+) -> None:
+    """Last of the module's stories on ``published``: it publishes the repaired draft."""
+    scenario_id, revision = published
+    base = site.store.get_scenario(scenario_id).published_revision_id
+    _, text = site.store.get_roster(base or revision)
+    from oncall.roster import Roster
+
+    day = dt.date(2026, 12, 30)
+    doctor = next(d.primary for d in Roster.model_validate_json(text).duties if d.start.date() == day and d.primary)
+    _, scenario = site.store.get_document(scenario_id)
+    name = next(p.name for p in scenario.physicians if p.id == doctor)
+    sign_in(page, site)
+    page.goto(f"{site.base}/office/scenarios/{scenario_id}")
+    page.get_by_role("link", name="修正", exact=True).click()
+    page.get_by_label("医師").select_option(label=name)
+    page.get_by_label("開始日").fill(str(day))
+    page.get_by_label("終了日").fill(str(day))
+    page.get_by_label("理由").fill("病欠")
+    page.get_by_label("この時点より前の当番は変えない（空欄: 今）").fill("2026-12-28T09:00")
+    look(page, "repairs-form")
+    page.get_by_role("button", name="欠勤による修正を始める").click()
+    page.get_by_test_id("repair-state").filter(has_text="完了").wait_for(timeout=60_000)
+    expect(page.locator("#repair tbody tr").filter(has_text="欠勤のため").first).to_contain_text(f"{name} →")
+    look(page, "repair")
+    page.get_by_role("link", name=re.compile("修正した当番表 #")).click()
+    page.once("dialog", lambda d: d.accept())
+    page.get_by_role("button", name="公開する").click()
+    expect(page.get_by_role("status")).to_have_text("公開しました。")
+    assert site.store.get_scenario(scenario_id).published_revision_id != base
+
+
+def _first_page_to_published(browser: Any, data: Path, create: Any, time_limit: str, name: str) -> None:
+    """The clicks docs/web.md lists, on a server of its own: no account, no scenario, no command line.
+
+    ``create(page)`` makes the scenario on the overview (step 2); then a request sheet is downloaded, filled
+    in and imported (step 3), the scenario solved (4), the grid opened (5) and published (6).
+    """
+    with serve(data) as (base, app):
+        store: Store = app.state.store
+        context = browser.new_context(viewport=DESKTOP, locale="ja-JP", accept_downloads=True)
         context.set_default_timeout(30_000)
         page = context.new_page()
-        page.goto(base + "/")
+        page.goto(base + "/")  # 1. the first account
         page.get_by_label("名前").fill("事務局")
         page.get_by_label("パスワード").fill(PASSWORD)
         page.get_by_role("button", name="アカウントを作成").click()
+        create(page)  # 2. a scenario from a sample or a file
+        scenario = store.get_document(store.list_scenarios()[0].id)[1]
+        page.get_by_role("link", name="表計算ファイルの取り込み").click()  # 3. the month's request sheet
+        with page.expect_download() as download:
+            page.get_by_role("link", name="月の希望表 (XLSX)").click()
+        sheet = data.parent / f"{name}-requests.xlsx"
+        doctor, day = scenario.physicians[0].id, scenario.period.start.day + 1
+        sheet.write_bytes(_fill(Path(download.value.path()).read_bytes(), {(doctor, day): "×"}))
+        page.get_by_label("月の希望表").check()
+        page.get_by_label("ファイル（XLSX または CSV）").set_input_files(str(sheet))
+        page.get_by_role("button", name="プレビュー").click()
+        expect(page.get_by_role("status")).to_contain_text("変更 1 件、問題 0 件")
+        page.get_by_role("button", name="取り込む").click()
+        expect(page.get_by_role("status")).to_have_text("取り込みました（版 2）。")
+        page.get_by_label("制限時間（秒）").fill(time_limit)  # 4. solve and watch
+        page.get_by_role("button", name="当番表を作成").click()
+        page.get_by_test_id("job-state").filter(has_text="完了").wait_for(timeout=180_000)
+        page.get_by_role("link", name=re.compile("当番表 #")).click()  # 5. the grid
+        look(page, f"{name}-grid")
+        page.once("dialog", lambda d: d.accept())
+        page.get_by_role("button", name="公開する").click()  # 6. publish
+        expect(page.get_by_role("status")).to_have_text("公開しました。")
+        record = store.list_scenarios()[0]
+        assert record.published_revision_id is not None and record.version == 2
+        _, published = store.get_document(record.id, record.version)
+        assert published.physicians[0].absences[-1].start == scenario.period.start.replace(day=day)
+        context.close()
+
+
+def test_a_small_upload_from_the_first_page_to_a_published_roster(browser: Any, tmp_path: Path) -> None:
+    """The closing story quickly, for the default run: a three-day scenario file, proven optimal at once."""
+    upload = tmp_path / "three-days.json"
+    upload.write_text(make_scenario(dt.date(2027, 3, 1), 3).model_dump_json(), encoding="utf-8")
+
+    def create(page: Any) -> None:
+        page.get_by_label("ファイルをアップロード（YAML / JSON）").set_input_files(str(upload))
+        page.get_by_role("button", name="作成").first.click()
+
+    _first_page_to_published(browser, tmp_path / "data", create, "20", "first-page-small")
+
+
+@pytest.mark.slow
+def test_regional_sample_from_the_first_page_to_a_published_roster(browser: Any, tmp_path: Path) -> None:
+    """The closing story of issue 21: the regional sample, its request sheet imported, solved and published."""
+
+    def create(page: Any) -> None:
         page.get_by_label("見本から作る").select_option("regional")
         page.get_by_role("button", name="作成").nth(1).click()
-        page.get_by_role("button", name="当番表を作成").click()
-        page.get_by_test_id("job-state").filter(has_text="完了").wait_for(timeout=120_000)
-        page.get_by_role("link", name=re.compile("当番表 #")).click()
-        look(page, "regional-grid")
-        page.once("dialog", lambda d: d.accept())
-        page.get_by_role("button", name="公開する").click()
-        expect(page.get_by_role("status")).to_have_text("公開しました。")
-        store: Store = app.state.store
-        assert store.list_scenarios()[0].published_revision_id is not None
-        context.close()
+
+    _first_page_to_published(browser, tmp_path / "data", create, "30", "regional")

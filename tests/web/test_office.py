@@ -160,3 +160,37 @@ def test_samples_are_found_in_the_folder_the_server_runs_from(
     sign_in(client, office)
     assert '<option value="mine">' in client.get("/office").text
     assert _new_sample(client, "mine").startswith("/office/scenarios/")
+
+
+def test_physician_settings_form_saves_caps_roles_districts_and_share(
+    client: TestClient, office: str, store: Store
+) -> None:
+    sign_in(client, office)
+    page = _new_sample(client) + "/physicians/p001"
+    html = client.get(page).text
+    assert 'name="cap_duties"' in html and 'name="roles"' in html and 'name="share"' in html
+    _, before = store.get_document(store.list_scenarios()[0].id)
+    district = before.districts[-1].id
+    form = {"cap_duties": "4", "cap_nights": "", "roles": ["secondary"], "districts": [district], "share": "0.5"}
+    r = client.post(page, data=form | {"csrf_token": csrf_of(html)})
+    assert r.status_code == 303 and r.headers["location"].endswith("?saved=1")
+    assert "保存しました。" in client.get(r.headers["location"]).text
+    record, scenario = store.get_document(store.list_scenarios()[0].id)
+    p001 = scenario.physicians[0]
+    assert record.version == 2 and p001.caps.duties == 4 and p001.caps.nights is None
+    assert p001.roles == ["secondary"] and p001.districts == [district] and p001.share == 0.5
+
+
+def test_physician_settings_form_refuses_with_the_scenarios_message(
+    client: TestClient, office: str, store: Store
+) -> None:
+    sign_in(client, office)
+    page = _new_sample(client) + "/physicians/p001"
+    html = client.get(page).text
+    r = client.post(page, data={"roles": ["primary"], "share": "11", "cap_duties": "-1", "csrf_token": csrf_of(html)})
+    assert r.status_code == 422
+    assert "physicians[0].share: Input should be less than or equal to 10" in r.text
+    assert "physicians[0].caps.duties: Input should be greater than or equal to 0" in r.text
+    no_role = client.post(page, data={"share": "1", "csrf_token": csrf_of(html)})
+    assert no_role.status_code == 422 and "physicians[0].roles: must accept at least one role" in no_role.text
+    assert store.list_scenarios()[0].version == 1, "nothing stored"

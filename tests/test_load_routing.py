@@ -11,8 +11,9 @@ from oncall.diagnosis import describe_overloads
 from oncall.load import admission_overloads, expected_load, hospital_days
 from oncall.model import Hospital, PatientGroup, Scenario
 from oncall.timeline import Timeline
-from solver import SolveOptions, solve
+from solver import solve
 from tests.factories import greedy_roster, make_scenario
+from tests.solving import steady
 
 CLOSED = dt.date(2027, 1, 5)
 
@@ -63,7 +64,7 @@ def test_the_checker_and_the_solver_count_them_against_the_standing_hospital() -
     report = check(s, roster, lang="en")
     over = [v.message for v in report.violations if v.rule == "hospital_admissions"]
     assert len(over) == 1 and over[0].startswith("2027-01-05 Central Hospital:"), over
-    result = solve(s, SolveOptions(time_limit=20, workers=1, seed=1))
+    result = solve(s, steady(20, seed=1))
     assert not result.roster.gaps and result.problems == []
     assert check(s, result.roster).ok
     on_closed = {
@@ -84,5 +85,5 @@ def test_a_closed_date_with_no_hospital_for_the_district_is_flagged() -> None:
         f"({stranded[0].expected:.2f} expected admissions)"
     )
     assert "南病院 が休止日" in describe_overloads(s, stranded)[0]
-    result = solve(s, SolveOptions(time_limit=20, workers=1, seed=1, lang="en"))
+    result = solve(s, steady(20, seed=1, lang="en"))
     assert result.status == "infeasible" and text in result.problems

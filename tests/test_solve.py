@@ -30,7 +30,7 @@ def _options(work: float, warm_start: bool = True) -> SolveOptions:
 
 def test_a_roster_from_before_the_soft_goal_phase_is_not_called_optimised(small: Scenario) -> None:
     # The coverage phase proves its minimum; the soft-goal phase runs out of work before any roster.
-    result = solve(small, _options(0.15, warm_start=False))
+    result = solve(small, _options(0.3, warm_start=False))  # the coverage phase proves from 0.2
     assert result.roster.gaps == [] and result.status == "feasible"
     assert result.phases == {"cover": "OPTIMAL", "soft": "UNKNOWN"}
     assert (result.soft_goals, result.roster_from) == ("not_optimised", "earlier_phase")

@@ -66,6 +66,50 @@ def test_blocking_names_each_rule_a_step_would_break() -> None:
     assert ledger.blocking("n2a", second) == "consecutive_days"
 
 
+def _duty(tl: Timeline, district: str, block: str) -> Duty:
+    return next(d for d in tl.duties if d.district == district and d.block.id == block)
+
+
+def _capacity_broken(s: Scenario, assignments: dict[str, Assignment]) -> bool:
+    report = check(s, roster_of(s, assignments), lang="en", figures=False)
+    return any(v.rule == "hospital_capacity" for v in report.violations)
+
+
+def test_districts_at_once_are_counted_as_the_checker_counts_them() -> None:
+    s = make_scenario()
+    s.rules.hospital_assignment = "block"
+    s.hospitals[0].max_districts = 1  # central, serving north and south
+    tl = Timeline.build(s)
+    ledger = Ledger(s, tl, compute_eligibility(s, tl))
+    sat_night = _duty(tl, "north", "sat_night")  # 2027-01-09 18:00 to 01-10 08:30
+    ledger.stand_by("central", ledger.unit_key(sat_night))
+    overlapping, afternoon = _duty(tl, "south", "sat_night"), _duty(tl, "south", "sat_afternoon")
+    after = _duty(tl, "south", "hol_day")  # starts 08:30 on 01-10, as the night ends (half-open)
+    assert ledger.districts_at_once("central", [overlapping]) == 2
+    assert ledger.districts_at_once("central", [sat_night]) == 1  # a district held counts once
+    assert ledger.districts_at_once("central", [afternoon]) == ledger.districts_at_once("central", [after]) == 1
+    assert ledger.hospital_blocking("central", ledger.unit_key(overlapping)) == "hospital_capacity"
+    for other in (afternoon, after):
+        assert ledger.hospital_blocking("central", ledger.unit_key(other)) != "hospital_capacity"
+    held = {sat_night.id: Assignment(backup_hospital="central")}
+    assert _capacity_broken(s, {**held, overlapping.id: Assignment(backup_hospital="central")})
+    for other in (afternoon, after):
+        assert not _capacity_broken(s, {**held, other.id: Assignment(backup_hospital="central")})
+
+
+def test_a_ledger_of_assignments_holds_their_hospitals() -> None:
+    s = make_scenario()
+    s.hospitals[0].max_districts = 1
+    tl = Timeline.build(s)
+    night = _duty(tl, "north", "sat_night")
+    ledger = Ledger.of_assignments(s, tl, compute_eligibility(s, tl), {night.id: Assignment(backup_hospital="central")})
+    assert ledger.standby_dates["central"] == {night.day}
+    assert ledger.unit_hospital == {}  # per day: the north unit of 01-09 also has its afternoon, left open
+    south = ledger.unit_key(_duty(tl, "south", "sat_night"))
+    assert ledger.hospital_blocking("central", south) == "hospital_capacity"
+    assert Ledger.of_doctors(s, tl, ledger.eligibility, {}).hospital_blocking("central", south) is None
+
+
 def _rosters(scenario: Scenario) -> tuple[Timeline, Eligibility, list[Ledger]]:
     tl = Timeline.build(scenario)
     eligibility = compute_eligibility(scenario, tl)

@@ -184,3 +184,59 @@ _WORDS = {
 
 def _said(reason: str, n: int, sentence: str) -> bool:
     return f"{n} {_WORDS[reason]}" in sentence
+
+
+_HOSPITAL_WORDS = {
+    "hospital_closed": "closed that day",
+    "hospital_standby_cap": "at their standby-day cap",
+    "hospital_capacity": "already standing by for as many districts as their max_districts",
+    "hospital_admissions": "over their admission limit",
+    None: "could still take it",
+}
+
+
+def _said_by(scenario: Scenario, assignments: dict[str, Assignment]) -> set[tuple[str, tuple[str, ...], str]]:
+    """Every violation but coverage with its message: a hospital's date or figures tell two apart."""
+    report = check(scenario, roster_of(scenario, assignments), lang="en", figures=False)
+    return {(v.rule, v.people, v.message) for v in report.violations if v.rule != "coverage"}
+
+
+def _stand_by(assignments: dict[str, Assignment], duties: list[Duty], hid: str | None) -> dict[str, Assignment]:
+    out = {k: Assignment(a.primary, a.secondary, a.backup_hospital) for k, a in assignments.items()}
+    for d in duties:
+        out[d.id].backup_hospital = hid
+    return out
+
+
+@DETERMINISTIC
+@given(scenarios(), st.data())
+def test_every_hospital_gap_reason_is_a_rule_the_checker_confirms(scenario: Scenario, data: st.DataObject) -> None:
+    tl, eligibility, ledgers = _rosters(scenario)
+    units = [
+        duties
+        for duties in ledgers[0].units.values()
+        if not any((d.id, "backup_hospital") in ledgers[0].fixed for d in duties)
+    ]
+    held = _stand_by(ledgers[0].assignments, [], None)
+    for i in data.draw(st.lists(st.integers(0, len(units) - 1), min_size=1, max_size=3, unique=True)):
+        duties = units[i]
+        held = _stand_by(held, duties, None)  # a gap: why can no hospital stand by for the unit?
+        before = _said_by(scenario, held)
+        ledger = Ledger.of_assignments(scenario, tl, eligibility, held)
+        tally: Counter[str | None] = Counter()
+        for h in (h for h in scenario.hospitals if duties[0].district in h.districts):
+            rule = ledger.hospital_blocking(h.id, ledger.unit_key(duties[0]))
+            after = _said_by(scenario, _stand_by(held, duties, h.id)) - before
+            if rule is None:
+                assert not after, (h.id, duties[0].id, after)
+            else:
+                assert any(r == rule and h.id in people for r, people, _ in after), (h.id, duties[0].id, rule, after)
+            tally[rule] += 1
+            event(rule or "free hospital")
+        (sentence,) = diagnose_gap(scenario, tl, eligibility, held, duties[0], "backup_hospital", "en")
+        for rule, n in tally.items():
+            assert f"; {n} {_HOSPITAL_WORDS[rule]}" in sentence or f", {n} {_HOSPITAL_WORDS[rule]}" in sentence, (
+                rule,
+                n,
+                sentence,
+            )

@@ -9,7 +9,7 @@ import datetime as dt
 
 from oncall.eligibility import EXCLUSIONS, Eligibility
 from oncall.feasibility import Assignment, Ledger
-from oncall.load import Overload, expected_load
+from oncall.load import Overload
 from oncall.model import Hospital, Role, Scenario
 from oncall.timeline import Duty, Timeline
 
@@ -88,7 +88,7 @@ def diagnose_gap(
     """One sentence on why nobody holds ``role`` on ``duty`` in the given assignments."""
     lang = _lang(lang)
     if role == "backup_hospital":
-        return [_diagnose_hospital(timeline, assignments, duty, lang)]
+        return [_diagnose_hospital(timeline, eligibility, assignments, duty, lang)]
     district = next(d for d in scenario.districts if d.id == duty.district)
     doctor_role: Role = "primary" if role == "primary" else "secondary"
     excluded = eligibility.excluded.get((duty.id, doctor_role), {})
@@ -108,53 +108,58 @@ def diagnose_gap(
     return [f"{_where(timeline, duty, role, lang)}: {head}; {', '.join(parts)}"]
 
 
-def _diagnose_hospital(timeline: Timeline, assignments: dict[str, Assignment], duty: Duty, lang: str) -> str:
-    """Count the hospitals serving the duty's district by what kept each from its unit: closed that date,
-    at its standby-day cap, already standing by for ``max_districts`` districts then, over its admission
-    limit; the others could still have taken it (the search stopped first)."""
+def _diagnose_hospital(
+    timeline: Timeline, eligibility: Eligibility, assignments: dict[str, Assignment], duty: Duty, lang: str
+) -> str:
+    """Count the hospitals serving the duty's district by the rule the feasibility check says standing by
+    for its unit would break: closed that date, at its standby-day cap, already standing by for
+    ``max_districts`` districts then, over its admission limit; the others could still have taken it (the
+    search stopped first)."""
     scenario = timeline.scenario
+    ledger = Ledger.of_assignments(scenario, timeline, eligibility, assignments)
+    unit = ledger.unit_key(duty)
     serving = [h for h in scenario.hospitals if duty.district in h.districts]
-    counts: dict[str, list[Hospital]] = {"closed": [], "standby_cap": [], "max_districts": []}
-    open_: list[Hospital] = []
+    counts: dict[str, list[Hospital]] = {reason: [] for reason in _HOSPITAL_REASON_OF_RULE.values()}
+    free = 0
     for h in serving:
-        reason = _hospital_reason(timeline, assignments, duty, h)
-        (counts[reason] if reason else open_).append(h)
-    full = _over_admissions(timeline, assignments, duty, open_)
+        rule = ledger.hospital_blocking(h.id, unit)
+        if rule is None:
+            free += 1
+        else:
+            counts[_HOSPITAL_REASON_OF_RULE[rule]].append(h)
     district = next(d for d in scenario.districts if d.id == duty.district).label(lang)
     text = _HOSPITAL_TEXT[lang]
-    parts = [text[reason].format(n=len(hs)) for reason, hs in counts.items() if hs]
-    if full:
-        detail = "; ".join(
-            text["one_full"].format(
-                name=h.label(lang), held=f"{held:.2f}", extra=f"{extra:.2f}", limit=f"{limit:.2f}", district=district
-            )
-            for h, held, extra, limit in full
-        )
-        parts.append(text["full"].format(n=len(full), day=duty.day.isoformat(), detail=detail))
-    free = len(open_) - len(full)
+    parts = [text[reason].format(n=len(hs)) for reason, hs in counts.items() if hs and reason != "full"]
+    if counts["full"]:
+        parts.append(_full_text(ledger, unit, counts["full"], district, lang))
     if free:
         parts.append(text["free"].format(n=free))
     head = text["head"].format(where=_where(timeline, duty, "backup_hospital", lang), district=district, n=len(serving))
     return f"{head}; {', '.join(parts)}" if parts else head
 
 
-def _hospital_reason(timeline: Timeline, assignments: dict[str, Assignment], duty: Duty, h: Hospital) -> str | None:
-    """Why ``h`` could not stand by for the duty's unit given the other assignments, or None."""
-    if duty.day in h.closed_dates:
-        return "closed"
-    held = [timeline.by_id[k] for k, a in assignments.items() if a.backup_hospital == h.id]
-    if h.max_standby_days is not None and len({d.day for d in held} - {duty.day}) >= h.max_standby_days:
-        return "standby_cap"
-    if h.max_districts is not None:
-        per_day = timeline.scenario.rules.hospital_assignment == "day"
+# The rule a hospital would break, as the gap reason that counts it.
+_HOSPITAL_REASON_OF_RULE = {
+    "hospital_closed": "closed",
+    "hospital_standby_cap": "standby_cap",
+    "hospital_capacity": "max_districts",
+    "hospital_admissions": "full",
+}
 
-        def at_once(d: Duty) -> bool:
-            return d.day == duty.day if per_day else d.start < duty.end and duty.start < d.end
 
-        others = {d.district for d in held if d.district != duty.district and at_once(d)}
-        if len(others) >= h.max_districts:
-            return "max_districts"
-    return None
+def _full_text(ledger: Ledger, unit: str, full: list[Hospital], district: str, lang: str) -> str:
+    """The hospitals the unit's expected admissions would take past their limit, with the figures."""
+    text = _HOSPITAL_TEXT[lang]
+    details = []
+    for h in full:
+        held, extra, limit = ledger.admissions(h.id, unit)
+        details.append(
+            text["one_full"].format(
+                name=h.label(lang), held=f"{held:.2f}", extra=f"{extra:.2f}", limit=f"{limit:.2f}", district=district
+            )
+        )
+    day = ledger.units[unit][0].day.isoformat()
+    return text["full"].format(n=len(full), day=day, detail="; ".join(details))
 
 
 _HOSPITAL_TEXT = {
@@ -177,28 +182,6 @@ _HOSPITAL_TEXT = {
         "free": "{n} could still take it (the search stopped first)",
     },
 }
-
-
-def _over_admissions(
-    timeline: Timeline, assignments: dict[str, Assignment], duty: Duty, open_: list[Hospital]
-) -> list[tuple[Hospital, float, float, float]]:
-    """Hospitals that would pass their admission limit on the duty's date by taking its unit:
-    (hospital, expected admissions already held that date, the unit's admissions, the limit)."""
-    scenario = timeline.scenario
-    load = expected_load(scenario, timeline)
-    per_day = scenario.rules.hospital_assignment == "day"
-    unit = [d for d in timeline.duties if d.district == duty.district and d.day == duty.day] if per_day else [duty]
-    extra = sum(load.duties[d.id].admissions for d in unit)
-    out = []
-    for h in open_:
-        held = load.registered_on(h.id, duty.day) + sum(
-            load.duties[k].admissions
-            for k, a in assignments.items()
-            if a.backup_hospital == h.id and timeline.by_id[k].day == duty.day
-        )
-        if held + extra > load.limit[h.id] + 1e-9:
-            out.append((h, held, extra, load.limit[h.id]))
-    return out
 
 
 def _date_runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:

@@ -106,7 +106,7 @@ class Ledger:
         for duty in timeline.duties:
             self.units[self.unit_key(duty)].append(duty)
         self.hospitals = {h.id: h for h in scenario.hospitals}
-        self._at_once: dict[tuple[str, object], int] = defaultdict(int)
+        self.standby_duties: dict[str, list[Duty]] = defaultdict(list)
         self.standby_dates: dict[str, set[dt.date]] = defaultdict(set)
         self.standby: dict[str, float] = defaultdict(float)  # days on standby so far
         self.unit_hospital: dict[str, str] = {}
@@ -123,6 +123,23 @@ class Ledger:
                 pid = getattr(a, role)
                 if pid is not None and pid in ledger.doctors and key in by_id:
                     ledger.take(pid, by_id[key], role)
+        return ledger
+
+    @classmethod
+    def of_assignments(
+        cls, scenario: Scenario, timeline: Timeline, eligibility: Eligibility, assignments: Mapping[str, Assignment]
+    ) -> Ledger:
+        """A ledger holding the doctors and the backup hospitals of ``assignments``, to ask what else fits."""
+        ledger = cls.of_doctors(scenario, timeline, eligibility, assignments)
+        held: dict[tuple[str, str], list[Duty]] = defaultdict(list)
+        for key, a in assignments.items():
+            if a.backup_hospital in ledger.hospitals and key in timeline.by_id:
+                duty = timeline.by_id[key]
+                held[(ledger.unit_key(duty), a.backup_hospital)].append(duty)
+        for (unit, hid), duties in held.items():
+            ledger.hold(hid, duties)
+            if len(duties) == len(ledger.units[unit]):
+                ledger.unit_hospital[unit] = hid
         return ledger
 
     @cached_property
@@ -192,22 +209,40 @@ class Ledger:
         dates = self.standby_dates[hid]
         if h.max_standby_days is not None and first.day not in dates and len(dates) >= h.max_standby_days:
             return "hospital_standby_cap"
-        key = (hid, first.day if self.per_day else first.start)
-        if h.max_districts is not None and self._at_once[key] >= h.max_districts:
+        if h.max_districts is not None and self.districts_at_once(hid, duties) > h.max_districts:
             return "hospital_capacity"
         amount = sum(self._admissions[d.id] for d in duties)
         if amount > 0 and amount > self._room[(hid, first.day)] + 1e-9:
             return "hospital_admissions"
         return None
 
+    def districts_at_once(self, hid: str, duties: list[Duty]) -> int:
+        """The most districts ``hid`` would stand by for at one instant of ``duties`` if it took them too,
+        counted as the checker counts them: duties overlapping in time (half-open), each district once."""
+        held = [d for d in self.standby_duties[hid] if any(d.start < n.end and n.start < d.end for n in duties)]
+        both = held + duties
+        instants = {d.start for d in both if any(n.start <= d.start < n.end for n in duties)} | {
+            n.start for n in duties
+        }
+        return max(len({d.district for d in both if d.start <= t < d.end}) for t in instants)
+
+    def admissions(self, hid: str, unit: str) -> tuple[float, float, float]:
+        """Hospital ``hid``'s expected admissions on the unit's date so far, the unit's own, and its limit."""
+        first = self.units[unit][0]
+        limit = self._load.limit[hid]
+        return limit - self._room[(hid, first.day)], sum(self._admissions[d.id] for d in self.units[unit]), limit
+
     def stand_by(self, hid: str, unit: str) -> None:
-        duties = self.units[unit]
+        self.hold(hid, self.units[unit])
+        self.unit_hospital[unit] = hid
+
+    def hold(self, hid: str, duties: list[Duty]) -> None:
+        """Count ``duties`` (of one unit) as held by hospital ``hid``."""
         first = duties[0]
-        self._at_once[(hid, first.day if self.per_day else first.start)] += 1
+        self.standby_duties[hid].extend(duties)
         self.standby_dates[hid].add(first.day)
         self.standby[hid] += standby_days(sum(d.slot.hours for d in duties))
         self._room[(hid, first.day)] -= sum(self._admissions[d.id] for d in duties)
-        self.unit_hospital[unit] = hid
         for d in duties:
             self.assignments[d.id].backup_hospital = hid
 

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 
+from oncall.checker import check
 from oncall.diagnosis import Assignment, diagnose_gap
 from oncall.eligibility import compute_eligibility
 from oncall.model import Scenario
 from oncall.timeline import Duty, Timeline
 from solver import SolveOptions, solve
-from tests.factories import make_scenario
+from tests.factories import make_scenario, roster_of
 
 DAY = dt.date(2027, 1, 5)
 
@@ -65,3 +66,23 @@ def test_a_solve_whose_only_hospital_takes_one_district_at_a_time_says_so() -> N
     gaps = [g for g in result.roster.gaps if g.role == "backup_hospital"]
     assert len(gaps) == len({d.day for d in Timeline.build(s).duties})  # one district of each date
     assert all("max_districts" in g.reasons[0] for g in gaps), gaps[0].reasons
+
+
+def test_a_hospital_already_standing_by_that_date_is_not_counted_at_its_standby_cap() -> None:
+    """Central already stands by on two dates against a cap of one: the unit adds no date, so the checker
+    finds nothing new when Central takes it, and the diagnosis calls it free, as the feasibility check does."""
+    s = _one_hospital(max_standby_days=1)
+    tl = Timeline.build(s)
+    held = {
+        _night(tl, "north", DAY - dt.timedelta(days=1)).id: Assignment(backup_hospital="central"),
+        _night(tl, "north").id: Assignment(backup_hospital="central"),
+    }
+    south = _night(tl, "south")
+    assert _reason(s, held, south).endswith("; 1 could still take it (the search stopped first)")
+
+    def standby_cap(assignments: dict[str, Assignment]) -> list[str]:
+        report = check(s, roster_of(s, assignments), lang="en")
+        return [v.message for v in report.violations if v.rule == "hospital_standby_cap"]
+
+    before = standby_cap(held)
+    assert len(before) == 1 and standby_cap({**held, south.id: Assignment(backup_hospital="central")}) == before

@@ -66,6 +66,50 @@ def test_blocking_names_each_rule_a_step_would_break() -> None:
     assert ledger.blocking("n2a", second) == "consecutive_days"
 
 
+def _duty(tl: Timeline, district: str, block: str) -> Duty:
+    return next(d for d in tl.duties if d.district == district and d.block.id == block)
+
+
+def _capacity_broken(s: Scenario, assignments: dict[str, Assignment]) -> bool:
+    report = check(s, roster_of(s, assignments), lang="en", figures=False)
+    return any(v.rule == "hospital_capacity" for v in report.violations)
+
+
+def test_districts_at_once_are_counted_as_the_checker_counts_them() -> None:
+    s = make_scenario()
+    s.rules.hospital_assignment = "block"
+    s.hospitals[0].max_districts = 1  # central, serving north and south
+    tl = Timeline.build(s)
+    ledger = Ledger(s, tl, compute_eligibility(s, tl))
+    sat_night = _duty(tl, "north", "sat_night")  # 2027-01-09 18:00 to 01-10 08:30
+    ledger.stand_by("central", ledger.unit_key(sat_night))
+    overlapping, afternoon = _duty(tl, "south", "sat_night"), _duty(tl, "south", "sat_afternoon")
+    after = _duty(tl, "south", "hol_day")  # starts 08:30 on 01-10, as the night ends (half-open)
+    assert ledger.districts_at_once("central", [overlapping]) == 2
+    assert ledger.districts_at_once("central", [sat_night]) == 1  # a district held counts once
+    assert ledger.districts_at_once("central", [afternoon]) == ledger.districts_at_once("central", [after]) == 1
+    assert ledger.hospital_blocking("central", ledger.unit_key(overlapping)) == "hospital_capacity"
+    for other in (afternoon, after):
+        assert ledger.hospital_blocking("central", ledger.unit_key(other)) != "hospital_capacity"
+    held = {sat_night.id: Assignment(backup_hospital="central")}
+    assert _capacity_broken(s, {**held, overlapping.id: Assignment(backup_hospital="central")})
+    for other in (afternoon, after):
+        assert not _capacity_broken(s, {**held, other.id: Assignment(backup_hospital="central")})
+
+
+def test_a_ledger_of_assignments_holds_their_hospitals() -> None:
+    s = make_scenario()
+    s.hospitals[0].max_districts = 1
+    tl = Timeline.build(s)
+    night = _duty(tl, "north", "sat_night")
+    ledger = Ledger.of_assignments(s, tl, compute_eligibility(s, tl), {night.id: Assignment(backup_hospital="central")})
+    assert ledger.standby_dates["central"] == {night.day}
+    assert ledger.unit_hospital == {}  # per day: the north unit of 01-09 also has its afternoon, left open
+    south = ledger.unit_key(_duty(tl, "south", "sat_night"))
+    assert ledger.hospital_blocking("central", south) == "hospital_capacity"
+    assert Ledger.of_doctors(s, tl, ledger.eligibility, {}).hospital_blocking("central", south) is None
+
+
 def _rosters(scenario: Scenario) -> tuple[Timeline, Eligibility, list[Ledger]]:
     tl = Timeline.build(scenario)
     eligibility = compute_eligibility(scenario, tl)
@@ -140,3 +184,59 @@ _WORDS = {
 
 def _said(reason: str, n: int, sentence: str) -> bool:
     return f"{n} {_WORDS[reason]}" in sentence
+
+
+_HOSPITAL_WORDS = {
+    "hospital_closed": "closed that day",
+    "hospital_standby_cap": "at their standby-day cap",
+    "hospital_capacity": "already standing by for as many districts as their max_districts",
+    "hospital_admissions": "over their admission limit",
+    None: "could still take it",
+}
+
+
+def _said_by(scenario: Scenario, assignments: dict[str, Assignment]) -> set[tuple[str, tuple[str, ...], str]]:
+    """Every violation but coverage with its message: a hospital's date or figures tell two apart."""
+    report = check(scenario, roster_of(scenario, assignments), lang="en", figures=False)
+    return {(v.rule, v.people, v.message) for v in report.violations if v.rule != "coverage"}
+
+
+def _stand_by(assignments: dict[str, Assignment], duties: list[Duty], hid: str | None) -> dict[str, Assignment]:
+    out = {k: Assignment(a.primary, a.secondary, a.backup_hospital) for k, a in assignments.items()}
+    for d in duties:
+        out[d.id].backup_hospital = hid
+    return out
+
+
+@DETERMINISTIC
+@given(scenarios(), st.data())
+def test_every_hospital_gap_reason_is_a_rule_the_checker_confirms(scenario: Scenario, data: st.DataObject) -> None:
+    tl, eligibility, ledgers = _rosters(scenario)
+    units = [
+        duties
+        for duties in ledgers[0].units.values()
+        if not any((d.id, "backup_hospital") in ledgers[0].fixed for d in duties)
+    ]
+    held = _stand_by(ledgers[0].assignments, [], None)
+    for i in data.draw(st.lists(st.integers(0, len(units) - 1), min_size=1, max_size=3, unique=True)):
+        duties = units[i]
+        held = _stand_by(held, duties, None)  # a gap: why can no hospital stand by for the unit?
+        before = _said_by(scenario, held)
+        ledger = Ledger.of_assignments(scenario, tl, eligibility, held)
+        tally: Counter[str | None] = Counter()
+        for h in (h for h in scenario.hospitals if duties[0].district in h.districts):
+            rule = ledger.hospital_blocking(h.id, ledger.unit_key(duties[0]))
+            after = _said_by(scenario, _stand_by(held, duties, h.id)) - before
+            if rule is None:
+                assert not after, (h.id, duties[0].id, after)
+            else:
+                assert any(r == rule and h.id in people for r, people, _ in after), (h.id, duties[0].id, rule, after)
+            tally[rule] += 1
+            event(rule or "free hospital")
+        (sentence,) = diagnose_gap(scenario, tl, eligibility, held, duties[0], "backup_hospital", "en")
+        for rule, n in tally.items():
+            assert f"; {n} {_HOSPITAL_WORDS[rule]}" in sentence or f", {n} {_HOSPITAL_WORDS[rule]}" in sentence, (
+                rule,
+                n,
+                sentence,
+            )

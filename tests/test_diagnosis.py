@@ -65,3 +65,15 @@ def test_a_solve_whose_only_hospital_takes_one_district_at_a_time_says_so() -> N
     gaps = [g for g in result.roster.gaps if g.role == "backup_hospital"]
     assert len(gaps) == len({d.day for d in Timeline.build(s).duties})  # one district of each date
     assert all("max_districts" in g.reasons[0] for g in gaps), gaps[0].reasons
+
+
+def test_a_cap_of_zero_excludes_the_duties_it_counts_but_not_the_tail_of_the_previous_night() -> None:
+    s = make_scenario()
+    s.physician("n1a").caps.duties = 0
+    tl = Timeline.build(s)
+    tail = next(d for d in tl.duties if d.district == "north" and not d.counts_against_caps)
+    counted = next(d for d in tl.duties if d.district == "north" and d.counts_against_caps)
+    elig = compute_eligibility(s, tl)
+    assert "n1a" in elig.physicians(tail.id, "primary")
+    assert "n1a" not in elig.physicians(counted.id, "primary")
+    assert "n1a" in elig.excluded[(counted.id, "primary")]["cap_zero"]

@@ -55,7 +55,8 @@ def _static_exclusion(
         return "absent"
     if ready is not None and duty.start < ready:
         return "rest_after_previous"
-    if any(cap.kind(duty) and cap.limit(p) == 0 for cap in CAPS):
+    # A cap excludes only the duties it counts: not the tail of a night begun before the period.
+    if any(cap.counts(duty) and cap.limit(p) == 0 for cap in CAPS):
         return "cap_zero"
     return None
 

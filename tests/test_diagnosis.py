@@ -86,3 +86,15 @@ def test_a_hospital_already_standing_by_that_date_is_not_counted_at_its_standby_
 
     before = standby_cap(held)
     assert len(before) == 1 and standby_cap({**held, south.id: Assignment(backup_hospital="central")}) == before
+
+
+def test_a_cap_of_zero_excludes_the_duties_it_counts_but_not_the_tail_of_the_previous_night() -> None:
+    s = make_scenario()
+    s.physician("n1a").caps.duties = 0
+    tl = Timeline.build(s)
+    tail = next(d for d in tl.duties if d.district == "north" and not d.counts_against_caps)
+    counted = next(d for d in tl.duties if d.district == "north" and d.counts_against_caps)
+    elig = compute_eligibility(s, tl)
+    assert "n1a" in elig.physicians(tail.id, "primary")
+    assert "n1a" not in elig.physicians(counted.id, "primary")
+    assert "n1a" in elig.excluded[(counted.id, "primary")]["cap_zero"]

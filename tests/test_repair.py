@@ -8,7 +8,7 @@ import json
 from pathlib import Path
 
 import pytest
-from hypothesis import assume, given, settings
+from hypothesis import assume, example, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
@@ -197,6 +197,28 @@ def test_a_lower_cap_is_met_and_a_cap_the_past_already_exceeds_is_refused() -> N
         replan(scenario, published, [lower], after_all, OPTIONS, lang="en")
 
 
+def test_a_cap_of_zero_keeps_the_started_tail_of_the_previous_night_and_refuses_a_counted_one() -> None:
+    """The tail of the 1/3 night counts against no January cap: a cap of 0 on its holder, once it has
+    started, leaves it as it is and frees the rest of the week; a cap of 0 once a duty the cap counts has
+    started is refused, naming the change."""
+    scenario = make_scenario()
+    published = greedy_roster(scenario)
+    tl = Timeline.build(scenario)
+    tail = next(d for d in published.duties if d.primary == "n1a" and not tl.by_id[d.id].counts_against_caps)
+    freeze = tl.by_id[tail.id].start + dt.timedelta(hours=1)
+    for cap in ("duties", "nights"):
+        out = replan(scenario, published, [CapChange(physician="n1a", cap=cap, value=0)], freeze, OPTIONS)
+        assert _held(out.roster)[tail.id] == _held(published)[tail.id]
+        others = [tl.by_id[d.id] for d in duties_of(out.roster, "n1a") if d.id != tail.id]
+        assert not [d.id for d in others if cap == "duties" or d.night]
+        assert [v.message for v in check(out.scenario, out.roster).violations if v.rule != "coverage"] == []
+
+    counted = min((d for d in duties_of(published, "n1a") if tl.by_id[d.id].counts_against_caps), key=lambda d: d.start)
+    later = tl.by_id[counted.id].start + dt.timedelta(minutes=1)
+    with pytest.raises(InvalidChange, match=r"changes\[0\]\.value: .*\(cap 0\)"):
+        replan(scenario, published, [CapChange(physician="n1a", cap="duties", value=0)], later, OPTIONS, lang="en")
+
+
 @pytest.mark.parametrize(
     ("change", "field"),
     [
@@ -247,6 +269,8 @@ _TIMELINE = Timeline.build(_SCENARIO)
     freeze_hours=st.integers(0, 24 * 7),
     cap=st.one_of(st.none(), st.integers(0, 4)),
 )
+# Drawn once: a cap of 0 on n1a, who holds the tail of the 1/3 night (started at midnight, frozen at 01:00).
+@example(doctor="n1a", first=0, length=0, freeze_hours=1, cap=0)
 def test_repairs_pass_the_checker_and_never_change_frozen_duties(
     doctor: str, first: int, length: int, freeze_hours: int, cap: int | None
 ) -> None:

@@ -234,9 +234,11 @@ class Recount:
                         continue
                 caps = p["caps"]
                 holiday = d["_cat"] in ("holiday", "year_end")
-                if caps["duties"] == 0 or (d["_block"]["night"] and caps["nights"] == 0):
+                # The tail of the night begun before the period counts against no cap (docs/rules.md, caps).
+                counted = d["_date"] >= dt.date.fromisoformat(self.s["period"]["start"])
+                if counted and (caps["duties"] == 0 or (d["_block"]["night"] and caps["nights"] == 0)):
                     continue
-                if holiday and caps["holiday_duties"] == 0:
+                if counted and holiday and caps["holiday_duties"] == 0:
                     continue
                 n += 1
             out[d["id"]] = n

@@ -11,13 +11,14 @@ from typing import Any
 
 import pytest
 
-__all__ = ["CHROMIUM", "browser", "needs_chromium"]
+__all__ = ["CHROMIUM", "CHROMIUM_ARGS", "browser", "needs_chromium"]
 
 CHROMIUM = shutil.which("chromium")
 needs_chromium = pytest.mark.skipif(
     CHROMIUM is None, reason="Debian's chromium is not installed (apt-get install chromium fonts-noto-cjk)"
 )
-_ARGS = [
+# Without the background-networking flags chromium keeps dialling out, which this closed network refuses.
+CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
     "--disable-background-networking",
@@ -33,6 +34,6 @@ def browser() -> Iterator[Any]:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
-        chromium = p.chromium.launch(executable_path=CHROMIUM, args=_ARGS)
+        chromium = p.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         yield chromium
         chromium.close()

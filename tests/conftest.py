@@ -23,7 +23,10 @@ _SLOW_DRAWS = [HealthCheck.too_slow, HealthCheck.data_too_large]
 settings.register_profile(
     "dev", max_examples=15, deadline=None, derandomize=True, print_blob=True, suppress_health_check=_SLOW_DRAWS
 )
-settings.register_profile("explore", max_examples=15, deadline=None, suppress_health_check=_SLOW_DRAWS)
+# Searching by hand draws at random, also where Hypothesis's own default derandomizes (it does when CI is set).
+settings.register_profile(
+    "explore", max_examples=15, deadline=None, derandomize=False, suppress_health_check=_SLOW_DRAWS
+)
 settings.register_profile(
     "ci",
     max_examples=20,
@@ -33,7 +36,9 @@ settings.register_profile(
     print_blob=True,
     suppress_health_check=_SLOW_DRAWS,
 )
-settings.register_profile("thorough", max_examples=300, deadline=None, suppress_health_check=_SLOW_DRAWS)
+settings.register_profile(
+    "thorough", max_examples=300, deadline=None, derandomize=False, suppress_health_check=_SLOW_DRAWS
+)
 settings.load_profile(os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "dev"))
 
 

@@ -2,8 +2,8 @@
 SQLite database, Debian's chromium driven by Playwright, axe-core injected into every page, screenshots.
 
 Without chromium (or Playwright) the browser tests skip and say why. axe-core comes from npm
-(``npm install --prefix .ci/node axe-core@4.14.1``, as ``.ci/run`` does); without it they fail, naming
-the command, rather than pass without the check.
+(``npm install --prefix .ci/node axe-core@4.14.1``, as ``.ci/run`` does); without it they fail in CI,
+naming the command, rather than pass without the check, and skip elsewhere, saying why.
 """
 
 from __future__ import annotations
@@ -26,14 +26,6 @@ from api import Settings, create_app
 ROOT = Path(__file__).resolve().parents[2]
 ARTEFACTS = ROOT / "test-artefacts" / "web"
 AXE = ROOT / ".ci" / "node" / "node_modules" / "axe-core" / "axe.min.js"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--no-first-run",
-]
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 

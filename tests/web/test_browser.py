@@ -21,12 +21,12 @@ from oncall.jobs import JobRunner
 from oncall.roster import load_roster
 from oncall.storage import Store
 from oncall.storage.web import WebStore
+from tests.browser import CHROMIUM_ARGS
 from tests.factories import greedy_roster, make_scenario
 from tests.test_importing import JAN, _fill, csv_bytes
 from tests.test_print_browser import PRINTABLE_PX, TABLE_WIDTHS, TEXT_SIZES
 from tests.web.browser import (
     ARTEFACTS,
-    CHROMIUM_ARGS,
     DESKTOP,
     PHONE,
     ROOT,

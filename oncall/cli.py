@@ -270,10 +270,9 @@ def solve(
     ] = None,
     lang: LangOption = Lang.ja,
 ) -> None:
-    """Build the roster of a scenario and write it as JSON (and XLSX)."""
-    from oncall.checker import check
+    """Build the roster of a scenario (and its cover plan when it has 主治医 panels) and write it as JSON (and XLSX)."""
+    from oncall.services.solving import solve_checked
     from solver import SolveOptions
-    from solver import solve as run_solver
 
     _writable(("-o", output), ("--xlsx", xlsx), ("--carried", carried), lang=lang)
     sc = _guard(lambda: load_scenario(scenario), lang=lang)
@@ -297,27 +296,30 @@ def solve(
     if workers is not None:
         options.workers = workers
     started = time.perf_counter()
-    result = _guard(lambda: run_solver(sc, options), where=scenario, lang=lang)
-    report = check(sc, result.roster, lang=lang.value)
-    _guard(lambda: save_roster(result.roster, output), lang=lang, option="-o")
+    solved = _guard(lambda: solve_checked(sc, options), where=scenario, lang=lang)
+    result, report, roster = solved.result, solved.report, solved.roster
+    _guard(lambda: save_roster(roster, output), lang=lang, option="-o")
     written = [str(output)]
     if xlsx is not None:
         from oncall.xlsx import write_xlsx
 
         book = xlsx
         _guard(
-            lambda: write_output(book, lambda tmp: write_xlsx(sc, result.roster, tmp, lang=lang.value)),
+            lambda: write_output(book, lambda tmp: write_xlsx(sc, roster, tmp, lang=lang.value)),
             lang=lang,
             option="--xlsx",
         )
         written.append(str(xlsx))
-    roster = result.roster
     # Gaps are listed below with their diagnosis; any other violation means the solver broke a hard
     # rule, a bug that must never pass silently.
     broken = [v for v in report.violations if v.rule != "coverage"]
     if result.problems:  # admissions the data make impossible to keep in limits: explained below, not a bug
         broken = [v for v in broken if v.rule != "hospital_admissions"]
     lines = _solve_summary(sc, result, report, time.perf_counter() - started, written, lang.value)
+    if roster.cover is not None:
+        from oncall.cli_cover import cover_summary
+
+        lines.append(cover_summary(roster.cover, lang.value))
     for v in broken[:20]:
         lines.append(f"  ! [{v.rule}] {v.message}")
     typer.echo("\n".join(lines))
@@ -627,8 +629,8 @@ def repair(
     (NAME: duties, nights, holiday_duties, consecutive_days, min_rest_hours; VALUE none removes it).
     Exit 0 when every duty is covered, 1 when gaps remain, 2 on bad input, 3 if the checker finds a broken rule.
     """
-    from oncall.checker import check as run_check
-    from oncall.replan import change_text, replan, summary_text
+    from oncall.replan import apply_changes, change_text, summary_text
+    from oncall.services.solving import repair_checked
     from solver import SolveOptions
 
     _writable(("-o", output), ("--scenario-out", scenario_out), lang=lang)
@@ -640,9 +642,12 @@ def repair(
     if workers is not None:
         options.workers = workers
     started = time.perf_counter()
-    result = _guard(lambda: replan(sc, published, changes, freeze, options, lang.value), where=scenario, lang=lang)
+    applied = _guard(lambda: apply_changes(sc, changes, published, freeze, lang.value), where=scenario, lang=lang)
+    result = _guard(lambda: repair_checked(applied, published, freeze, options, lang.value), where=scenario, lang=lang)
     seconds = time.perf_counter() - started
-    report = run_check(result.scenario, result.roster, lang=lang.value)
+    report = result.report
+    assert result.summary is not None
+    summary = result.summary
     _guard(lambda: save_roster(result.roster, output), lang=lang, option="-o")
     written = [str(output)]
     if scenario_out is not None:
@@ -650,13 +655,13 @@ def repair(
         written.append(str(scenario_out))
     broken = [v for v in report.violations if v.rule != "coverage"]
     if as_json:
-        typer.echo(result.summary.model_dump_json(indent=2))
+        typer.echo(summary.model_dump_json(indent=2))
     else:
         t = T[lang.value]
         shown = [change_text(c, lang.value) for c in changes]
-        lines = [summary_text(result.summary, result.scenario, shown, lang.value)]
+        lines = [summary_text(summary, result.scenario, shown, lang.value)]
         lines.append(
-            f"{t['status']}: {t['statuses'][result.status]}  {t['time']}: {seconds:.1f}s  "  # type: ignore[index]
+            f"{t['status']}: {t['statuses'][result.result.status]}  {t['time']}: {seconds:.1f}s  "  # type: ignore[index]
             f"{t['checker']}: {report.verdict(lang.value)}"
         )
         lines.append(f"{t['written']}: {', '.join(written)}")
@@ -666,7 +671,7 @@ def repair(
         typer.echo("\n".join(lines))
     if broken:
         raise typer.Exit(3)
-    if result.roster.gaps or result.status in ("infeasible", "unknown"):
+    if result.roster.gaps or result.result.status in ("infeasible", "unknown"):
         raise typer.Exit(1)
 
 

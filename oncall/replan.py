@@ -19,13 +19,12 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from oncall.checker import Violation, check
 from oncall.diff import RosterDiff, diff_rosters
-from oncall.errors import InvalidChange, InvalidScenario
+from oncall.errors import InvalidChange
 from oncall.io import format_validation_error
 from oncall.model import LIMITS, Absence, Caps, DateOrDateTime, Note, Scenario, _check_absence
 from oncall.roster import GapRole, Roster, RosterDuty
 from oncall.rules import CAPS
 from oncall.timeline import Timeline, absence_interval
-from solver.repair import repair
 from solver.solve import SolveOptions
 
 __all__ = [
@@ -491,25 +490,15 @@ def replan(
     ``options`` is a ``solver.SolveOptions`` (default: 20 seconds at most). Raises ``InvalidChange`` for a
     change that cannot be applied, ``InvalidRoster`` when ``published`` is not a roster of the scenario.
     """
+    from oncall.services.solving import repair_checked  # the one repair step (rota, cover plan, checker)
+
     if freeze.tzinfo is None:
         freeze = freeze.replace(tzinfo=scenario.zone)
     applied = apply_changes(scenario, changes, published, freeze, lang)
     opts = options or SolveOptions(time_limit=20.0, lang=lang)
-    try:
-        result = repair(applied.scenario, published, freeze, opts)
-    except InvalidScenario as exc:  # a pin the change made impossible
-        raise InvalidChange([f"changes: {line}" for line in exc.problems]) from exc
-    summary = summarize(
-        applied.scenario,
-        published,
-        result.roster,
-        applied,
-        freeze,
-        result.frozen,
-        result.changes_proven,
-        lang,
-    )
-    return Replan(applied.scenario, result.roster, summary, result.solve.wall_seconds, result.solve.status)
+    solved = repair_checked(applied, published, freeze, opts, lang)
+    assert solved.summary is not None
+    return Replan(applied.scenario, solved.roster, solved.summary, solved.result.wall_seconds, solved.result.status)
 
 
 def summary_text(summary: ReplanSummary, scenario: Scenario, changes: list[str], lang: str = "ja") -> str:

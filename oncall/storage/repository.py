@@ -433,6 +433,61 @@ class Store:
                 time.sleep(random.uniform(0, 0.005 * (attempt + 1)))
         raise AssertionError("unreachable")
 
+    # --- inside a service's unit of work -------------------------------------------------------
+    # A service that must read and write together (carry the previous period over, queue a repair, approve
+    # a swap) opens ``db.transaction()`` and calls these with its session; they hold no rule of their own.
+
+    def scenario_row(self, s: Session, scenario_id: int) -> ScenarioRow:
+        """The scenario's row in ``s`` (NotFound when there is none)."""
+        return self._scenario_row(s, scenario_id)
+
+    def scenario_in(self, s: Session, scenario_id: int, version: int) -> Scenario:
+        """The scenario's document at ``version``, read in ``s``."""
+        return Scenario.model_validate_json(self._document(s, scenario_id, version))
+
+    def store_version_in(self, s: Session, scenario_id: int, seen: int, scenario: Scenario) -> ScenarioRecord:
+        """Store ``scenario`` as the version after ``seen``, in ``s`` (Conflict when another writer got there)."""
+        return self._store_version(s, scenario_id, seen, scenario)
+
+    def queue_job_in(self, s: Session, scenario_id: int, version: int, time_limit: float, seed: int) -> int:
+        """Queue a solve of ``version`` in ``s``; the job's id (the caller audits the request)."""
+        job = JobRow(
+            scenario_id=scenario_id,
+            scenario_version=version,
+            state="queued",
+            time_limit=time_limit,
+            seed=seed,
+            created_at=_now(),
+        )
+        s.add(job)
+        s.flush()
+        return job.id
+
+    def roster_in(self, s: Session, revision_id: int) -> tuple[RevisionRow, Roster]:
+        """A revision's row and its roster, read in ``s``."""
+        row = s.get(RevisionRow, revision_id)
+        if row is None:
+            raise NotFound("revision", revision_id, field="revision_id")
+        return row, Roster.model_validate_json(row.roster)
+
+    def add_revision_in(
+        self,
+        s: Session,
+        scenario_id: int,
+        version: int,
+        roster: Roster,
+        violations: int,
+        actor: Actor | None,
+        why: dict[str, Any],
+    ) -> int:
+        """Store ``roster`` (made outside a solve, unpriced) as a draft revision in ``s``; its id."""
+        row = revision_row(scenario_id, version, roster, violations, priced=False)
+        s.add(row)
+        s.flush()
+        detail = {**why, "status": row.status, "gaps": row.gaps, "violations": row.violations}
+        record(s, actor, "revision.create", row.id, detail, scenario_id=scenario_id)
+        return row.id
+
     def _scenario_row(self, s: Session, scenario_id: int) -> ScenarioRow:
         row = s.get(ScenarioRow, scenario_id)
         if row is None:

@@ -18,6 +18,7 @@ from typing import Annotated, Literal
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from oncall.checker import Violation, check
+from oncall.cover.continuity import CoverReplan, replan_text
 from oncall.diff import RosterDiff, diff_rosters
 from oncall.errors import InvalidChange
 from oncall.io import format_validation_error
@@ -116,7 +117,8 @@ def _frozen_roster(roster: Roster, frozen: set[str]) -> Roster:
 
 
 def _past_violations(scenario: Scenario, roster: Roster, frozen: set[str], lang: str) -> list[Violation]:
-    report = check(scenario, _frozen_roster(roster, frozen), lang=lang)
+    # The cover plan is not part of the past: a repair plans it again after the rota (oncall.services.solving).
+    report = check(scenario, _frozen_roster(roster, frozen).model_copy(update={"cover": None}), lang=lang)
     return [
         v
         for v in report.violations
@@ -334,6 +336,9 @@ class ReplanSummary(BaseModel):
     notes: list[str] = Field(default_factory=list)
     reasons: list[RoleReason]
     diff: RosterDiff
+    cover: CoverReplan | None = Field(
+        None, description="What changed in the cover plan (null: the scenario has no cover section)."
+    )
 
 
 @dataclass(frozen=True)
@@ -539,6 +544,8 @@ def summary_text(summary: ReplanSummary, scenario: Scenario, changes: list[str],
             f"{district.label(lang) if district else r.district} {roles[r.role][1 if en else 0]}"
         )
         lines.append(f"  - {where}: {_label(scenario, r.before, lang)} → {_label(scenario, r.after, lang)} ({r.why})")
+    if summary.cover is not None:
+        lines += replan_text(summary.cover, lang)
     moves = [f"{p.id} {p.net:+d}" for p in summary.diff.people if p.net]
     if moves:
         lines.append(("Gains and losses: " if en else "増減: ") + ", ".join(moves))

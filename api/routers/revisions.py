@@ -13,10 +13,11 @@ from fastapi import APIRouter, Depends, Header, Query, Response
 from api.deps import AnyKey, RevisionId, ScenarioId, StaffKey, StoreDep, actor_of, require_json
 from api.errors import ERROR_RESPONSES, ApiError, InvalidRequest
 from api.schemas import PublishRequest, Revision
+from oncall.cover.document import CoverPlan
 from oncall.diff import RosterDiff, diff_rosters
 from oncall.errors import NotFound
 from oncall.roster import Roster
-from oncall.services import publishing
+from oncall.services import cover, publishing
 from oncall.services.revisions import RosterRefused, store_edited_roster
 from oncall.storage import Store
 
@@ -131,6 +132,13 @@ def get_revision(revision_id: RevisionId, _: AnyKey, store: StoreDep, rendering:
 def get_revision_info(revision_id: RevisionId, _: AnyKey, store: StoreDep) -> Revision:
     """The revision's metadata: status, objective, gaps, checker violations, whether it is published."""
     return Revision.of(store.get_revision(revision_id))
+
+
+@router.get("/revisions/{revision_id}/cover", response_model=CoverPlan)
+def get_revision_cover(revision_id: RevisionId, _: AnyKey, store: StoreDep) -> CoverPlan:
+    """The revision's 主治医・副主治医 cover plan (the roster's ``cover`` section, docs/roster.md#cover); 404 when
+    the roster has none (its scenario has no cover section, or the roster was stored without a plan)."""
+    return cover.revision_cover(store, revision_id)
 
 
 class StaleRevision(ApiError):

@@ -17,13 +17,13 @@ from typing import TYPE_CHECKING
 from sqlalchemy.orm import Session
 
 from oncall.errors import Conflict, InvalidChange, InvalidScenario
+from oncall.services.cover import explain_replan, plan_cover
 from oncall.storage import TERMINAL_STATES, JobRecord, RevisionRecord, Store
 from oncall.storage.audit import Actor
 from oncall.storage.repairs import RepairRecord, RepairStore
 
 if TYPE_CHECKING:
     from oncall.checker import CheckReport
-    from oncall.cover.document import CoverPlan
     from oncall.jobs import JobRunner
     from oncall.model import Scenario
     from oncall.replan import Applied, ReplanSummary
@@ -33,7 +33,6 @@ if TYPE_CHECKING:
 __all__ = [
     "Solved",
     "cancel_solve",
-    "plan_cover",
     "prepare_stored_job",
     "repair_checked",
     "solve_checked",
@@ -51,20 +50,6 @@ class Solved:
     report: CheckReport
     result: SolveResult
     summary: ReplanSummary | None = None
-
-
-def plan_cover(scenario: Scenario, roster: Roster, options: SolveOptions, published: CoverPlan | None) -> Roster:
-    """``roster`` with its cover plan when the scenario has a cover section (re-planned with the fewest changes
-    to ``published`` when there is one), else ``roster`` as it is."""
-    if scenario.cover is None:
-        return roster
-    from solver.cover import solve_cover
-
-    limit = None if options.deterministic_time is not None else options.time_limit
-    plan = solve_cover(
-        scenario, roster, published=published, workers=options.workers, seed=options.seed, time_limit=limit
-    )
-    return roster.model_copy(update={"cover": plan})
 
 
 def solve_checked(scenario: Scenario, options: SolveOptions) -> Solved:
@@ -96,6 +81,8 @@ def repair_checked(
         raise InvalidChange([f"changes: {line}" for line in exc.problems]) from exc
     roster = plan_cover(scenario, result.roster, options, published.cover)
     summary = summarize(scenario, published, roster, applied, freeze, result.frozen, result.changes_proven, lang)
+    if roster.cover is not None and published.cover is not None:
+        summary = summary.model_copy(update={"cover": explain_replan(scenario, roster, published.cover)})
     return Solved(scenario, roster, check(scenario, roster, lang=lang), result.solve, summary)
 
 

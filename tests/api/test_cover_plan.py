@@ -1,0 +1,53 @@
+"""The cover plan in stored rosters: read alone over the API, re-checked when publishing a stale revision,
+and planned by the job runner's solves and repairs (the same service step as ``oncall solve``)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from fastapi.testclient import TestClient
+
+from oncall.model import Absence
+from oncall.services import publishing
+from oncall.services.solving import prepare_stored_job
+from oncall.storage import Store
+from tests.api.helpers import assert_error
+from tests.solving import steady
+from tests.test_cover import cover_scenario, solved
+
+
+def test_the_cover_plan_of_a_revision_is_read_alone_and_404_without_one(
+    client: TestClient, store: Store, hospital: dict[str, str]
+) -> None:
+    s = cover_scenario()
+    sid = store.create_scenario(s).id
+    roster = solved(s)
+    with_plan = store.add_revision(sid, 1, roster, 0).id
+    without = store.add_revision(sid, 1, roster.model_copy(update={"cover": None}), 0).id
+    r = client.get(f"/revisions/{with_plan}/cover", headers=hospital)
+    assert r.status_code == 200, r.text
+    assert roster.cover is not None and r.json() == roster.cover.model_dump(mode="json")
+    assert_error(client.get(f"/revisions/{without}/cover", headers=hospital), 404, "not_found", "revision_id")
+
+
+def test_publishing_a_stale_revision_rechecks_its_cover_plan(store: Store) -> None:
+    s = cover_scenario()
+    sid = store.create_scenario(s).id
+    rid = store.add_revision(sid, 1, solved(s), 0).id
+    later = s.model_copy(deep=True)  # since the roster was made, a 主治医 declared another absence
+    later.physician("n2a").absences.append(Absence(start=dt.date(2027, 1, 8), end=dt.date(2027, 1, 8)))
+    store.replace_scenario(sid, later, 1)
+    with pytest.raises(publishing.StalePublication) as caught:
+        publishing.publish_revision(store, rid, None, None)
+    assert any("[cover_answered]" in message for _, message in caught.value.details), caught.value.details
+    assert store.get_scenario(sid).published_revision_id is None  # nothing published
+
+
+def test_a_stored_solve_job_plans_the_cover_when_the_scenario_has_panels(store: Store) -> None:
+    s = cover_scenario()
+    sid = store.create_scenario(s).id
+    job = store.create_job(sid, 60, 0)
+    solved_job = prepare_stored_job(store, job, steady(2))
+    assert solved_job.roster.cover is not None and solved_job.roster.cover.pairs
+    assert not [v for v in solved_job.report.violations if v.rule.startswith("cover_")]

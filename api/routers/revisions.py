@@ -135,9 +135,11 @@ def get_revision_info(revision_id: RevisionId, _: AnyKey, store: StoreDep) -> Re
 
 
 @router.get("/revisions/{revision_id}/cover", response_model=CoverPlan)
-def get_revision_cover(revision_id: RevisionId, _: AnyKey, store: StoreDep) -> CoverPlan:
+def get_revision_cover(revision_id: RevisionId, _: StaffKey, store: StoreDep) -> CoverPlan:
     """The revision's 主治医・副主治医 cover plan (the roster's ``cover`` section, docs/roster.md#cover); 404 when
-    the roster has none (its scenario has no cover section, or the roster was stored without a plan)."""
+    the roster has none (its scenario has no cover section, or the roster was stored without a plan).
+
+    Staff keys only: who answers when tells when each 主治医 is away, which hospital keys do not read."""
     return cover.revision_cover(store, revision_id)
 
 

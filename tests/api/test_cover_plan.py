@@ -18,17 +18,18 @@ from tests.test_cover import cover_scenario, solved
 
 
 def test_the_cover_plan_of_a_revision_is_read_alone_and_404_without_one(
-    client: TestClient, store: Store, hospital: dict[str, str]
+    client: TestClient, store: Store, staff: dict[str, str], hospital: dict[str, str]
 ) -> None:
     s = cover_scenario()
     sid = store.create_scenario(s).id
     roster = solved(s)
     with_plan = store.add_revision(sid, 1, roster, 0).id
     without = store.add_revision(sid, 1, roster.model_copy(update={"cover": None}), 0).id
-    r = client.get(f"/revisions/{with_plan}/cover", headers=hospital)
+    r = client.get(f"/revisions/{with_plan}/cover", headers=staff)
     assert r.status_code == 200, r.text
     assert roster.cover is not None and r.json() == roster.cover.model_dump(mode="json")
-    assert_error(client.get(f"/revisions/{without}/cover", headers=hospital), 404, "not_found", "revision_id")
+    assert_error(client.get(f"/revisions/{without}/cover", headers=staff), 404, "not_found", "revision_id")
+    assert client.get(f"/revisions/{with_plan}/cover", headers=hospital).status_code == 403  # absences are private
 
 
 def test_publishing_a_stale_revision_rechecks_its_cover_plan(store: Store) -> None:

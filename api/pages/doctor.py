@@ -35,6 +35,7 @@ from oncall.services.personal import (
     trade_offers,
 )
 from oncall.services.requests import add_entry, collection_open
+from oncall.services.scenarios import remove_entry
 from oncall.services.swaps import propose_swap
 from oncall.storage import EntryKind
 from oncall.storage.audit import Actor
@@ -155,7 +156,7 @@ async def remove_request(
     """Remove one of my entries, until the deadline."""
     await checked_form(request, session)
     _open_scenario(request, session, scenario_id)
-    store_of(request).remove_entry(scenario_id, _subject(session), kind, index, None, _actor(session))
+    remove_entry(store_of(request), scenario_id, _subject(session), kind, index, None, _actor(session))
     return RedirectResponse(f"/me#requests-{scenario_id}", status_code=303)
 
 

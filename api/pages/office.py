@@ -17,6 +17,7 @@ from oncall.io import parse_scenario, parse_scenario_text
 from oncall.model import ROLES, Scenario
 from oncall.services.months import month_overview, scenario_state
 from oncall.services.requests import add_entry
+from oncall.services.scenarios import remove_entry
 from oncall.storage import EntryKind, Store
 from oncall.storage.audit import Actor
 from oncall.storage.web import WebSession
@@ -256,5 +257,5 @@ async def remove_physician_entry(
 ) -> Response:
     """Remove the entry at ``index``."""
     await checked_form(request, session)
-    store_of(request).remove_entry(scenario_id, physician_id, kind, index, None, staff_actor(session))
+    remove_entry(store_of(request), scenario_id, physician_id, kind, index, None, staff_actor(session))
     return RedirectResponse(f"/office/scenarios/{scenario_id}/physicians/{physician_id}", status_code=303)

@@ -11,12 +11,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel
 from sqlalchemy import select, update
 from sqlalchemy.orm import Session
 
 from oncall.errors import Conflict, NotFound
-from oncall.io import parse_scenario
 from oncall.model import Scenario
 from oncall.storage.audit import Actor, record
 from oncall.storage.base import Table, _changed, _label, _now
@@ -178,59 +176,21 @@ class ScenarioStore(Table):
             record(s, actor, "scenario.update", row.id, {"version": stored.version}, reason, scenario_id=row.id)
             return stored
 
-    def add_entry(
+    def edit_document(
         self,
         scenario_id: int,
-        physician_id: str,
-        kind: EntryKind,
-        entry: BaseModel,
-        expected_version: int | None = None,
-        actor: Actor | None = None,
-    ) -> tuple[ScenarioRecord, int]:
-        """Append an absence, wish or unwish to a physician; returns the new version and the entry's index."""
-
-        def append(entries: list[Any]) -> int:
-            entries.append(entry.model_dump(mode="json"))
-            return len(entries) - 1
-
-        reason = getattr(entry, "reason", None)
-        return self._edit_physician(
-            scenario_id, physician_id, kind, append, expected_version, actor, f"add_{kind[:-1]}", entry, reason
-        )
-
-    def remove_entry(
-        self,
-        scenario_id: int,
-        physician_id: str,
-        kind: EntryKind,
-        index: int,
-        expected_version: int | None = None,
-        actor: Actor | None = None,
-    ) -> ScenarioRecord:
-        """Remove the entry at ``index`` of a physician's absences, wishes or unwishes."""
-
-        def remove(entries: list[Any]) -> int:
-            if not 0 <= index < len(entries):
-                raise NotFound(f"{kind[:-1]} of physician {physician_id!r} at index", index, field="index")
-            del entries[index]
-            return index
-
-        return self._edit_physician(
-            scenario_id, physician_id, kind, remove, expected_version, actor, f"remove_{kind[:-1]}"
-        )[0]
-
-    def _edit_physician(
-        self,
-        scenario_id: int,
-        physician_id: str,
-        kind: EntryKind,
-        change: Callable[[list[Any]], _T],
+        edit: Callable[[dict[str, Any]], tuple[Scenario, _T, dict[str, Any]]],
         expected_version: int | None,
-        actor: Actor | None = None,
-        verb: str = "edit",
-        entry: BaseModel | None = None,
+        actor: Actor | None,
+        verb: str,
         reason: str | None = None,
     ) -> tuple[ScenarioRecord, _T]:
+        """Store ``edit(document)``'s scenario as the next version (``edit`` changes the newest document, a
+        plain dict, and returns the validated scenario, its outcome and the audit detail).
+
+        With ``expected_version`` a stale newest version is a Conflict; without, the edit re-applies itself
+        on the newer version when another writer got in between (``_EDIT_TRIES`` times, after a short pause).
+        """
         for attempt in range(_EDIT_TRIES):
             try:
                 with self.db.transaction() as s:
@@ -238,17 +198,9 @@ class ScenarioStore(Table):
                     if expected_version is not None:
                         expect_version(row, expected_version)
                     seen = row.version
-                    doc = json.loads(read_document(s, scenario_id, seen))
-                    physician = next((p for p in doc["physicians"] if p["id"] == physician_id), None)
-                    if physician is None:
-                        raise NotFound("physician", physician_id, field="physician_id")
-                    outcome = change(physician[kind])
-                    # The whole scenario is validated again: an absence may break a cross-reference.
-                    scenario = parse_scenario(doc)
+                    scenario, outcome, extra = edit(json.loads(read_document(s, scenario_id, seen)))
                     stored = store_version(s, scenario_id, seen, scenario)
-                    detail: dict[str, Any] = {"version": stored.version, "physician": physician_id, "index": outcome}
-                    if entry is not None:
-                        detail["entry"] = entry.model_dump(mode="json")
+                    detail: dict[str, Any] = {"version": stored.version, **extra}
                     record(s, actor, f"scenario.{verb}", scenario_id, detail, reason, scenario_id=scenario_id)
                     return stored, outcome
             except Conflict:

@@ -1,6 +1,6 @@
 """The ``oncall`` command: solve, check, schema, generate, carry, repair, serve, keys, report.
 
-Exit codes: 0 success; 1 the roster has gaps (solve) or hard violations (check); 2 bad input
+Exit codes: 0 success; 1 the roster (or its cover plan) has gaps (solve) or hard violations (check); 2 bad input
 (the message names the file, the field and the value; no traceback).
 """
 
@@ -325,7 +325,7 @@ def solve(
     typer.echo("\n".join(lines))
     if broken:
         raise typer.Exit(3)
-    if roster.gaps or roster.status in ("infeasible", "unknown"):
+    if roster.gaps or roster.status in ("infeasible", "unknown") or (roster.cover and roster.cover.has_gaps()):
         raise typer.Exit(1)
 
 
@@ -671,7 +671,8 @@ def repair(
         typer.echo("\n".join(lines))
     if broken:
         raise typer.Exit(3)
-    if result.roster.gaps or result.result.status in ("infeasible", "unknown"):
+    cover_gaps = result.roster.cover is not None and result.roster.cover.has_gaps()
+    if result.roster.gaps or result.result.status in ("infeasible", "unknown") or cover_gaps:
         raise typer.Exit(1)
 
 

@@ -4,6 +4,7 @@ summary that says when a pair changed because there was no other way."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from oncall.model import Scenario
@@ -69,3 +70,22 @@ def test_an_absence_added_mid_month_is_answered_without_changing_a_pair() -> Non
     assert out.summary.cover is not None and out.summary.cover.answers_new >= 1
     assert out.roster.cover is not None
     assert any(a.principal == "n2a" and a.answerer for a in out.roster.cover.answers)
+
+
+def test_oncall_solve_writes_the_cover_plan_of_a_scenario_with_panels(tmp_path: Path) -> None:
+    from typer.testing import CliRunner
+
+    from oncall.cli import app
+    from oncall.io import save_scenario
+    from oncall.roster import load_roster
+    from tests.solving import steady_cli
+
+    save_scenario(cover_scenario(), tmp_path / "s.yaml")
+    out = tmp_path / "r.json"
+    result = CliRunner().invoke(
+        app, ["solve", str(tmp_path / "s.yaml"), "-o", str(out), *steady_cli(2), "--lang", "en"]
+    )
+    roster = load_roster(out)
+    assert roster.cover is not None and roster.cover.pairs, result.output
+    assert "Cover plan:" in result.output
+    assert result.exit_code == (1 if roster.gaps or roster.cover.has_gaps() else 0), result.output

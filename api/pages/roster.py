@@ -15,14 +15,13 @@ from api.deps import solve_seconds
 from api.pages.common import PageError, StaffSession, checked_form, page_lang, render
 from api.pages.office import staff_actor, store_of
 from api.pages.print import render_print_html
-from oncall.checker import check
 from oncall.diff import diff_rosters
 from oncall.errors import Conflict, NotFound, OncallError
 from oncall.jobs import JobRunner
 from oncall.roster import Roster
 from oncall.services import publishing, solving
 from oncall.services import swaps as swap_service
-from oncall.services.grid import Edit, apply_edits, build_grid, candidates
+from oncall.services.grid import Edit, apply_edits, candidates, edited_grid
 from oncall.services.revisions import RosterRefused, store_edited_roster
 from oncall.storage.audit import list_audit
 
@@ -99,26 +98,21 @@ def _edits(raw: str) -> list[Edit]:
 
 def grid_context(request: Request, revision_id: int, edits: list[Edit], verdict: bool = False) -> dict[str, Any]:
     """The grid of a revision with ``edits`` applied, and (after an edit) the checker's verdict."""
-    record, scenario, roster = _revision(request, revision_id)
     try:
-        edited = apply_edits(roster, edits)
+        view = edited_grid(store_of(request), revision_id, edits, page_lang(request), verdict)
+    except NotFound:
+        raise PageError(404, "not_found") from None
     except KeyError:
         raise PageError(422, "not_found") from None
-    lang = page_lang(request)
-    grid = build_grid(scenario, edited, {(d, r) for d, r, _ in edits}, lang)
-    report = check(scenario, edited, lang=lang, figures=False) if verdict else None
-    store = store_of(request)
-    scenario_record = store.get_scenario(record.scenario_id)
-    others = [r for r in store.list_revisions(record.scenario_id) if r.id != revision_id]
     return {
-        "record": record,
-        "scenario": scenario,
-        "grid": grid,
+        "record": view.record,
+        "scenario": view.scenario,
+        "grid": view.grid,
         "edits": json.dumps(edits),
         "edit_count": len(edits),
-        "report": report,
-        "base": scenario_record.published_revision_id,
-        "others": others,
+        "report": view.report,
+        "base": view.published,
+        "others": view.others,
     }
 
 

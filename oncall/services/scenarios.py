@@ -3,6 +3,7 @@ a physician's absences, wishes and unwishes. Every edit is a new version, valida
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
@@ -15,6 +16,7 @@ from oncall.storage.audit import Actor
 
 __all__ = [
     "add_entry",
+    "change_scenario",
     "create_scenario",
     "read_physician",
     "read_scenario",
@@ -33,6 +35,21 @@ def replace_scenario(
 ) -> ScenarioRecord:
     """Store ``scenario`` as the next version; Conflict when ``version`` is no longer the newest."""
     return store.replace_scenario(scenario_id, scenario, version, actor, reason)
+
+
+def change_scenario(
+    store: Store,
+    scenario_id: int,
+    change: Callable[[dict[str, Any]], object],
+    actor: Actor | None,
+    reason: str | None = None,
+) -> ScenarioRecord:
+    """Apply ``change`` to the newest version's document (a plain dict), validate the whole scenario and store
+    it as the next version; Conflict when another writer got in between, InvalidScenario when it is invalid."""
+    record, scenario = store.get_document(scenario_id)
+    document = scenario.model_dump(mode="json")
+    change(document)
+    return store.replace_scenario(scenario_id, parse_scenario(document), record.version, actor, reason)
 
 
 def read_scenario(store: Store, scenario_id: int, personal: bool) -> tuple[ScenarioRecord, Scenario, list[str]]:

@@ -12,7 +12,8 @@ from oncall.model import Absence
 from oncall.services import publishing
 from oncall.services.solving import prepare_stored_job
 from oncall.storage import Store
-from tests.api.helpers import assert_error
+from tests.api.helpers import assert_error, publish_solved
+from tests.api.test_repairs import _wait as wait_for_repair
 from tests.solving import steady
 from tests.test_cover import cover_scenario, solved
 
@@ -52,3 +53,25 @@ def test_a_stored_solve_job_plans_the_cover_when_the_scenario_has_panels(store: 
     solved_job = prepare_stored_job(store, job, steady(2))
     assert solved_job.roster.cover is not None and solved_job.roster.cover.pairs
     assert not [v for v in solved_job.report.violations if v.rule.startswith("cover_")]
+
+
+def test_an_api_solve_and_repair_plan_the_cover_and_the_repair_keeps_the_pairs(
+    client: TestClient, staff: dict[str, str]
+) -> None:
+    sid, rid = publish_solved(client, staff, cover_scenario())
+    plan = client.get(f"/revisions/{rid}/cover", headers=staff)
+    assert plan.status_code == 200, plan.text
+    pairs = {(p["principal"], p["deputy"]) for p in plan.json()["pairs"]}
+    assert {p for p, _ in pairs} == {"n1a", "n2a", "s1a", "s2a"}
+
+    change = {"kind": "absence", "physician": "n2a", "start": "2027-01-08", "end": "2027-01-08"}
+    body = {"base": rid, "changes": [change], "now": "2027-01-04T09:00:00", "time_limit": 5}
+    r = client.post(f"/scenarios/{sid}/repairs", json=body, headers=staff)
+    assert r.status_code == 202, r.text
+    repair = wait_for_repair(client, staff, r.json()["id"])
+    assert repair["state"] == "succeeded", repair
+    cover = repair["summary"]["cover"]
+    assert cover["pairs_dropped"] == [] and cover["answers_new"] >= 1, cover
+    after = client.get(f"/revisions/{repair['revision_id']}/cover", headers=staff).json()
+    assert {(p["principal"], p["deputy"]) for p in after["pairs"]} == pairs
+    assert any(a["principal"] == "n2a" and a["answerer"] for a in after["answers"])

@@ -321,6 +321,7 @@ class Cap:
     rule: str
     field: str
     kind: Callable[[Duty], bool]  # whether a duty is of the kind the cap limits (a night, a holiday duty)
+    noun: tuple[str, str]  # what it counts, (Japanese, English): the checker's "{n} night duties (cap 2)"
 
     def limit(self, p: Physician) -> int | None:
         """The doctor's cap, None for no limit."""
@@ -334,7 +335,7 @@ class Cap:
 
 
 CAPS: tuple[Cap, ...] = (
-    Cap("duty_cap", "duties", lambda d: True),
-    Cap("night_cap", "nights", lambda d: d.night),
-    Cap("holiday_cap", "holiday_duties", lambda d: d.holiday),
+    Cap("duty_cap", "duties", lambda d: True, ("当番", "duties")),
+    Cap("night_cap", "nights", lambda d: d.night, ("夜間当番", "night duties")),
+    Cap("holiday_cap", "holiday_duties", lambda d: d.holiday, ("休日当番", "holiday duties")),
 )

@@ -11,6 +11,7 @@ from oncall.eligibility import EXCLUSIONS, Eligibility
 from oncall.feasibility import Assignment, Ledger
 from oncall.load import Overload
 from oncall.model import Hospital, Role, Scenario
+from oncall.rules import CAPS
 from oncall.timeline import Duty, Timeline
 
 __all__ = ["ROLE_LABELS", "Assignment", "describe_overloads", "diagnose_gap"]
@@ -49,6 +50,16 @@ _REASONS = {
         "free": "{n} could still take it (the search stopped first)",
     },
 }
+
+
+def _reason(lang: str, reason: str, n: int) -> str:
+    """The gap reason counting ``n`` doctors; a cap of ``oncall.rules.CAPS`` without its own words is named
+    by what it counts."""
+    words = _REASONS[lang].get(reason)
+    if words is None:
+        noun = next(c.noun for c in CAPS if c.rule == reason)
+        words = f"{noun[0]}の上限{{n}}名" if lang == "ja" else f"{{n}} at their cap of {noun[1]}"
+    return words.format(n=n)
 
 
 def _lang(lang: str) -> str:
@@ -98,7 +109,7 @@ def diagnose_gap(
     for pid in eligibility.physicians(duty.id, doctor_role):
         reason = _dynamic_reason(ledger, pid, duty)
         counts[reason] = counts.get(reason, 0) + 1
-    parts = [_REASONS[lang][r].format(n=n) for r, n in counts.items() if n]
+    parts = [_reason(lang, r, n) for r, n in counts.items() if n]
     if lang == "en":
         head = f"{covering} doctors cover {district.label(lang)}"
     else:

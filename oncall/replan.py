@@ -15,7 +15,8 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from oncall.checker import Violation, check
 from oncall.diff import RosterDiff, diff_rosters
@@ -47,7 +48,8 @@ __all__ = [
 ]
 
 _ROLES: tuple[GapRole, ...] = ("primary", "secondary", "backup_hospital")
-CapName = Literal["duties", "nights", "holiday_duties", "consecutive_days", "min_rest_hours"]
+# Every personal cap a change may set: the fields of ``oncall.model.Caps`` (a new cap needs nothing here).
+CAP_NAMES: tuple[str, ...] = tuple(Caps.model_fields)
 
 
 class _Change(BaseModel):
@@ -88,11 +90,19 @@ class CapChange(_Change):
 
     kind: Literal["cap"] = "cap"
     physician: str = Field(min_length=1, max_length=64, description="Id of the physician.")
-    cap: CapName = Field(description="Which cap: duties, nights, holiday_duties, consecutive_days, min_rest_hours.")
+    cap: str = Field(description=f"Which cap: {', '.join(CAP_NAMES)}.", json_schema_extra={"enum": list(CAP_NAMES)})
     # Bounded here only so that no number is beyond reason; the cap's own range is checked with the change.
     value: float | None = Field(
         ge=-LIMITS["cap"], le=LIMITS["cap"], description="The new cap; null removes the personal cap."
     )
+
+    @field_validator("cap")
+    @classmethod
+    def _known_cap(cls, value: str) -> str:
+        if value not in CAP_NAMES:
+            expected = ", ".join(repr(n) for n in CAP_NAMES[:-1]) + f" or {CAP_NAMES[-1]!r}"
+            raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": expected})
+        return value
 
 
 Change = Annotated[AbsenceChange | LeaveChange | HospitalClosedChange | CapChange, Field(discriminator="kind")]

@@ -10,7 +10,7 @@ from oncall.rules import CAPS
 from solver.terms import Term
 from solver.variables import Variables
 
-__all__ = ["consecutive_days", "duty_cap", "holiday_cap", "night_cap"]
+__all__ = ["ENCODERS", "consecutive_days", "duty_cap", "holiday_cap", "night_cap"]
 
 CAP = {c.rule: c for c in CAPS}
 
@@ -64,3 +64,13 @@ def consecutive_days(v: Variables) -> list[Term]:
                 v.model.add(cp_model.LinearExpr.sum(free) <= limit - fixed)
             start += one
     return []
+
+
+# This family's encoders by rule id, merged into ``solver.rules.ENCODERS``: a new cap is a row of
+# ``oncall.rules.CAPS`` and one function here.
+ENCODERS = {
+    "duty_cap": duty_cap,
+    "night_cap": night_cap,
+    "holiday_cap": holiday_cap,
+    "consecutive_days": consecutive_days,
+}

@@ -60,7 +60,7 @@ def _doctors(plan: Plan) -> list[str]:
 
 
 def _with(plan: Plan, duty: str, **change: str | None) -> Plan:
-    return {**plan, duty: replace(plan[duty], **change)}  # type: ignore[arg-type]
+    return {**plan, duty: replace(plan[duty], **change)}
 
 
 def _cap(field: str, counts: Callable[[Duty], bool]) -> Callable[[Scenario, Plan, Timeline], Iterator[Corruption]]:

@@ -6,7 +6,7 @@ from oncall.checker.context import Context
 from oncall.checker.report import Violation
 from oncall.rules import CAPS
 
-__all__ = ["CHECKS", "consecutive_days", "duty_cap", "holiday_cap", "min_rest", "night_cap"]
+__all__ = ["CHECKS", "consecutive_days", "duty_cap", "holiday_cap", "min_rest", "night_cap", "weekend_night_cap"]
 
 _CAP = {c.rule: c for c in CAPS}
 
@@ -41,6 +41,11 @@ def night_cap(c: Context) -> list[Violation]:
 def holiday_cap(c: Context) -> list[Violation]:
     """A doctor takes no more holiday and 年末年始 duties in the period than their cap."""
     return _cap(c, "holiday_cap")
+
+
+def weekend_night_cap(c: Context) -> list[Violation]:
+    """A doctor takes no more nights starting on a Saturday, Sunday or holiday in the period than their cap."""
+    return _cap(c, "weekend_night_cap")
 
 
 def consecutive_days(c: Context) -> list[Violation]:
@@ -97,6 +102,7 @@ CHECKS = {
     "duty_cap": duty_cap,
     "night_cap": night_cap,
     "holiday_cap": holiday_cap,
+    "weekend_night_cap": weekend_night_cap,
     "consecutive_days": consecutive_days,
     "min_rest": min_rest,
 }

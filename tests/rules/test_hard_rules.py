@@ -66,13 +66,22 @@ def _with(plan: Plan, duty: str, **change: str | None) -> Plan:
 def _cap(field: str, counts: Callable[[Duty], bool]) -> Callable[[Scenario, Plan, Timeline], Iterator[Corruption]]:
     """A doctor with two or more duties of the kind gets a cap one below their count."""
 
-    def corrupt(sc: Scenario, plan: Plan, tl: Timeline) -> Iterator[Corruption]:
+    def capped(sc: Scenario, plan: Plan, tl: Timeline) -> Iterator[Corruption]:
         for pid in _doctors(plan):
             n = sum(d.counts_against_caps and counts(d) for d in _held(plan, tl, pid))
             if n >= 2:
                 out = _copy(sc)
                 setattr(out.physician(pid).caps, field, n - 1)
                 yield out, plan
+
+    def corrupt(sc: Scenario, plan: Plan, tl: Timeline) -> Iterator[Corruption]:
+        yield from capped(sc, plan, tl)
+        # Nobody holds two duties of the kind (a cap of 0 keeps a doctor off every such duty by
+        # eligibility): someone takes a second one first, in a role they may hold.
+        for duty, p in itertools.product(tl.duties, sc.physicians):
+            if counts(duty) and duty.district in sc.districts_of(p):
+                for role in set(duty.block.roles) & set(p.roles):
+                    yield from capped(sc, _with(plan, duty.id, **{role: p.id}), tl)
 
     return corrupt
 
@@ -223,6 +232,7 @@ CASES: dict[str, Case] = {
     "duty_cap": Case(_cap("duties", lambda d: True)),
     "night_cap": Case(_cap("nights", lambda d: d.night)),
     "holiday_cap": Case(_cap("holiday_duties", lambda d: d.holiday)),
+    "weekend_night_cap": Case(_cap("weekend_nights", lambda d: d.night and d.category != "weekday")),
     "consecutive_days": Case(_consecutive),
     "min_rest": Case(_min_rest),
     "hospital_district": Case(_hospital_elsewhere, "construction"),
@@ -237,7 +247,7 @@ CASES: dict[str, Case] = {
 
 @pytest.fixture(scope="module")
 def base() -> tuple[Scenario, Plan, Timeline]:
-    sc = make_scenario(days=8)  # Mon 2027-01-04 to Mon 1/11 (成人の日): a Saturday, two holidays
+    sc = make_scenario(days=14)  # Mon 2027-01-04 to Sun 1/17: two weekends, 1/11 a holiday (成人の日)
     return sc, _plan(greedy_roster(sc)), Timeline.build(sc)
 
 

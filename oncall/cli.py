@@ -359,12 +359,12 @@ def _solve_summary(
         f"{t['written']}: {', '.join(written)}",
     ]
     lines += [f"  * {problem}" for problem in result.problems]
-    lines += _gap_lines(roster, report)
+    lines += _gap_lines(roster, report, lang)
     return lines
 
 
-def _gap_lines(roster: Roster, report: CheckReport, shown: int = 20) -> list[str]:
-    """The first gaps, each with its first reason; a gap without one (no roster was found) is named as the
+def _gap_lines(roster: Roster, report: CheckReport, lang: str, shown: int = 20) -> list[str]:
+    """The first gaps, each with its first reason in ``lang``; a gap without one (no roster was found) is named as the
     checker names it (date, block, district, role), never by its internal id."""
     from collections import defaultdict
 
@@ -377,7 +377,8 @@ def _gap_lines(roster: Roster, report: CheckReport, shown: int = 20) -> list[str
     for gap in roster.gaps[:shown]:
         k, taken[gap.duty] = taken[gap.duty], taken[gap.duty] + 1
         plain = named[gap.duty][k] if k < len(named[gap.duty]) else f"{gap.duty} {gap.role}"
-        lines.append("  - " + (gap.reasons[0] if gap.reasons else plain))
+        reasons = gap.texts(lang)
+        lines.append("  - " + (reasons[0] if reasons else plain))
     if len(roster.gaps) > shown:
         lines.append(f"  … (+{len(roster.gaps) - shown})")
     return lines
@@ -660,7 +661,7 @@ def repair(
             f"{t['checker']}: {report.verdict(lang.value)}"
         )
         lines.append(f"{t['written']}: {', '.join(written)}")
-        lines += _gap_lines(result.roster, report)
+        lines += _gap_lines(result.roster, report, lang.value)
         for v in broken[:20]:
             lines.append(f"  ! [{v.rule}] {v.message}")
         typer.echo("\n".join(lines))

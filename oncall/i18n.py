@@ -17,7 +17,20 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
-__all__ = ["LANGS", "MESSAGES", "Lang", "Message", "params_of", "pick_lang", "text"]
+__all__ = [
+    "LANGS",
+    "MESSAGES",
+    "Coded",
+    "Lang",
+    "Message",
+    "both",
+    "coded",
+    "joined",
+    "params_of",
+    "pick_lang",
+    "render",
+    "text",
+]
 
 Lang = Literal["ja", "en"]
 LANGS: tuple[Lang, ...] = ("ja", "en")
@@ -353,3 +366,61 @@ def params_of(ctx: Mapping[str, Any] | None) -> dict[str, Any]:
     for key, value in (ctx or {}).items():
         out[key] = f"{value:g}" if isinstance(value, float) else value
     return out
+
+
+# --- the areas' texts (oncall/texts/), merged after the catalogue above; a code is defined once
+def _merge_areas() -> None:
+    from oncall.texts import AREAS
+
+    for area in AREAS:
+        twice = MESSAGES.keys() & area.MESSAGES.keys()
+        if twice:
+            raise RuntimeError(f"{area.__name__}: codes already in the catalogue: {sorted(twice)}")
+        MESSAGES.update(area.MESSAGES)
+
+
+_merge_areas()
+
+Coded = dict[str, Any]
+"""A text kept as plain JSON until it is shown: ``{"code": …, "params": {…}}`` (see :func:`render`)."""
+
+
+def coded(code: str, **params: Any) -> Coded:
+    """A catalogue text kept as plain JSON, its parameters plain JSON too (numbers, strings, nested texts).
+
+    >>> coded("gap.absent", n=3)
+    {'code': 'gap.absent', 'params': {'n': 3}}
+    """
+    if code not in MESSAGES:
+        raise KeyError(f"no text {code!r} in the catalogue")
+    return {"code": code, "params": params}
+
+
+def both(ja: str, en: str) -> dict[str, str]:
+    """A name given in both languages (a district's label) as a parameter of a coded text."""
+    return {"ja": ja, "en": en}
+
+
+def joined(sep: str, items: list[Any]) -> dict[str, Any]:
+    """Texts shown one after the other, ``sep`` between them, as a parameter of a coded text."""
+    return {"join": sep, "items": items}
+
+
+def render(value: Any, lang: Lang = "ja") -> str:
+    """A value kept as plain JSON, shown in ``lang``: a coded text (:func:`coded`), a name in both
+    languages (:func:`both`), texts to join (:func:`joined`), or anything else as it reads.
+
+    >>> render(coded("gap.doctors", where="w", district=both("北部", "North"), n=5,
+    ...     parts=joined(", ", [coded("gap.absent", n=3)])), "en")
+    'w: 5 doctors cover North; 3 absent'
+    """
+    if isinstance(value, dict):
+        if "code" in value:
+            params = {k: render(v, lang) for k, v in (value.get("params") or {}).items()}
+            code = str(value["code"])
+            return text(code, lang, **params) if code in MESSAGES else str(value.get("text", code))
+        if "join" in value:
+            return str(value["join"]).join(render(item, lang) for item in value.get("items", []))
+        if "ja" in value or "en" in value:
+            return str(value.get(lang) or value.get("ja") or value.get("en"))
+    return str(value)

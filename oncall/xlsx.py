@@ -231,7 +231,7 @@ class _Sheets:
         self.physicians = {p.id: p for p in scenario.physicians}
         self.doctor_names = display_names(scenario.physicians, lang)
         self.hospital_names = display_names(scenario.hospitals, lang)
-        self.gap_reasons: dict[tuple[str, str], list[str]] = {(g.duty, g.role): g.reasons for g in roster.gaps}
+        self.gap_reasons: dict[tuple[str, str], list[str]] = {(g.duty, g.role): g.texts(lang) for g in roster.gaps}
         # Place each roster duty on the date its block belongs to (a night belongs to its evening).
         self.entries: dict[tuple[dt.date, str], list[_Entry]] = defaultdict(list)
         held = {d.id: d for d in roster.duties}

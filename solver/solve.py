@@ -11,12 +11,13 @@ from typing import Any, Literal
 
 from ortools.sat.python import cp_model
 
-from oncall.diagnosis import Assignment, describe_overloads, diagnose_gap
+from oncall.diagnosis import Assignment, describe_overloads, gap_causes
 from oncall.errors import InvalidScenario
 from oncall.feasibility import Ledger
+from oncall.i18n import Coded, Lang, render
 from oncall.load import admission_overloads
 from oncall.model import Scenario
-from oncall.roster import Roster, RosterDuty, RosterGap, RosterPeriod, RosterRegularHours, Status
+from oncall.roster import GapRole, Roster, RosterDuty, RosterGap, RosterPeriod, RosterRegularHours, Status
 from oncall.timeline import Timeline
 from solver.model import RosterModel, build_model
 from solver.rules.pinned import pin_literals
@@ -589,12 +590,18 @@ def _gaps(
     for duty in timeline.duties:
         for role in duty.block.roles:
             if value(v.gap[(duty.id, role)]):
-                reasons = diagnose_gap(v.scenario, timeline, v.eligibility, assignments, duty, role, lang)
-                gaps.append(RosterGap(duty=duty.id, role=role, reasons=reasons))
+                causes = gap_causes(v.scenario, timeline, v.eligibility, assignments, duty, role)
+                gaps.append(_gap(duty.id, role, causes, lang))
         if unit_of[duty.id] in hospital_gap_units:
-            reasons = diagnose_gap(v.scenario, timeline, v.eligibility, assignments, duty, "backup_hospital", lang)
-            gaps.append(RosterGap(duty=duty.id, role="backup_hospital", reasons=reasons))
+            causes = gap_causes(v.scenario, timeline, v.eligibility, assignments, duty, "backup_hospital")
+            gaps.append(_gap(duty.id, "backup_hospital", causes, lang))
     return gaps
+
+
+def _gap(duty: str, role: GapRole, causes: list[Coded], lang: str) -> RosterGap:
+    """A gap with its reasons kept as codes, and as text in the language of the solve."""
+    shown: Lang = "en" if lang == "en" else "ja"
+    return RosterGap(duty=duty, role=role, reasons=[render(c, shown) for c in causes], causes=causes)
 
 
 def _all_gaps(timeline: Timeline) -> list[RosterGap]:

@@ -139,7 +139,7 @@ def _guard(action: Callable[[], _R], where: Path | None = None, lang: Lang = Lan
         _fail("\n".join(f"{where}: {line}" if where is not None else line for line in lines))
     except OSError as exc:  # writing an output: no permission, a full disk, a read-only file system
         name = exc.filename2 or exc.filename
-        problem = Message("output.unwritable", str(name or ""), reason=exc.strerror or str(exc)).text(lang.value)
+        problem = Message("output.unwritable", origin=str(name or ""), reason=exc.strerror or str(exc)).text(lang.value)
         _fail(f"{option}: {problem}" if option else problem)
 
 

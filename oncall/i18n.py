@@ -5,7 +5,7 @@ types as codes (``less_than_equal``, ``missing`` …, filled from the error's ``
 validators use namespaced codes (``scenario.unknown_clinic``), so every problem with a scenario, a roster
 or a request can be shown in either language, long after it was found.
 
->>> Message("input.too_deep", "scenario.yaml").text("en")
+>>> Problem("input.too_deep", origin="scenario.yaml").text("en")
 'scenario.yaml: nested too deeply'
 >>> pick_lang("en-US,en;q=0.9,ja;q=0.5"), pick_lang(None), pick_lang("fr")
 ('en', 'ja', 'ja')
@@ -23,6 +23,7 @@ __all__ = [
     "Coded",
     "Lang",
     "Message",
+    "Problem",
     "both",
     "coded",
     "joined",
@@ -287,46 +288,107 @@ def text(code: str, lang: Lang = "ja", **params: Any) -> str:
     return (en if lang == "en" else ja).format(**params)
 
 
-class Message:
-    """A problem found in input: where (a file, a field path) and what, kept as a code until it is shown.
+class Problem:
+    """A problem found in input, kept as a code until it is shown: where (``field``, a path into the
+    document such as ``physicians[3].clinic``, empty for the whole document; ``label``, a name shown
+    after it; ``origin``, the file or document it is in and any place in it that is not a field, such
+    as ``line 3``) and what (``code`` and ``params``).
 
     A code missing from the catalogue (an error type pydantic added later) shows ``fallback`` in both
-    languages; ``got`` is the offending value, shown after the problem.
+    languages; ``got`` is the offending value, shown after the problem. The CLI prints ``text(lang)``,
+    one line per problem; the API's JSON error details are ``detail(lang)``.
+
+    >>> p = Problem("scenario.unknown_clinic", "clinic", id="'x'").within("physicians[3]")
+    >>> p.detail("en"), p.source("a.yaml").text("en")
+    (('physicians[3].clinic', "unknown clinic 'x'"), "a.yaml: physicians[3].clinic: unknown clinic 'x'")
     """
 
-    __slots__ = ("code", "fallback", "got", "params", "where")
+    __slots__ = ("code", "fallback", "field", "got", "label", "origin", "params")
 
     def __init__(
-        self, code: str, where: str = "", *, fallback: str = "", got: str | None = None, **params: Any
+        self,
+        code: str,
+        field: str = "",
+        *,
+        origin: str | tuple[str, ...] = (),
+        label: str | None = None,
+        fallback: str = "",
+        got: str | None = None,
+        **params: Any,
     ) -> None:
         self.code = code
-        self.where = where
+        self.field = field
+        self.origin: tuple[str, ...] = (origin,) if isinstance(origin, str) else tuple(origin)
+        self.label = label
         self.params: dict[str, Any] = params
         self.fallback = fallback
         self.got = got
 
-    def within(self, path: str) -> Message:
+    def _with(self, field: str, origin: tuple[str, ...]) -> Problem:
+        return Problem(
+            self.code,
+            field,
+            origin=origin,
+            label=self.label,
+            fallback=self.fallback,
+            got=self.got,
+            **self.params,
+        )
+
+    def at(self, field: str) -> Problem:
+        """The same problem at another field (a value checked alone, reported where the user gave it)."""
+        return self._with(field, self.origin)
+
+    def within(self, path: str) -> Problem:
         """The same problem under the field ``path`` (``physicians[0]`` + ``clinic``)."""
-        return Message(self.code, _join(path, self.where), fallback=self.fallback, got=self.got, **self.params)
+        return self._with(_join(path, self.field), self.origin)
 
-    def source(self, name: str) -> Message:
+    def source(self, name: str) -> Problem:
         """The same problem in the file or document ``name``: ``name: where: problem``."""
-        where = f"{name}: {self.where}" if self.where else name
-        return Message(self.code, where, fallback=self.fallback, got=self.got, **self.params)
+        return self._with(self.field, (name, *self.origin))
 
-    def text(self, lang: Lang = "ja") -> str:
-        """``where: problem`` in ``lang``."""
-        params = {k: v.text(lang) if isinstance(v, Message) else v for k, v in self.params.items()}
+    @property
+    def where(self) -> str:
+        """Where, as one piece of text: ``scenario.yaml: blocks.weekday[1] (night)``."""
+        place = f"{self.field} ({self.label})" if self.label is not None else self.field
+        return ": ".join(part for part in (*self.origin, place) if part)
+
+    def body(self, lang: Lang = "ja") -> str:
+        """What is wrong, in ``lang``, without where."""
+        params = {k: _shown(v, lang) for k, v in self.params.items()}
         body = text(self.code, lang, **params) if self.code in MESSAGES else self.fallback
         if self.got is not None:
             body += text("input.got", lang, value=self.got)
-        return f"{self.where}: {body}" if self.where else body
+        return body
+
+    def text(self, lang: Lang = "ja") -> str:
+        """``where: problem`` in ``lang``."""
+        where = self.where
+        return f"{where}: {self.body(lang)}" if where else self.body(lang)
+
+    def detail(self, lang: Lang = "ja", document: str = "") -> tuple[str, str]:
+        """(field, problem) for an API error's details: the field, ``(document)`` for the whole document;
+        the label, if any, and the places within the document that are not fields (``line 3``) lead the
+        problem. ``document``, the name the request's body goes by, is left out of the origin."""
+        origin = self.origin[1:] if self.origin[:1] == (document,) else self.origin
+        lead = [*origin, f"({self.label})"] if self.label is not None else list(origin)
+        return self.field or "(document)", ": ".join([*lead, self.body(lang)])
 
     def __str__(self) -> str:
         return self.text("en")
 
     def __repr__(self) -> str:
-        return f"Message({self.code!r}, {self.where!r}, {self.params!r})"
+        return f"Problem({self.code!r}, {self.field!r}, {self.params!r})"
+
+
+Message = Problem  # the name the modules written before `Problem` still use
+
+
+def _shown(value: Any, lang: Lang) -> Any:
+    """A parameter as it is filled in: a nested problem or kept text in ``lang``, anything else as it is."""
+    if isinstance(value, Problem):
+        return value.text(lang)
+    return render(value, lang) if isinstance(value, dict) else value
 
 
 def _join(parent: str, child: str) -> str:

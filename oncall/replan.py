@@ -20,7 +20,8 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError
 from oncall.checker import Violation, check
 from oncall.diff import RosterDiff, diff_rosters
 from oncall.errors import InvalidChange, InvalidScenario
-from oncall.io import format_validation_error
+from oncall.i18n import Problem
+from oncall.io import messages_of
 from oncall.model import LIMITS, Absence, Caps, DateOrDateTime, Note, Scenario, _check_absence
 from oncall.roster import GapRole, Roster, RosterDuty
 from oncall.rules import CAPS
@@ -156,22 +157,22 @@ def apply_changes(
     held = {d.id: d for d in roster.duties}
     physicians = {p.id: p for p in out.physicians}
     hospitals = {h.id: h for h in out.hospitals}
-    problems: list[str] = []
+    problems: list[Problem] = []
     notes: list[str] = []
     applied: list[AbsenceChange | LeaveChange | HospitalClosedChange | CapChange] = []
     en = lang == "en"
     for i, change in enumerate(changes):
         where = f"changes[{i}]"
         if isinstance(change, AbsenceChange | LeaveChange | CapChange) and change.physician not in physicians:
-            problems.append(f"{where}.physician: unknown physician {change.physician!r}")
+            problems.append(_english(f"{where}.physician", f"unknown physician {change.physician!r}"))
             continue
         if isinstance(change, HospitalClosedChange):
             h = hospitals.get(change.hospital)
             if h is None:
-                problems.append(f"{where}.hospital: unknown hospital {change.hospital!r}")
+                problems.append(_english(f"{where}.hospital", f"unknown hospital {change.hospital!r}"))
                 continue
             if not scenario.period.start - dt.timedelta(days=1) <= change.date <= scenario.period.end:
-                problems.append(f"{where}.date: {change.date} is outside the period")
+                problems.append(_english(f"{where}.date", f"{change.date} is outside the period"))
                 continue
             started = [
                 d
@@ -180,8 +181,11 @@ def apply_changes(
             ]
             if started:
                 problems.append(
-                    f"{where}.date: {h.id} already stands by on {change.date} (duty {started[0].id} has started); "
-                    "close it from a later date"
+                    _english(
+                        f"{where}.date",
+                        f"{h.id} already stands by on {change.date} (duty {started[0].id} has started); "
+                        "close it from a later date",
+                    )
                 )
                 continue
             if change.date not in h.closed_dates:
@@ -193,35 +197,36 @@ def apply_changes(
             value: float | int | None = change.value
             if value is not None and change.cap != "min_rest_hours":
                 if value != int(value):
-                    problems.append(f"{where}.value: {change.cap} must be a whole number (got {value!r})")
+                    problems.append(_english(f"{where}.value", f"{change.cap} must be a whole number (got {value!r})"))
                     continue
                 value = int(value)
             try:
                 p.caps = Caps.model_validate({**p.caps.model_dump(), change.cap: value})
             except ValidationError as exc:
-                problems += [f"{where}.value: {line.split(': ', 1)[-1]}" for line in format_validation_error(exc, "en")]
+                problems += [m.at(f"{where}.value") for m in messages_of(exc.errors())]
                 continue
             applied.append(change)
             continue
         if isinstance(change, LeaveChange):
             if change.start > scenario.period.end:
-                problems.append(f"{where}.start: {change.start} is after the period")
+                problems.append(_english(f"{where}.start", f"{change.start} is after the period"))
                 continue
             absence = Absence(start=change.start, end=scenario.period.end, reason=change.reason or "leave")
         else:
             absence = Absence(start=change.start, end=change.end, reason=change.reason)
             bad = _check_absence(where, absence)
             if bad is not None:
-                problems.append(bad.text("en"))
+                problems.append(bad)
                 continue
             first, last = _dates_of(absence)
             if last < scenario.period.start - dt.timedelta(days=1) or first > scenario.period.end:
-                problems.append(f"{where}.start: {change.start} – {change.end} is outside the period")
+                problems.append(_english(f"{where}.start", f"{change.start} – {change.end} is outside the period"))
                 continue
         try:
             start, end = absence_interval(absence, scenario.zone)
         except (OverflowError, ValueError):
-            problems.append(f"{where}.start: {absence.start} – {absence.end} is out of the representable range")
+            what = f"{absence.start} – {absence.end} is out of the representable range"
+            problems.append(_english(f"{where}.start", what))
             continue
         # The past stays as it is: an absence begins when the duties it overlaps that have started end.
         under_way = [
@@ -252,18 +257,21 @@ def apply_changes(
     try:
         result = Scenario.model_validate(out.model_dump())
     except ValidationError as exc:
-        raise InvalidChange([f"changes: {line}" for line in format_validation_error(exc, "en")]) from exc
+        raise InvalidChange([m.within("changes") for m in messages_of(exc.errors())]) from exc
     conflicts = frozen_conflicts(scenario, result, roster, frozen, lang)
     if conflicts:
-        raise InvalidChange([f"{_blame(applied, changes, v)}: {v.message}" for v in conflicts])
+        raise InvalidChange([_english(_blame(applied, changes, v), v.message) for v in conflicts])
     # A started duty whose holder the scenario itself no longer allows (changed since the roster was
     # published: a doctor removed, an absence added directly) cannot be repaired: the past stays.
     stuck = [v for v in _past_violations(result, roster, frozen, lang) if v.rule in _HOLDER_RULES]
     if stuck:
         raise InvalidChange(
             [
-                f"base: {v.message} (the scenario changed since this roster was published and the duty has "
-                "started, so no repair can keep it: solve the period again)"
+                _english(
+                    "base",
+                    f"{v.message} (the scenario changed since this roster was published and the duty has "
+                    "started, so no repair can keep it: solve the period again)",
+                )
                 for v in stuck
             ]
         )
@@ -283,6 +291,11 @@ def _dates_of(absence: Absence) -> tuple[dt.date, dt.date]:
 
 def _subject(change: AbsenceChange | LeaveChange | HospitalClosedChange | CapChange) -> str:
     return change.hospital if isinstance(change, HospitalClosedChange) else change.physician
+
+
+def _english(field: str, problem: str) -> Problem:
+    """A problem whose text is not yet in the catalogue (English in both languages, as before), at ``field``."""
+    return Problem("", field, fallback=problem)
 
 
 def _blame(
@@ -498,7 +511,7 @@ def replan(
     try:
         result = repair(applied.scenario, published, freeze, opts)
     except InvalidScenario as exc:  # a pin the change made impossible
-        raise InvalidChange([f"changes: {line}" for line in exc.problems]) from exc
+        raise InvalidChange([p.within("changes") for p in exc.structured]) from exc
     summary = summarize(
         applied.scenario,
         published,

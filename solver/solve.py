@@ -14,7 +14,7 @@ from ortools.sat.python import cp_model
 from oncall.diagnosis import Assignment, describe_overloads, gap_causes
 from oncall.errors import InvalidScenario
 from oncall.feasibility import Ledger
-from oncall.i18n import Coded, Lang, render
+from oncall.i18n import Coded, Lang, Problem, render
 from oncall.load import admission_overloads
 from oncall.model import Scenario
 from oncall.roster import GapRole, Roster, RosterDuty, RosterGap, RosterPeriod, RosterRegularHours, Status
@@ -384,12 +384,23 @@ def _reject_contradicting_pins(scenario: Scenario, timeline: Timeline, time_limi
         return
     core = set(solver.sufficient_assumptions_for_infeasibility())
     named = [f"pinned[{i}]" for i, x in enumerate(kept) if x.index in core] or ["pinned"]
+    # Not yet in the catalogue: English in both languages, as before. A list of pins is no one field.
+    if len(named) > 1:
+        raise InvalidScenario(
+            Problem(
+                "",
+                origin=", ".join(named),
+                fallback="cannot all be kept (one duty at a time, rest, consecutive days, caps and the history of "
+                "the previous period allow no roster with them)",
+            )
+        )
     raise InvalidScenario(
-        f"{', '.join(named)}: cannot all be kept (one duty at a time, rest, consecutive days, caps and the "
-        "history of the previous period allow no roster with them)"
-        if len(named) > 1
-        else f"{named[0]}: cannot be kept (one duty at a time, rest, consecutive days, caps and the history "
-        "of the previous period allow no roster with it)"
+        Problem(
+            "",
+            named[0],
+            fallback="cannot be kept (one duty at a time, rest, consecutive days, caps and the history of the "
+            "previous period allow no roster with it)",
+        )
     )
 
 

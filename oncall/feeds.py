@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Calendar, Event, Timezone, vDuration
 
 from oncall.cover.feed import cover_events
+from oncall.i18n import Lang
 from oncall.load import expected_load, hospital_days
 from oncall.model import Physician, Scenario
 from oncall.roster import Roster, RosterDuty
@@ -59,7 +60,6 @@ FeedKind = Literal["physician", "hospital", "district", "network"]
 FEED_KINDS: tuple[FeedKind, ...] = get_args(FeedKind)
 EventRole = Literal["primary", "secondary", "backup_hospital", "duty"]
 EVENT_ROLES: tuple[EventRole, ...] = get_args(EventRole)
-Lang = Literal["ja", "en"]
 
 _PERSON_ROLES: tuple[EventRole, EventRole] = ("primary", "secondary")
 _ROLE_OF_KIND: dict[FeedKind, tuple[EventRole, ...]] = {

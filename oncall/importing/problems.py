@@ -8,14 +8,15 @@
 
 from __future__ import annotations
 
-from typing import Any, Literal
+from typing import Any
 
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, Field, computed_field
 
+from oncall.i18n import Lang
+
 __all__ = ["MESSAGES", "ImportFailed", "Lang", "Problem"]
 
-Lang = Literal["ja", "en"]
 
 # code: (Japanese, English); the placeholders are filled from the problem's params.
 MESSAGES: dict[str, tuple[str, str]] = {

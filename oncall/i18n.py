@@ -27,9 +27,11 @@ __all__ = [
     "both",
     "coded",
     "joined",
+    "pairs",
     "params_of",
     "pick_lang",
     "render",
+    "table",
     "text",
 ]
 
@@ -466,6 +468,32 @@ def both(ja: str, en: str) -> dict[str, str]:
 def joined(sep: str, items: list[Any]) -> dict[str, Any]:
     """Texts shown one after the other, ``sep`` between them, as a parameter of a coded text."""
     return {"join": sep, "items": items}
+
+
+def pairs(area: str) -> dict[str, tuple[str, str]]:
+    """The catalogue's (ja, en) texts whose code starts with ``area.``, keyed by the rest of the code.
+
+    >>> pairs("role")["backup_hospital"]
+    ('後方支援病院', 'backup hospital')
+    """
+    head = f"{area}."
+    return {code.removeprefix(head): pair for code, pair in MESSAGES.items() if code.startswith(head)}
+
+
+def table(area: str, lang: Lang) -> dict[str, Any]:
+    """The texts of :func:`pairs` in ``lang``; a dotted rest of the code nests (``statuses.optimal``).
+
+    >>> table("role", "en")["primary"]
+    'primary'
+    """
+    out: dict[str, Any] = {}
+    for key, (ja, en) in pairs(area).items():
+        *parents, leaf = key.split(".")
+        node = out
+        for parent in parents:
+            node = node.setdefault(parent, {})
+        node[leaf] = en if lang == "en" else ja
+    return out
 
 
 def render(value: Any, lang: Lang = "ja") -> str:

@@ -9,7 +9,8 @@ from pathlib import Path
 from oncall.i18n import MESSAGES, both, coded, joined, render
 from oncall.texts import AREAS
 
-FIELD = re.compile(r"\{(\w+)\}")
+# A field with its conversion and format (`{name!r}`, `{km:.1f}`).
+FIELD = re.compile(r"\{(\w+)(?:![rsa])?(?::[^{}]*)?\}")
 ROOT = Path(__file__).parents[1]
 
 # The checker's texts and its language move into the catalogue with the checker package (issue 18, item 1).

@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 import typer
 
 from oncall.cli_web import register_web_commands
-from oncall.errors import OncallError
+from oncall.errors import InvalidInput, OncallError
 from oncall.generate import MIN_DOCTORS_PER_DISTRICT
-from oncall.i18n import Lang, Message
+from oncall.i18n import LANGS, Lang, Message, pairs, table
 from oncall.io import load_scenario, output_target, save_scenario, write_output
 from oncall.model import LIMITS, Scenario
-from oncall.roster import STATUS_JA, Roster, load_roster, save_roster
+from oncall.roster import Roster, load_roster, save_roster
 
 if TYPE_CHECKING:
     from oncall.checker import CheckReport
@@ -153,81 +153,12 @@ def _writable(*paths: tuple[str, Path | None], lang: Lang = "ja") -> None:
             _guard(lambda: output_target(path), lang=lang, option=option)  # noqa: B023  # called at once
 
 
-T = {
-    "ja": {
-        "status": "ステータス",
-        "objective": "目的関数",
-        "bound": "下界",
-        "gap": "最適性ギャップ",
-        "time": "計算時間",
-        "coverage": "充足",
-        "gaps": "欠員",
-        "spread": "公平性(負担点の幅)",
-        "written": "出力",
-        "checker": "検証",
-        "statuses": STATUS_JA,
-        "phases": {"cover": "欠員の最小化", "soft": "ソフト目標"},
-        "soft": "ソフト目標 (公平性・希望など)",
-        "soft_optimal": "最適 (証明済み)",
-        "soft_best_found": "時間内で最良の当番表 (最適かは未証明; 下界との差が最適性ギャップ)",
-        "soft_not_optimised": "最適化されていない — 時間切れまでにソフト目標の段階が当番表を見つけられず、"
-        "この当番表は{source} のまま (--time-limit を延ばしてください)",
-        "soft_none": "評価なし (当番表なし)",
-        "heuristic": "初期解 (ヒューリスティック)",
-        "earlier_phase": "欠員を最小にする段階の解",
-        "progress": "  [{seconds:6.1f}秒] 目的関数 {objective:.2f}  下界 {bound:.2f}",
-        "seconds": "{total:.1f}秒 (うちモデル構築 {build:.2f}秒)",
-    },
-    "en": {
-        "status": "Status",
-        "objective": "Objective",
-        "bound": "Bound",
-        "gap": "Optimality gap",
-        "time": "Time",
-        "coverage": "Coverage",
-        "gaps": "Gaps",
-        "spread": "Fairness (spread of points)",
-        "written": "Written",
-        "checker": "Check",
-        "statuses": {"optimal": "optimal", "feasible": "feasible", "infeasible": "infeasible", "unknown": "unknown"},
-        "phases": {"cover": "fewest gaps", "soft": "soft goals"},
-        "soft": "Soft goals (fairness, requests, …)",
-        "soft_optimal": "optimal (proven)",
-        "soft_best_found": "best roster found in the time limit (not proven optimal; the optimality gap is "
-        "its distance from the bound)",
-        "soft_not_optimised": "NOT optimised — time ran out before the soft-goal phase found a roster, so this "
-        "roster is {source} (give more --time-limit)",
-        "soft_none": "not assessed (no roster)",
-        "heuristic": "the heuristic starting roster",
-        "earlier_phase": "the fewest-gaps phase's roster",
-        "progress": "  [{seconds:6.1f}s] objective {objective:.2f}  bound {bound:.2f}",
-        "seconds": "{total:.1f}s (model {build:.2f}s)",
-    },
-}
+# What solve, check and repair print (cli.* and status.* in the catalogue), by language.
+T: dict[str, dict[str, Any]] = {lang: {**table("cli", lang), "statuses": table("status", lang)} for lang in LANGS}
 
 
-# Messages of the commands other than solve/check/repair: key -> (Japanese, English).
-MESSAGES: dict[str, tuple[str, str]] = {
-    "generated": (
-        "{path}: 医師 {doctors} 名、{districts} 地区",
-        "{path}: {doctors} physicians, {districts} district(s)",
-    ),
-    "written": ("出力: {paths}", "Written: {paths}"),
-    "key_created": (
-        "{prefix}: {role}の API キー「{name}」を発行しました。トークンは二度と表示されないので保管してください",
-        "{prefix}: {role} key {name!r} created; keep the token, it is not shown again",
-    ),
-    "role_staff": ("職員 (読み書き)", "staff"),
-    "role_hospital": ("病院 (読み取りのみ)", "hospital"),
-    "key_active": ("有効", "active"),
-    "key_revoked_at": ("失効 {at}Z", "revoked {at}Z"),
-    "key_revoked": ("{prefix}: 失効しました", "{prefix}: revoked"),
-    "other_roster": (
-        "注意: {roster} はシナリオ「{got}」の当番表で「{want}」のものではありません。{scenario} に照らして集計します",
-        "warning: {roster} is a roster of {got!r}, not of {want!r}: its duties are checked against {scenario} all "
-        "the same",
-    ),
-}
+# Messages of the commands other than solve/check/repair: key -> (Japanese, English); say.* in the catalogue.
+MESSAGES = pairs("say")
 
 
 def _say(key: str, lang: Lang | str, **values: object) -> str:
@@ -652,7 +583,7 @@ def repair(
         shown = [change_text(c, lang) for c in changes]
         lines = [summary_text(result.summary, result.scenario, shown, lang)]
         lines.append(
-            f"{t['status']}: {t['statuses'][result.status]}  {t['time']}: {seconds:.1f}s  "  # type: ignore[index]
+            f"{t['status']}: {t['statuses'][result.status]}  {t['time']}: {seconds:.1f}s  "
             f"{t['checker']}: {report.verdict(lang)}"
         )
         lines.append(f"{t['written']}: {', '.join(written)}")
@@ -867,13 +798,20 @@ def feeds_update(
         changes["name"] = name
     if not changes:
         _fail("nothing to change: give --lang, --alarm, --no-alarm or --name")
-    try:
-        record, changed = _guard(lambda: _feed_store().update(prefix, changes, _cli_actor()))
-    except ValueError as exc:
-        _fail(f"--{exc}".replace("--alarm_minutes:", "--alarm:"))
+
+    def change() -> tuple[Any, dict[str, Any]]:
+        try:
+            return _feed_store().update(prefix, changes, _cli_actor())
+        except InvalidInput as exc:  # a field of the change, named as the option the user typed
+            _fail(f"--{_FEED_OPTIONS.get(exc.field, exc.field)}: {exc.problem}")
+
+    record, changed = _guard(change)
     alarm_text = f"{record.alarm_minutes} min" if record.alarm_minutes is not None else "none"
     what = "changed" if changed else "unchanged"
     typer.echo(f"{record.prefix}: {what}; language {record.lang}, reminder {alarm_text}, name {record.name!r}")
+
+
+_FEED_OPTIONS = {"alarm_minutes": "alarm"}  # a feed's field -> the option of `oncall feeds update` that sets it
 
 
 @feeds_app.command("revoke")

@@ -183,30 +183,17 @@ def _date_runs(days: list[dt.date]) -> list[tuple[dt.date, dt.date]]:
     return runs
 
 
-def _stranded_text(o: Overload, hospital: str, where: str, en: bool) -> str:
-    if en:
-        return (
-            f"{o.day.isoformat()}: {hospital} is closed and no hospital can admit its registered patients from "
-            f"{where} ({o.expected:.2f} expected admissions)"
-        )
-    return (
-        f"{o.day.isoformat()}: {hospital} が休止日で、{where}の同院登録患者の予想入院 {o.expected:.2f}件を"
-        "受け入れる病院がない"
-    )
-
-
 def describe_overloads(scenario: Scenario, overloads: list[Overload], lang: str = "ja") -> list[str]:
     """One sentence per hospital whose registered patients alone pass its limit (with the dates), and one
     per date and set of hospitals that cannot absorb the admissions only they can take.
 
     ``2027-03-21: 川辺病院 が予想入院を受け切れない: 北部・南部から 0.96件 + 登録患者 0.01件 = 0.97件 > 上限 0.80件``
     """
-    lang = _lang(lang)
-    en = lang == "en"
+    shown = _lang(lang)
     margin = scenario.load.capacity_margin
     hospitals = {h.id: h for h in scenario.hospitals}
-    districts = {d.id: d.label(lang) for d in scenario.districts}
-    joiner = " and " if en else "・"
+    districts = {d.id: d.label(shown) for d in scenario.districts}
+    joiner, to = text("load.and", shown), text("load.to", shown)
     out: list[str] = []
     alone = [o for o in overloads if not o.districts]
     for hid in dict.fromkeys(o.hospitals[0] for o in alone):
@@ -214,36 +201,41 @@ def describe_overloads(scenario: Scenario, overloads: list[Overload], lang: str 
         mine = [o for o in alone if o.hospitals[0] == hid]
         worst = max(mine, key=lambda o: o.expected)
         dates = ", ".join(
-            a.isoformat() if a == b else f"{a.isoformat()}{'–' if en else '〜'}{b.isoformat()}"
+            a.isoformat() if a == b else f"{a.isoformat()}{to}{b.isoformat()}"
             for a, b in _date_runs([o.day for o in mine])
         )
-        if en:
-            out.append(
-                f"{h.label(lang)}: its registered patients alone bring {worst.expected:.2f} expected admissions a "
-                f"day, over its limit {worst.limit:.2f} ({h.capacity_per_day} × (1 − {margin:.0%})) on {dates}"
+        out.append(
+            text(
+                "load.alone",
+                shown,
+                hospital=h.label(shown),
+                expected=f"{worst.expected:.2f}",
+                limit=f"{worst.limit:.2f}",
+                capacity=h.capacity_per_day,
+                margin=f"{margin:.0%}",
+                dates=dates,
             )
-        else:
-            out.append(
-                f"{h.label(lang)}: 登録患者だけで予想入院 {worst.expected:.2f}件/日が受入上限 {worst.limit:.2f}件/日 "
-                f"({h.capacity_per_day}件 × (1 − {margin:.0%})) を超える ({dates})"
-            )
+        )
     for o in overloads:
         if not o.districts:
             continue
         where = joiner.join(districts[d] for d in o.districts)
         if not o.hospitals:
-            out.append(_stranded_text(o, hospitals[o.closed or ""].label(lang), where, en))
+            hospital = hospitals[o.closed or ""].label(shown)
+            day, expected = o.day.isoformat(), f"{o.expected:.2f}"
+            out.append(text("load.stranded", shown, day=day, hospital=hospital, where=where, expected=expected))
             continue
-        who = joiner.join(hospitals[h].label(lang) for h in o.hospitals)
-        unregistered = o.expected - o.registered
-        if en:
-            out.append(
-                f"{o.day.isoformat()}: {who} cannot absorb the expected admissions: {unregistered:.2f} from "
-                f"{where} + {o.registered:.2f} from registered patients = {o.expected:.2f} > limit {o.limit:.2f}"
+        out.append(
+            text(
+                "load.cannot_absorb",
+                shown,
+                day=o.day.isoformat(),
+                who=joiner.join(hospitals[h].label(shown) for h in o.hospitals),
+                where=where,
+                unregistered=f"{o.expected - o.registered:.2f}",
+                registered=f"{o.registered:.2f}",
+                expected=f"{o.expected:.2f}",
+                limit=f"{o.limit:.2f}",
             )
-        else:
-            out.append(
-                f"{o.day.isoformat()}: {who} が予想入院を受け切れない: {where}から {unregistered:.2f}件 + "
-                f"登録患者 {o.registered:.2f}件 = {o.expected:.2f}件 > 上限 {o.limit:.2f}件"
-            )
+        )
     return out

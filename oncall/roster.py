@@ -10,7 +10,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from oncall.cover.document import CoverPlan
 from oncall.errors import InvalidRoster, InvalidScenario
-from oncall.i18n import Lang, render
+from oncall.i18n import Lang, render, table
 from oncall.io import messages_of, parse_json, read_text, write_output
 from oncall.model import EARLIEST_DATE, LATEST_DATE
 
@@ -30,7 +30,7 @@ __all__ = [
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 GapRole = Literal["primary", "secondary", "backup_hospital"]
 # A roster's status as office staff read it.
-STATUS_JA: dict[str, str] = {"optimal": "最適", "feasible": "実行可能", "infeasible": "充足不能", "unknown": "不明"}
+STATUS_JA: dict[str, str] = table("status", "ja")  # status.<status> in the catalogue
 
 
 class _Doc(BaseModel):

@@ -7,8 +7,8 @@ module of the project can read the catalogue without an import cycle. Codes are 
 
 from __future__ import annotations
 
-from oncall.texts import cover, gaps, imports, plots, problems, reports, web
+from oncall.texts import cover, gaps, imports, outputs, plots, problems, reports, web
 
 __all__ = ["AREAS"]
 
-AREAS = (gaps, problems, cover, imports, plots, reports, web)
+AREAS = (gaps, problems, cover, imports, plots, reports, web, outputs)

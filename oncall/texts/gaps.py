@@ -1,8 +1,29 @@
-"""Why a duty has nobody: the gap reasons the solver stores as codes with parameters (docs/roster.md)."""
+"""Why a duty has nobody: the gap reasons the solver stores as codes with parameters (docs/roster.md),
+and the hospitals that cannot take the expected admissions whatever the roster (docs/load.md)."""
 
 from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    # --- hospitals that cannot take the expected admissions (oncall.diagnosis.describe_overloads)
+    "load.alone": (
+        "{hospital}: 登録患者だけで予想入院 {expected}件/日が受入上限 {limit}件/日 "
+        "({capacity}件 × (1 − {margin})) を超える ({dates})",
+        "{hospital}: its registered patients alone bring {expected} expected admissions a day, over its limit "
+        "{limit} ({capacity} × (1 − {margin})) on {dates}",
+    ),
+    "load.stranded": (
+        "{day}: {hospital} が休止日で、{where}の同院登録患者の予想入院 {expected}件を受け入れる病院がない",
+        "{day}: {hospital} is closed and no hospital can admit its registered patients from {where} "
+        "({expected} expected admissions)",
+    ),
+    "load.cannot_absorb": (
+        "{day}: {who} が予想入院を受け切れない: {where}から {unregistered}件 + 登録患者 {registered}件 = "
+        "{expected}件 > 上限 {limit}件",
+        "{day}: {who} cannot absorb the expected admissions: {unregistered} from {where} + {registered} from "
+        "registered patients = {expected} > limit {limit}",
+    ),
+    "load.and": ("・", " and "),
+    "load.to": ("〜", "–"),
     "role.primary": ("主当番", "primary"),
     "role.secondary": ("副当番", "secondary"),
     "role.backup_hospital": ("後方支援病院", "backup hospital"),

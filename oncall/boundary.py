@@ -33,7 +33,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
-from oncall.eligibility import compute_eligibility
+from oncall.eligibility import Eligibility, compute_eligibility
 from oncall.errors import InvalidRoster, InvalidScenario
 from oncall.fairness import fair_share
 from oncall.feasibility import Ledger
@@ -310,18 +310,10 @@ def carry_over(previous: Scenario, roster: Roster, scenario: Scenario, options: 
             if who is None:
                 continue
             pin_key = (tail.district, tail.day, tail.block.id, role)
-            reason: str | None = None
             if pin_key in pinned:
                 reason = None if pinned[pin_key] == who else "pinned_to_other"
-            elif role == "backup_hospital":
-                reason = _hospital_reason(ledger, who, tail)
-            elif who not in physicians:
-                reason = "left"
             else:
-                r: Role = "primary" if role == "primary" else "secondary"
-                if who not in eligibility.physicians(tail.id, r):
-                    excluded = eligibility.excluded.get((tail.id, r), {})
-                    reason = next((why for why, ids in excluded.items() if who in ids), "district")
+                reason = _continuation_reason(ledger, eligibility, physicians, tail, role, who)
             if reason is not None:
                 notes.append(CarryNote(who, tail.id, role, reason))
                 if role != "backup_hospital":
@@ -333,6 +325,21 @@ def carry_over(previous: Scenario, roster: Roster, scenario: Scenario, options: 
         _set_rest(out, previous, held, set(continuing.values()) - stopped, prev_tl.end, only=stopped)
     out.pinned = [*out.pinned, *pins]
     return Carry(Scenario.model_validate(out.model_dump()), pins, notes)
+
+
+def _continuation_reason(
+    ledger: Ledger, eligibility: Eligibility, physicians: set[str], tail: Duty, role: GapRole, who: str
+) -> str | None:
+    """Why ``who`` cannot continue the crossing night in ``role`` on ``tail`` (None: they can)."""
+    if role == "backup_hospital":
+        return _hospital_reason(ledger, who, tail)
+    if who not in physicians:
+        return "left"
+    r: Role = "primary" if role == "primary" else "secondary"
+    if who in eligibility.physicians(tail.id, r):
+        return None
+    excluded = eligibility.excluded.get((tail.id, r), {})
+    return next((why for why, ids in excluded.items() if who in ids), "district")
 
 
 # The hospital rule a continuation would break, as the note's reason.

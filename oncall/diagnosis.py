@@ -10,9 +10,10 @@ from typing import Any
 
 from oncall.eligibility import EXCLUSIONS, Eligibility
 from oncall.feasibility import Assignment, Ledger
-from oncall.i18n import LANGS, Coded, Lang, both, coded, joined, render, text
+from oncall.i18n import LANGS, MESSAGES, Coded, Lang, both, coded, joined, render, text
 from oncall.load import Overload
 from oncall.model import BlockTemplate, District, Hospital, Role, Scenario
+from oncall.rules import CAPS
 from oncall.timeline import Duty, Timeline
 
 __all__ = ["ROLE_LABELS", "Assignment", "describe_overloads", "diagnose_gap", "gap_causes"]
@@ -22,20 +23,14 @@ ROLE_LABELS = {
     lang: {role: text(f"role.{role}", lang) for role in ("primary", "secondary", "backup_hospital")} for lang in LANGS
 }
 
-# The reasons a doctor is counted under, in the order they are shown (gap.<reason> in the catalogue).
-_REASONS = (
-    "role",
-    "absent",
-    "rest_after_previous",
-    "cap_zero",
-    "busy",
-    "duty_cap",
-    "night_cap",
-    "holiday_cap",
-    "consecutive_days",
-    "same_clinic",
-    "free",
-)
+
+def _reason(reason: str, n: int) -> Coded:
+    """The gap reason counting ``n`` doctors; a cap of ``oncall.rules.CAPS`` without its own words is named
+    by what it counts."""
+    if f"gap.{reason}" in MESSAGES:
+        return coded(f"gap.{reason}", n=n)
+    noun = next(c.noun for c in CAPS if c.rule == reason)
+    return coded("gap.cap_of", noun=both(*noun), n=n)
 
 
 def _lang(lang: str) -> Lang:
@@ -102,7 +97,7 @@ def gap_causes(
     for pid in eligibility.physicians(duty.id, doctor_role):
         reason = _dynamic_reason(ledger, pid, duty)
         counts[reason] = counts.get(reason, 0) + 1
-    parts: list[Any] = [coded(f"gap.{r}", n=n) for r, n in counts.items() if n] or ["—"]
+    parts: list[Any] = [_reason(r, n) for r, n in counts.items() if n] or ["—"]
     return [
         coded(
             "gap.doctors",

@@ -281,6 +281,160 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "診療所 {clinic}（病院 {hospital} に登録）は patients[{first}] に既にあります",
         "clinic {clinic} with hospital {hospital} is already listed in patients[{first}]",
     ),
+    # --- checker: violations (oncall.checker; `where` is "date block district" of a duty)
+    "check.tiling.scenario_name": (
+        "当番表はシナリオ「{got}」のもの (期待「{want}」)",
+        "the roster is for scenario '{got}', not '{want}'",
+    ),
+    "check.tiling.timezone": (
+        "当番表のタイムゾーン {got} がシナリオの {want} と違う",
+        "roster time zone {got} differs from {want}",
+    ),
+    "check.tiling.period": (
+        "当番表の期間 {got} がシナリオの期間 {want} と違う",
+        "roster period {got} differs from the period {want}",
+    ),
+    "check.tiling.duplicate_duty": ("{where}: 当番 {id} が {n} 回ある", "{where}: duty {id} appears {n} times"),
+    "check.tiling.missing_duty": ("{where}: 当番 {id} が当番表にない", "{where}: duty {id} is missing from the roster"),
+    "check.tiling.unknown_duty": (
+        "{where}: 当番 {id} はこの期間の当番ではない",
+        "{where}: duty {id} is not a duty of the period",
+    ),
+    "check.tiling.unknown_district": ("当番 {id}: 不明な地区 {district}", "duty {id}: unknown district '{district}'"),
+    "check.tiling.unknown_block": ("当番 {id}: 不明な時間帯 {block}", "duty {id}: unknown block '{block}'"),
+    "check.tiling.regular_district": (
+        "診療時間 {span}: 不明な地区 {district}",
+        "regular hours {span}: unknown district '{district}'",
+    ),
+    "check.tiling.duty_field": (
+        "{where}: 当番 {id} の {field} が {got} (期待 {want})",
+        "{where}: duty {id} has {field} {got}, not {want}",
+    ),
+    "check.tiling.empty_interval": ("{district}: {what} の長さが 0 以下", "{district}: {what} is empty"),
+    "check.tiling.outside_period": (
+        "{district}: {what} が期間の外にある",
+        "{district}: {what} lies outside the period",
+    ),
+    "check.tiling.hole": ("{district}: {span} に当番も診療時間もない", "{district}: nothing covers {span}"),
+    "check.tiling.overlap": (
+        "{district}: {a} と {b} が {span} で重なる",
+        "{district}: {a} and {b} overlap over {span}",
+    ),
+    "check.tiling.gap_unknown_duty": (
+        "欠員一覧の当番 {id} は当番表にない",
+        "the gap list names duty {id}, which is not in the roster",
+    ),
+    "check.tiling.gap_filled": (
+        "{where}: 欠員一覧にある{role}は {who} が担当している",
+        "{where}: the gap list names the {role}, which {who} holds",
+    ),
+    "check.coverage.gap": ("{where}: {role}が未定", "{where}: no {role}"),
+    "check.eligibility.unknown_physician": (
+        "{where}: {role}の {id} は登録された医師ではない",
+        "{where}: {role} {id} is not a known physician",
+    ),
+    "check.eligibility.district": (
+        "{where}: {who} はこの地区を担当しない",
+        "{where}: {who} does not cover this district",
+    ),
+    "check.eligibility.role": (
+        "{where}: {who} は{role}を引き受けない",
+        "{where}: {who} does not accept the {role} role",
+    ),
+    "check.eligibility.block_role": (
+        "{where}: この時間帯に{role}はない ({who})",
+        "{where}: this block has no {role} ({who})",
+    ),
+    "check.absence.absent": (
+        "{where}: {who} は不在期間中 ({absence}) に{role}",
+        "{where}: {who} is {role} during an absence ({absence})",
+    ),
+    "check.one_duty_at_a_time.same_person": (
+        "{where}: {who} が主当番と副当番を兼ねる",
+        "{where}: {who} is both primary and secondary",
+    ),
+    "check.one_duty_at_a_time.double_booked": (
+        "{where}: {who} は同じ時間に {other} の当番もある",
+        "{where}: {who} is also on duty at {other}",
+    ),
+    "check.secondary_other_clinic.same_clinic": (
+        "{where}: 主当番 {a} と副当番 {b} が同じ医療機関 ({clinic})",
+        "{where}: primary {a} and secondary {b} are from the same clinic ({clinic})",
+    ),
+    "check.cap.over": ("{who}: {what} {n} 回 (上限 {cap} 回)", "{who}: {n} {what} (cap {cap})"),
+    "check.consecutive_days.run": (
+        "{who}: {first}〜{last} の {n} 日連続で当番 (上限 {cap} 日)",
+        "{who}: on duty {n} dates in a row, {first} – {last} (limit {cap})",
+    ),
+    "check.min_rest.short": (
+        "{where}: {who} の休息は {prev} の後 {hours} 時間 (最低 {need} 時間)",
+        "{where}: {who} rests {hours} h after {prev} (minimum {need} h)",
+    ),
+    "check.min_rest.previous_duty": ("前期間の当番 ({end} 終了)", "the previous period's duty ending {end}"),
+    "check.hospital_district.unknown_hospital": (
+        "{where}: {id} は登録された後方支援病院ではない",
+        "{where}: {id} is not a known backup hospital",
+    ),
+    "check.hospital_district.district": (
+        "{where}: {who} はこの地区を受け入れない",
+        "{where}: {who} does not accept this district",
+    ),
+    "check.hospital_closed.closed": ("{where}: {who} はこの日休止", "{where}: {who} is closed on this date"),
+    "check.hospital_capacity.over": (
+        "{where}: {who} が同時に {n} 地区を待機 ({districts}; 上限 {cap})",
+        "{where}: {who} stands by for {n} districts at once ({districts}; cap {cap})",
+    ),
+    "check.hospital_standby_cap.over": ("{who}: 待機 {n} 日 (上限 {cap} 日)", "{who}: {n} standby days (cap {cap})"),
+    "check.hospital_admissions.over": (
+        "{day} {who}: 予想入院 {expected}件 (登録患者 {registered}件 + 待機分 {standby}件{districts}) が"
+        "上限 {limit}件 (受入能力 {cap}件/日 × (1 − {margin})) を超える",
+        "{day} {who}: {expected} expected admissions ({registered} from registered patients + {standby} from "
+        "standby{districts}) exceed the limit {limit} (capacity {cap} a day × (1 − {margin}))",
+    ),
+    "check.hospital_per_day.several": (
+        "{day} {district}: 1 日に複数の後方支援病院 ({who})",
+        "{day} {district}: several backup hospitals on one date ({who})",
+    ),
+    "check.pinned.no_duty": (
+        "{day} {block} {district}: 固定指定に当たる当番がない",
+        "{day} {block} {district}: no duty to pin",
+    ),
+    "check.pinned.changed": (
+        "{where}: {role}は {want} に固定だが {got}",
+        "{where}: {role} is pinned to {want} but is {got}",
+    ),
+    "check.word.nobody": ("空き", "empty"),
+    "check.word.regular": ("診療時間 {span}", "regular hours {span}"),
+    "check.word.and": ("・", " and "),
+    "check.role.primary": ("主当番", "primary"),
+    "check.role.secondary": ("副当番", "secondary"),
+    "check.role.backup_hospital": ("後方支援病院", "backup hospital"),
+    "check.verdict.ok": ("ハード制約の違反なし", "No hard rule broken."),
+    "check.verdict.broken": ("ハード制約の違反 {n} 件: {counts}", "{n} hard violations: {counts}"),
+    "check.summary.fairness": (
+        "公平性: 目標との差 最大 {dev} 点 ({name})",
+        "Fair share: largest deviation {dev} points ({name})",
+    ),
+    "check.summary.requests": (
+        "希望: {met}/{wished} 件充足, 不可日の当番 {unwished} 件; 間隔 {spacing} 件",
+        "Requests: {met}/{wished} wishes met, {unwished} unwished duties; spacing {spacing}",
+    ),
+    "check.summary.pairing": (
+        "経験者のいない組 {pairing} 件; 自地区外の当番 {away} 件",
+        "Pairs without an experienced doctor: {pairing}; duties away from home: {away}",
+    ),
+    "check.summary.visits": (
+        "予想往診数: 公平な配分との差の幅 {spread:.3f} 件 (持分あたり)",
+        "Expected visits: spread {spread:.3f} per unit share around the fair share",
+    ),
+    "check.summary.standby": (
+        "後方支援: 目標との差 最大 {dev} 日 ({name})",
+        "Hospital standby: largest deviation {dev} days ({name})",
+    ),
+    "check.summary.admissions": (
+        "予想入院: 最大 {peak:.2f} 件/日 ({name}, {day}; 上限 {limit:.2f} 件の {use})",
+        "Expected admissions: peak {peak:.2f} on {day} at {name} ({use} of its limit {limit:.2f})",
+    ),
 }
 
 

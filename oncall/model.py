@@ -383,6 +383,9 @@ class Caps(_Model):
     holiday_duties: int | None = Field(
         None, ge=0, le=LIMITS["cap"], description="Most holiday / 年末年始 duties in the period."
     )
+    weekend_nights: int | None = Field(
+        None, ge=0, le=LIMITS["cap"], description="Most nights starting on a Saturday, Sunday or holiday in the period."
+    )
     consecutive_days: int | None = Field(None, ge=1, le=367, description="Most consecutive dates with a duty.")
     min_rest_hours: float | None = Field(None, ge=0, le=168, description="Personal minimum rest between duties.")
 

@@ -40,6 +40,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "gap.night_cap": ("夜間上限{n}名", "{n} at their night cap"),
     "gap.holiday_cap": ("休日上限{n}名", "{n} at their holiday cap"),
     "gap.consecutive_days": ("連続日数上限{n}名", "{n} at their consecutive-day limit"),
+    "gap.cap_of": ("{noun}の上限{n}名", "{n} at their cap of {noun}"),  # a cap without words of its own
     "gap.same_clinic": ("相方と同じ医療機関{n}名", "{n} from the partner's clinic"),
     "gap.free": ("担当可能{n}名(探索時間内に割当なし)", "{n} could still take it (the search stopped first)"),
     "gap.hospitals": ("{where}: {district}を受け入れる病院{n}施設", "{where}: {n} hospitals serve {district}"),

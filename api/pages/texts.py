@@ -10,9 +10,7 @@ from __future__ import annotations
 
 from oncall.i18n import Lang, pairs
 
-__all__ = ["TEXTS", "PageLang", "text"]
-
-PageLang = Lang  # the one language type, under the name the pages know it by
+__all__ = ["TEXTS", "text"]
 
 # In the catalogue as web.<key> (oncall/texts/web.py). The language switch names the other language
 # in its own words: each language's name, crossed.
@@ -23,7 +21,7 @@ TEXTS: dict[str, tuple[str, str]] = {
 }
 
 
-def text(key: str, lang: PageLang, **params: object) -> str:
+def text(key: str, lang: Lang, **params: object) -> str:
     """The text of ``key`` in ``lang``, with ``{params}`` filled in."""
     ja, en = TEXTS[key]
     return (en if lang == "en" else ja).format(**params)

@@ -30,6 +30,7 @@ from sqlalchemy.orm import Session
 from oncall.boundary import carry_over
 from oncall.checker import check
 from oncall.errors import Conflict, InvalidChange, NotFound
+from oncall.i18n import Problem
 from oncall.model import Scenario
 from oncall.replan import AbsenceChange, CapChange, Change, HospitalClosedChange, LeaveChange, apply_changes
 from oncall.roster import Roster
@@ -157,13 +158,19 @@ class ReplanStore(Store):
                 raise NotFound("scenario", previous_id, field="previous")
             if previous.period_end + dt.timedelta(days=1) != row.period_start:
                 raise InvalidChange(
-                    f"previous: scenario {previous_id} ends {previous.period_end}; scenario {scenario_id} starts "
-                    f"{row.period_start}, not the day after"
+                    Problem(
+                        "link.not_next_day",
+                        "previous",
+                        previous=previous_id,
+                        previous_end=previous.period_end,
+                        scenario=scenario_id,
+                        start=row.period_start,
+                    )
                 )
             zones = {Scenario.model_validate_json(self._document(s, r.id, r.version)).timezone for r in (row, previous)}
             if len(zones) > 1:
                 shown = ", ".join(sorted(zones))
-                raise InvalidChange(f"previous: the two scenarios are in different time zones ({shown})")
+                raise InvalidChange(Problem("link.zones", "previous", zones=shown))
             link = s.get(ScenarioLinkRow, scenario_id)
             if link is None:
                 s.add(ScenarioLinkRow(scenario_id=scenario_id, previous_id=previous_id, updated_at=_now()))
@@ -366,7 +373,7 @@ class ReplanStore(Store):
         with self.db.transaction() as s:
             _, published, roster, scenario = self._published(s, scenario_id)
             if requested_by is not None and requested_by not in {p.id for p in scenario.physicians}:
-                raise InvalidChange(f"requested_by: unknown physician {requested_by!r}")
+                raise InvalidChange(Problem("scenario.unknown_physician", "requested_by", id=repr(requested_by)))
             check_proposal(scenario, roster, proposal, now or _now(), lang)
             row = SwapRow(
                 scenario_id=scenario_id,

@@ -11,6 +11,7 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from api.errors import Forbidden, InvalidRequest, Unauthorized, UnsupportedMediaType
 from api.settings import Settings
 from oncall.errors import InvalidScenario
+from oncall.i18n import Problem
 from oncall.io import SOURCE, parse_scenario_text
 from oncall.jobs import JobRunner
 from oncall.model import Scenario
@@ -148,7 +149,7 @@ async def _scenario_body(request: Request) -> Scenario:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InvalidScenario(f"{SOURCE}: not UTF-8 text") from exc
+        raise InvalidScenario(Problem("input.not_utf8", origin=SOURCE)) from exc
     # Parsing and validating a large scenario takes a while: off the event loop.
     return await run_in_threadpool(parse_scenario_text, text, fmt)
 

@@ -5,7 +5,7 @@ types as codes (``less_than_equal``, ``missing`` …, filled from the error's ``
 validators use namespaced codes (``scenario.unknown_clinic``), so every problem with a scenario, a roster
 or a request can be shown in either language, long after it was found.
 
->>> Message("input.too_deep", "scenario.yaml").text("en")
+>>> Problem("input.too_deep", origin="scenario.yaml").text("en")
 'scenario.yaml: nested too deeply'
 >>> pick_lang("en-US,en;q=0.9,ja;q=0.5"), pick_lang(None), pick_lang("fr")
 ('en', 'ja', 'ja')
@@ -17,7 +17,23 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
-__all__ = ["LANGS", "MESSAGES", "Lang", "Message", "params_of", "pick_lang", "text"]
+__all__ = [
+    "LANGS",
+    "MESSAGES",
+    "Coded",
+    "Lang",
+    "Message",
+    "Problem",
+    "both",
+    "coded",
+    "joined",
+    "pairs",
+    "params_of",
+    "pick_lang",
+    "render",
+    "table",
+    "text",
+]
 
 Lang = Literal["ja", "en"]
 LANGS: tuple[Lang, ...] = ("ja", "en")
@@ -265,6 +281,160 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "診療所 {clinic}（病院 {hospital} に登録）は patients[{first}] に既にあります",
         "clinic {clinic} with hospital {hospital} is already listed in patients[{first}]",
     ),
+    # --- checker: violations (oncall.checker; `where` is "date block district" of a duty)
+    "check.tiling.scenario_name": (
+        "当番表はシナリオ「{got}」のもの (期待「{want}」)",
+        "the roster is for scenario '{got}', not '{want}'",
+    ),
+    "check.tiling.timezone": (
+        "当番表のタイムゾーン {got} がシナリオの {want} と違う",
+        "roster time zone {got} differs from {want}",
+    ),
+    "check.tiling.period": (
+        "当番表の期間 {got} がシナリオの期間 {want} と違う",
+        "roster period {got} differs from the period {want}",
+    ),
+    "check.tiling.duplicate_duty": ("{where}: 当番 {id} が {n} 回ある", "{where}: duty {id} appears {n} times"),
+    "check.tiling.missing_duty": ("{where}: 当番 {id} が当番表にない", "{where}: duty {id} is missing from the roster"),
+    "check.tiling.unknown_duty": (
+        "{where}: 当番 {id} はこの期間の当番ではない",
+        "{where}: duty {id} is not a duty of the period",
+    ),
+    "check.tiling.unknown_district": ("当番 {id}: 不明な地区 {district}", "duty {id}: unknown district '{district}'"),
+    "check.tiling.unknown_block": ("当番 {id}: 不明な時間帯 {block}", "duty {id}: unknown block '{block}'"),
+    "check.tiling.regular_district": (
+        "診療時間 {span}: 不明な地区 {district}",
+        "regular hours {span}: unknown district '{district}'",
+    ),
+    "check.tiling.duty_field": (
+        "{where}: 当番 {id} の {field} が {got} (期待 {want})",
+        "{where}: duty {id} has {field} {got}, not {want}",
+    ),
+    "check.tiling.empty_interval": ("{district}: {what} の長さが 0 以下", "{district}: {what} is empty"),
+    "check.tiling.outside_period": (
+        "{district}: {what} が期間の外にある",
+        "{district}: {what} lies outside the period",
+    ),
+    "check.tiling.hole": ("{district}: {span} に当番も診療時間もない", "{district}: nothing covers {span}"),
+    "check.tiling.overlap": (
+        "{district}: {a} と {b} が {span} で重なる",
+        "{district}: {a} and {b} overlap over {span}",
+    ),
+    "check.tiling.gap_unknown_duty": (
+        "欠員一覧の当番 {id} は当番表にない",
+        "the gap list names duty {id}, which is not in the roster",
+    ),
+    "check.tiling.gap_filled": (
+        "{where}: 欠員一覧にある{role}は {who} が担当している",
+        "{where}: the gap list names the {role}, which {who} holds",
+    ),
+    "check.coverage.gap": ("{where}: {role}が未定", "{where}: no {role}"),
+    "check.eligibility.unknown_physician": (
+        "{where}: {role}の {id} は登録された医師ではない",
+        "{where}: {role} {id} is not a known physician",
+    ),
+    "check.eligibility.district": (
+        "{where}: {who} はこの地区を担当しない",
+        "{where}: {who} does not cover this district",
+    ),
+    "check.eligibility.role": (
+        "{where}: {who} は{role}を引き受けない",
+        "{where}: {who} does not accept the {role} role",
+    ),
+    "check.eligibility.block_role": (
+        "{where}: この時間帯に{role}はない ({who})",
+        "{where}: this block has no {role} ({who})",
+    ),
+    "check.absence.absent": (
+        "{where}: {who} は不在期間中 ({absence}) に{role}",
+        "{where}: {who} is {role} during an absence ({absence})",
+    ),
+    "check.one_duty_at_a_time.same_person": (
+        "{where}: {who} が主当番と副当番を兼ねる",
+        "{where}: {who} is both primary and secondary",
+    ),
+    "check.one_duty_at_a_time.double_booked": (
+        "{where}: {who} は同じ時間に {other} の当番もある",
+        "{where}: {who} is also on duty at {other}",
+    ),
+    "check.secondary_other_clinic.same_clinic": (
+        "{where}: 主当番 {a} と副当番 {b} が同じ医療機関 ({clinic})",
+        "{where}: primary {a} and secondary {b} are from the same clinic ({clinic})",
+    ),
+    "check.cap.over": ("{who}: {what} {n} 回 (上限 {cap} 回)", "{who}: {n} {what} (cap {cap})"),
+    "check.consecutive_days.run": (
+        "{who}: {first}〜{last} の {n} 日連続で当番 (上限 {cap} 日)",
+        "{who}: on duty {n} dates in a row, {first} – {last} (limit {cap})",
+    ),
+    "check.min_rest.short": (
+        "{where}: {who} の休息は {prev} の後 {hours} 時間 (最低 {need} 時間)",
+        "{where}: {who} rests {hours} h after {prev} (minimum {need} h)",
+    ),
+    "check.min_rest.previous_duty": ("前期間の当番 ({end} 終了)", "the previous period's duty ending {end}"),
+    "check.hospital_district.unknown_hospital": (
+        "{where}: {id} は登録された後方支援病院ではない",
+        "{where}: {id} is not a known backup hospital",
+    ),
+    "check.hospital_district.district": (
+        "{where}: {who} はこの地区を受け入れない",
+        "{where}: {who} does not accept this district",
+    ),
+    "check.hospital_closed.closed": ("{where}: {who} はこの日休止", "{where}: {who} is closed on this date"),
+    "check.hospital_capacity.over": (
+        "{where}: {who} が同時に {n} 地区を待機 ({districts}; 上限 {cap})",
+        "{where}: {who} stands by for {n} districts at once ({districts}; cap {cap})",
+    ),
+    "check.hospital_standby_cap.over": ("{who}: 待機 {n} 日 (上限 {cap} 日)", "{who}: {n} standby days (cap {cap})"),
+    "check.hospital_admissions.over": (
+        "{day} {who}: 予想入院 {expected}件 (登録患者 {registered}件 + 待機分 {standby}件{districts}) が"
+        "上限 {limit}件 (受入能力 {cap}件/日 × (1 − {margin})) を超える",
+        "{day} {who}: {expected} expected admissions ({registered} from registered patients + {standby} from "
+        "standby{districts}) exceed the limit {limit} (capacity {cap} a day × (1 − {margin}))",
+    ),
+    "check.hospital_per_day.several": (
+        "{day} {district}: 1 日に複数の後方支援病院 ({who})",
+        "{day} {district}: several backup hospitals on one date ({who})",
+    ),
+    "check.pinned.no_duty": (
+        "{day} {block} {district}: 固定指定に当たる当番がない",
+        "{day} {block} {district}: no duty to pin",
+    ),
+    "check.pinned.changed": (
+        "{where}: {role}は {want} に固定だが {got}",
+        "{where}: {role} is pinned to {want} but is {got}",
+    ),
+    "check.word.nobody": ("空き", "empty"),
+    "check.word.regular": ("診療時間 {span}", "regular hours {span}"),
+    "check.word.and": ("・", " and "),
+    "check.role.primary": ("主当番", "primary"),
+    "check.role.secondary": ("副当番", "secondary"),
+    "check.role.backup_hospital": ("後方支援病院", "backup hospital"),
+    "check.verdict.ok": ("ハード制約の違反なし", "No hard rule broken."),
+    "check.verdict.broken": ("ハード制約の違反 {n} 件: {counts}", "{n} hard violations: {counts}"),
+    "check.summary.fairness": (
+        "公平性: 目標との差 最大 {dev} 点 ({name})",
+        "Fair share: largest deviation {dev} points ({name})",
+    ),
+    "check.summary.requests": (
+        "希望: {met}/{wished} 件充足, 不可日の当番 {unwished} 件; 間隔 {spacing} 件",
+        "Requests: {met}/{wished} wishes met, {unwished} unwished duties; spacing {spacing}",
+    ),
+    "check.summary.pairing": (
+        "経験者のいない組 {pairing} 件; 自地区外の当番 {away} 件",
+        "Pairs without an experienced doctor: {pairing}; duties away from home: {away}",
+    ),
+    "check.summary.visits": (
+        "予想往診数: 公平な配分との差の幅 {spread:.3f} 件 (持分あたり)",
+        "Expected visits: spread {spread:.3f} per unit share around the fair share",
+    ),
+    "check.summary.standby": (
+        "後方支援: 目標との差 最大 {dev} 日 ({name})",
+        "Hospital standby: largest deviation {dev} days ({name})",
+    ),
+    "check.summary.admissions": (
+        "予想入院: 最大 {peak:.2f} 件/日 ({name}, {day}; 上限 {limit:.2f} 件の {use})",
+        "Expected admissions: peak {peak:.2f} on {day} at {name} ({use} of its limit {limit:.2f})",
+    ),
 }
 
 
@@ -274,46 +444,107 @@ def text(code: str, lang: Lang = "ja", **params: Any) -> str:
     return (en if lang == "en" else ja).format(**params)
 
 
-class Message:
-    """A problem found in input: where (a file, a field path) and what, kept as a code until it is shown.
+class Problem:
+    """A problem found in input, kept as a code until it is shown: where (``field``, a path into the
+    document such as ``physicians[3].clinic``, empty for the whole document; ``label``, a name shown
+    after it; ``origin``, the file or document it is in and any place in it that is not a field, such
+    as ``line 3``) and what (``code`` and ``params``).
 
     A code missing from the catalogue (an error type pydantic added later) shows ``fallback`` in both
-    languages; ``got`` is the offending value, shown after the problem.
+    languages; ``got`` is the offending value, shown after the problem. The CLI prints ``text(lang)``,
+    one line per problem; the API's JSON error details are ``detail(lang)``.
+
+    >>> p = Problem("scenario.unknown_clinic", "clinic", id="'x'").within("physicians[3]")
+    >>> p.detail("en"), p.source("a.yaml").text("en")
+    (('physicians[3].clinic', "unknown clinic 'x'"), "a.yaml: physicians[3].clinic: unknown clinic 'x'")
     """
 
-    __slots__ = ("code", "fallback", "got", "params", "where")
+    __slots__ = ("code", "fallback", "field", "got", "label", "origin", "params")
 
     def __init__(
-        self, code: str, where: str = "", *, fallback: str = "", got: str | None = None, **params: Any
+        self,
+        code: str,
+        field: str = "",
+        *,
+        origin: str | tuple[str, ...] = (),
+        label: str | None = None,
+        fallback: str = "",
+        got: str | None = None,
+        **params: Any,
     ) -> None:
         self.code = code
-        self.where = where
+        self.field = field
+        self.origin: tuple[str, ...] = (origin,) if isinstance(origin, str) else tuple(origin)
+        self.label = label
         self.params: dict[str, Any] = params
         self.fallback = fallback
         self.got = got
 
-    def within(self, path: str) -> Message:
+    def _with(self, field: str, origin: tuple[str, ...]) -> Problem:
+        return Problem(
+            self.code,
+            field,
+            origin=origin,
+            label=self.label,
+            fallback=self.fallback,
+            got=self.got,
+            **self.params,
+        )
+
+    def at(self, field: str) -> Problem:
+        """The same problem at another field (a value checked alone, reported where the user gave it)."""
+        return self._with(field, self.origin)
+
+    def within(self, path: str) -> Problem:
         """The same problem under the field ``path`` (``physicians[0]`` + ``clinic``)."""
-        return Message(self.code, _join(path, self.where), fallback=self.fallback, got=self.got, **self.params)
+        return self._with(_join(path, self.field), self.origin)
 
-    def source(self, name: str) -> Message:
+    def source(self, name: str) -> Problem:
         """The same problem in the file or document ``name``: ``name: where: problem``."""
-        where = f"{name}: {self.where}" if self.where else name
-        return Message(self.code, where, fallback=self.fallback, got=self.got, **self.params)
+        return self._with(self.field, (name, *self.origin))
 
-    def text(self, lang: Lang = "ja") -> str:
-        """``where: problem`` in ``lang``."""
-        params = {k: v.text(lang) if isinstance(v, Message) else v for k, v in self.params.items()}
+    @property
+    def where(self) -> str:
+        """Where, as one piece of text: ``scenario.yaml: blocks.weekday[1] (night)``."""
+        place = f"{self.field} ({self.label})" if self.label is not None else self.field
+        return ": ".join(part for part in (*self.origin, place) if part)
+
+    def body(self, lang: Lang = "ja") -> str:
+        """What is wrong, in ``lang``, without where."""
+        params = {k: _shown(v, lang) for k, v in self.params.items()}
         body = text(self.code, lang, **params) if self.code in MESSAGES else self.fallback
         if self.got is not None:
             body += text("input.got", lang, value=self.got)
-        return f"{self.where}: {body}" if self.where else body
+        return body
+
+    def text(self, lang: Lang = "ja") -> str:
+        """``where: problem`` in ``lang``."""
+        where = self.where
+        return f"{where}: {self.body(lang)}" if where else self.body(lang)
+
+    def detail(self, lang: Lang = "ja", document: str = "") -> tuple[str, str]:
+        """(field, problem) for an API error's details: the field, ``(document)`` for the whole document;
+        the label, if any, and the places within the document that are not fields (``line 3``) lead the
+        problem. ``document``, the name the request's body goes by, is left out of the origin."""
+        origin = self.origin[1:] if self.origin[:1] == (document,) else self.origin
+        lead = [*origin, f"({self.label})"] if self.label is not None else list(origin)
+        return self.field or "(document)", ": ".join([*lead, self.body(lang)])
 
     def __str__(self) -> str:
         return self.text("en")
 
     def __repr__(self) -> str:
-        return f"Message({self.code!r}, {self.where!r}, {self.params!r})"
+        return f"Problem({self.code!r}, {self.field!r}, {self.params!r})"
+
+
+Message = Problem  # the name the modules written before `Problem` still use
+
+
+def _shown(value: Any, lang: Lang) -> Any:
+    """A parameter as it is filled in: a nested problem or kept text in ``lang``, anything else as it is."""
+    if isinstance(value, Problem):
+        return value.text(lang)
+    return render(value, lang) if isinstance(value, dict) else value
 
 
 def _join(parent: str, child: str) -> str:
@@ -353,3 +584,87 @@ def params_of(ctx: Mapping[str, Any] | None) -> dict[str, Any]:
     for key, value in (ctx or {}).items():
         out[key] = f"{value:g}" if isinstance(value, float) else value
     return out
+
+
+# --- the areas' texts (oncall/texts/), merged after the catalogue above; a code is defined once
+def _merge_areas() -> None:
+    from oncall.texts import AREAS
+
+    for area in AREAS:
+        twice = MESSAGES.keys() & area.MESSAGES.keys()
+        if twice:
+            raise RuntimeError(f"{area.__name__}: codes already in the catalogue: {sorted(twice)}")
+        MESSAGES.update(area.MESSAGES)
+
+
+_merge_areas()
+
+Coded = dict[str, Any]
+"""A text kept as plain JSON until it is shown: ``{"code": …, "params": {…}}`` (see :func:`render`)."""
+
+
+def coded(code: str, **params: Any) -> Coded:
+    """A catalogue text kept as plain JSON, its parameters plain JSON too (numbers, strings, nested texts).
+
+    >>> coded("gap.absent", n=3)
+    {'code': 'gap.absent', 'params': {'n': 3}}
+    """
+    if code not in MESSAGES:
+        raise KeyError(f"no text {code!r} in the catalogue")
+    return {"code": code, "params": params}
+
+
+def both(ja: str, en: str) -> dict[str, str]:
+    """A name given in both languages (a district's label) as a parameter of a coded text."""
+    return {"ja": ja, "en": en}
+
+
+def joined(sep: str, items: list[Any]) -> dict[str, Any]:
+    """Texts shown one after the other, ``sep`` between them, as a parameter of a coded text."""
+    return {"join": sep, "items": items}
+
+
+def pairs(area: str) -> dict[str, tuple[str, str]]:
+    """The catalogue's (ja, en) texts whose code starts with ``area.``, keyed by the rest of the code.
+
+    >>> pairs("role")["backup_hospital"]
+    ('後方支援病院', 'backup hospital')
+    """
+    head = f"{area}."
+    return {code.removeprefix(head): pair for code, pair in MESSAGES.items() if code.startswith(head)}
+
+
+def table(area: str, lang: Lang) -> dict[str, Any]:
+    """The texts of :func:`pairs` in ``lang``; a dotted rest of the code nests (``statuses.optimal``).
+
+    >>> table("role", "en")["primary"]
+    'primary'
+    """
+    out: dict[str, Any] = {}
+    for key, (ja, en) in pairs(area).items():
+        *parents, leaf = key.split(".")
+        node = out
+        for parent in parents:
+            node = node.setdefault(parent, {})
+        node[leaf] = en if lang == "en" else ja
+    return out
+
+
+def render(value: Any, lang: Lang = "ja") -> str:
+    """A value kept as plain JSON, shown in ``lang``: a coded text (:func:`coded`), a name in both
+    languages (:func:`both`), texts to join (:func:`joined`), or anything else as it reads.
+
+    >>> render(coded("gap.doctors", where="w", district=both("北部", "North"), n=5,
+    ...     parts=joined(", ", [coded("gap.absent", n=3)])), "en")
+    'w: 5 doctors cover North; 3 absent'
+    """
+    if isinstance(value, dict):
+        if "code" in value:
+            params = {k: render(v, lang) for k, v in (value.get("params") or {}).items()}
+            code = str(value["code"])
+            return text(code, lang, **params) if code in MESSAGES else str(value.get("text", code))
+        if "join" in value:
+            return str(value["join"]).join(render(item, lang) for item in value.get("items", []))
+        if "ja" in value or "en" in value:
+            return str(value.get(lang) or value.get("ja") or value.get("en"))
+    return str(value)

@@ -15,14 +15,16 @@ import datetime as dt
 from dataclasses import dataclass
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic_core import PydanticCustomError
 
 from oncall.checker import Violation, check
 from oncall.cover.continuity import CoverReplan, replan_text
 from oncall.diff import RosterDiff, diff_rosters
 from oncall.errors import InvalidChange
-from oncall.io import format_validation_error
-from oncall.model import LIMITS, Absence, Caps, DateOrDateTime, Note, Scenario, _check_absence
+from oncall.i18n import Problem
+from oncall.io import messages_of
+from oncall.model import LIMITS, Absence, Caps, DateOrDateTime, Hospital, Note, Physician, Scenario, _check_absence
 from oncall.roster import GapRole, Roster, RosterDuty
 from oncall.rules import CAPS
 from oncall.timeline import Timeline, absence_interval
@@ -47,7 +49,8 @@ __all__ = [
 ]
 
 _ROLES: tuple[GapRole, ...] = ("primary", "secondary", "backup_hospital")
-CapName = Literal["duties", "nights", "holiday_duties", "consecutive_days", "min_rest_hours"]
+# Every personal cap a change may set: the fields of ``oncall.model.Caps`` (a new cap needs nothing here).
+CAP_NAMES: tuple[str, ...] = tuple(Caps.model_fields)
 
 
 class _Change(BaseModel):
@@ -88,11 +91,19 @@ class CapChange(_Change):
 
     kind: Literal["cap"] = "cap"
     physician: str = Field(min_length=1, max_length=64, description="Id of the physician.")
-    cap: CapName = Field(description="Which cap: duties, nights, holiday_duties, consecutive_days, min_rest_hours.")
+    cap: str = Field(description=f"Which cap: {', '.join(CAP_NAMES)}.", json_schema_extra={"enum": list(CAP_NAMES)})
     # Bounded here only so that no number is beyond reason; the cap's own range is checked with the change.
     value: float | None = Field(
         ge=-LIMITS["cap"], le=LIMITS["cap"], description="The new cap; null removes the personal cap."
     )
+
+    @field_validator("cap")
+    @classmethod
+    def _known_cap(cls, value: str) -> str:
+        if value not in CAP_NAMES:
+            expected = ", ".join(repr(n) for n in CAP_NAMES[:-1]) + f" or {CAP_NAMES[-1]!r}"
+            raise PydanticCustomError("literal_error", "Input should be {expected}", {"expected": expected})
+        return value
 
 
 Change = Annotated[AbsenceChange | LeaveChange | HospitalClosedChange | CapChange, Field(discriminator="kind")]
@@ -152,123 +163,189 @@ def apply_changes(
     absence that ends before it starts, a date outside the period, a cap the past already exceeds.
     """
     out = scenario.model_copy(deep=True)
-    timeline = Timeline.build(scenario)
-    frozen = {d.id for d in timeline.duties if d.start < freeze}
-    held = {d.id: d for d in roster.duties}
+    past = _Past(scenario, Timeline.build(scenario), roster, freeze)
     physicians = {p.id: p for p in out.physicians}
     hospitals = {h.id: h for h in out.hospitals}
-    problems: list[str] = []
+    problems: list[Problem] = []
     notes: list[str] = []
     applied: list[AbsenceChange | LeaveChange | HospitalClosedChange | CapChange] = []
-    en = lang == "en"
     for i, change in enumerate(changes):
         where = f"changes[{i}]"
         if isinstance(change, AbsenceChange | LeaveChange | CapChange) and change.physician not in physicians:
-            problems.append(f"{where}.physician: unknown physician {change.physician!r}")
+            problems.append(_english(f"{where}.physician", f"unknown physician {change.physician!r}"))
             continue
+        changed = True
         if isinstance(change, HospitalClosedChange):
-            h = hospitals.get(change.hospital)
-            if h is None:
-                problems.append(f"{where}.hospital: unknown hospital {change.hospital!r}")
-                continue
-            if not scenario.period.start - dt.timedelta(days=1) <= change.date <= scenario.period.end:
-                problems.append(f"{where}.date: {change.date} is outside the period")
-                continue
-            started = [
-                d
-                for d in timeline.duties
-                if d.day == change.date and d.id in frozen and held[d.id].backup_hospital == h.id
-            ]
-            if started:
-                problems.append(
-                    f"{where}.date: {h.id} already stands by on {change.date} (duty {started[0].id} has started); "
-                    "close it from a later date"
-                )
-                continue
-            if change.date not in h.closed_dates:
-                h.closed_dates.append(change.date)
-            applied.append(change)
-            continue
-        p = physicians[change.physician]
-        if isinstance(change, CapChange):
-            value: float | int | None = change.value
-            if value is not None and change.cap != "min_rest_hours":
-                if value != int(value):
-                    problems.append(f"{where}.value: {change.cap} must be a whole number (got {value!r})")
-                    continue
-                value = int(value)
-            try:
-                p.caps = Caps.model_validate({**p.caps.model_dump(), change.cap: value})
-            except ValidationError as exc:
-                problems += [f"{where}.value: {line.split(': ', 1)[-1]}" for line in format_validation_error(exc, "en")]
-                continue
-            applied.append(change)
-            continue
-        if isinstance(change, LeaveChange):
-            if change.start > scenario.period.end:
-                problems.append(f"{where}.start: {change.start} is after the period")
-                continue
-            absence = Absence(start=change.start, end=scenario.period.end, reason=change.reason or "leave")
+            found = _close_hospital(past, change, where, hospitals)
+        elif isinstance(change, CapChange):
+            found = _change_cap(change, where, physicians[change.physician])
         else:
-            absence = Absence(start=change.start, end=change.end, reason=change.reason)
-            bad = _check_absence(where, absence)
-            if bad is not None:
-                problems.append(bad.text("en"))
-                continue
-            first, last = _dates_of(absence)
-            if last < scenario.period.start - dt.timedelta(days=1) or first > scenario.period.end:
-                problems.append(f"{where}.start: {change.start} – {change.end} is outside the period")
-                continue
-        try:
-            start, end = absence_interval(absence, scenario.zone)
-        except (OverflowError, ValueError):
-            problems.append(f"{where}.start: {absence.start} – {absence.end} is out of the representable range")
-            continue
-        # The past stays as it is: an absence begins when the duties it overlaps that have started end.
-        under_way = [
-            d.end
-            for d in timeline.duties
-            if d.id in frozen and p.id in (held[d.id].primary, held[d.id].secondary) and d.start < end and start < d.end
-        ]
-        if under_way:
-            cut = max(under_way)
-            if cut >= end:
-                notes.append(
-                    f"{where}: the absence falls within duties already started; nothing to change"
-                    if en
-                    else f"{where}: 不在期間はすでに始まった当番の中にあり、変更はない"
-                )
-                continue
-            absence = Absence(start=_local(cut, scenario), end=_local(end, scenario), reason=absence.reason)
-            at = f"{_local(cut, scenario):%m-%d %H:%M}"
-            notes.append(
-                f"{where}: {p.id} keeps the duty that started before the freeze; the absence starts when it ends, {at}"
-                if en
-                else f"{where}: {p.id} は凍結前に始まった当番をそのまま担当し、不在はその終了 {at} から"
-            )
-        p.absences.append(absence)
-        applied.append(change)
+            found, changed = _add_absence(past, change, where, physicians[change.physician], notes, lang)
+        problems += found
+        if not found and changed:
+            applied.append(change)
     if problems:
         raise InvalidChange(problems)
+    return Applied(_validated(past, out, applied, changes, lang), applied, notes)
+
+
+@dataclass(frozen=True)
+class _Past:
+    """The scenario before the changes, its timeline, the roster and its duties started before the freeze."""
+
+    scenario: Scenario
+    timeline: Timeline
+    roster: Roster
+    freeze: dt.datetime
+
+    @property
+    def frozen(self) -> set[str]:
+        return {d.id for d in self.timeline.duties if d.start < self.freeze}
+
+    @property
+    def held(self) -> dict[str, RosterDuty]:
+        return {d.id: d for d in self.roster.duties}
+
+
+def _close_hospital(
+    past: _Past, change: HospitalClosedChange, where: str, hospitals: dict[str, Hospital]
+) -> list[Problem]:
+    """Close a hospital on a date (problems when it is unknown, the date outside, or it stands by already)."""
+    scenario, frozen, held = past.scenario, past.frozen, past.held
+    h = hospitals.get(change.hospital)
+    if h is None:
+        return [_english(f"{where}.hospital", f"unknown hospital {change.hospital!r}")]
+    if not scenario.period.start - dt.timedelta(days=1) <= change.date <= scenario.period.end:
+        return [_english(f"{where}.date", f"{change.date} is outside the period")]
+    started = [
+        d
+        for d in past.timeline.duties
+        if d.day == change.date and d.id in frozen and held[d.id].backup_hospital == h.id
+    ]
+    if started:
+        return [
+            _english(
+                f"{where}.date",
+                f"{h.id} already stands by on {change.date} (duty {started[0].id} has started); "
+                "close it from a later date",
+            )
+        ]
+    if change.date not in h.closed_dates:
+        h.closed_dates.append(change.date)
+    return []
+
+
+def _change_cap(change: CapChange, where: str, p: Physician) -> list[Problem]:
+    """Set a personal cap (problems when the value is not a whole number or out of the cap's range)."""
+    value: float | int | None = change.value
+    if value is not None and change.cap != "min_rest_hours":
+        if value != int(value):
+            return [_english(f"{where}.value", f"{change.cap} must be a whole number (got {value!r})")]
+        value = int(value)
+    try:
+        p.caps = Caps.model_validate({**p.caps.model_dump(), change.cap: value})
+    except ValidationError as exc:
+        return [m.at(f"{where}.value") for m in messages_of(exc.errors())]
+    return []
+
+
+def _add_absence(
+    past: _Past, change: AbsenceChange | LeaveChange, where: str, p: Physician, notes: list[str], lang: str
+) -> tuple[list[Problem], bool]:
+    """Add the absence (or leave) of ``change`` to ``p``, cut where duties already started end: the
+    problems, and whether anything was added."""
+    scenario = past.scenario
+    if isinstance(change, LeaveChange):
+        if change.start > scenario.period.end:
+            return [_english(f"{where}.start", f"{change.start} is after the period")], False
+        absence = Absence(start=change.start, end=scenario.period.end, reason=change.reason or "leave")
+    else:
+        absence = Absence(start=change.start, end=change.end, reason=change.reason)
+        bad = _check_absence(where, absence)
+        if bad is not None:
+            return [bad], False
+        first, last = _dates_of(absence)
+        if last < scenario.period.start - dt.timedelta(days=1) or first > scenario.period.end:
+            return [_english(f"{where}.start", f"{change.start} – {change.end} is outside the period")], False
+    try:
+        start, end = absence_interval(absence, scenario.zone)
+    except (OverflowError, ValueError):
+        what = f"{absence.start} – {absence.end} is out of the representable range"
+        return [_english(f"{where}.start", what)], False
+    spared = _spare_the_past(past, absence, (start, end), where, p, notes, lang == "en")
+    if spared is None:
+        return [], False
+    p.absences.append(spared)
+    return [], True
+
+
+def _spare_the_past(
+    past: _Past,
+    absence: Absence,
+    interval: tuple[dt.datetime, dt.datetime],
+    where: str,
+    p: Physician,
+    notes: list[str],
+    en: bool,
+) -> Absence | None:
+    """The past stays as it is: an absence begins when the duties it overlaps that have started end (None
+    when nothing of it is left)."""
+    start, end = interval
+    scenario, frozen, held = past.scenario, past.frozen, past.held
+    under_way = [
+        d.end
+        for d in past.timeline.duties
+        if d.id in frozen and p.id in (held[d.id].primary, held[d.id].secondary) and d.start < end and start < d.end
+    ]
+    if not under_way:
+        return absence
+    cut = max(under_way)
+    if cut >= end:
+        notes.append(
+            f"{where}: the absence falls within duties already started; nothing to change"
+            if en
+            else f"{where}: 不在期間はすでに始まった当番の中にあり、変更はない"
+        )
+        return None
+    at = f"{_local(cut, scenario):%m-%d %H:%M}"
+    notes.append(
+        f"{where}: {p.id} keeps the duty that started before the freeze; the absence starts when it ends, {at}"
+        if en
+        else f"{where}: {p.id} は凍結前に始まった当番をそのまま担当し、不在はその終了 {at} から"
+    )
+    return Absence(start=_local(cut, scenario), end=_local(end, scenario), reason=absence.reason)
+
+
+def _validated(
+    past: _Past,
+    out: Scenario,
+    applied: list[AbsenceChange | LeaveChange | HospitalClosedChange | CapChange],
+    changes: list[AbsenceChange | LeaveChange | HospitalClosedChange | CapChange],
+    lang: str,
+) -> Scenario:
+    """The changed scenario, validated; raises ``InvalidChange`` when the past breaks a rule under it."""
     try:
         result = Scenario.model_validate(out.model_dump())
     except ValidationError as exc:
-        raise InvalidChange([f"changes: {line}" for line in format_validation_error(exc, "en")]) from exc
-    conflicts = frozen_conflicts(scenario, result, roster, frozen, lang)
+        raise InvalidChange([m.within("changes") for m in messages_of(exc.errors())]) from exc
+    conflicts = frozen_conflicts(past.scenario, result, past.roster, past.frozen, lang)
     if conflicts:
-        raise InvalidChange([f"{_blame(applied, changes, v)}: {v.message}" for v in conflicts])
+        raise InvalidChange([_english(_blame(applied, changes, v), v.message) for v in conflicts])
     # A started duty whose holder the scenario itself no longer allows (changed since the roster was
     # published: a doctor removed, an absence added directly) cannot be repaired: the past stays.
-    stuck = [v for v in _past_violations(result, roster, frozen, lang) if v.rule in _HOLDER_RULES]
+    stuck = [v for v in _past_violations(result, past.roster, past.frozen, lang) if v.rule in _HOLDER_RULES]
     if stuck:
         raise InvalidChange(
             [
-                f"base: {v.message} (the scenario changed since this roster was published and the duty has "
-                "started, so no repair can keep it: solve the period again)"
+                _english(
+                    "base",
+                    f"{v.message} (the scenario changed since this roster was published and the duty has "
+                    "started, so no repair can keep it: solve the period again)",
+                )
                 for v in stuck
             ]
         )
-    return Applied(result, applied, notes)
+    return result
 
 
 # Hard rules whose breach means a holder cannot hold the duty at all (the repair keeps started duties).
@@ -284,6 +361,11 @@ def _dates_of(absence: Absence) -> tuple[dt.date, dt.date]:
 
 def _subject(change: AbsenceChange | LeaveChange | HospitalClosedChange | CapChange) -> str:
     return change.hospital if isinstance(change, HospitalClosedChange) else change.physician
+
+
+def _english(field: str, problem: str) -> Problem:
+    """A problem whose text is not yet in the catalogue (English in both languages, as before), at ``field``."""
+    return Problem("", field, fallback=problem)
 
 
 def _blame(

@@ -92,6 +92,13 @@ HARD: tuple[Rule, ...] = (
         "A doctor takes no more holiday and 年末年始 duties in the period than their cap.",
     ),
     Rule(
+        "weekend_night_cap",
+        "hard",
+        "週末・休日夜間の上限",
+        "Weekend night cap",
+        "A doctor takes no more nights starting on a Saturday, Sunday or holiday in the period than their cap.",
+    ),
+    Rule(
         "consecutive_days",
         "hard",
         "連続当番日数",
@@ -315,12 +322,13 @@ class Cap:
     a new cap is one row here plus its encoder and its check.
 
     >>> [c.rule for c in CAPS]
-    ['duty_cap', 'night_cap', 'holiday_cap']
+    ['duty_cap', 'night_cap', 'holiday_cap', 'weekend_night_cap']
     """
 
     rule: str
     field: str
     kind: Callable[[Duty], bool]  # whether a duty is of the kind the cap limits (a night, a holiday duty)
+    noun: tuple[str, str]  # what it counts, (Japanese, English): the checker's "{n} night duties (cap 2)"
 
     def limit(self, p: Physician) -> int | None:
         """The doctor's cap, None for no limit."""
@@ -334,7 +342,14 @@ class Cap:
 
 
 CAPS: tuple[Cap, ...] = (
-    Cap("duty_cap", "duties", lambda d: True),
-    Cap("night_cap", "nights", lambda d: d.night),
-    Cap("holiday_cap", "holiday_duties", lambda d: d.holiday),
+    Cap("duty_cap", "duties", lambda d: True, ("当番", "duties")),
+    Cap("night_cap", "nights", lambda d: d.night, ("夜間当番", "night duties")),
+    Cap("holiday_cap", "holiday_duties", lambda d: d.holiday, ("休日当番", "holiday duties")),
+    # A night starting on a Saturday, a Sunday, a holiday or a 年末年始 date: any category but weekday.
+    Cap(
+        "weekend_night_cap",
+        "weekend_nights",
+        lambda d: d.night and d.category != "weekday",
+        ("週末・休日の夜間当番", "weekend and holiday nights"),
+    ),
 )

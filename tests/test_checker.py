@@ -160,6 +160,10 @@ def _holiday_cap(s: Scenario, r: Roster) -> None:
     s.physician("n1a").caps.holiday_duties = 0
 
 
+def _weekend_night_cap(s: Scenario, r: Roster) -> None:
+    s.physician("n1a").caps.weekend_nights = 0  # n1a holds the Sunday 1/10 night
+
+
 def _consecutive(s: Scenario, r: Roster) -> None:
     s.physician("n1a").caps.consecutive_days = 1  # n1a works 1/9 and 1/10
 
@@ -255,6 +259,7 @@ SEEDED: list[tuple[str, Callable[[Scenario, Roster], None], str | None]] = [
     ("duty_cap", _duty_cap, None),
     ("night_cap", _night_cap, None),
     ("holiday_cap", _holiday_cap, None),
+    ("weekend_night_cap", _weekend_night_cap, None),
     ("consecutive_days", _consecutive, None),
     ("consecutive_days", _consecutive_history, None),
     ("min_rest", _rest, "north-20270110T0900Z"),

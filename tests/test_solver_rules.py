@@ -184,6 +184,21 @@ def test_holiday_cap() -> None:
     assert counts and max(counts.values()) <= 1
 
 
+@covers("weekend_night_cap")
+def test_weekend_night_cap() -> None:
+    sc = make_scenario()
+    for p in sc.physicians:
+        p.caps = Caps(weekend_nights=1)
+    sc = Scenario.model_validate(sc.model_dump())
+    tl = Timeline.build(sc)
+    roster = run(sc).roster
+    # Saturday 1/9 and Sunday 1/10 nights count; the tail of the 1/3 night counts where it started.
+    counted = [d for d in roster.duties if (t := tl.by_id[d.id]).night and t.category != "weekday"]
+    counted = [d for d in counted if tl.by_id[d.id].day >= sc.period.start]
+    counts = Counter(pid for d in counted for pid in (d.primary, d.secondary))
+    assert len(counted) == 4 and max(counts.values()) == 1 and len(counts) == 8
+
+
 @covers("consecutive_days")
 def test_consecutive_days_including_the_previous_period() -> None:
     sc = make_scenario()

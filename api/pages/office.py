@@ -13,6 +13,7 @@ from starlette.datastructures import UploadFile
 
 from api.pages.common import PageError, StaffSession, checked_form, render, web_store
 from oncall.errors import InvalidScenario, NotFound, OncallError
+from oncall.i18n import Problem
 from oncall.io import parse_scenario_text
 from oncall.model import ROLES, Scenario
 from oncall.services import scenarios as scenario_service
@@ -64,18 +65,18 @@ async def _uploaded_scenario(form: Any) -> Scenario:
     upload = form.get("file")
     if sample:
         if sample not in samples():
-            raise InvalidScenario(f"sample: no sample named {sample!r}")
+            raise InvalidScenario(Problem("page.no_sample", "sample", name=repr(sample)))
         folder = _sample_folder()
         assert folder is not None  # samples() found it
         text_ = (folder / f"{sample}.yaml").read_text(encoding="utf-8")
         return await run_in_threadpool(parse_scenario_text, text_, "yaml")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        raise InvalidScenario("file: choose a YAML or JSON file, or a sample")
+        raise InvalidScenario(Problem("page.choose_file", "file"))
     raw = await upload.read()
     try:
         body = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise InvalidScenario(f"{upload.filename}: not UTF-8 text") from None
+        raise InvalidScenario(Problem("input.not_utf8", origin=upload.filename)) from None
     fmt: Literal["json", "yaml"] = "json" if upload.filename.lower().endswith(".json") else "yaml"
     return await run_in_threadpool(parse_scenario_text, body, fmt)
 

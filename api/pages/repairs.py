@@ -20,7 +20,8 @@ from api.pages.common import PageError, StaffSession, checked_form, page_lang, r
 from api.pages.office import scenario_context, staff_actor, store_of
 from api.pages.texts import text
 from oncall.errors import Conflict, InvalidChange, NotFound
-from oncall.io import format_validation_error
+from oncall.i18n import Problem
+from oncall.io import messages_of
 from oncall.replan import AbsenceChange, ReplanSummary
 from oncall.services.repairs import freeze_instant, get_repair, list_repairs, start_repair
 from oncall.storage.repairs import RepairRecord
@@ -51,7 +52,7 @@ def _absence(form: Any) -> AbsenceChange:
     try:
         return AbsenceChange.model_validate({"kind": "absence"} | {k: v for k, v in fields.items() if v})
     except ValidationError as exc:
-        raise InvalidChange("; ".join(f"changes.0: {line}" for line in format_validation_error(exc))) from None
+        raise InvalidChange([m.source("changes.0") for m in messages_of(exc.errors())]) from None
 
 
 def _freeze(form: Any, zone: dt.tzinfo) -> dt.datetime:
@@ -59,7 +60,7 @@ def _freeze(form: Any, zone: dt.tzinfo) -> dt.datetime:
     try:
         return freeze_instant(dt.datetime.fromisoformat(raw) if raw else None, zone)
     except (OverflowError, ValueError):
-        raise InvalidChange(f"freeze: not a date and time ({raw!r})") from None
+        raise InvalidChange(Problem("page.not_datetime", "freeze", value=repr(raw))) from None
 
 
 @router.post("/scenarios/{scenario_id}/repairs")

@@ -16,6 +16,7 @@ from api.schemas import PublishRequest, Revision
 from oncall.cover.document import CoverPlan
 from oncall.diff import RosterDiff, diff_rosters
 from oncall.errors import NotFound
+from oncall.i18n import Lang, pick_lang
 from oncall.roster import Roster
 from oncall.services import cover, publishing
 from oncall.services.revisions import RosterRefused, store_edited_roster
@@ -31,15 +32,11 @@ class RosterFormat(StrEnum):
     xlsx = "xlsx"
 
 
-class Lang(StrEnum):
-    ja = "ja"
-    en = "en"
-
-
 _ROSTER_RESPONSES: dict[int | str, dict[str, Any]] = {
     200: {
         "model": Roster,
-        "description": "The roster JSON (docs/roster.md), byte for byte as stored, or the 当番表 as XLSX.",
+        "description": "The roster JSON (docs/roster.md), as stored but for the gap reasons, which are shown in the "
+        "reader's language; or the 当番表 as XLSX.",
         "content": {XLSX: {"schema": {"type": "string", "format": "binary"}}},
     }
 }
@@ -55,12 +52,19 @@ def _rendering(
     format: Annotated[
         RosterFormat | None, Query(alias="format", description="json or xlsx; overrides the Accept header.")
     ] = None,
-    lang: Annotated[Lang, Query(description="Language of the XLSX (names, labels).")] = Lang.ja,
+    lang: Annotated[
+        Lang | None,
+        Query(description="Language of the gap reasons and of the XLSX (names, labels); default: Accept-Language."),
+    ] = None,
     accept: Annotated[str | None, Header(description=f"`{XLSX}` asks for the XLSX.")] = None,
+    accept_language: Annotated[
+        str | None, Header(description="Language of the texts when `?lang=` is not given.")
+    ] = None,
 ) -> _Rendering:
-    """How the client wants the roster: ``?format=`` first, then the Accept header; JSON by default."""
+    """How the client wants the roster: ``?format=`` first, then the Accept header; JSON by default. Its
+    texts (gap reasons, the XLSX's labels) in ``?lang=``, else the Accept-Language header's, else Japanese."""
     xlsx = format == RosterFormat.xlsx or (format is None and XLSX in (accept or ""))
-    return _Rendering(xlsx, lang)
+    return _Rendering(xlsx, lang if lang is not None else pick_lang(accept_language))
 
 
 Rendering = Annotated[_Rendering, Depends(_rendering)]
@@ -70,13 +74,17 @@ def _roster_response(store: Store, revision_id: int, rendering: _Rendering) -> R
     record, text = store.get_roster(revision_id)
     headers = {"X-Revision-Id": str(record.id), "X-Revision-Published": str(record.published).lower()}
     if not rendering.xlsx:
+        roster = Roster.model_validate_json(text)
+        shown = roster.in_language(rendering.lang)
+        if shown is not roster:  # reasons kept as codes, read in another language than they were written in
+            text = shown.to_json()
         return Response(text.encode("utf-8"), media_type="application/json", headers=headers)
     from oncall.xlsx import write_xlsx
 
     _, scenario = store.get_document(record.scenario_id, record.scenario_version)
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "roster.xlsx"
-        write_xlsx(scenario, Roster.model_validate_json(text), path, lang=rendering.lang.value)
+        write_xlsx(scenario, Roster.model_validate_json(text), path, lang=rendering.lang)
         data = path.read_bytes()
     headers["Content-Disposition"] = f'attachment; filename="roster-{record.id}.xlsx"'
     return Response(data, media_type=XLSX, headers=headers)
@@ -106,11 +114,11 @@ def add_revision(
     version: Annotated[
         int | None, Query(ge=1, le=2**31 - 1, description="Scenario version the roster is for; default: the newest.")
     ] = None,
-    lang: Annotated[Lang, Query(description="Language of the checker's messages.")] = Lang.ja,
+    lang: Annotated[Lang, Query(description="Language of the checker's messages.")] = "ja",
 ) -> Revision:
     """Store an edited roster (e.g. a swap) as a draft revision, if the checker finds no broken hard rule."""
     try:
-        stored = store_edited_roster(store, scenario_id, version, roster, actor_of(key), lang=lang.value)
+        stored = store_edited_roster(store, scenario_id, version, roster, actor_of(key), lang=lang)
     except RosterRefused as exc:
         raise RosterRejected(str(exc), exc.details) from None
     return Revision.of(stored)

@@ -104,7 +104,7 @@ def build_grid(scenario: Scenario, roster: Roster, edited: set[tuple[str, str]],
     """The grid of ``roster``; cells in ``edited`` (duty id, role) are marked as changed."""
     timeline = Timeline.build(scenario)
     names = _names(scenario, lang)
-    reasons = {(g.duty, g.role): tuple(g.reasons) for g in roster.gaps}
+    reasons = {(g.duty, g.role): tuple(g.texts(lang)) for g in roster.gaps}
     by_slot: dict[tuple[dt.datetime, str], dict[str, GridCell]] = defaultdict(dict)
     slot_of: dict[tuple[dt.datetime, str], dt.date] = {}
     known = timeline.by_id

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from oncall.boundary import carry_over
 from oncall.cover.continuity import carry_pairs
 from oncall.errors import InvalidChange, NotFound
+from oncall.i18n import Problem
 from oncall.storage import Store
 from oncall.storage.audit import Actor, record
 from oncall.storage.links import LinkRecord, LinkStore
@@ -50,12 +51,18 @@ def link_previous(store: Store, scenario_id: int, previous_id: int | None, actor
             raise NotFound("scenario", previous_id, field="previous")
         if previous.period_end + dt.timedelta(days=1) != row.period_start:
             raise InvalidChange(
-                f"previous: scenario {previous_id} ends {previous.period_end}; scenario {scenario_id} starts "
-                f"{row.period_start}, not the day after"
+                Problem(
+                    "link.not_next_day",
+                    "previous",
+                    previous=previous_id,
+                    previous_end=previous.period_end,
+                    scenario=scenario_id,
+                    start=row.period_start,
+                )
             )
         zones = {store.scenario_in(s, r.id, r.version).timezone for r in (row, previous)}
         if len(zones) > 1:
-            raise InvalidChange(f"previous: the two scenarios are in different time zones ({', '.join(sorted(zones))})")
+            raise InvalidChange(Problem("link.zones", "previous", zones=", ".join(sorted(zones))))
         return links.set_in(s, scenario_id, previous, actor)
 
 

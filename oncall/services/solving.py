@@ -78,7 +78,7 @@ def repair_checked(
     try:
         result = repair(scenario, published, freeze, options)
     except InvalidScenario as exc:  # a pin the change made impossible
-        raise InvalidChange([f"changes: {line}" for line in exc.problems]) from exc
+        raise InvalidChange([p.within("changes") for p in exc.structured]) from exc
     roster = plan_cover(scenario, result.roster, options, published.cover)
     summary = summarize(scenario, published, roster, applied, freeze, result.frozen, result.changes_proven, lang)
     if roster.cover is not None and published.cover is not None:

@@ -11,6 +11,7 @@ from pydantic import TypeAdapter
 from sqlalchemy.orm import Session
 
 from oncall.errors import Conflict, InvalidChange
+from oncall.i18n import Problem
 from oncall.model import Scenario
 from oncall.roster import Roster
 from oncall.storage import Store
@@ -84,7 +85,7 @@ def propose_swap(
     with store.db.transaction() as s:
         _, published, roster, scenario = _published(store, s, scenario_id)
         if requested_by is not None and requested_by not in {p.id for p in scenario.physicians}:
-            raise InvalidChange(f"requested_by: unknown physician {requested_by!r}")
+            raise InvalidChange(Problem("scenario.unknown_physician", "requested_by", id=repr(requested_by)))
         check_proposal(scenario, roster, proposal, now or _now(), lang)
         row = SwapStore(store).add_in(
             s, scenario_id, published.id, proposal.model_dump_json(), requested_by, reason, actor

@@ -18,7 +18,7 @@ from typing import Any
 
 from sqlalchemy import func, select, update
 
-from oncall.errors import Conflict, NotFound
+from oncall.errors import Conflict, InvalidInput, NotFound
 from oncall.feeds import (
     FEED_KINDS,
     FeedKind,
@@ -51,7 +51,7 @@ _ALARM_ONLY_PHYSICIAN = "reminders are only for physician feeds"
 
 def _check_lang(lang: object) -> None:
     if lang not in _LANGS:
-        raise ValueError(f"lang: must be one of {_LANGS}, not {lang!r}")
+        raise InvalidInput("lang", f"must be one of {_LANGS}, not {lang!r}")
 
 
 def _clean_name(name: str) -> str:
@@ -321,7 +321,7 @@ class FeedStore:
         """
         unknown = sorted(set(changes) - {"lang", "alarm_minutes", "name"})
         if unknown:
-            raise ValueError(f"{unknown[0]}: cannot be changed (only lang, alarm_minutes and name)")
+            raise InvalidInput(unknown[0], "cannot be changed (only lang, alarm_minutes and name)")
         if "lang" in changes:
             _check_lang(changes["lang"])
         with self.db.transaction() as s:
@@ -329,7 +329,7 @@ class FeedStore:
             if row.revoked_at is not None:
                 raise Conflict(f"feed {prefix} is revoked: issue a new one", field="prefix")
             if row.kind != "physician" and changes.get("alarm_minutes") is not None:
-                raise ValueError(f"alarm_minutes: {_ALARM_ONLY_PHYSICIAN}")
+                raise InvalidInput("alarm_minutes", _ALARM_ONLY_PHYSICIAN)
             if "name" in changes:
                 changes = {**changes, "name": _clean_name(str(changes["name"]))}
             changed = {k: v for k, v in changes.items() if getattr(row, k) != v}

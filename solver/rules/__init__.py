@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from solver.rules.caps import consecutive_days, duty_cap, holiday_cap, night_cap
+from solver.rules.caps import ENCODERS as CAP_ENCODERS
 from solver.rules.coverage import coverage
 from solver.rules.fairness import fairness, fairness_category
 from solver.rules.hospitals import (
@@ -48,10 +48,7 @@ ENCODERS: dict[str, Encoder] = {
     "eligibility": _by_eligibility,
     "one_duty_at_a_time": one_duty_at_a_time,
     "secondary_other_clinic": secondary_other_clinic,
-    "duty_cap": duty_cap,
-    "night_cap": night_cap,
-    "holiday_cap": holiday_cap,
-    "consecutive_days": consecutive_days,
+    **CAP_ENCODERS,
     "min_rest": min_rest,
     "hospital_district": hospital_district,
     "hospital_closed": hospital_closed,

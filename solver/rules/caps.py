@@ -10,7 +10,7 @@ from oncall.rules import CAPS
 from solver.terms import Term
 from solver.variables import Variables
 
-__all__ = ["consecutive_days", "duty_cap", "holiday_cap", "night_cap"]
+__all__ = ["ENCODERS", "consecutive_days", "duty_cap", "holiday_cap", "night_cap", "weekend_night_cap"]
 
 CAP = {c.rule: c for c in CAPS}
 
@@ -43,6 +43,11 @@ def holiday_cap(v: Variables) -> list[Term]:
     return _cap(v, "holiday_cap")
 
 
+def weekend_night_cap(v: Variables) -> list[Term]:
+    """A doctor takes no more nights starting on a Saturday, Sunday or holiday in the period than their cap."""
+    return _cap(v, "weekend_night_cap")
+
+
 def consecutive_days(v: Variables) -> list[Term]:
     """A doctor is on duty on no more consecutive dates than their limit, counting the previous period."""
     one = dt.timedelta(days=1)
@@ -64,3 +69,14 @@ def consecutive_days(v: Variables) -> list[Term]:
                 v.model.add(cp_model.LinearExpr.sum(free) <= limit - fixed)
             start += one
     return []
+
+
+# This family's encoders by rule id, merged into ``solver.rules.ENCODERS``: a new cap is a row of
+# ``oncall.rules.CAPS`` and one function here.
+ENCODERS = {
+    "duty_cap": duty_cap,
+    "night_cap": night_cap,
+    "holiday_cap": holiday_cap,
+    "weekend_night_cap": weekend_night_cap,
+    "consecutive_days": consecutive_days,
+}

@@ -4,7 +4,9 @@ and planned by the job runner's solves and repairs (the same service step as ``o
 from __future__ import annotations
 
 import datetime as dt
+import io
 
+import openpyxl
 import pytest
 from fastapi.testclient import TestClient
 
@@ -31,6 +33,31 @@ def test_the_cover_plan_of_a_revision_is_read_alone_and_404_without_one(
     assert roster.cover is not None and r.json() == roster.cover.model_dump(mode="json")
     assert_error(client.get(f"/revisions/{without}/cover", headers=staff), 404, "not_found", "revision_id")
     assert client.get(f"/revisions/{with_plan}/cover", headers=hospital).status_code == 403  # absences are private
+
+
+def test_a_hospital_key_reads_the_roster_without_its_cover_plan(
+    client: TestClient, store: Store, staff: dict[str, str], hospital: dict[str, str]
+) -> None:
+    """The cover plan tells when each 主治医 is away: the whole roster, JSON or XLSX, leaves it out for hospitals."""
+    s = cover_scenario()
+    sid = store.create_scenario(s).id
+    roster = solved(s)
+    assert roster.cover is not None
+    rid = store.add_revision(sid, 1, roster, 0).id
+    publishing.publish_revision(store, rid, None, None, "")
+    for url in (f"/revisions/{rid}", f"/scenarios/{sid}/published"):
+        seen_by_staff = client.get(url, headers=staff)
+        seen_by_hospital = client.get(url, headers=hospital)
+        assert seen_by_staff.status_code == seen_by_hospital.status_code == 200
+        assert seen_by_staff.json()["cover"] is not None
+        assert seen_by_hospital.json().get("cover") is None
+        assert seen_by_hospital.json()["duties"] == seen_by_staff.json()["duties"]
+    xlsx = {"Accept": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
+    sheets = openpyxl.load_workbook(io.BytesIO(client.get(f"/revisions/{rid}", headers={**hospital, **xlsx}).content))
+    staff_sheets = openpyxl.load_workbook(
+        io.BytesIO(client.get(f"/revisions/{rid}", headers={**staff, **xlsx}).content)
+    )
+    assert len(sheets.sheetnames) < len(staff_sheets.sheetnames)
 
 
 def test_publishing_a_stale_revision_rechecks_its_cover_plan(store: Store) -> None:

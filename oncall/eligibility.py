@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from oncall.model import Physician, Role, Scenario
@@ -48,6 +49,7 @@ def _static_exclusion(
     role: Role,
     absences: list[tuple[dt.datetime, dt.datetime]],
     ready: dt.datetime | None,
+    holds: bool,
 ) -> Exclusion | None:
     if role not in p.roles:
         return "role"
@@ -55,14 +57,22 @@ def _static_exclusion(
         return "absent"
     if ready is not None and duty.start < ready:
         return "rest_after_previous"
-    # A cap excludes only the duties it counts: not the tail of a night begun before the period.
-    if any(cap.counts(duty) and cap.limit(p) == 0 for cap in CAPS):
+    # A cap of zero keeps the doctor off every duty of its kind. The tail of a night begun before the period
+    # counts against no cap of this period, so its holder keeps it (pinned by the carry-over, or started
+    # before a repair); nobody else with that cap of zero is handed it.
+    if not holds and any(cap.kind(duty) and cap.limit(p) == 0 for cap in CAPS):
         return "cap_zero"
     return None
 
 
-def compute_eligibility(scenario: Scenario, timeline: Timeline) -> Eligibility:
-    """Eligible physicians for every duty and role of the timeline."""
+def compute_eligibility(
+    scenario: Scenario, timeline: Timeline, held: Mapping[tuple[str, Role], str] | None = None
+) -> Eligibility:
+    """Eligible physicians for every duty and role of the timeline. ``held``: who holds a duty's role that
+    has started (a repair's frozen past), ``(duty id, role) -> physician id``; with the scenario's pins they
+    keep the tail of the night begun before the period even under a cap of zero.
+    """
+    holders = {(p.district, p.date, p.block, p.role): p.assignee for p in scenario.pinned}
     out = Eligibility()
     zone = scenario.zone
     clinic_district = {c.id: c.district for c in scenario.clinics}
@@ -83,7 +93,10 @@ def compute_eligibility(scenario: Scenario, timeline: Timeline) -> Eligibility:
             ok: list[str] = []
             why: dict[Exclusion, list[str]] = defaultdict(list)
             for p in pool:
-                reason = _static_exclusion(scenario, p, duty, role, absences[p.id], ready[p.id])
+                holds = not duty.counts_against_caps and (
+                    (held or {}).get(key) == p.id or holders.get((duty.district, duty.day, duty.block.id, role)) == p.id
+                )
+                reason = _static_exclusion(scenario, p, duty, role, absences[p.id], ready[p.id], holds)
                 if reason is None:
                     ok.append(p.id)
                 else:

@@ -13,7 +13,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from oncall.model import Physician, Role, Scenario
-from oncall.rules import CAPS
+from oncall.rules import CAPS, Cap
 from oncall.timeline import Duty, Timeline, absence_interval, to_utc
 
 __all__ = ["Eligibility", "Exclusion", "compute_eligibility", "touched_by_absence"]
@@ -48,7 +48,10 @@ def _static_exclusion(
     role: Role,
     absences: list[tuple[dt.datetime, dt.datetime]],
     ready: dt.datetime | None,
+    zero_caps: tuple[Cap, ...],
 ) -> Exclusion | None:
+    """Why ``p`` may not take ``role`` on ``duty`` whatever else the roster holds (None: they may);
+    ``zero_caps`` are the doctor's caps set to zero."""
     if role not in p.roles:
         return "role"
     if touched_by_absence(duty, absences):
@@ -56,7 +59,7 @@ def _static_exclusion(
     if ready is not None and duty.start < ready:
         return "rest_after_previous"
     # A cap excludes only the duties it counts: not the tail of a night begun before the period.
-    if any(cap.counts(duty) and cap.limit(p) == 0 for cap in CAPS):
+    if any(cap.counts(duty) for cap in zero_caps):
         return "cap_zero"
     return None
 
@@ -75,6 +78,9 @@ def compute_eligibility(scenario: Scenario, timeline: Timeline) -> Eligibility:
     for p in scenario.physicians:
         last = p.history.last_duty_end
         ready[p.id] = None if last is None else to_utc(last, zone) + dt.timedelta(hours=scenario.rest_hours(p))
+    # Most doctors have no cap of zero: asking the cap table once per doctor, not per duty and role,
+    # keeps this loop (every doctor of a district times every duty) cheap at 600 doctors.
+    zero_caps = {p.id: tuple(cap for cap in CAPS if cap.limit(p) == 0) for p in scenario.physicians}
     n_all = len(scenario.physicians)
     for duty in timeline.duties:
         pool = covering.get(duty.district, [])
@@ -83,7 +89,7 @@ def compute_eligibility(scenario: Scenario, timeline: Timeline) -> Eligibility:
             ok: list[str] = []
             why: dict[Exclusion, list[str]] = defaultdict(list)
             for p in pool:
-                reason = _static_exclusion(scenario, p, duty, role, absences[p.id], ready[p.id])
+                reason = _static_exclusion(scenario, p, duty, role, absences[p.id], ready[p.id], zero_caps[p.id])
                 if reason is None:
                     ok.append(p.id)
                 else:

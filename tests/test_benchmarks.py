@@ -97,6 +97,24 @@ def test_update_readme_replaces_only_the_marked_section(tmp_path: Path) -> None:
     assert not update_readme(tmp_path / "missing.md", "quick", "x")
 
 
+def test_only_runs_the_named_instances_and_leaves_the_readme_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import benchmarks.run as run
+
+    ran: list[list[str]] = []
+    monkeypatch.setattr(run, "run_suite", lambda instances, *a, **k: ran.append([i.name for i in instances]) or [])
+    monkeypatch.setattr(run, "write", lambda *a, **k: "table")
+    monkeypatch.setattr(run, "update_readme", lambda *a, **k: pytest.fail("a partial run wrote the README"))
+    monkeypatch.setattr(run, "RESULTS", tmp_path)
+    assert run.main(["--mode", "full", "--only", "600d25 2027-01", "--out", str(tmp_path)]) == 0
+    assert ran == [["600d25 2027-01"]]
+    with pytest.raises(SystemExit) as stop:
+        run.main(["--mode", "tiny", "--only", "600d25"])
+    assert stop.value.code == 2
+    assert "--only '600d25'" in capsys.readouterr().err
+
+
 def _record(solver: str, doctors: int, districts: int, seed: int, **kw: object) -> Record:
     return Record(f"{doctors}d{districts}", doctors, districts, seed, solver, 10.0, **kw)  # type: ignore[arg-type]
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -103,7 +104,12 @@ def test_only_runs_the_named_instances_and_leaves_the_readme_alone(
     import benchmarks.run as run
 
     ran: list[list[str]] = []
-    monkeypatch.setattr(run, "run_suite", lambda instances, *a, **k: ran.append([i.name for i in instances]) or [])
+
+    def run_suite(instances: list[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        ran.append([i.name for i in instances])
+        return []
+
+    monkeypatch.setattr(run, "run_suite", run_suite)
     monkeypatch.setattr(run, "write", lambda *a, **k: "table")
     monkeypatch.setattr(run, "update_readme", lambda *a, **k: pytest.fail("a partial run wrote the README"))
     monkeypatch.setattr(run, "RESULTS", tmp_path)

@@ -105,6 +105,7 @@ class CarryNote:
         ja = {
             "absent": "不在のため",
             "left": "新しい期間の名簿にいないため",
+            "too_far": "往診距離の外のため",
             "role": "この役割を引き受けないため",
             "district": "この地区を担当しないため",
             "rest_after_previous": "休息が足りないため",
@@ -118,6 +119,7 @@ class CarryNote:
         en = {
             "absent": "absent",
             "left": "not in the new period's scenario",
+            "too_far": "beyond the visit distance",
             "role": "does not take this role",
             "district": "does not cover this district",
             "rest_after_previous": "not rested",

@@ -14,7 +14,7 @@ from oncall.model import Hospital, Role, Scenario
 from oncall.rules import CAPS
 from oncall.timeline import Duty, Timeline
 
-__all__ = ["ROLE_LABELS", "Assignment", "describe_overloads", "diagnose_gap"]
+__all__ = ["ROLE_LABELS", "Assignment", "describe_overloads", "diagnose_gap", "unmet_minimums"]
 
 
 ROLE_LABELS = {
@@ -24,6 +24,7 @@ ROLE_LABELS = {
 
 _REASONS = {
     "ja": {
+        "too_far": "往診距離の外{n}名",
         "role": "役割対象外{n}名",
         "absent": "不在{n}名",
         "rest_after_previous": "前月末の当番からの休息不足{n}名",
@@ -33,10 +34,12 @@ _REASONS = {
         "night_cap": "夜間上限{n}名",
         "holiday_cap": "休日上限{n}名",
         "consecutive_days": "連続日数上限{n}名",
+        "consecutive_nights": "連続夜間上限{n}名",
         "same_clinic": "相方と同じ医療機関{n}名",
         "free": "担当可能{n}名(探索時間内に割当なし)",
     },
     "en": {
+        "too_far": "{n} beyond the visit distance",
         "role": "{n} do not take this role",
         "absent": "{n} absent",
         "rest_after_previous": "{n} still resting after the previous period",
@@ -46,6 +49,7 @@ _REASONS = {
         "night_cap": "{n} at their night cap",
         "holiday_cap": "{n} at their holiday cap",
         "consecutive_days": "{n} at their consecutive-day limit",
+        "consecutive_nights": "{n} at their consecutive-night limit",
         "same_clinic": "{n} from the partner's clinic",
         "free": "{n} could still take it (the search stopped first)",
     },
@@ -117,6 +121,47 @@ def diagnose_gap(
     if not parts:
         parts = ["—"]
     return [f"{_where(timeline, duty, role, lang)}: {head}; {', '.join(parts)}"]
+
+
+def unmet_minimums(scenario: Scenario, timeline: Timeline, eligibility: Eligibility, lang: str = "ja") -> list[str]:
+    """One sentence per doctor whose minimum of duties (``caps.min_duties``) no roster can meet, and why.
+
+    A relaxation of the rule, so a hit proves it cannot hold: the duties of the period the doctor could take
+    at all (their districts, roles, absences, a cap of zero), at most one per time slot, bounded by their
+    duty cap. ``2027-01-04〜2027-01-10 青木一郎: 最低5回; 担当可能な当番3回 (担当地区の当番14回; 不在11回)``
+    """
+    lang = _lang(lang)
+    out: list[str] = []
+    for p in scenario.physicians:
+        least = p.caps.min_duties
+        if not least:
+            continue
+        counted = [d for d in timeline.duties if d.counts_against_caps and d.district in scenario.districts_of(p)]
+        why: dict[str, set[dt.datetime]] = {}
+        able: set[dt.datetime] = set()  # slots (start instants): one duty at a time
+        for d in counted:
+            roles = [r for r in d.block.roles]
+            if any(p.id in eligibility.physicians(d.id, r) for r in roles):
+                able.add(d.start)
+                continue
+            for r in roles:
+                for reason, ids in eligibility.excluded.get((d.id, r), {}).items():
+                    if p.id in ids:
+                        why.setdefault(reason, set()).add(d.start)
+        most = len(able) if p.caps.duties is None else min(len(able), p.caps.duties)
+        if most >= least:
+            continue
+        slots = len({d.start for d in counted})
+        parts = [
+            _reason(lang, r, len(why[r] - able)).replace("名", "回") for r in EXCLUSIONS if why.get(r, set()) - able
+        ]
+        if lang == "en":
+            head = f"{p.label(lang)}: at least {least} duties; {most} within reach ({slots} duties of their districts"
+        else:
+            head = f"{p.label(lang)}: 最低{least}回; 担当可能な当番{most}回 (担当地区の当番{slots}回"
+        span = f"{scenario.period.start.isoformat()}〜{scenario.period.end.isoformat()}"
+        out.append(f"{span} {head}{'; ' + ', '.join(parts) if parts else ''})")
+    return out
 
 
 def _diagnose_hospital(

@@ -12,6 +12,7 @@ import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass, field
 
+from oncall.geo import visit_km
 from oncall.model import Physician, Role, Scenario
 from oncall.rules import CAPS
 from oncall.timeline import Duty, Timeline, absence_interval, to_utc
@@ -20,7 +21,7 @@ __all__ = ["Eligibility", "Exclusion", "compute_eligibility", "touched_by_absenc
 
 # Reasons a physician cannot take a duty whatever the rest of the roster; the order is the order shown.
 Exclusion = str  # one of EXCLUSIONS
-EXCLUSIONS = ("role", "absent", "rest_after_previous", "cap_zero")
+EXCLUSIONS = ("too_far", "role", "absent", "rest_after_previous", "cap_zero")
 
 
 @dataclass
@@ -76,6 +77,7 @@ def compute_eligibility(scenario: Scenario, timeline: Timeline) -> Eligibility:
         last = p.history.last_duty_end
         ready[p.id] = None if last is None else to_utc(last, zone) + dt.timedelta(hours=scenario.rest_hours(p))
     n_all = len(scenario.physicians)
+    far = _too_far(scenario, covering)
     for duty in timeline.duties:
         pool = covering.get(duty.district, [])
         for role in duty.block.roles:
@@ -83,7 +85,11 @@ def compute_eligibility(scenario: Scenario, timeline: Timeline) -> Eligibility:
             ok: list[str] = []
             why: dict[Exclusion, list[str]] = defaultdict(list)
             for p in pool:
-                reason = _static_exclusion(scenario, p, duty, role, absences[p.id], ready[p.id])
+                reason = (
+                    "too_far"
+                    if (p.id, duty.district) in far
+                    else _static_exclusion(scenario, p, duty, role, absences[p.id], ready[p.id])
+                )
                 if reason is None:
                     ok.append(p.id)
                 else:
@@ -91,4 +97,18 @@ def compute_eligibility(scenario: Scenario, timeline: Timeline) -> Eligibility:
             out.eligible[key] = ok
             out.excluded[key] = dict(why)
             out.not_covering[key] = n_all - len(pool)
+    return out
+
+
+def _too_far(scenario: Scenario, covering: dict[str, list[Physician]]) -> set[tuple[str, str]]:
+    """(physician, district) pairs the visit distance rule (``rules.max_visit_km``) forbids."""
+    limit = scenario.rules.max_visit_km
+    if limit is None:
+        return set()
+    out: set[tuple[str, str]] = set()
+    for district, pool in covering.items():
+        for p in pool:
+            km = visit_km(scenario, p, district)
+            if km is not None and km > limit:
+                out.add((p.id, district))
     return out

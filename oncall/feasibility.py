@@ -38,6 +38,18 @@ class Assignment:
     backup_hospital: str | None = None
 
 
+def _run_through(dates: set[dt.date], day: dt.date) -> int:
+    """Length of the run of consecutive dates of ``dates`` that ``day`` would join."""
+    n = 1
+    d = day - _ONE_DAY
+    while d in dates:
+        n, d = n + 1, d - _ONE_DAY
+    d = day + _ONE_DAY
+    while d in dates:
+        n, d = n + 1, d + _ONE_DAY
+    return n
+
+
 @dataclass
 class _Doctor:
     """What the ledger tracks of one doctor."""
@@ -47,19 +59,13 @@ class _Doctor:
     consecutive: int
     held: list[Duty] = field(default_factory=list)
     dates: set[dt.date] = field(default_factory=set)  # duty dates, with the previous period's recent ones
-    counted: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # per cap rule id
+    counted: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))  # (cap, window)
+    nights: set[dt.date] = field(default_factory=set)  # dates of the night duties held
     points: dict[str, float] = field(default_factory=lambda: defaultdict(float))  # per category and "total"
 
     def run_through(self, day: dt.date) -> int:
         """Length of the run of consecutive duty dates that ``day`` would join."""
-        n = 1
-        d = day - _ONE_DAY
-        while d in self.dates:
-            n, d = n + 1, d - _ONE_DAY
-        d = day + _ONE_DAY
-        while d in self.dates:
-            n, d = n + 1, d + _ONE_DAY
-        return n
+        return _run_through(self.dates, day)
 
     def blocking(self, duty: Duty) -> str | None:
         """The hard rule taking ``duty`` would break given the duties held, or None. Overlap and rest are
@@ -69,17 +75,25 @@ class _Doctor:
                 return "one_duty_at_a_time" if duty.start < h.end and h.start < duty.end else "min_rest"
         for cap in CAPS:
             limit = cap.limit(self.p)
-            if limit is not None and cap.counts(duty) and self.counted[cap.rule] >= limit:
+            counted = self.counted[(cap.rule, cap.window(duty))] + cap.amount(duty)
+            if limit is not None and cap.counts(duty) and cap.over(counted, limit):
                 return cap.rule
         if duty.day not in self.dates and self.run_through(duty.day) > self.consecutive:
             return "consecutive_days"
+        most_nights = self.p.caps.consecutive_nights
+        new_night = duty.night and most_nights is not None and duty.day not in self.nights
+        if new_night and _run_through(self.nights, duty.day) > (most_nights or 0):
+            return "consecutive_nights"
         return None
 
     def take(self, duty: Duty) -> None:
         self.held.append(duty)
         self.dates.add(duty.day)
+        if duty.night:
+            self.nights.add(duty.day)
         for cap in CAPS:
-            self.counted[cap.rule] += cap.counts(duty)
+            if cap.counts(duty):
+                self.counted[(cap.rule, cap.window(duty))] += cap.amount(duty)
         self.points[duty.category] += duty.slot.points
         self.points["total"] += duty.slot.points
 

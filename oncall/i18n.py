@@ -265,6 +265,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "診療所 {clinic}（病院 {hospital} に登録）は patients[{first}] に既にあります",
         "clinic {clinic} with hospital {hospital} is already listed in patients[{first}]",
     ),
+    # --- issue 19: rules
+    "scenario.position_half": (
+        "位置には lat と lon の両方が要ります（{given} だけがあります）",
+        "a position needs both lat and lon (only {given} is given)",
+    ),
+    "scenario.minimum_above_cap": (
+        "最低当番回数 {value} が上限 caps.duties {cap} を超えています",
+        "a minimum of {value} duties is above the cap caps.duties {cap}",
+    ),
+    "check.cap.over_week": (
+        "{who}: {week} の{what} {n} 回 (上限 {cap} 回)",
+        "{who}: {n} {what} {week} (cap {cap})",
+    ),
+    "check.cap.over_hours": ("{who}: {what} {n} 時間 (上限 {cap} 時間)", "{who}: {n} {what} (cap {cap})"),
+    "check.duty_minimum.short": ("{who}: 当番 {n} 回 (最低 {least} 回)", "{who}: {n} duties (at least {least})"),
+    "check.consecutive_nights.run": (
+        "{who}: {first}〜{last} の夜間当番が {n} 夜連続 (上限 {cap} 夜)",
+        "{who}: nights on {n} consecutive dates {first} to {last} (limit {cap})",
+    ),
+    "check.visit_distance.too_far": (
+        "{where}: {who} の診療所から地区まで {km} km (往診距離 {limit} km を超える)",
+        "{where}: {who}'s clinic lies {km} km from the district (visit distance {limit} km)",
+    ),
     # --- checker: violations (oncall.checker; `where` is "date block district" of a duty)
     "check.tiling.scenario_name": (
         "当番表はシナリオ「{got}」のもの (期待「{want}」)",

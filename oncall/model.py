@@ -14,7 +14,16 @@ from collections import Counter
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from oncall.cover.model import CoverConfig, cover_problems
@@ -359,6 +368,12 @@ class District(_Model):
     phone: Phone | None = Field(
         None, description="Number of the district's on-call line, printed on the 当番表 (optional), e.g. 0120-123-456."
     )
+    lat: float | None = Field(
+        None, ge=-90, le=90, description="Latitude of the district's centre (optional; the visit distance rule)."
+    )
+    lon: float | None = Field(
+        None, ge=-180, le=180, description="Longitude of the district's centre (optional; the visit distance rule)."
+    )
 
     def label(self, lang: str = "ja") -> str:
         """The district's label in the requested language."""
@@ -386,8 +401,37 @@ class Caps(_Model):
     weekend_nights: int | None = Field(
         None, ge=0, le=LIMITS["cap"], description="Most nights starting on a Saturday, Sunday or holiday in the period."
     )
+    weekend_duties: int | None = Field(
+        None, ge=0, le=LIMITS["cap"], description="Most duties on Saturdays, Sundays and holidays in the period."
+    )
+    holiday_nights: int | None = Field(
+        None, ge=0, le=LIMITS["cap"], description="Most nights starting on a Sunday, holiday or 年末年始 date."
+    )
+    nights_per_week: int | None = Field(
+        None, ge=0, le=7, description="Most nights starting in one ISO week (Monday to Sunday)."
+    )
+    oncall_hours: float | None = Field(
+        None,
+        ge=0,
+        le=744,
+        description="Most on-call hours within the period (employed doctors: on-call hours count as working time).",
+    )
+    min_duties: int | None = Field(
+        None, ge=0, le=LIMITS["cap"], description="Fewest duties in the period (a doctor who asked for duties)."
+    )
     consecutive_days: int | None = Field(None, ge=1, le=367, description="Most consecutive dates with a duty.")
+    consecutive_nights: int | None = Field(
+        None, ge=1, le=367, description="Most consecutive dates with a night duty (apart from consecutive_days)."
+    )
     min_rest_hours: float | None = Field(None, ge=0, le=168, description="Personal minimum rest between duties.")
+
+    @field_validator("min_duties")
+    @classmethod
+    def _minimum_within_cap(cls, v: int | None, info: ValidationInfo) -> int | None:
+        cap = info.data.get("duties")
+        if v is not None and cap is not None and v > cap:
+            raise _invalid("scenario.minimum_above_cap", value=v, cap=cap)
+        return v
 
 
 class Absence(_Model):
@@ -628,6 +672,13 @@ class Rules(_Model):
     )
     max_consecutive_days: int = Field(2, ge=1, le=31, description="Most consecutive dates with a duty.")
     secondary_other_clinic: bool = Field(True, description="Primary and secondary come from different clinics.")
+    max_visit_km: float | None = Field(
+        16,
+        gt=0,
+        le=1000,
+        description="Visit distance (km): a doctor covers a district only if its centre, or else some clinic of it, "
+        "lies within this distance of their clinic (null: off; off where coordinates are missing).",
+    )
     hospital_assignment: Literal["block", "day"] = Field(
         "day", description="One backup hospital per block, or one per district and day."
     )
@@ -956,6 +1007,7 @@ def _cross_check(s: Scenario) -> list[Message]:
                 problems.append(_unknown("district", f"districts[{i}].neighbours[{j}]", n))
             elif n == d.id:
                 problems.append(Message("scenario.own_neighbour", f"districts[{i}].neighbours[{j}]", id=repr(n)))
+    problems += _half_positions(s)
     for i, c in enumerate(s.clinics):
         if c.district not in districts:
             problems.append(_unknown("district", f"clinics[{i}].district", c.district))
@@ -978,6 +1030,21 @@ def _cross_check(s: Scenario) -> list[Message]:
     problems += _check_pins(s, districts, blocks, physicians, hospitals)
     problems += _check_patients(s, clinics, hospitals)
     return problems
+
+
+def _half_positions(s: Scenario) -> list[Message]:
+    """A latitude without its longitude (or the reverse) is a typo the visit distance rule would miss."""
+    out: list[Message] = []
+    places = [
+        *((f"districts[{i}]", x.lat, x.lon) for i, x in enumerate(s.districts)),
+        *((f"clinics[{i}]", x.lat, x.lon) for i, x in enumerate(s.clinics)),
+        *((f"hospitals[{i}]", x.lat, x.lon) for i, x in enumerate(s.hospitals)),
+    ]
+    for where, lat, lon in places:
+        if (lat is None) != (lon is None):
+            given = "lat" if lon is None else "lon"
+            out.append(Message("scenario.position_half", f"{where}.{given}", given=given))
+    return out
 
 
 def _check_pins(

@@ -164,6 +164,36 @@ def _weekend_night_cap(s: Scenario, r: Roster) -> None:
     s.physician("n1a").caps.weekend_nights = 0  # n1a holds the Sunday 1/10 night
 
 
+def _weekend_cap(s: Scenario, r: Roster) -> None:
+    s.physician("n1a").caps.weekend_duties = 1  # n1a holds Saturday 1/9 afternoon and the Sunday 1/10 night
+
+
+def _holiday_night_cap(s: Scenario, r: Roster) -> None:
+    s.physician("n1a").caps.holiday_nights = 0  # the Sunday 1/10 night (the 1/3 tail counts in December)
+
+
+def _weekly_night_cap(s: Scenario, r: Roster) -> None:
+    s.physician("n1a").caps.nights_per_week = 1  # the nights of 1/6 and 1/10, both in 2027-W01
+
+
+def _hours_cap(s: Scenario, r: Roster) -> None:
+    s.physician("n1a").caps.oncall_hours = 30  # 8.5 h of the 1/3 tail, 14.5, 5.5 and 6 h: 34.5 h
+
+
+def _duty_minimum(s: Scenario, r: Roster) -> None:
+    s.physician("n1a").caps.min_duties = 4  # three duties count (not the 1/3 tail)
+
+
+def _consecutive_nights(s: Scenario, r: Roster) -> None:
+    r.duties[4].primary = "n1a"  # the 1/5 north night, then n1a's own 1/6 night
+    s.physician("n1a").caps.consecutive_nights = 1
+
+
+def _visit_distance(s: Scenario, r: Roster) -> None:
+    s.districts[1].lat, s.districts[1].lon = 36.5, 137.0  # the south's centre 55 km from clinic s2
+    s.clinics[3].lat, s.clinics[3].lon = 36.0, 137.0
+
+
 def _consecutive(s: Scenario, r: Roster) -> None:
     s.physician("n1a").caps.consecutive_days = 1  # n1a works 1/9 and 1/10
 
@@ -260,8 +290,15 @@ SEEDED: list[tuple[str, Callable[[Scenario, Roster], None], str | None]] = [
     ("night_cap", _night_cap, None),
     ("holiday_cap", _holiday_cap, None),
     ("weekend_night_cap", _weekend_night_cap, None),
+    ("weekend_cap", _weekend_cap, None),
+    ("holiday_night_cap", _holiday_night_cap, None),
+    ("weekly_night_cap", _weekly_night_cap, None),
+    ("hours_cap", _hours_cap, None),
+    ("duty_minimum", _duty_minimum, None),
     ("consecutive_days", _consecutive, None),
     ("consecutive_days", _consecutive_history, None),
+    ("consecutive_nights", _consecutive_nights, None),
+    ("visit_distance", _visit_distance, "south-20270105T0900Z"),
     ("min_rest", _rest, "north-20270110T0900Z"),
     ("min_rest", _rest_history, "north-20270103T1500Z"),
     ("hospital_district", _hospital_district, "north-20270105T0900Z"),
@@ -304,6 +341,13 @@ def test_every_hard_rule_has_a_seeded_breach() -> None:
         (_primary_is_secondary, {"one_duty_at_a_time"}),
         (_absent, {"absence"}),
         (_duty_cap, {"duty_cap"}),
+        (_weekend_cap, {"weekend_cap"}),
+        (_holiday_night_cap, {"holiday_night_cap"}),
+        (_weekly_night_cap, {"weekly_night_cap"}),
+        (_hours_cap, {"hours_cap"}),
+        (_duty_minimum, {"duty_minimum"}),
+        (_consecutive_nights, {"consecutive_nights"}),
+        (_visit_distance, {"visit_distance"}),
         (_rest, {"min_rest"}),
         (_hospital_closed, {"hospital_closed"}),
         (_pinned, {"pinned"}),

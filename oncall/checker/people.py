@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from oncall.checker.context import Context, assignee
 from oncall.checker.report import Violation
+from oncall.geo import distance_km
 from oncall.model import ROLES
 from oncall.timeline import absence_interval
 
-__all__ = ["CHECKS", "absence", "eligibility", "one_duty_at_a_time", "secondary_other_clinic"]
+__all__ = ["CHECKS", "absence", "eligibility", "one_duty_at_a_time", "secondary_other_clinic", "visit_distance"]
 
 
 def absence(c: Context) -> list[Violation]:
@@ -87,6 +88,38 @@ def eligibility(c: Context) -> list[Violation]:
     return out
 
 
+def _points(c: Context, district: str) -> list[tuple[float, float]]:
+    """Where the district is measured from: its centre when given, else each of its clinics with coordinates."""
+    d = c.districts.get(district)
+    if d is not None and d.lat is not None and d.lon is not None:
+        return [(d.lat, d.lon)]
+    return [(x.lat, x.lon) for x in c.s.clinics if x.district == district and x.lat is not None and x.lon is not None]
+
+
+def visit_distance(c: Context) -> list[Violation]:
+    """A doctor covers a district only if its centre, or else some clinic of it, lies within the visit distance
+    of their clinic."""
+    limit = c.s.rules.max_visit_km
+    if limit is None:
+        return []
+    clinics = {x.id: x for x in c.s.clinics}
+    out: list[Violation] = []
+    for pid, held in c.held.items():
+        home = clinics.get(c.physicians[pid].clinic)
+        if home is None or home.lat is None or home.lon is None:
+            continue  # no coordinates: the rule is off for this doctor
+        for h in held.values():
+            points = _points(c, h.duty.district)
+            if not points:
+                continue
+            km = min(distance_km(home.lat, home.lon, lat, lon) for lat, lon in points)
+            if km > limit:
+                where, who = c.where(h.duty), c.who(pid)
+                kw = {"where": where, "who": who, "km": f"{km:.1f}", "limit": f"{limit:g}"}
+                out.append(c.v("visit_distance", h.duty.id, (pid,), "check.visit_distance.too_far", **kw))
+    return out
+
+
 def one_duty_at_a_time(c: Context) -> list[Violation]:
     """A doctor holds one duty at a time (in any districts); primary and secondary are different people."""
     out: list[Violation] = []
@@ -150,6 +183,7 @@ def secondary_other_clinic(c: Context) -> list[Violation]:
 CHECKS = {
     "absence": absence,
     "eligibility": eligibility,
+    "visit_distance": visit_distance,
     "one_duty_at_a_time": one_duty_at_a_time,
     "secondary_other_clinic": secondary_other_clinic,
 }

@@ -32,7 +32,8 @@ Encoder = Callable[[Variables], list[Term]]
 
 
 def _by_eligibility(v: Variables) -> list[Term]:
-    """Holds by construction: no variable exists for an absent doctor, another district or role."""
+    """Holds by construction: no variable exists for an absent doctor, another district or role, or a district
+    beyond the visit distance."""
     return []
 
 
@@ -46,6 +47,7 @@ ENCODERS: dict[str, Encoder] = {
     "tiling": _by_timeline,
     "absence": _by_eligibility,
     "eligibility": _by_eligibility,
+    "visit_distance": _by_eligibility,
     "one_duty_at_a_time": one_duty_at_a_time,
     "secondary_other_clinic": secondary_other_clinic,
     **CAP_ENCODERS,

@@ -1,0 +1,53 @@
+"""Nonsense values of the scenario fields issue 19 added, each with the field the error must name.
+
+Shared by the command-line test (exit 2, one line) and the API test (422 naming the field).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["INVALID"]
+
+
+def _set(path: str, value: Any) -> Any:
+    """An edit of a scenario document: ``path`` like ``physicians.0.caps.duties``."""
+
+    def edit(data: dict[str, Any]) -> None:
+        *parents, last = path.split(".")
+        node: Any = data
+        for key in parents:
+            node = node[int(key)] if key.isdigit() else node.setdefault(key, {})
+        node[last] = value
+
+    return edit
+
+
+def _both(*edits: Any) -> Any:
+    def edit(data: dict[str, Any]) -> None:
+        for e in edits:
+            e(data)
+
+    return edit
+
+
+# (edit, field named, words of the English message)
+INVALID: list[tuple[Any, str, str]] = [
+    (_set("rules.max_visit_km", -3), "rules.max_visit_km", "greater than 0"),
+    (_set("districts.0.lat", 35.5), "districts[0].lat", "a position needs both lat and lon"),
+    (_set("clinics.1.lon", 137.8), "clinics[1].lon", "a position needs both lat and lon"),
+    (_set("physicians.0.caps.weekend_duties", -1), "physicians[0].caps.weekend_duties", "greater than or equal to 0"),
+    (_set("physicians.0.caps.holiday_nights", -1), "physicians[0].caps.holiday_nights", "greater than or equal to 0"),
+    (_set("physicians.0.caps.nights_per_week", 8), "physicians[0].caps.nights_per_week", "less than or equal to 7"),
+    (_set("physicians.0.caps.oncall_hours", -5), "physicians[0].caps.oncall_hours", "greater than or equal to 0"),
+    (
+        _both(_set("physicians.0.caps.duties", 3), _set("physicians.0.caps.min_duties", 5)),
+        "physicians[0].caps.min_duties",
+        "a minimum of 5 duties is above the cap caps.duties 3",
+    ),
+    (
+        _set("physicians.0.caps.consecutive_nights", 0),
+        "physicians[0].caps.consecutive_nights",
+        "greater than or equal to 1",
+    ),
+]

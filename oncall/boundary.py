@@ -210,9 +210,11 @@ def _deviation(previous: Scenario, prev_tl: Timeline, roster: Roster) -> dict[st
     earned: dict[str, dict[Category, float]] = defaultdict(lambda: dict.fromkeys(CATEGORIES, 0.0))
     for rd in roster.duties:
         duty = prev_tl.by_id[rd.id]
-        for pid in {rd.primary, rd.secondary} - {None}:
-            assert pid is not None
-            earned[pid][duty.category] += duty.slot.points
+        factor = previous.rules.role_points.factor
+        holders = {rd.secondary: "secondary", rd.primary: "primary"}  # one person in both roles: the primary's
+        for pid, role in holders.items():
+            if pid is not None:
+                earned[pid][duty.category] += duty.slot.points * factor(role)
     return {p.id: {c: round(earned[p.id][c] - due[p.id][c], 4) for c in CATEGORIES} for p in previous.physicians}
 
 

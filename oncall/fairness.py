@@ -158,10 +158,10 @@ def _allocate(scenario: Scenario, timeline: Timeline, eligibility: Eligibility) 
         for role in duty.block.roles
     ]
     groups: dict[GroupKey, _Group] = defaultdict(_Group)
-    for duty, _, pool in slots:
+    for duty, role, pool in slots:
         group = groups[_group_key(duty, pool)]
         group.roles += 1
-        group.points += duty.slot.points
+        group.points += duty.slot.points * scenario.rules.role_points.factor(role)
 
     model = mathopt.Model(name="fair share")
     home = scenario.home_districts()

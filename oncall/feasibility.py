@@ -86,7 +86,7 @@ class _Doctor:
             return "consecutive_nights"
         return None
 
-    def take(self, duty: Duty) -> None:
+    def take(self, duty: Duty, points: float) -> None:
         self.held.append(duty)
         self.dates.add(duty.day)
         if duty.night:
@@ -94,8 +94,8 @@ class _Doctor:
         for cap in CAPS:
             if cap.counts(duty):
                 self.counted[(cap.rule, cap.window(duty))] += cap.amount(duty)
-        self.points[duty.category] += duty.slot.points
-        self.points["total"] += duty.slot.points
+        self.points[duty.category] += points
+        self.points["total"] += points
 
 
 class Ledger:
@@ -198,7 +198,7 @@ class Ledger:
 
     def take(self, pid: str, duty: Duty, role: Role) -> None:
         setattr(self.assignments[duty.id], role, pid)
-        self.doctors[pid].take(duty)
+        self.doctors[pid].take(duty, duty.slot.points * self.scenario.rules.role_points.factor(role))
 
     def open_roles(self, duty: Duty) -> list[Role]:
         """Roles of ``duty`` not yet filled."""

@@ -663,6 +663,21 @@ class Weights(_Model):
     )
 
 
+class RolePoints(_Model):
+    """How much of a duty's points each role earns (many networks weigh the secondary lower)."""
+
+    primary: float = Field(1.0, ge=0, le=10, description="Factor of the duty's points the primary earns.")
+    secondary: float = Field(1.0, ge=0, le=10, description="Factor of the duty's points the secondary earns.")
+
+    def factor(self, role: str) -> float:
+        """The factor of ``role`` (1 for any other).
+
+        >>> RolePoints(secondary=0.5).factor("secondary")
+        0.5
+        """
+        return self.secondary if role == "secondary" else self.primary if role == "primary" else 1.0
+
+
 class Rules(_Model):
     """Network-wide rules."""
 
@@ -689,6 +704,11 @@ class Rules(_Model):
         description="Fair share: a district's duties go to doctors of other districts who cover it only where its "
         "own doctors would otherwise carry more than this many such duties per unit of share above them "
         "(0: level across districts at any difference).",
+    )
+    role_points: RolePoints = Field(
+        default_factory=RolePoints,
+        description="Factor of a duty's points per role, for the fair share and every points figure "
+        "(e.g. secondary: 0.5).",
     )
     weights: Weights = Field(default_factory=Weights)
 

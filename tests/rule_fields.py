@@ -34,6 +34,8 @@ def _both(*edits: Any) -> Any:
 # (edit, field named, words of the English message)
 INVALID: list[tuple[Any, str, str]] = [
     (_set("rules.max_visit_km", -3), "rules.max_visit_km", "greater than 0"),
+    (_set("rules.role_points.secondary", -0.5), "rules.role_points.secondary", "greater than or equal to 0"),
+    (_set("rules.role_points.third", 1), "rules.role_points.third", "Extra inputs are not permitted"),
     (_set("districts.0.lat", 35.5), "districts[0].lat", "a position needs both lat and lon"),
     (_set("clinics.1.lon", 137.8), "clinics[1].lon", "a position needs both lat and lon"),
     (_set("physicians.0.caps.weekend_duties", -1), "physicians[0].caps.weekend_duties", "greater than or equal to 0"),

@@ -10,13 +10,14 @@ from typing import Any
 import pytest
 import yaml
 
-from oncall.model import Caps, District, Rules
+from oncall.model import Caps, District, RolePoints, Rules
 from tests.rule_fields import INVALID
 from tests.test_cli import FAST, invoke, scenario_data, write_yaml
 
 ROOT = Path(__file__).resolve().parent.parent
 NEW_FIELDS = {
-    Rules: ["max_visit_km"],
+    Rules: ["max_visit_km", "role_points"],
+    RolePoints: ["primary", "secondary"],
     District: ["lat", "lon"],
     Caps: [
         "weekend_duties",

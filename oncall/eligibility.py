@@ -71,7 +71,7 @@ def compute_eligibility(scenario: Scenario, timeline: Timeline) -> Eligibility:
     for p in scenario.physicians:
         for d in p.districts if p.districts is not None else [clinic_district[p.clinic]]:
             covering[d].append(p)
-    absences = {p.id: [absence_interval(a, zone) for a in p.absences] for p in scenario.physicians}
+    absences = {p.id: [absence_interval(a, zone) for a in scenario.absences_of(p)] for p in scenario.physicians}
     ready: dict[str, dt.datetime | None] = {}
     for p in scenario.physicians:
         last = p.history.last_duty_end

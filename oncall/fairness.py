@@ -133,7 +133,7 @@ def availability(scenario: Scenario, timeline: Timeline) -> dict[str, float]:
     for p in scenario.physicians:
         duties = by_district.get(scenario.clinic_of(p).district, [])
         total = sum(d.slot.hours for d in duties)
-        absent = [absence_interval(a, scenario.zone) for a in p.absences]
+        absent = [absence_interval(a, scenario.zone) for a in scenario.absences_of(p)]
         free = sum(d.slot.hours for d in duties if not touched_by_absence(d, absent))
         out[p.id] = free / total if total > 0 else 1.0
     return out

@@ -274,6 +274,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "最低当番回数 {value} が上限 caps.duties {cap} を超えています",
         "a minimum of {value} duties is above the cap caps.duties {cap}",
     ),
+    "scenario.nth_zero": (
+        "nth は 1〜5（第n週）か -1（最終）にしてください",
+        "nth is 1 to 5 (the n-th such weekday of the month) or -1 (the last)",
+    ),
+    "scenario.time_half": (
+        "時刻は start と end の両方が要ります（{given} だけがあります）",
+        "a time range needs both start and end (only {given} is given)",
+    ),
+    "scenario.not_the_weekday": ("{date} は {weekday} ではありません", "{date} is not a {weekday}"),
     "check.cap.over_week": (
         "{who}: {week} の{what} {n} 回 (上限 {cap} 回)",
         "{who}: {n} {what} {week} (cap {cap})",

@@ -442,6 +442,83 @@ class Absence(_Model):
     reason: Note | None = None
 
 
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class RecurringAbsence(_Model):
+    """A weekly or monthly unavailability ("every Wednesday 17:00–22:00", "the first Monday of each month"),
+    with exceptions; expanded into absences of the period (``expand``)."""
+
+    weekday: Weekday = Field(description="Day of the week: mon, tue, wed, thu, fri, sat or sun.")
+    nth: int | None = Field(
+        None, ge=-1, le=5, description="Only the n-th such weekday of the month (1–5; -1 the last); null: every week."
+    )
+    start: WallTime | None = Field(None, description="Local start time (HH:MM); null with end: the whole date.")
+    end: WallTime | None = Field(
+        None, description="Local end time (HH:MM); at or before start: the next morning (an overnight absence)."
+    )
+    first_date: dt.date | None = Field(None, description="First date the pattern applies (null: always).")
+    last_date: dt.date | None = Field(None, description="Last date the pattern applies (null: always).")
+    except_dates: list[dt.date] = Field(
+        default_factory=list, max_length=LIMITS["entries"], description="Dates the pattern skips (exceptions)."
+    )
+    reason: Note | None = Field(
+        None, description="Why (a weekly clinic session, a committee), shown with the absences."
+    )
+
+    @field_validator("nth")
+    @classmethod
+    def _nth(cls, v: int | None) -> int | None:
+        if v == 0:
+            raise _invalid("scenario.nth_zero")
+        return v
+
+    def matches(self, day: dt.date) -> bool:
+        """Whether the pattern takes ``day`` (exceptions and the date range included).
+
+        >>> r = RecurringAbsence(weekday="mon", nth=1)
+        >>> r.matches(dt.date(2027, 1, 4)), r.matches(dt.date(2027, 1, 11))  # the first Monday, the second
+        (True, False)
+        >>> RecurringAbsence(weekday="fri", nth=-1).matches(dt.date(2027, 1, 29))  # the last Friday
+        True
+        """
+        if WEEKDAYS[day.weekday()] != self.weekday or day in self.except_dates:
+            return False
+        if (self.first_date and day < self.first_date) or (self.last_date and day > self.last_date):
+            return False
+        if self.nth is None:
+            return True
+        if self.nth == -1:
+            return (day + dt.timedelta(days=7)).month != day.month
+        return (day.day - 1) // 7 + 1 == self.nth
+
+    def expand(self, first: dt.date, last: dt.date, zone: ZoneInfo) -> list[Absence]:
+        """The absences the pattern makes on the dates ``first``..``last``, as aware datetimes in ``zone`` (whole
+        dates when no times are given; an end at or before the start runs into the next morning).
+
+        >>> tokyo = ZoneInfo("Asia/Tokyo")
+        >>> wednesdays = RecurringAbsence(weekday="wed", start="17:00", end="22:00", except_dates=["2027-01-13"])
+        >>> for a in wednesdays.expand(dt.date(2027, 1, 4), dt.date(2027, 1, 24), tokyo):
+        ...     print(a.start, a.end)
+        2027-01-06 17:00:00+09:00 2027-01-06 22:00:00+09:00
+        2027-01-20 17:00:00+09:00 2027-01-20 22:00:00+09:00
+        """
+        out: list[Absence] = []
+        day = first
+        while day <= last:
+            if self.matches(day):
+                if self.start is None or self.end is None:
+                    out.append(Absence(start=day, end=day, reason=self.reason))
+                else:
+                    until = day + dt.timedelta(days=1) if self.end <= self.start else day
+                    start = dt.datetime.combine(day, self.start, tzinfo=zone)
+                    end = dt.datetime.combine(until, self.end, tzinfo=zone)
+                    out.append(Absence(start=start, end=end, reason=self.reason))
+            day += dt.timedelta(days=1)
+        return out
+
+
 class Request(_Model):
     """A wished or unwished date, optionally one block of it."""
 
@@ -515,6 +592,11 @@ class Physician(_Model):
         default_factory=list,
         max_length=LIMITS["entries"],
         description="Declared absences; each must share a date with the period.",
+    )
+    recurring_absences: list[RecurringAbsence] = Field(
+        default_factory=list,
+        max_length=LIMITS["entries"],
+        description="Weekly or monthly unavailability with exceptions, expanded into absences of the period.",
     )
     wishes: list[Request] = Field(
         default_factory=list,
@@ -797,6 +879,13 @@ class Scenario(_Model):
         """Districts the physician covers."""
         return physician.districts if physician.districts is not None else [self.clinic_of(physician).district]
 
+    def absences_of(self, physician: Physician) -> list[Absence]:
+        """The physician's declared absences and those their recurring patterns make in the period (the date
+        before it included: its night runs into the period)."""
+        first = self.period.start - dt.timedelta(days=1)
+        made = [a for r in physician.recurring_absences for a in r.expand(first, self.period.end, self.zone)]
+        return [*physician.absences, *made]
+
     def rest_hours(self, physician: Physician) -> float:
         """Minimum rest between two duties of this physician."""
         if physician.caps.min_rest_hours is not None:
@@ -909,6 +998,20 @@ def _check_entries(s: Scenario, i: int, p: Physician, blocks: set[str]) -> list[
         first, last = _local_dates(a, s.zone)
         if not s.period.touches(first, last):
             problems.append(_outside_period(s, f"{where}.absences[{j}]", first, last))
+    for j, r in enumerate(p.recurring_absences):
+        rwhere = f"{where}.recurring_absences[{j}]"
+        if (r.start is None) != (r.end is None):
+            given = "start" if r.end is None else "end"
+            problems.append(Message("scenario.time_half", f"{rwhere}.{given}", given=given))
+        if r.first_date and r.last_date and r.last_date < r.first_date:
+            problems.append(
+                Message("scenario.end_before_start", f"{rwhere}.last_date", end=r.last_date, start=r.first_date)
+            )
+        for k, day in enumerate(r.except_dates):
+            if WEEKDAYS[day.weekday()] != r.weekday:
+                problems.append(
+                    Message("scenario.not_the_weekday", f"{rwhere}.except_dates[{k}]", date=day, weekday=r.weekday)
+                )
     day_before = s.period.start - dt.timedelta(days=1)
     for kind in ("wishes", "unwishes"):
         for j, r in enumerate(getattr(p, kind)):

@@ -36,6 +36,26 @@ INVALID: list[tuple[Any, str, str]] = [
     (_set("rules.max_visit_km", -3), "rules.max_visit_km", "greater than 0"),
     (_set("rules.role_points.secondary", -0.5), "rules.role_points.secondary", "greater than or equal to 0"),
     (_set("rules.role_points.third", 1), "rules.role_points.third", "Extra inputs are not permitted"),
+    (
+        _set("physicians.1.recurring_absences", [{"weekday": "wednesday"}]),
+        "physicians[1].recurring_absences[0].weekday",
+        "Input should be",
+    ),
+    (
+        _set("physicians.1.recurring_absences", [{"weekday": "mon", "nth": 0}]),
+        "physicians[1].recurring_absences[0].nth",
+        "nth is 1 to 5",
+    ),
+    (
+        _set("physicians.1.recurring_absences", [{"weekday": "mon", "start": "17:00"}]),
+        "physicians[1].recurring_absences[0].start",
+        "a time range needs both start and end",
+    ),
+    (
+        _set("physicians.1.recurring_absences", [{"weekday": "wed", "except_dates": ["2027-01-05"]}]),
+        "physicians[1].recurring_absences[0].except_dates[0]",
+        "2027-01-05 is not a wed",
+    ),
     (_set("districts.0.lat", 35.5), "districts[0].lat", "a position needs both lat and lon"),
     (_set("clinics.1.lon", 137.8), "clinics[1].lon", "a position needs both lat and lon"),
     (_set("physicians.0.caps.weekend_duties", -1), "physicians[0].caps.weekend_duties", "greater than or equal to 0"),

@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 import yaml
 
-from oncall.model import Caps, District, RolePoints, Rules
+from oncall.model import Caps, District, Physician, RecurringAbsence, RolePoints, Rules
 from tests.rule_fields import INVALID
 from tests.test_cli import FAST, invoke, scenario_data, write_yaml
 
@@ -18,6 +18,8 @@ ROOT = Path(__file__).resolve().parent.parent
 NEW_FIELDS = {
     Rules: ["max_visit_km", "role_points"],
     RolePoints: ["primary", "secondary"],
+    Physician: ["recurring_absences"],
+    RecurringAbsence: list(RecurringAbsence.model_fields),
     District: ["lat", "lon"],
     Caps: [
         "weekend_duties",

@@ -16,7 +16,7 @@ def absence(c: Context) -> list[Violation]:
     out: list[Violation] = []
     for pid, held in c.held.items():
         p = c.physicians[pid]
-        for a in p.absences:
+        for a in c.s.absences_of(p):  # recurring patterns too
             a_start, a_end = absence_interval(a, c.s.zone)
             for h in held.values():
                 if h.duty.start < a_end and a_start < h.duty.end:

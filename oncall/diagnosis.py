@@ -36,6 +36,8 @@ _REASONS = {
         "consecutive_days": "連続日数上限{n}名",
         "consecutive_nights": "連続夜間上限{n}名",
         "same_clinic": "相方と同じ医療機関{n}名",
+        "mentor": "指導医の指定外{n}名",
+        "never_pair": "相方と組ませない指定{n}名",
         "free": "担当可能{n}名(探索時間内に割当なし)",
     },
     "en": {
@@ -51,6 +53,8 @@ _REASONS = {
         "consecutive_days": "{n} at their consecutive-day limit",
         "consecutive_nights": "{n} at their consecutive-night limit",
         "same_clinic": "{n} from the partner's clinic",
+        "mentor": "{n} outside the mentor pairing",
+        "never_pair": "{n} never to be paired with the partner",
         "free": "{n} could still take it (the search stopped first)",
     },
 }

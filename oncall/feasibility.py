@@ -194,7 +194,18 @@ class Ledger:
         same_clinic = any(self.clinic[q] == self.clinic[pid] for q in partners)
         if reason is None and self.scenario.rules.secondary_other_clinic and same_clinic:
             return "secondary_other_clinic"
-        return reason
+        return reason or self._pair_blocking(pid, partners)
+
+    def _pair_blocking(self, pid: str, partners: list[str]) -> str | None:
+        """The pairing rule ``pid`` would break with the duty's partners: mentors, never paired."""
+        me = self.doctors[pid].p
+        for q in partners:
+            other = self.doctors[q].p
+            if (me.mentors and q not in me.mentors) or (other.mentors and pid not in other.mentors):
+                return "mentor"
+            if q in me.never_with or pid in other.never_with:
+                return "never_pair"
+        return None
 
     def take(self, pid: str, duty: Duty, role: Role) -> None:
         setattr(self.assignments[duty.id], role, pid)

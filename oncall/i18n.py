@@ -274,6 +274,19 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "最低当番回数 {value} が上限 caps.duties {cap} を超えています",
         "a minimum of {value} duties is above the cap caps.duties {cap}",
     ),
+    "scenario.own_pair": ("{id} は自分自身と組になりません", "{id} cannot be paired with themselves"),
+    "scenario.mentor_never": (
+        "{id} は指導医にも組ませない相手にも挙がっています",
+        "{id} is both a mentor and never to be paired with",
+    ),
+    "check.mentor.other_partner": (
+        "{where}: {who} の相方 {partner} は指導医 ({mentors}) ではない",
+        "{where}: {who}'s partner {partner} is none of their mentors ({mentors})",
+    ),
+    "check.never_pair.together": (
+        "{where}: {a} と {b} は組ませない指定",
+        "{where}: {a} and {b} are never to be paired",
+    ),
     "scenario.nth_zero": (
         "nth は 1〜5（第n週）か -1（最終）にしてください",
         "nth is 1 to 5 (the n-th such weekday of the month) or -1 (the last)",

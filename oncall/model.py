@@ -608,6 +608,16 @@ class Physician(_Model):
         max_length=LIMITS["entries"],
         description="Dates or blocks to avoid (dates of the period).",
     )
+    mentors: list[Ref] = Field(
+        default_factory=list,
+        max_length=LIMITS["districts"],
+        description="For a newer doctor: the only doctors they are paired with on a duty (empty: anyone).",
+    )
+    never_with: list[Ref] = Field(
+        default_factory=list,
+        max_length=LIMITS["districts"],
+        description="Doctors this one is never paired with on a duty (either way round).",
+    )
     history: History = Field(default_factory=History)
     phone: Name | None = Field(None, description="Contact number shown to the duty partner.")
     email: Name | None = None
@@ -1143,6 +1153,14 @@ def _cross_check(s: Scenario) -> list[Message]:
                 problems.append(_unknown("district", f"{where}.districts[{j}]", did))
         if not p.roles:
             problems.append(Message("scenario.no_role", f"{where}.roles"))
+        for kind in ("mentors", "never_with"):
+            for j, other in enumerate(getattr(p, kind)):
+                if other not in physicians:
+                    problems.append(_unknown("physician", f"{where}.{kind}[{j}]", other))
+                elif other == p.id:
+                    problems.append(Message("scenario.own_pair", f"{where}.{kind}[{j}]", id=repr(other)))
+                elif kind == "never_with" and other in p.mentors:
+                    problems.append(Message("scenario.mentor_never", f"{where}.never_with[{j}]", id=repr(other)))
         problems += _check_entries(s, i, p, blocks)
     for i, h in enumerate(s.hospitals):
         if not h.districts:

@@ -79,6 +79,20 @@ HARD: tuple[Rule, ...] = (
         "When the rule is on, primary and secondary of a duty come from different clinics.",
     ),
     Rule(
+        "mentor",
+        "hard",
+        "指導医との組合せ",
+        "Mentor",
+        "A doctor with named mentors shares a duty only with one of them.",
+    ),
+    Rule(
+        "never_pair",
+        "hard",
+        "組ませない医師",
+        "Never paired",
+        "Two doctors who must never be paired never share a duty.",
+    ),
+    Rule(
         "duty_cap",
         "hard",
         "当番回数の上限",

@@ -56,6 +56,13 @@ INVALID: list[tuple[Any, str, str]] = [
         "physicians[1].recurring_absences[0].except_dates[0]",
         "2027-01-05 is not a wed",
     ),
+    (_set("physicians.2.mentors", ["nobody"]), "physicians[2].mentors[0]", "unknown physician 'nobody'"),
+    (_set("physicians.2.never_with", ["n1c"]), "physicians[2].never_with[0]", "cannot be paired with themselves"),
+    (
+        _both(_set("physicians.2.mentors", ["n1a"]), _set("physicians.2.never_with", ["n1a"])),
+        "physicians[2].never_with[0]",
+        "both a mentor and never to be paired with",
+    ),
     (_set("districts.0.lat", 35.5), "districts[0].lat", "a position needs both lat and lon"),
     (_set("clinics.1.lon", 137.8), "clinics[1].lon", "a position needs both lat and lon"),
     (_set("physicians.0.caps.weekend_duties", -1), "physicians[0].caps.weekend_duties", "greater than or equal to 0"),

@@ -189,6 +189,14 @@ def _consecutive_nights(s: Scenario, r: Roster) -> None:
     s.physician("n1a").caps.consecutive_nights = 1
 
 
+def _mentor(s: Scenario, r: Roster) -> None:
+    s.physician("n2c").mentors = ["n1a"]  # the newer n2c holds the 1/5 north night with n1c
+
+
+def _never_pair(s: Scenario, r: Roster) -> None:
+    s.physician("n2a").never_with = ["n1a"]  # they hold the north duties of 1/3, 1/6, 1/9 and 1/10 together
+
+
 def _visit_distance(s: Scenario, r: Roster) -> None:
     s.districts[1].lat, s.districts[1].lon = 36.5, 137.0  # the south's centre 55 km from clinic s2
     s.clinics[3].lat, s.clinics[3].lon = 36.0, 137.0
@@ -299,6 +307,8 @@ SEEDED: list[tuple[str, Callable[[Scenario, Roster], None], str | None]] = [
     ("consecutive_days", _consecutive_history, None),
     ("consecutive_nights", _consecutive_nights, None),
     ("visit_distance", _visit_distance, "south-20270105T0900Z"),
+    ("mentor", _mentor, "north-20270105T0900Z"),
+    ("never_pair", _never_pair, "north-20270106T0900Z"),
     ("min_rest", _rest, "north-20270110T0900Z"),
     ("min_rest", _rest_history, "north-20270103T1500Z"),
     ("hospital_district", _hospital_district, "north-20270105T0900Z"),
@@ -348,6 +358,8 @@ def test_every_hard_rule_has_a_seeded_breach() -> None:
         (_duty_minimum, {"duty_minimum"}),
         (_consecutive_nights, {"consecutive_nights"}),
         (_visit_distance, {"visit_distance"}),
+        (_mentor, {"mentor"}),
+        (_never_pair, {"never_pair"}),
         (_rest, {"min_rest"}),
         (_hospital_closed, {"hospital_closed"}),
         (_pinned, {"pinned"}),

@@ -18,7 +18,7 @@ ROOT = Path(__file__).resolve().parent.parent
 NEW_FIELDS = {
     Rules: ["max_visit_km", "role_points"],
     RolePoints: ["primary", "secondary"],
-    Physician: ["recurring_absences"],
+    Physician: ["recurring_absences", "mentors", "never_with"],
     RecurringAbsence: list(RecurringAbsence.model_fields),
     District: ["lat", "lon"],
     Caps: [

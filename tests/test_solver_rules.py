@@ -280,6 +280,19 @@ def test_consecutive_nights() -> None:
     assert len(nights) >= 2 and all(b - a > dt.timedelta(days=1) for a, b in itertools.pairwise(nights))
 
 
+@covers("mentor", "never_pair")
+def test_mentor_and_never_pair() -> None:
+    sc = make_scenario()
+    sc.physician("n2c").mentors = ["n1a", "n1b"]  # the newer doctor of the north
+    sc.physician("n1c").never_with = ["n2a", "n2b"]
+    sc = Scenario.model_validate(sc.model_dump())
+    roster = run(sc).roster
+    partners = {d.secondary if d.primary == "n2c" else d.primary for d in held(roster, "n2c")}
+    assert partners and partners <= {"n1a", "n1b"}
+    assert not {d.secondary if d.primary == "n1c" else d.primary for d in held(roster, "n1c")} & {"n2a", "n2b"}
+    assert held(roster, "n1c")
+
+
 @covers("visit_distance")
 def test_visit_distance() -> None:
     sc = make_scenario()

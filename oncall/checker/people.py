@@ -6,9 +6,18 @@ from oncall.checker.context import Context, assignee
 from oncall.checker.report import Violation
 from oncall.geo import distance_km
 from oncall.model import ROLES
-from oncall.timeline import absence_interval
+from oncall.timeline import Duty, absence_interval
 
-__all__ = ["CHECKS", "absence", "eligibility", "one_duty_at_a_time", "secondary_other_clinic", "visit_distance"]
+__all__ = [
+    "CHECKS",
+    "absence",
+    "eligibility",
+    "mentor",
+    "never_pair",
+    "one_duty_at_a_time",
+    "secondary_other_clinic",
+    "visit_distance",
+]
 
 
 def absence(c: Context) -> list[Violation]:
@@ -180,10 +189,45 @@ def secondary_other_clinic(c: Context) -> list[Violation]:
     return out
 
 
+def _pairs(c: Context) -> list[tuple[Duty, str, str]]:
+    """Every duty held by two different known people: (duty, primary, secondary)."""
+    out: list[tuple[Duty, str, str]] = []
+    for duty, rd in c.matched:
+        if rd.primary in c.physicians and rd.secondary in c.physicians and rd.primary != rd.secondary:
+            assert rd.primary is not None and rd.secondary is not None
+            out.append((duty, rd.primary, rd.secondary))
+    return out
+
+
+def mentor(c: Context) -> list[Violation]:
+    """A doctor with named mentors shares a duty only with one of them."""
+    out: list[Violation] = []
+    for duty, a, b in _pairs(c):
+        for who, partner in ((a, b), (b, a)):
+            mentors = c.physicians[who].mentors
+            if mentors and partner not in mentors:
+                names = "、".join(c.who(m) for m in mentors) if c.lang == "ja" else ", ".join(c.who(m) for m in mentors)
+                kw = {"where": c.where(duty), "who": c.who(who), "partner": c.who(partner), "mentors": names}
+                out.append(c.v("mentor", duty.id, (who, partner), "check.mentor.other_partner", **kw))
+    return out
+
+
+def never_pair(c: Context) -> list[Violation]:
+    """Two doctors who must never be paired never share a duty."""
+    out: list[Violation] = []
+    for duty, a, b in _pairs(c):
+        if b in c.physicians[a].never_with or a in c.physicians[b].never_with:
+            kw = {"where": c.where(duty), "a": c.who(a), "b": c.who(b)}
+            out.append(c.v("never_pair", duty.id, (a, b), "check.never_pair.together", **kw))
+    return out
+
+
 CHECKS = {
     "absence": absence,
     "eligibility": eligibility,
     "visit_distance": visit_distance,
     "one_duty_at_a_time": one_duty_at_a_time,
     "secondary_other_clinic": secondary_other_clinic,
+    "mentor": mentor,
+    "never_pair": never_pair,
 }

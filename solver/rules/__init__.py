@@ -20,7 +20,7 @@ from solver.rules.hospitals import (
     hospital_standby_cap,
 )
 from solver.rules.load import hospital_admissions, visit_balance
-from solver.rules.people import min_rest, one_duty_at_a_time, secondary_other_clinic
+from solver.rules.people import mentor, min_rest, never_pair, one_duty_at_a_time, secondary_other_clinic
 from solver.rules.pinned import pinned
 from solver.rules.preferences import home_district, pairing, requests, spacing
 from solver.terms import Term
@@ -50,6 +50,8 @@ ENCODERS: dict[str, Encoder] = {
     "visit_distance": _by_eligibility,
     "one_duty_at_a_time": one_duty_at_a_time,
     "secondary_other_clinic": secondary_other_clinic,
+    "mentor": mentor,
+    "never_pair": never_pair,
     **CAP_ENCODERS,
     "min_rest": min_rest,
     "hospital_district": hospital_district,

@@ -120,6 +120,21 @@ def _consecutive_nights(sc: Scenario, plan: Plan, tl: Timeline) -> Iterator[Corr
                 yield out, changed
 
 
+def _partnered(field: str) -> Callable[[Scenario, Plan, Timeline], Iterator[Corruption]]:
+    """On a duty held by a and b: a's mentors name someone else (``mentors``), or a is never to be paired with
+    b (``never_with``)."""
+
+    def corrupt(sc: Scenario, plan: Plan, tl: Timeline) -> Iterator[Corruption]:
+        for a in plan.values():
+            if a.primary and a.secondary:
+                out = _copy(sc)
+                other = next(p.id for p in sc.physicians if p.id not in (a.primary, a.secondary))
+                setattr(out.physician(a.primary), field, [other] if field == "mentors" else [a.secondary])
+                yield _copy(out), plan
+
+    return corrupt
+
+
 def _too_far(sc: Scenario, plan: Plan, tl: Timeline) -> Iterator[Corruption]:
     """Clinic coordinates put the south 30 km from the north: s2c, who covers both, may no longer take the north."""
     out = _copy(sc)
@@ -278,6 +293,8 @@ CASES: dict[str, Case] = {
     "visit_distance": Case(_too_far, "construction"),
     "one_duty_at_a_time": Case(_both_roles),
     "secondary_other_clinic": Case(_secondary_same_clinic),
+    "mentor": Case(_partnered("mentors")),
+    "never_pair": Case(_partnered("never_with")),
     "duty_cap": Case(_cap("duties", lambda d: True)),
     "night_cap": Case(_cap("nights", lambda d: d.night)),
     "holiday_cap": Case(_cap("holiday_duties", lambda d: d.holiday)),

@@ -201,6 +201,8 @@ def _diagnose_hospital(
 # The rule a hospital would break, as the gap reason that counts it.
 _HOSPITAL_REASON_OF_RULE = {
     "hospital_closed": "closed",
+    "hospital_closed_hours": "closed_hours",
+    "hospital_blocks": "blocks",
     "hospital_standby_cap": "standby_cap",
     "hospital_capacity": "max_districts",
     "hospital_admissions": "full",
@@ -226,6 +228,8 @@ _HOSPITAL_TEXT = {
     "ja": {
         "head": "{where}: {district}を受け入れる病院{n}施設",
         "closed": "休止日{n}施設",
+        "closed_hours": "休止時間{n}施設",
+        "blocks": "この時間帯に待機しない{n}施設",
         "standby_cap": "待機日数上限{n}施設",
         "max_districts": "同時に受け持つ地区数の上限{n}施設",
         "full": "{day} の受入上限超過{n}施設 ({detail})",
@@ -235,6 +239,8 @@ _HOSPITAL_TEXT = {
     "en": {
         "head": "{where}: {n} hospitals serve {district}",
         "closed": "{n} closed that day",
+        "closed_hours": "{n} closed at that time",
+        "blocks": "{n} not standing by in this block",
         "standby_cap": "{n} at their standby-day cap",
         "max_districts": "{n} already standing by for as many districts as their max_districts",
         "full": "{n} over their admission limit on {day} ({detail})",

@@ -17,12 +17,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from oncall.eligibility import Eligibility
+from oncall.eligibility import Eligibility, touched_by_absence
 from oncall.fairness import standby_days
 from oncall.load import LoadModel, expected_load
 from oncall.model import Physician, Role, Scenario
 from oncall.rules import CAPS
-from oncall.timeline import Duty, Timeline
+from oncall.timeline import Duty, Timeline, to_utc
 
 __all__ = ["Assignment", "Ledger"]
 
@@ -161,10 +161,17 @@ class Ledger:
         return {k: d.admissions for k, d in self._load.duties.items()}
 
     @cached_property
+    def _closures(self) -> dict[str, list[tuple[dt.datetime, dt.datetime]]]:
+        zone = self.scenario.zone
+        return {
+            h.id: [(to_utc(c.start, zone), to_utc(c.end, zone)) for c in h.closures] for h in self.scenario.hospitals
+        }
+
+    @cached_property
     def _room(self) -> dict[tuple[str, dt.date], float]:
         load = self._load
         return {
-            (h.id, day): load.limit[h.id] - load.registered_on(h.id, day)
+            (h.id, day): load.limit_on(h.id, day) - load.registered_on(h.id, day)
             for h in self.scenario.hospitals
             for day in {d.day for d in self.timeline.duties}
         }
@@ -231,6 +238,10 @@ class Ledger:
             return "hospital_district"
         if first.day in h.closed_dates:
             return "hospital_closed"
+        if any(touched_by_absence(d, self._closures[hid]) for d in duties):
+            return "hospital_closed_hours"
+        if not all(h.takes_block(d.block) for d in duties):
+            return "hospital_blocks"
         dates = self.standby_dates[hid]
         if h.max_standby_days is not None and first.day not in dates and len(dates) >= h.max_standby_days:
             return "hospital_standby_cap"
@@ -254,7 +265,7 @@ class Ledger:
     def admissions(self, hid: str, unit: str) -> tuple[float, float, float]:
         """Hospital ``hid``'s expected admissions on the unit's date so far, the unit's own, and its limit."""
         first = self.units[unit][0]
-        limit = self._load.limit[hid]
+        limit = self._load.limit_on(hid, first.day)
         return limit - self._room[(hid, first.day)], sum(self._admissions[d.id] for d in self.units[unit]), limit
 
     def stand_by(self, hid: str, unit: str) -> None:

@@ -287,6 +287,23 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "{where}: {a} と {b} は組ませない指定",
         "{where}: {a} and {b} are never to be paired",
     ),
+    "scenario.override_twice": (
+        "{date} は capacity_overrides[{first}] にもあります",
+        "{date} is in capacity_overrides[{first}] too",
+    ),
+    "scenario.night_only_and_blocks": (
+        "night_only と standby_blocks はどちらか一方にしてください",
+        "give night_only or standby_blocks, not both",
+    ),
+    "check.hospital_closed_hours.closed": (
+        "{where}: {who} は {span} に休止 (待機できない)",
+        "{where}: {who} is closed {span} and cannot stand by",
+    ),
+    "check.hospital_blocks.block": (
+        "{where}: {who} はこの時間帯に待機しない ({accepts})",
+        "{where}: {who} does not stand by in this block ({accepts})",
+    ),
+    "check.hospital_blocks.nights": ("夜間のみ", "nights only"),
     "scenario.nth_zero": (
         "nth は 1〜5（第n週）か -1（最終）にしてください",
         "nth is 1 to 5 (the n-th such weekday of the month) or -1 (the last)",

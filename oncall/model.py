@@ -634,6 +634,27 @@ class Physician(_Model):
         return self.name_en or self.name if lang == "en" else self.name
 
 
+class CapacityOverride(_Model):
+    """Another daily capacity on some dates (a ward closed for renovation, fewer beds at 年末年始)."""
+
+    start: dt.date = Field(description="First date of the override.")
+    end: dt.date | None = Field(None, description="Last date (inclusive); null: the start date only.")
+    capacity_per_day: int = Field(ge=0, le=1000, description="Emergency admissions it can take per day then.")
+    reason: Note | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether ``day`` lies in the override."""
+        return self.start <= day <= (self.end or self.start)
+
+
+class Closure(_Model):
+    """A time the hospital cannot stand by (part of a day: a power cut, an inspection)."""
+
+    start: dt.datetime = Field(description="Start (naive = scenario zone).")
+    end: dt.datetime = Field(description="End (exclusive), after the start.")
+    reason: Note | None = None
+
+
 class Hospital(_Model):
     """A backup hospital (後方支援病院) that stands by to admit patients."""
 
@@ -654,6 +675,32 @@ class Hospital(_Model):
     max_districts: int | None = Field(
         None, ge=1, le=LIMITS["districts"], description="Most districts it stands by for at the same time."
     )
+    capacity_overrides: list[CapacityOverride] = Field(
+        default_factory=list,
+        max_length=LIMITS["entries"],
+        description="Another capacity_per_day on some dates (renovation, 年末年始); no two on one date.",
+    )
+    closures: list[Closure] = Field(
+        default_factory=list,
+        max_length=LIMITS["entries"],
+        description="Times it cannot stand by (part of a day); a duty overlapping one cannot have it.",
+    )
+    night_only: bool = Field(False, description="Stands by only in night blocks (blocks with `night: true`).")
+    standby_blocks: list[Ref] = Field(
+        default_factory=list,
+        max_length=LIMITS["blocks_per_day"] * 3,
+        description="Block ids it stands by in (empty: every block); not together with night_only.",
+    )
+
+    def capacity_on(self, day: dt.date) -> int:
+        """Emergency admissions it can take on ``day``: the override that covers it, else capacity_per_day."""
+        return next((o.capacity_per_day for o in self.capacity_overrides if o.covers(day)), self.capacity_per_day)
+
+    def takes_block(self, block: BlockTemplate) -> bool:
+        """Whether it stands by in ``block`` (night_only, standby_blocks)."""
+        if self.night_only:
+            return block.night
+        return not self.standby_blocks or block.id in self.standby_blocks
 
     def label(self, lang: str = "ja") -> str:
         """The hospital's name in the requested language."""
@@ -1163,6 +1210,7 @@ def _cross_check(s: Scenario) -> list[Message]:
                     problems.append(Message("scenario.mentor_never", f"{where}.never_with[{j}]", id=repr(other)))
         problems += _check_entries(s, i, p, blocks)
     for i, h in enumerate(s.hospitals):
+        problems += _check_hospital_times(i, h, blocks)
         if not h.districts:
             problems.append(Message("scenario.no_district", f"hospitals[{i}].districts"))
         for j, did in enumerate(h.districts):
@@ -1185,6 +1233,47 @@ def _half_positions(s: Scenario) -> list[Message]:
         if (lat is None) != (lon is None):
             given = "lat" if lon is None else "lon"
             out.append(Message("scenario.position_half", f"{where}.{given}", given=given))
+    return out
+
+
+def _check_hospital_times(i: int, h: Hospital, blocks: set[str]) -> list[Message]:
+    """A hospital's capacity overrides (ordered, no two on one date), closures and standby blocks."""
+    where = f"hospitals[{i}]"
+    out: list[Message] = []
+    seen: dict[dt.date, int] = {}
+    for j, o in enumerate(h.capacity_overrides):
+        last = o.end or o.start
+        if last < o.start:
+            out.append(
+                Message("scenario.end_before_start", f"{where}.capacity_overrides[{j}].end", end=last, start=o.start)
+            )
+            continue
+        day = o.start
+        while day <= last:
+            if day in seen:
+                out.append(
+                    Message("scenario.override_twice", f"{where}.capacity_overrides[{j}]", date=day, first=seen[day])
+                )
+                break
+            seen[day] = j
+            day += dt.timedelta(days=1)
+    for j, c in enumerate(h.closures):
+        if (c.start.tzinfo is None) != (c.end.tzinfo is None):
+            out.append(Message("scenario.offset_mixed", f"{where}.closures[{j}]"))
+        elif c.end <= c.start:
+            out.append(
+                Message(
+                    "scenario.end_not_after_start",
+                    f"{where}.closures[{j}].end",
+                    end=c.end.isoformat(),
+                    start=c.start.isoformat(),
+                )
+            )
+    for j, b in enumerate(h.standby_blocks):
+        if b not in blocks:
+            out.append(Message("scenario.unknown_block", f"{where}.standby_blocks[{j}]", id=repr(b)))
+    if h.night_only and h.standby_blocks:
+        out.append(Message("scenario.night_only_and_blocks", f"{where}.standby_blocks"))
     return out
 
 

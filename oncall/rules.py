@@ -191,6 +191,20 @@ HARD: tuple[Rule, ...] = (
         "A backup hospital never stands by on a date it declared closed.",
     ),
     Rule(
+        "hospital_closed_hours",
+        "hard",
+        "後方支援病院の休止時間",
+        "Hospital closed hours",
+        "A backup hospital never stands by for a duty that overlaps a time it declared closed.",
+    ),
+    Rule(
+        "hospital_blocks",
+        "hard",
+        "後方支援病院の待機時間帯",
+        "Hospital standby blocks",
+        "A backup hospital stands by only in the blocks it accepts (night blocks, or the blocks it names).",
+    ),
+    Rule(
         "hospital_capacity",
         "hard",
         "後方支援病院の受入能力",

@@ -63,6 +63,38 @@ INVALID: list[tuple[Any, str, str]] = [
         "physicians[2].never_with[0]",
         "both a mentor and never to be paired with",
     ),
+    (
+        _set("hospitals.0.capacity_overrides", [{"start": "2027-01-05", "capacity_per_day": -1}]),
+        "hospitals[0].capacity_overrides[0].capacity_per_day",
+        "greater than or equal to 0",
+    ),
+    (
+        _set("hospitals.0.capacity_overrides", [{"start": "2027-01-05", "end": "2027-01-04", "capacity_per_day": 1}]),
+        "hospitals[0].capacity_overrides[0].end",
+        "end 2027-01-04 before start 2027-01-05",
+    ),
+    (
+        _set(
+            "hospitals.0.capacity_overrides",
+            [
+                {"start": "2027-01-04", "end": "2027-01-06", "capacity_per_day": 1},
+                {"start": "2027-01-05", "capacity_per_day": 2},
+            ],
+        ),
+        "hospitals[0].capacity_overrides[1]",
+        "2027-01-05 is in capacity_overrides[0] too",
+    ),
+    (
+        _set("hospitals.1.closures", [{"start": "2027-01-05T20:00", "end": "2027-01-05T19:00"}]),
+        "hospitals[1].closures[0].end",
+        "not after start",
+    ),
+    (_set("hospitals.1.standby_blocks", ["nightly"]), "hospitals[1].standby_blocks[0]", "unknown block 'nightly'"),
+    (
+        _both(_set("hospitals.1.night_only", True), _set("hospitals.1.standby_blocks", ["wd_night"])),
+        "hospitals[1].standby_blocks",
+        "give night_only or standby_blocks, not both",
+    ),
     (_set("districts.0.lat", 35.5), "districts[0].lat", "a position needs both lat and lon"),
     (_set("clinics.1.lon", 137.8), "clinics[1].lon", "a position needs both lat and lon"),
     (_set("physicians.0.caps.weekend_duties", -1), "physicians[0].caps.weekend_duties", "greater than or equal to 0"),

@@ -10,7 +10,7 @@ import pytest
 
 from oncall.checker import CheckReport, check
 from oncall.fairness import fair_share
-from oncall.model import Absence, Caps, PatientGroup, Pin, Request, Scenario
+from oncall.model import Absence, CapacityOverride, Caps, Closure, PatientGroup, Pin, Request, Scenario
 from oncall.roster import Roster, RosterGap, RosterRegularHours
 from oncall.rules import HARD
 from oncall.timeline import Timeline
@@ -240,6 +240,25 @@ def _hospital_admissions(s: Scenario, r: Roster) -> None:
     s.hospitals[0].capacity_per_day = 1  # central, standing by for the north every date: limit 0.8
 
 
+def _hospital_capacity_override(s: Scenario, r: Roster) -> None:
+    s.patients = [PatientGroup(clinic="n1", other=3000)]  # about 0.9 expected admissions a weekday
+    s.hospitals[0].capacity_per_day = 6  # room to spare, but for a ward closed on 1/5
+    s.hospitals[0].capacity_overrides = [CapacityOverride(start=dt.date(2027, 1, 5), capacity_per_day=1)]
+
+
+def _hospital_closed_hours(s: Scenario, r: Roster) -> None:
+    closed = Closure(start=dt.datetime(2027, 1, 5, 20, 0), end=dt.datetime(2027, 1, 5, 21, 0))
+    s.hospitals[0].closures = [closed]  # central stands by for the north night of 1/5
+
+
+def _hospital_blocks(s: Scenario, r: Roster) -> None:
+    s.hospitals[0].night_only = True  # central stands by for the north's Saturday afternoon 1/9
+
+
+def _hospital_named_blocks(s: Scenario, r: Roster) -> None:
+    s.hospitals[1].standby_blocks = ["wd_night", "sat_night", "hol_night"]  # minami, south 1/9 afternoon
+
+
 def _hospital_standby_cap(s: Scenario, r: Roster) -> None:
     s.hospitals[0].max_standby_days = 3
 
@@ -316,6 +335,10 @@ SEEDED: list[tuple[str, Callable[[Scenario, Roster], None], str | None]] = [
     ("hospital_closed", _hospital_closed, "north-20270105T0900Z"),
     ("hospital_capacity", _hospital_capacity, None),
     ("hospital_admissions", _hospital_admissions, None),
+    ("hospital_admissions", _hospital_capacity_override, None),
+    ("hospital_closed_hours", _hospital_closed_hours, "north-20270105T0900Z"),
+    ("hospital_blocks", _hospital_blocks, "north-20270109T0330Z"),
+    ("hospital_blocks", _hospital_named_blocks, "south-20270109T0330Z"),
     ("hospital_standby_cap", _hospital_standby_cap, None),
     ("hospital_per_day", _hospital_per_day, None),
     ("pinned", _pinned, "north-20270105T0900Z"),
@@ -359,6 +382,10 @@ def test_every_hard_rule_has_a_seeded_breach() -> None:
         (_consecutive_nights, {"consecutive_nights"}),
         (_visit_distance, {"visit_distance"}),
         (_mentor, {"mentor"}),
+        (_hospital_capacity_override, {"hospital_admissions"}),
+        (_hospital_closed_hours, {"hospital_closed_hours"}),
+        (_hospital_blocks, {"hospital_blocks"}),
+        (_hospital_named_blocks, {"hospital_blocks"}),
         (_never_pair, {"never_pair"}),
         (_rest, {"min_rest"}),
         (_hospital_closed, {"hospital_closed"}),

@@ -10,7 +10,17 @@ from typing import Any
 import pytest
 import yaml
 
-from oncall.model import Caps, District, Physician, RecurringAbsence, RolePoints, Rules
+from oncall.model import (
+    CapacityOverride,
+    Caps,
+    Closure,
+    District,
+    Hospital,
+    Physician,
+    RecurringAbsence,
+    RolePoints,
+    Rules,
+)
 from tests.rule_fields import INVALID
 from tests.test_cli import FAST, invoke, scenario_data, write_yaml
 
@@ -19,6 +29,9 @@ NEW_FIELDS = {
     Rules: ["max_visit_km", "role_points"],
     RolePoints: ["primary", "secondary"],
     Physician: ["recurring_absences", "mentors", "never_with"],
+    Hospital: ["capacity_overrides", "closures", "night_only", "standby_blocks"],
+    CapacityOverride: ["start", "end", "capacity_per_day"],
+    Closure: ["start", "end"],
     RecurringAbsence: list(RecurringAbsence.model_fields),
     District: ["lat", "lon"],
     Caps: [

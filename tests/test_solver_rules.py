@@ -17,7 +17,19 @@ import pytest
 from oncall.checker import check
 from oncall.eligibility import compute_eligibility
 from oncall.errors import InvalidScenario
-from oncall.model import Absence, Caps, Clinic, History, Hospital, PatientGroup, Physician, Pin, Request, Scenario
+from oncall.model import (
+    Absence,
+    Caps,
+    Clinic,
+    Closure,
+    History,
+    Hospital,
+    PatientGroup,
+    Physician,
+    Pin,
+    Request,
+    Scenario,
+)
 from oncall.roster import Roster
 from oncall.rules import RULES
 from oncall.timeline import Timeline
@@ -291,6 +303,21 @@ def test_mentor_and_never_pair() -> None:
     assert partners and partners <= {"n1a", "n1b"}
     assert not {d.secondary if d.primary == "n1c" else d.primary for d in held(roster, "n1c")} & {"n2a", "n2b"}
     assert held(roster, "n1c")
+
+
+@covers("hospital_closed_hours", "hospital_blocks")
+def test_hospital_closed_hours_and_standby_blocks() -> None:
+    sc = make_scenario()
+    sc.rules.hospital_assignment = "block"
+    minami = sc.hospitals[1]
+    minami.night_only = True
+    minami.closures = [Closure(start=dt.datetime(2027, 1, 6, 18, 0), end=dt.datetime(2027, 1, 7, 6, 0))]
+    sc = Scenario.model_validate(sc.model_dump())
+    tl = Timeline.build(sc)
+    roster = run(sc).roster
+    standing = [tl.by_id[d.id] for d in roster.duties if d.backup_hospital == "minami"]
+    assert standing and all(d.night for d in standing)
+    assert dt.date(2027, 1, 6) not in {d.day for d in standing}
 
 
 @covers("visit_distance")

@@ -12,8 +12,10 @@ from solver.rules.caps import ENCODERS as CAP_ENCODERS
 from solver.rules.coverage import coverage
 from solver.rules.fairness import fairness, fairness_category
 from solver.rules.hospitals import (
+    hospital_blocks,
     hospital_capacity,
     hospital_closed,
+    hospital_closed_hours,
     hospital_district,
     hospital_per_day,
     hospital_spread,
@@ -56,6 +58,8 @@ ENCODERS: dict[str, Encoder] = {
     "min_rest": min_rest,
     "hospital_district": hospital_district,
     "hospital_closed": hospital_closed,
+    "hospital_closed_hours": hospital_closed_hours,
+    "hospital_blocks": hospital_blocks,
     "hospital_capacity": hospital_capacity,
     "hospital_admissions": hospital_admissions,
     "hospital_standby_cap": hospital_standby_cap,

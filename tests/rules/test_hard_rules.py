@@ -24,7 +24,7 @@ import pytest
 
 from oncall.checker import check
 from oncall.feasibility import Assignment
-from oncall.model import Absence, PatientGroup, Pin, Scenario
+from oncall.model import Absence, Closure, PatientGroup, Pin, Scenario
 from oncall.roster import Roster
 from oncall.rules import HARD
 from oncall.timeline import Duty, Timeline
@@ -224,6 +224,22 @@ def _hospital_closed(sc: Scenario, plan: Plan, tl: Timeline) -> Iterator[Corrupt
         yield out, plan
 
 
+def _hospital_closed_hours(sc: Scenario, plan: Plan, tl: Timeline) -> Iterator[Corruption]:
+    for duty in tl.duties:
+        out = _copy(sc)
+        hospital = next(h for h in out.hospitals if h.id == plan[duty.id].backup_hospital)
+        hospital.closures.append(Closure(start=duty.start, end=duty.start + dt.timedelta(hours=1)))
+        yield _copy(out), plan
+
+
+def _hospital_day_blocks(sc: Scenario, plan: Plan, tl: Timeline) -> Iterator[Corruption]:
+    for duty in tl.duties:
+        if not duty.block.night:
+            out = _copy(sc)
+            next(h for h in out.hospitals if h.id == plan[duty.id].backup_hospital).night_only = True
+            yield out, plan
+
+
 def _hospital_limit(
     field: str, value: Callable[[Plan, Timeline, str], int]
 ) -> Callable[[Scenario, Plan, Timeline], Iterator[Corruption]]:
@@ -309,6 +325,8 @@ CASES: dict[str, Case] = {
     "min_rest": Case(_min_rest),
     "hospital_district": Case(_hospital_elsewhere, "construction"),
     "hospital_closed": Case(_hospital_closed, "construction"),
+    "hospital_closed_hours": Case(_hospital_closed_hours),
+    "hospital_blocks": Case(_hospital_day_blocks),
     "hospital_capacity": Case(_hospital_limit("max_districts", lambda plan, tl, hid: 1)),
     "hospital_admissions": Case(_admissions),
     "hospital_standby_cap": Case(_hospital_limit("max_standby_days", _standby_days)),

@@ -11,12 +11,13 @@ from typing import Any, Literal
 
 from ortools.sat.python import cp_model
 
-from oncall.diagnosis import Assignment, describe_overloads, diagnose_gap, unmet_minimums
+from oncall.diagnosis import Assignment, describe_overloads, gap_causes, unmet_minimums
 from oncall.errors import InvalidScenario
 from oncall.feasibility import Ledger
+from oncall.i18n import Coded, Lang, Problem, render
 from oncall.load import admission_overloads
 from oncall.model import Scenario
-from oncall.roster import Roster, RosterDuty, RosterGap, RosterPeriod, RosterRegularHours, Status
+from oncall.roster import GapRole, Roster, RosterDuty, RosterGap, RosterPeriod, RosterRegularHours, Status
 from oncall.timeline import Timeline
 from solver.model import RosterModel, build_model
 from solver.rules.pinned import pin_literals
@@ -383,12 +384,23 @@ def _reject_contradicting_pins(scenario: Scenario, timeline: Timeline, time_limi
         return
     core = set(solver.sufficient_assumptions_for_infeasibility())
     named = [f"pinned[{i}]" for i, x in enumerate(kept) if x.index in core] or ["pinned"]
+    # Not yet in the catalogue: English in both languages, as before. A list of pins is no one field.
+    if len(named) > 1:
+        raise InvalidScenario(
+            Problem(
+                "",
+                origin=", ".join(named),
+                fallback="cannot all be kept (one duty at a time, rest, consecutive days, caps and the history of "
+                "the previous period allow no roster with them)",
+            )
+        )
     raise InvalidScenario(
-        f"{', '.join(named)}: cannot all be kept (one duty at a time, rest, consecutive days, caps and the "
-        "history of the previous period allow no roster with them)"
-        if len(named) > 1
-        else f"{named[0]}: cannot be kept (one duty at a time, rest, consecutive days, caps and the history "
-        "of the previous period allow no roster with it)"
+        Problem(
+            "",
+            named[0],
+            fallback="cannot be kept (one duty at a time, rest, consecutive days, caps and the history of the "
+            "previous period allow no roster with it)",
+        )
     )
 
 
@@ -590,12 +602,18 @@ def _gaps(
     for duty in timeline.duties:
         for role in duty.block.roles:
             if value(v.gap[(duty.id, role)]):
-                reasons = diagnose_gap(v.scenario, timeline, v.eligibility, assignments, duty, role, lang)
-                gaps.append(RosterGap(duty=duty.id, role=role, reasons=reasons))
+                causes = gap_causes(v.scenario, timeline, v.eligibility, assignments, duty, role)
+                gaps.append(_gap(duty.id, role, causes, lang))
         if unit_of[duty.id] in hospital_gap_units:
-            reasons = diagnose_gap(v.scenario, timeline, v.eligibility, assignments, duty, "backup_hospital", lang)
-            gaps.append(RosterGap(duty=duty.id, role="backup_hospital", reasons=reasons))
+            causes = gap_causes(v.scenario, timeline, v.eligibility, assignments, duty, "backup_hospital")
+            gaps.append(_gap(duty.id, "backup_hospital", causes, lang))
     return gaps
+
+
+def _gap(duty: str, role: GapRole, causes: list[Coded], lang: str) -> RosterGap:
+    """A gap with its reasons kept as codes, and as text in the language of the solve."""
+    shown: Lang = "en" if lang == "en" else "ja"
+    return RosterGap(duty=duty, role=role, reasons=[render(c, shown) for c in causes], causes=causes)
 
 
 def _all_gaps(timeline: Timeline) -> list[RosterGap]:

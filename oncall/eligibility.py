@@ -13,6 +13,7 @@ from collections import defaultdict
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from oncall.geo import visit_km
 from oncall.model import Physician, Role, Scenario
 from oncall.rules import CAPS, Cap
 from oncall.timeline import Duty, Timeline, absence_interval, to_utc
@@ -21,7 +22,7 @@ __all__ = ["Eligibility", "Exclusion", "compute_eligibility", "touched_by_absenc
 
 # Reasons a physician cannot take a duty whatever the rest of the roster; the order is the order shown.
 Exclusion = str  # one of EXCLUSIONS
-EXCLUSIONS = ("role", "absent", "rest_after_previous", "cap_zero")
+EXCLUSIONS = ("too_far", "role", "absent", "rest_after_previous", "cap_zero")
 
 
 @dataclass
@@ -83,7 +84,7 @@ def compute_eligibility(
     for p in scenario.physicians:
         for d in p.districts if p.districts is not None else [clinic_district[p.clinic]]:
             covering[d].append(p)
-    absences = {p.id: [absence_interval(a, zone) for a in p.absences] for p in scenario.physicians}
+    absences = {p.id: [absence_interval(a, zone) for a in scenario.absences_of(p)] for p in scenario.physicians}
     ready: dict[str, dt.datetime | None] = {}
     for p in scenario.physicians:
         last = p.history.last_duty_end
@@ -92,6 +93,7 @@ def compute_eligibility(
     # keeps this loop (every doctor of a district times every duty) cheap at 600 doctors.
     zero_caps = {p.id: tuple(cap for cap in CAPS if cap.limit(p) == 0) for p in scenario.physicians}
     n_all = len(scenario.physicians)
+    far = _too_far(scenario, covering)
     for duty in timeline.duties:
         pool = covering.get(duty.district, [])
         for role in duty.block.roles:
@@ -102,7 +104,11 @@ def compute_eligibility(
                 holds = not duty.counts_against_caps and (
                     (held or {}).get(key) == p.id or holders.get((duty.district, duty.day, duty.block.id, role)) == p.id
                 )
-                reason = _static_exclusion(scenario, p, duty, role, absences[p.id], ready[p.id], zero_caps[p.id], holds)
+                reason = (
+                    "too_far"
+                    if (p.id, duty.district) in far
+                    else _static_exclusion(scenario, p, duty, role, absences[p.id], ready[p.id], zero_caps[p.id], holds)
+                )
                 if reason is None:
                     ok.append(p.id)
                 else:
@@ -110,4 +116,18 @@ def compute_eligibility(
             out.eligible[key] = ok
             out.excluded[key] = dict(why)
             out.not_covering[key] = n_all - len(pool)
+    return out
+
+
+def _too_far(scenario: Scenario, covering: dict[str, list[Physician]]) -> set[tuple[str, str]]:
+    """(physician, district) pairs the visit distance rule (``rules.max_visit_km``) forbids."""
+    limit = scenario.rules.max_visit_km
+    if limit is None:
+        return set()
+    out: set[tuple[str, str]] = set()
+    for district, pool in covering.items():
+        for p in pool:
+            km = visit_km(scenario, p, district)
+            if km is not None and km > limit:
+                out.add((p.id, district))
     return out

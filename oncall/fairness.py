@@ -132,7 +132,7 @@ def availability(scenario: Scenario, timeline: Timeline) -> dict[str, float]:
     for p in scenario.physicians:
         duties = by_district.get(scenario.clinic_of(p).district, [])
         total = sum(d.slot.hours for d in duties)
-        absent = [absence_interval(a, scenario.zone) for a in p.absences]
+        absent = [absence_interval(a, scenario.zone) for a in scenario.absences_of(p)]
         free = sum(d.slot.hours for d in duties if not touched_by_absence(d, absent))
         out[p.id] = free / total if total > 0 else 1.0
     return out
@@ -157,10 +157,10 @@ def _allocate(scenario: Scenario, timeline: Timeline, eligibility: Eligibility) 
         for role in duty.block.roles
     ]
     groups: dict[GroupKey, _Group] = defaultdict(_Group)
-    for duty, _, pool in slots:
+    for duty, role, pool in slots:
         group = groups[_group_key(duty, pool)]
         group.roles += 1
-        group.points += duty.slot.points
+        group.points += duty.slot.points * scenario.rules.role_points.factor(role)
 
     model = mathopt.Model(name="fair share")
     home = scenario.home_districts()

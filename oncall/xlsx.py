@@ -117,12 +117,12 @@ class _Tally:
     holiday_duties: int = 0
     points: float = 0.0
 
-    def add(self, duty: Duty) -> None:
-        """Count one duty held (in either role)."""
+    def add(self, duty: Duty, factor: float = 1.0) -> None:
+        """Count one duty held (in either role), its points times the role's factor (``rules.role_points``)."""
         self.duties += 1
         self.nights += duty.night
         self.holiday_duties += duty.holiday
-        self.points += duty.slot.points
+        self.points += duty.slot.points * factor
 
     def merge(self, other: _Tally) -> None:
         """Add another tally into this one."""
@@ -350,8 +350,10 @@ class _Sheets:
             duty = by_id.get(rd.id)
             if duty is None:
                 continue
-            for pid in dict.fromkeys(x for x in (rd.primary, rd.secondary) if x is not None):
-                tallies.setdefault(pid, _Tally()).add(duty)
+            factor = self.scenario.rules.role_points.factor
+            for pid, role in {rd.secondary: "secondary", rd.primary: "primary"}.items():
+                if pid is not None:
+                    tallies.setdefault(pid, _Tally()).add(duty, factor(role))
         clinics = {c.id: c for c in self.scenario.clinics}
         districts = {d.id: d for d in self.scenario.districts}
         rows: list[list[str | int | float]] = []

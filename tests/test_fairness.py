@@ -277,3 +277,31 @@ def test_a_doctor_whose_night_cap_is_zero_is_not_due_the_tail_of_the_night_begun
         for d, role, pool in pinned.allocation.slots
         if d.id == tail.id and role == "primary"
     )
+
+
+def test_role_points_weigh_the_secondary_lower_in_the_share_and_in_the_figures() -> None:
+    from oncall.checker import check
+    from oncall.model import RolePoints
+    from solver import solve
+    from tests.solving import steady
+
+    plain = make_scenario()
+    s = Scenario.model_validate(plain.model_dump())
+    s.rules.role_points = RolePoints(secondary=0.5)
+    tl = Timeline.build(s)
+    everything = sum(d.slot.points * len(d.block.roles) for d in tl.duties)
+    assert fair_share(plain, tl).points["total"] == pytest.approx(everything, abs=1e-3)
+    # Each duty has a primary and a secondary: three quarters of the points are handed out.
+    assert fair_share(s, tl).points["total"] == pytest.approx(0.75 * everything, abs=1e-3)
+    assert _share(s)["s1c"]["total"] < _share(plain)["s1c"]["total"]  # s1c takes only the secondary role
+    roster = solve(s, steady(5, seed=1)).roster
+    report = check(s, roster)
+    assert report.ok
+    figures = {f.id: f for f in report.physicians}
+    for pid in ("s1c", "n1a"):
+        earned = sum(
+            tl.by_id[d.id].slot.points * (0.5 if d.secondary == pid else 1.0)
+            for d in roster.duties
+            if pid in (d.primary, d.secondary)
+        )
+        assert figures[pid].points["total"] == pytest.approx(earned, abs=1e-3)

@@ -878,7 +878,14 @@ def serve(
 @app.command()
 def worker(
     concurrency: Annotated[
-        int, typer.Option("--concurrency", min=1, max=64, help="Jobs this worker runs at the same time.")
+        int,
+        typer.Option(
+            "--concurrency",
+            min=1,
+            max=64,
+            envvar="ONCALL_WORKER_CONCURRENCY",
+            help="Jobs this worker runs at the same time.",
+        ),
     ] = 1,
     check: Annotated[
         bool, typer.Option("--check", help="Do not work: exit 0 when the database, the broker and a worker answer.")

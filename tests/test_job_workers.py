@@ -22,7 +22,7 @@ from oncall.cli import app as cli
 from oncall.jobs import LOST_MESSAGE, Reaper, run_claimed_job
 from oncall.storage import Store, database_url
 from oncall.storage.tables import JobRow
-from tests.api.helpers import make_settings
+from tests.api.helpers import fresh_database, make_settings
 from tests.factories import make_scenario
 
 
@@ -148,7 +148,7 @@ import sys
 from fastapi.testclient import TestClient
 from api import create_app
 from pathlib import Path
-from tests.api.helpers import make_settings
+from tests.api.helpers import fresh_database, make_settings
 from oncall.storage import database_url
 folder = Path({str(tmp_path)!r})
 with TestClient(create_app(make_settings(database_url(None, folder / "data"), folder))) as c:
@@ -157,3 +157,21 @@ assert "celery" not in sys.modules and "kombu" not in sys.modules, "celery impor
 """
     done = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
+
+
+def test_deploy_docs_name_every_setting() -> None:
+    text = (Path(__file__).parent.parent / "docs" / "deploy.md").read_text(encoding="utf-8")
+    names = [f"ONCALL_{name.upper()}" for name in Settings.model_fields] + ["ONCALL_WORKER_CONCURRENCY"]
+    assert [n for n in names if f"`{n}`" not in text] == []
+
+
+def test_processes_starting_together_on_a_new_postgresql_database_migrate_it_once(tmp_path: Path) -> None:
+    # API processes and workers of a new release start at once: one migrates, the others wait for it.
+    script = "import sys; from oncall.storage import Store; Store.open(sys.argv[1]).db.dispose()"
+    with fresh_database("postgresql", tmp_path) as url:
+        starts = [subprocess.Popen([sys.executable, "-c", script, url], stderr=subprocess.PIPE) for _ in range(4)]
+        errors = [p.communicate(timeout=300)[1].decode() for p in starts]
+        assert [p.returncode for p in starts] == [0, 0, 0, 0], errors
+        store = Store.open(url)
+        assert store.create_scenario(make_scenario(days=2)).id == 1
+        store.db.dispose()

@@ -22,7 +22,7 @@ from api.routers import ROUTERS, imports
 from api.routers.feeds import CALENDAR, GZIP_MIN_BYTES
 from api.routers.revisions import XLSX
 from api.settings import Settings, get_settings
-from oncall.jobs import JobRunner
+from oncall.jobs import Dispatcher, JobRunner, Reaper
 from oncall.services.feeds import FeedService
 from oncall.storage import Store
 from oncall.storage.feeds import FeedStore
@@ -81,6 +81,31 @@ def _openapi_with_local_times(app: FastAPI) -> Callable[[], dict[str, Any]]:
     return openapi
 
 
+def _start_jobs(store: Store, settings: Settings) -> tuple[Dispatcher, Callable[[], None]]:
+    """What runs the jobs, started, and how to stop it: Celery workers when a broker is configured (this
+    process only sends tasks and reaps the jobs of dead workers), else the embedded runner."""
+    if settings.broker_url:
+        from oncall.celery_app import CeleryDispatcher
+
+        dispatcher = CeleryDispatcher(store, settings.broker_url)
+        reaper = Reaper(store, settings.job_stale_seconds)
+        reaper.start()
+
+        def stop_celery() -> None:
+            reaper.stop()
+            dispatcher.close()
+
+        return dispatcher, stop_celery
+    runner = JobRunner(
+        store,
+        max_parallel=settings.max_parallel_solves,
+        solver_workers=settings.solver_workers,
+        poll_seconds=settings.job_poll_seconds,
+    )
+    runner.start()
+    return runner, runner.stop
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The API, bound to ``settings`` (default: the environment's); the database is migrated on start."""
     settings = settings or get_settings()
@@ -89,20 +114,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         hide_feed_secrets()  # again: the server has set up its log handlers by now
         store = await run_in_threadpool(Store.open, settings.resolved_database_url())
-        runner = JobRunner(
-            store,
-            max_parallel=settings.max_parallel_solves,
-            solver_workers=settings.solver_workers,
-            poll_seconds=settings.job_poll_seconds,
-        )
-        await run_in_threadpool(runner.start)
+        runner, stop = await run_in_threadpool(_start_jobs, store, settings)
         app.state.store = store
         app.state.runner = runner
         app.state.feeds = FeedService(FeedStore(store.db), settings.feed_settings())
         try:
             yield
         finally:
-            await run_in_threadpool(runner.stop)
+            await run_in_threadpool(stop)
             store.db.dispose()
 
     app = FastAPI(

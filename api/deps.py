@@ -13,7 +13,7 @@ from api.settings import Settings
 from oncall.errors import InvalidScenario
 from oncall.i18n import Problem
 from oncall.io import SOURCE, parse_scenario_text
-from oncall.jobs import JobRunner
+from oncall.jobs import Dispatcher
 from oncall.model import Scenario
 from oncall.services.imports import ImportPreviews
 from oncall.storage import KeyRecord, Store
@@ -60,14 +60,14 @@ def _store(request: Request) -> Store:
     return store
 
 
-def _runner(request: Request) -> JobRunner:
-    runner: JobRunner = request.app.state.runner
+def _runner(request: Request) -> Dispatcher:
+    runner: Dispatcher = request.app.state.runner
     return runner
 
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
 StoreDep = Annotated[Store, Depends(_store)]
-Runner = Annotated[JobRunner, Depends(_runner)]
+Runner = Annotated[Dispatcher, Depends(_runner)]
 
 _bearer = HTTPBearer(auto_error=False, description="An API key from `oncall keys create`: `Bearer ock_…`.")
 

@@ -45,6 +45,20 @@ class Health(_Out):
     database: str = Field(description="Backend in use: sqlite or postgresql.")
 
 
+class Liveness(_Out):
+    """The process answers."""
+
+    status: Literal["ok"] = "ok"
+
+
+class Readiness(_Out):
+    """The process can serve: its database answers, and its broker when jobs go to workers."""
+
+    status: Literal["ok"] = "ok"
+    database: str = Field(description="Backend in use: sqlite or postgresql.")
+    broker: bool = Field(description="Whether jobs go to `oncall worker` processes through a broker (it answered).")
+
+
 class WhoAmI(_Out):
     """The key the request was made with."""
 
@@ -111,7 +125,7 @@ class EntryChange(_Out):
 
 
 class SolveRequest(BaseModel):
-    """How to solve; both fields are optional."""
+    """How to solve; every field is optional."""
 
     model_config = ConfigDict(extra="forbid", strict=True)
 
@@ -122,6 +136,14 @@ class SolveRequest(BaseModel):
         description="Seconds of search; at most the server's limit. Default: the server's default.",
     )
     seed: int = Field(0, ge=0, le=MAX_ID, description="Random seed of the search.")
+    deterministic_time: float | None = Field(
+        None,
+        gt=0,
+        allow_inf_nan=False,
+        description="Stop each phase after this much deterministic work (about seconds of one core; at most the "
+        "server's time limit), with one CP-SAT worker: the same seed gives the same roster on any machine. "
+        "The time limit still applies. Default: none, the search stops on the time limit.",
+    )
 
 
 class JobProgress(_Out):

@@ -7,7 +7,7 @@ import os
 from functools import lru_cache
 from pathlib import Path
 
-from pydantic import Field, ValidationError, field_validator
+from pydantic import Field, ValidationError, field_validator, model_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.proxy import parse_trusted
@@ -55,6 +55,21 @@ class Settings(BaseSettings):
         description="Reverse proxies (IP addresses or networks, comma-separated, or *) whose X-Forwarded-Proto, "
         "-Host and -For headers are trusted; default: none.",
     )
+    broker_url: str | None = Field(
+        None,
+        pattern=r"^(redis|rediss|amqp|amqps|pyamqp)://\S*$",
+        description="Celery broker (redis://host:6379/0 or amqp://user:password@host:5672//): solve and repair "
+        "jobs go to `oncall worker` processes on any machine; default: none, the server runs them itself.",
+    )
+    heartbeat_seconds: float = Field(
+        2.0, gt=0, le=60, description="How often an `oncall worker` stamps the job it runs (and sees a cancel)."
+    )
+    job_stale_seconds: float = Field(
+        30.0,
+        gt=0,
+        le=3600,
+        description="A running job whose worker has not stamped it for this long is failed (with a broker).",
+    )
     feed_refresh_minutes: int = Field(60, ge=5, le=1440, description="Feeds ask calendar apps to refresh this often.")
     feed_retention_days: int = Field(
         30, ge=0, le=366, description="A cancelled duty stays in its former holder's feed this long past its end."
@@ -65,6 +80,15 @@ class Settings(BaseSettings):
     def _proxies(cls, value: str) -> str:
         parse_trusted(value)
         return value
+
+    @model_validator(mode="after")
+    def _stale_after_beats(self) -> Settings:
+        if self.job_stale_seconds < 3 * self.heartbeat_seconds:
+            raise ValueError(
+                f"job_stale_seconds: at least 3 heartbeats ({3 * self.heartbeat_seconds:g} s), "
+                "or a busy worker's job is failed"
+            )
+        return self
 
     def resolved_database_url(self) -> str:
         """The URL to connect to (SQLite in ``data_dir`` unless ``database_url`` is set)."""

@@ -875,6 +875,61 @@ def serve(
     uvicorn.run(create_app(settings), host=host, port=port, proxy_headers=False)
 
 
+@app.command()
+def worker(
+    concurrency: Annotated[
+        int,
+        typer.Option(
+            "--concurrency",
+            min=1,
+            max=64,
+            envvar="ONCALL_WORKER_CONCURRENCY",
+            help="Jobs this worker runs at the same time.",
+        ),
+    ] = 1,
+    check: Annotated[
+        bool, typer.Option("--check", help="Do not work: exit 0 when the database, the broker and a worker answer.")
+    ] = False,
+) -> None:
+    """Run solve and repair jobs from the broker (ONCALL_BROKER_URL) on the database (ONCALL_DATABASE_URL).
+
+    Start any number, on any machine; each solve uses the CP-SAT workers its job asked for
+    (ONCALL_SOLVER_WORKERS of the API that queued it)."""
+    from api.settings import get_settings
+    from oncall.storage import Store
+
+    settings = _guard(get_settings)
+    if not settings.broker_url:
+        _fail("ONCALL_BROKER_URL is not set: workers take their jobs from a broker (redis://… or amqp://…)")
+    from oncall.celery_app import CeleryDispatcher, WorkerSettings, ping_workers, run_worker
+
+    store = _guard(lambda: Store.open(settings.resolved_database_url()))
+    if check:
+        try:
+            dispatcher = CeleryDispatcher(store, settings.broker_url)
+            try:
+                dispatcher.check_broker()
+            finally:
+                dispatcher.close()
+        except Exception as exc:
+            store.db.dispose()
+            _fail(f"ONCALL_BROKER_URL: the broker does not answer: {exc}", code=1)
+        store.db.dispose()
+        names = ping_workers(settings.broker_url)
+        if not names:
+            _fail("database and broker answer, but no worker answered a ping within 3 s", code=1)
+        typer.echo(f"ok: database, broker, {len(names)} worker(s): {', '.join(names)}")
+        return
+    store.db.dispose()
+    worker_settings = WorkerSettings(
+        settings.resolved_database_url(),
+        settings.solver_workers,
+        settings.heartbeat_seconds,
+        settings.job_stale_seconds,
+    )
+    run_worker(settings.broker_url, worker_settings, concurrency)
+
+
 # --- reports: `oncall report` ------------------------------------------------------------------------
 
 

@@ -10,34 +10,75 @@ cancelled or failed meanwhile can store nothing.
 A crash leaves no job running for ever: on start the runner fails the jobs a previous server left
 running (one server per database runs jobs), a worker exits when its parent process dies, and a worker
 that dies or overruns its time limit has its job failed.
+
+With a broker (``ONCALL_BROKER_URL``) the same solve runs on ``oncall worker`` processes instead
+(``oncall.celery_app``): :class:`Dispatcher` is what the services see of either. A worker claims a job by
+the compare-and-set queued → running (a task delivered twice runs once), runs it in a solve process of
+its own under :func:`run_claimed_job`, and stamps the job's heartbeat while it runs; the heartbeat's
+compare-and-set on ``running`` is also how a cancel made through any API process reaches it. A
+:class:`Reaper` fails the jobs whose worker stopped beating.
 """
 
 from __future__ import annotations
 
 import contextlib
+import datetime as dt
 import logging
 import multiprocessing
 import multiprocessing.connection
 import os
+import socket
 import threading
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from multiprocessing.context import ForkServerContext, SpawnContext
 from multiprocessing.process import BaseProcess
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
-from oncall.storage import Database, Store
+from oncall.storage import Database, JobRecord, Store
 
 if TYPE_CHECKING:
-    from solver import Progress
+    from solver import Progress, SolveOptions
 
-__all__ = ["CRASH_MESSAGE", "JobRunner", "run_job"]
+__all__ = [
+    "CRASH_MESSAGE",
+    "LOST_MESSAGE",
+    "Dispatcher",
+    "JobRunner",
+    "Reaper",
+    "run_claimed_job",
+    "run_job",
+    "warm_up",
+    "worker_name",
+]
 
 log = logging.getLogger(__name__)
 
 CRASH_MESSAGE = "the server stopped during the solve; solve again"
+LOST_MESSAGE = "the worker running the solve stopped answering; solve again"
 PROGRESS_INTERVAL = 0.25  # seconds between two progress writes of a worker
+
+
+class Dispatcher(Protocol):
+    """What the services see of whatever runs the jobs: the embedded :class:`JobRunner`, or Celery."""
+
+    def submit(self, job_id: int) -> None:
+        """Have the queued job run (its row is committed)."""
+
+    def kill(self, job_id: int) -> None:
+        """Stop the job's solve if it runs (its state is the caller's business)."""
+
+
+def _overrun_deadline(job: JobRecord) -> float:
+    """Seconds a job may run in all: model building and the checker come on top of the search time."""
+    return job.time_limit + max(60.0, job.time_limit)
+
+
+def worker_name() -> str:
+    """This process as a job's ``worker``: host and process id."""
+    return f"{socket.gethostname()}:{os.getpid()}"
 
 
 @cache
@@ -85,6 +126,10 @@ class JobRunner:
     def wake(self) -> None:
         """Look for queued jobs now rather than at the next poll."""
         self._wake.set()
+
+    def submit(self, job_id: int) -> None:
+        """The job is queued in the database: look for it now."""
+        self.wake()
 
     def kill(self, job_id: int) -> None:
         """Stop the worker of ``job_id`` if this runner runs it (its job state is the caller's business)."""
@@ -158,10 +203,20 @@ class JobRunner:
             except OSError as exc:
                 self._store.fail_job(job.id, f"could not start a solve worker: {exc}")
                 continue
-            # Model building and the checker come on top of the search time.
-            deadline = time.monotonic() + job.time_limit + max(60.0, job.time_limit)
+            deadline = time.monotonic() + _overrun_deadline(job)
             with self._lock:
                 self._running[job.id] = _Running(process, deadline)
+
+
+def _noop() -> None:
+    """Nothing: the first process a fork server starts."""
+
+
+def warm_up() -> None:
+    """Start the fork server now (it imports the solver, seconds on a busy machine), not in the first job."""
+    process = _context().Process(target=_noop, name="oncall-warm-up", daemon=True)
+    process.start()
+    process.join()
 
 
 def _stop_process(process: BaseProcess) -> None:
@@ -236,10 +291,23 @@ class _ProgressWriter:
                 return
 
 
+def job_options(job: JobRecord, solver_workers: int, on_progress: Callable[[Progress], None]) -> SolveOptions:
+    """The solve options of a job: its time limit, seed and deterministic work; its CP-SAT workers, else
+    ``solver_workers``."""
+    from solver import SolveOptions
+
+    return SolveOptions(
+        time_limit=job.time_limit,
+        workers=job.workers or solver_workers,
+        seed=job.seed,
+        deterministic_time=job.deterministic_time,
+        on_progress=on_progress,
+    )
+
+
 def run_job(url: str, job_id: int, solver_workers: int) -> None:
     """The worker: solve one claimed job (``oncall.services.solving``) and store it as a draft revision."""
     from oncall.services import solving
-    from solver import SolveOptions
 
     _exit_with_parent()
     with contextlib.suppress(OSError):
@@ -252,9 +320,7 @@ def run_job(url: str, job_id: int, solver_workers: int) -> None:
             return  # cancelled between the claim and the start
         reporter = _ProgressWriter(store, job_id)
         reporter.start()
-        options = SolveOptions(
-            time_limit=job.time_limit, workers=solver_workers, seed=job.seed, on_progress=reporter.report
-        )
+        options = job_options(job, solver_workers, reporter.report)
         try:
             solved = solving.prepare_stored_job(store, job, options)
         finally:
@@ -265,3 +331,115 @@ def run_job(url: str, job_id: int, solver_workers: int) -> None:
         store.fail_job(job_id, f"{type(exc).__name__}: {exc}", states=("running",))
     finally:
         db.dispose()
+
+
+def run_claimed_job(store: Store, job_id: int, solver_workers: int, heartbeat_seconds: float = 2.0) -> str:
+    """Claim a queued job for this process and run it in a solve process of its own, stamping its heartbeat
+    (from a thread of its own, from the claim on) until the solve ends; what became of it: ``not queued``
+    (delivered twice, or cancelled before), ``finished`` (the solve stored its roster or its failure),
+    ``stopped`` (a heartbeat found the job no longer running: cancelled, or failed by a reaper), ``overran``
+    or ``died`` (the job failed).
+
+    Used by ``oncall worker`` (``oncall.celery_app``) for every task it receives.
+    """
+    job = store.claim_job(job_id, worker_name())
+    if job is None:
+        return "not queued"
+    beating = _Heartbeat(store, job_id, heartbeat_seconds)
+    beating.start()
+    try:
+        return _watch_solve(store, job, solver_workers, beating, min(heartbeat_seconds, 0.5))
+    finally:
+        beating.stop()
+
+
+class _Heartbeat:
+    """Stamps a running job every ``every`` seconds; notes when the job is no longer running."""
+
+    def __init__(self, store: Store, job_id: int, every: float) -> None:
+        self._store = store
+        self._job_id = job_id
+        self._every = every
+        self._done = threading.Event()
+        self.lost = threading.Event()  # the job is no longer running: stop its solve
+        self._thread = threading.Thread(target=self._run, name=f"oncall-heartbeat-{job_id}", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self) -> None:
+        self._done.set()
+        self._thread.join(timeout=30)
+
+    def _run(self) -> None:
+        while not self._done.wait(self._every):
+            try:
+                running = self._store.heartbeat(self._job_id)
+            except Exception:  # a database hiccup: the reaper's grace period covers a few missed beats
+                log.warning("solve job %d: heartbeat not stored", self._job_id, exc_info=True)
+                continue
+            if not running:
+                self.lost.set()
+                return
+
+
+def _watch_solve(store: Store, job: JobRecord, solver_workers: int, beating: _Heartbeat, poll: float) -> str:
+    process = _context().Process(
+        target=run_job, args=(store.db.url, job.id, solver_workers), name=f"oncall-solve-{job.id}", daemon=True
+    )
+    try:
+        process.start()
+    except OSError as exc:
+        store.fail_job(job.id, f"could not start a solve worker: {exc}", states=("running",))
+        return "died"
+    deadline = time.monotonic() + _overrun_deadline(job)
+    while True:
+        process.join(timeout=poll)
+        if not process.is_alive():
+            break
+        if beating.lost.is_set():
+            _stop_process(process)
+            return "stopped"
+        if time.monotonic() > deadline:
+            _stop_process(process)
+            store.fail_job(job.id, "the solve overran its time limit and was stopped", states=("running",))
+            return "overran"
+    message = f"the solve worker stopped unexpectedly (exit code {process.exitcode})"
+    return "died" if store.fail_job(job.id, message, states=("running",)) else "finished"
+
+
+class Reaper:
+    """Every ``every`` seconds, fail the running jobs whose worker has not beaten for ``stale_after``
+    seconds (:meth:`JobStore.reap_stale_jobs`). Every API process and every worker may run one: the
+    failing is a compare-and-set, so two reapers never disagree."""
+
+    def __init__(self, store: Store, stale_after: float, every: float | None = None) -> None:
+        self._store = store
+        self._stale = dt.timedelta(seconds=stale_after)
+        self._every = every if every is not None else max(0.5, stale_after / 4)
+        self._stopping = threading.Event()
+        self._thread = threading.Thread(target=self._loop, name="oncall-reaper", daemon=True)
+
+    def start(self) -> None:
+        """Start reaping in a thread of this process."""
+        self._thread.start()
+
+    def stop(self) -> None:
+        """Stop reaping."""
+        self._stopping.set()
+        if self._thread.is_alive():
+            self._thread.join(timeout=10)
+
+    def reap(self) -> list[int]:
+        """Fail the stale jobs now; their ids."""
+        reaped = self._store.reap_stale_jobs(self._stale, LOST_MESSAGE)
+        if reaped:
+            log.warning("failed solve job(s) %s: their worker stopped answering", reaped)
+        return reaped
+
+    def _loop(self) -> None:
+        while not self._stopping.wait(self._every):
+            try:
+                self.reap()
+            except Exception:  # the database may be away for a moment
+                log.warning("reaping stale solve jobs failed; retrying", exc_info=True)

@@ -17,7 +17,7 @@ from api.pages.office import staff_actor, store_of
 from api.pages.print import render_print_html
 from oncall.diff import diff_rosters
 from oncall.errors import Conflict, NotFound, OncallError
-from oncall.jobs import JobRunner
+from oncall.jobs import Dispatcher
 from oncall.roster import Roster
 from oncall.services import publishing, solving
 from oncall.services import swaps as swap_service
@@ -29,8 +29,8 @@ router = APIRouter(prefix="/office", include_in_schema=False)
 _EDITS: TypeAdapter[list[Edit]] = TypeAdapter(list[Edit])
 
 
-def _runner(request: Request) -> JobRunner:
-    runner: JobRunner = request.app.state.runner
+def _runner(request: Request) -> Dispatcher:
+    runner: Dispatcher = request.app.state.runner
     return runner
 
 
@@ -46,7 +46,14 @@ async def start_solve(request: Request, session: StaffSession, scenario_id: int)
     seconds = solve_seconds(settings, min(limit, settings.max_solve_seconds) if limit else None)
     store = store_of(request)
     job = await run_in_threadpool(
-        solving.start_solve, store, _runner(request), scenario_id, seconds, 0, staff_actor(session)
+        solving.start_solve,
+        store,
+        _runner(request),
+        scenario_id,
+        seconds,
+        0,
+        staff_actor(session),
+        workers=settings.solver_workers,
     )
     return RedirectResponse(f"/office/solves/{job.id}", status_code=303)
 

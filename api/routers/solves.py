@@ -17,7 +17,7 @@ from api.deps import (
     actor_of,
     solve_seconds,
 )
-from api.errors import ERROR_RESPONSES
+from api.errors import ERROR_RESPONSES, InvalidRequest
 from api.schemas import Job, SolveRequest
 from oncall.services import solving
 
@@ -41,7 +41,22 @@ def start_solve(
     """
     options = request or SolveRequest()
     limit = solve_seconds(settings, options.time_limit)
-    job = solving.start_solve(store, runner, scenario_id, limit, options.seed, actor_of(key))
+    work = options.deterministic_time
+    if work is not None and work > settings.max_solve_seconds:
+        raise InvalidRequest(
+            f"deterministic_time is at most {settings.max_solve_seconds:g} on this server",
+            [("deterministic_time", f"at most {settings.max_solve_seconds:g}")],
+        )
+    job = solving.start_solve(
+        store,
+        runner,
+        scenario_id,
+        limit,
+        options.seed,
+        actor_of(key),
+        workers=1 if work is not None else settings.solver_workers,
+        deterministic_time=work,
+    )
     response.headers["Location"] = f"/solves/{job.id}"
     return Job.of(job)
 

@@ -15,7 +15,7 @@ from oncall.storage.audit import Actor, record
 from oncall.storage.repairs import AnyChange, RepairRecord, RepairStore
 
 if TYPE_CHECKING:
-    from oncall.jobs import JobRunner
+    from oncall.jobs import Dispatcher
 
 __all__ = ["create_repair", "freeze_instant", "get_repair", "list_repairs", "start_repair"]
 
@@ -82,7 +82,7 @@ def create_repair(
 
 def start_repair(
     store: Store,
-    runner: JobRunner,
+    runner: Dispatcher,
     scenario_id: int,
     base: int,
     changes: Sequence[AnyChange],
@@ -98,7 +98,7 @@ def start_repair(
     Conflict when ``base`` is no longer the published revision; InvalidChange when a change cannot apply.
     """
     repair = create_repair(store, scenario_id, base, changes, freeze, seconds, seed, reason, actor, lang)
-    runner.wake()
+    runner.submit(repair.job_id)
     return repair
 
 

@@ -5,7 +5,7 @@ cover plan when the scenario has 主治医 panels, then the independent checker.
 transaction that marks the job succeeded: :func:`store_result`).
 
 Starting and cancelling jobs are here too: carry the previous period over (when linked), queue, wake the
-runner; cancel stops the worker.
+runner (the embedded one, or Celery workers); cancel stops the worker.
 """
 
 from __future__ import annotations
@@ -24,7 +24,7 @@ from oncall.storage.repairs import RepairRecord, RepairStore
 
 if TYPE_CHECKING:
     from oncall.checker import CheckReport
-    from oncall.jobs import JobRunner
+    from oncall.jobs import Dispatcher
     from oncall.model import Scenario
     from oncall.replan import Applied, ReplanSummary
     from oncall.roster import Roster
@@ -118,22 +118,35 @@ def _run_repair(store: Store, scenario: Scenario, repair: RepairRecord, options:
 
 
 def start_solve(
-    store: Store, runner: JobRunner, scenario_id: int, time_limit: float, seed: int, actor: Actor | None
+    store: Store,
+    runner: Dispatcher,
+    scenario_id: int,
+    time_limit: float,
+    seed: int,
+    actor: Actor | None,
+    *,
+    workers: int | None = None,
+    deterministic_time: float | None = None,
 ) -> JobRecord:
-    """Queue a solve of the scenario's newest version (after carrying its previous period over)."""
+    """Queue a solve of the scenario's newest version (after carrying its previous period over) with the
+    limits it asks for (``workers``, ``deterministic_time``: None leaves them to the runner), and hand it
+    to the runner."""
     from oncall.services.periods import carry_previous
 
     carry_previous(store, scenario_id, actor)
-    job = store.create_job(scenario_id, time_limit, seed, actor)
-    runner.wake()
+    job = store.create_job(scenario_id, time_limit, seed, actor, workers=workers, deterministic_time=deterministic_time)
+    runner.submit(job.id)
     return job
 
 
 def cancel_solve(
-    store: Store, runner: JobRunner, job_id: int, actor: Actor | None, tries: int = 5, *, strict: bool = False
+    store: Store, runner: Dispatcher, job_id: int, actor: Actor | None, tries: int = 5, *, strict: bool = False
 ) -> JobRecord:
     """Cancel a queued or running solve and stop its worker; a job that moved from queued to running
-    meanwhile is cancelled all the same, and a finished one is left as it is (``strict``: Conflict)."""
+    meanwhile is cancelled all the same, and a finished one is left as it is (``strict``: Conflict).
+
+    The cancelled state in the database is what stops a solve running on another machine: its worker's
+    next heartbeat or progress write finds the job no longer running and ends the solve."""
     for _ in range(tries):
         try:
             job = store.cancel_job(job_id, actor)

@@ -16,7 +16,7 @@ from typing import Any
 
 from alembic import command
 from alembic.config import Config
-from sqlalchemy import DateTime, Engine, create_engine, event
+from sqlalchemy import DateTime, Engine, create_engine, event, text
 from sqlalchemy.engine import Dialect, make_url
 from sqlalchemy.exc import DBAPIError
 from sqlalchemy.orm import Session, sessionmaker
@@ -121,6 +121,9 @@ def stored_text(field: str, value: str, limit: int = 200) -> str:
     return value
 
 
+_MIGRATION_LOCK = 0x6F6E63616C6C  # "oncall": the advisory lock that lets one process migrate at a time
+
+
 def alembic_config(url: str) -> Config:
     """An Alembic configuration for ``url`` pointing at the shipped migrations (no ini file)."""
     cfg = Config()
@@ -151,6 +154,11 @@ class Database:
         """Bring the schema to the newest migration (creating it on an empty database)."""
         cfg = alembic_config(self.url)
         with self.engine.begin() as connection:
+            if self.dialect == "postgresql":
+                # Several API and worker processes may start at once on a new release: one migrates, the
+                # others wait here for its transaction (PostgreSQL's DDL is transactional), then find
+                # the schema at head and do nothing.
+                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
             cfg.attributes["connection"] = connection
             command.upgrade(cfg, "head")
 

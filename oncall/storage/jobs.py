@@ -46,6 +46,10 @@ class JobRecord:
     started_at: dt.datetime | None
     finished_at: dt.datetime | None
     revision_id: int | None
+    workers: int | None = None  # CP-SAT workers the job asked for; None: the runner's setting
+    deterministic_time: float | None = None  # deterministic work per phase, when the job asked for a steady stop
+    worker: str | None = None  # the worker process that claimed it (host:pid), when run by `oncall worker`
+    heartbeat_at: dt.datetime | None = None
 
     def elapsed(self, now: dt.datetime | None = None) -> float | None:
         """Seconds since the job started, up to its end; None while queued."""
@@ -72,6 +76,10 @@ def _job(row: JobRow, revision_id: int | None) -> JobRecord:
         row.started_at,
         row.finished_at,
         revision_id,
+        row.workers,
+        row.deterministic_time,
+        row.worker,
+        row.heartbeat_at,
     )
 
 
@@ -82,8 +90,18 @@ def _jobs_query() -> Select[JobRow, int]:
 class JobStore(Table):
     """The ``jobs`` table."""
 
-    def create_job(self, scenario_id: int, time_limit: float, seed: int, actor: Actor | None = None) -> JobRecord:
-        """Queue a solve of the scenario's newest version."""
+    def create_job(
+        self,
+        scenario_id: int,
+        time_limit: float,
+        seed: int,
+        actor: Actor | None = None,
+        *,
+        workers: int | None = None,
+        deterministic_time: float | None = None,
+    ) -> JobRecord:
+        """Queue a solve of the scenario's newest version (``workers``, ``deterministic_time``: the limits the
+        solve asks for beside its time limit; None leaves them to the runner)."""
         with self.db.transaction() as s:
             scenario = scenario_row(s, scenario_id)
             row = JobRow(
@@ -93,10 +111,14 @@ class JobStore(Table):
                 time_limit=time_limit,
                 seed=seed,
                 created_at=_now(),
+                workers=workers,
+                deterministic_time=deterministic_time,
             )
             s.add(row)
             s.flush()
-            detail = {"version": row.scenario_version, "time_limit": time_limit, "seed": seed}
+            detail: dict[str, object] = {"version": row.scenario_version, "time_limit": time_limit, "seed": seed}
+            if deterministic_time is not None:
+                detail["deterministic_time"] = deterministic_time
             record(s, actor, "solve.request", row.id, detail, scenario_id=scenario_id)
             return _job(row, None)
 
@@ -130,6 +152,44 @@ class JobStore(Table):
                 if _changed(claimed) == 1:
                     return _job(s.get_one(JobRow, job_id), None)
         return None
+
+    def claim_job(self, job_id: int, worker: str) -> JobRecord | None:
+        """Move this queued job to running for ``worker``, with a first heartbeat; None when it is not queued
+        (claimed already, cancelled, or unknown): a task delivered twice runs once."""
+        now = _now()
+        with self.db.transaction() as s:
+            claimed = s.execute(
+                update(JobRow)
+                .where(JobRow.id == job_id, JobRow.state == "queued")
+                .values(state="running", started_at=now, worker=worker[:200], heartbeat_at=now)
+            )
+            if _changed(claimed) != 1:
+                return None
+            return _job(s.get_one(JobRow, job_id), None)
+
+    def heartbeat(self, job_id: int) -> bool:
+        """The claiming worker is alive: stamp the job; False when it is no longer running (cancelled,
+        failed by the reaper), which tells the worker to stop the solve."""
+        with self.db.transaction() as s:
+            done = s.execute(
+                update(JobRow).where(JobRow.id == job_id, JobRow.state == "running").values(heartbeat_at=_now())
+            )
+            return _changed(done) == 1
+
+    def reap_stale_jobs(self, stale_after: dt.timedelta, message: str) -> list[int]:
+        """Fail the running jobs claimed by a worker whose last heartbeat is older than ``stale_after`` (the
+        worker died or lost the database); the ids failed."""
+        cutoff = _now() - stale_after
+        with self.db.transaction() as s:
+            stale = (JobRow.state == "running", JobRow.worker.is_not(None), JobRow.heartbeat_at < cutoff)
+            ids = list(s.scalars(select(JobRow.id).where(*stale)))
+            if ids:
+                s.execute(
+                    update(JobRow)
+                    .where(JobRow.id.in_(ids), *stale)
+                    .values(state="failed", finished_at=_now(), message=message)
+                )
+            return ids
 
     def record_progress(self, job_id: int, objective: float, bound: float, seconds: float) -> bool:
         """Store a running job's progress; False when the job is no longer running (cancelled, failed)."""

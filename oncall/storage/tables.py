@@ -113,6 +113,10 @@ class JobRow(Base):
     created_at: Mapped[dt.datetime]
     started_at: Mapped[dt.datetime | None]
     finished_at: Mapped[dt.datetime | None]
+    workers: Mapped[int | None] = mapped_column(Integer)  # CP-SAT workers asked for; None: the runner's
+    deterministic_time: Mapped[float | None]  # stop after this much deterministic work (reproducible)
+    worker: Mapped[str | None] = mapped_column(String(200))  # the worker that claimed the job (host:pid)
+    heartbeat_at: Mapped[dt.datetime | None]  # the claiming worker's last sign of life
 
 
 class RevisionRow(Base):

@@ -31,7 +31,12 @@ OPERATIONS = [
     for path, item in _SCHEMA["paths"].items()
     for method in item
 ]
-OPEN = {("GET", "/health"), *((m, _VALUES["token"].join(("/ical/", ".ics"))) for m in ("GET", "HEAD"))}
+OPEN = {
+    ("GET", "/health"),
+    ("GET", "/healthz"),
+    ("GET", "/readyz"),
+    *((m, _VALUES["token"].join(("/ical/", ".ics"))) for m in ("GET", "HEAD")),
+}
 # Office staff only: the audit log names people and reasons (illness); so do a physician's entries
 # (absences with reasons, wishes), repairs, swaps and the import template (every doctor's absences);
 # feed subscriptions name their holders and when their phones last read them. A hospital does not

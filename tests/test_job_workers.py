@@ -19,6 +19,7 @@ from typer.testing import CliRunner
 from api import Settings, create_app
 from api.settings import InvalidSettings, get_settings
 from oncall.cli import app as cli
+from oncall.generate import generate
 from oncall.jobs import LOST_MESSAGE, Reaper, run_claimed_job
 from oncall.storage import Store, database_url
 from oncall.storage.tables import JobRow
@@ -48,7 +49,10 @@ def test_a_task_delivered_twice_stores_one_roster(store: Store) -> None:
 
 
 def test_a_cancel_in_the_database_stops_the_solve_at_the_next_heartbeat(store: Store) -> None:
-    job_id = _queued(store, days=7, work=300)
+    # A 150-doctor month with 300 units of work a phase is minutes of solving on any machine, so the
+    # cancel always meets a running solve (a small week can be proven optimal before the cancel lands).
+    sid = store.create_scenario(generate(doctors=150, districts=12, month="2027-01", seed=1)).id
+    job_id = store.create_job(sid, 600, 0, workers=1, deterministic_time=300).id
     outcome: list[str] = []
     worker = threading.Thread(target=lambda: outcome.append(run_claimed_job(store, job_id, 1, 0.2)))
     worker.start()
@@ -59,7 +63,9 @@ def test_a_cancel_in_the_database_stops_the_solve_at_the_next_heartbeat(store: S
     store.cancel_job(job_id)
     worker.join(timeout=60)
     assert not worker.is_alive(), "the solve went on after the cancel"
-    assert outcome == ["stopped"]
+    # The heartbeat stops the solve process ("stopped"), or the solve's own progress write sees the cancel
+    # first and the process ends by itself ("finished"): either way nothing is stored.
+    assert outcome in (["stopped"], ["finished"])
     job = store.get_job(job_id)
     assert (job.state, job.revision_id) == ("cancelled", None)
     assert not store.heartbeat(job_id)

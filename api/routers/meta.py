@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from fastapi import APIRouter
 
-from api.deps import AnyKey, StoreDep
+from api.deps import AnyKey, RootStore
 from api.errors import ERROR_RESPONSES
 from api.schemas import Health, WhoAmI
 
@@ -12,7 +12,7 @@ router = APIRouter(tags=["meta"], responses=ERROR_RESPONSES)
 
 
 @router.get("/health", response_model=Health)
-def health(store: StoreDep) -> Health:
+def health(store: RootStore) -> Health:
     """Whether the server answers (no key needed)."""
     return Health(database=store.db.dialect)
 

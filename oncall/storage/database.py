@@ -7,6 +7,7 @@ configured here in code, so no ``alembic.ini`` is needed at run time.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import errno
 from collections.abc import Iterator
@@ -141,6 +142,15 @@ class Database:
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.network_id: int | None = None
+
+    def for_network(self, network_id: int) -> Database:
+        """This database as network ``network_id`` sees it: the same engine, sessions that read and write
+        that network's rows only (``oncall.storage.networks``)."""
+        scoped = copy.copy(self)
+        scoped.network_id = network_id
+        scoped._sessions = sessionmaker(self.engine, expire_on_commit=False, info={"network_id": network_id})
+        return scoped
 
     @property
     def dialect(self) -> str:

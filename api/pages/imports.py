@@ -98,7 +98,9 @@ async def accept(request: Request, session: StaffSession, scenario_id: int) -> R
 async def discard(request: Request, session: StaffSession, scenario_id: int) -> Response:
     """Forget the preview; nothing was stored."""
     form = await checked_form(request, session)
-    import_previews(store_of(request)).drop(str(form.get("token") or ""))
+    store = store_of(request)
+    store.get_scenario(scenario_id)  # 404 for a scenario of another network (or none)
+    import_previews(store).drop(str(form.get("token") or ""))
     return RedirectResponse(f"/office/scenarios/{scenario_id}/import", status_code=303)
 
 

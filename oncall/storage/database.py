@@ -160,9 +160,25 @@ class Database:
     def migrate(self) -> None:
         """Bring the schema to the newest migration (creating it on an empty database)."""
         cfg = alembic_config(self.url)
-        with self.engine.begin() as connection:
-            cfg.attributes["connection"] = connection
-            command.upgrade(cfg, "head")
+        sqlite = self.dialect == "sqlite"
+        with self.engine.connect() as connection:
+            if sqlite:
+                # SQLite changes a column by copying its table: a table that others refer to (scenarios)
+                # cannot be dropped with foreign keys enforced. They are checked once all is migrated.
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.commit()
+            try:
+                with connection.begin():
+                    cfg.attributes["connection"] = connection
+                    command.upgrade(cfg, "head")
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all() if sqlite else []
+                connection.commit()
+            finally:
+                if sqlite:
+                    connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    connection.commit()
+        if broken:
+            raise StorageError(f"the migrated database breaks {len(broken)} foreign key(s), e.g. {tuple(broken[0])}")
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

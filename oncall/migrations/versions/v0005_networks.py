@@ -72,11 +72,20 @@ def upgrade() -> None:
     op.create_index("ix_import_previews_created_at", "import_previews", ["created_at"])
 
 
+def _foreign_keys(on: bool) -> None:
+    """SQLite changes a column by copying its table, and cannot drop ``scenarios`` (which others refer to)
+    with foreign keys enforced. The pragma works outside a transaction only: ``Database.migrate`` turns
+    them off around the whole migration; this covers a caller that runs Alembic on its own connection."""
+    if op.get_bind().dialect.name == "sqlite":
+        op.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
+
+
 def downgrade() -> None:
     """Only a database of one network can go back: the rows of the others would lose their owner."""
     count = op.get_bind().scalar(sa.text("SELECT count(*) FROM networks"))
     if count and count > 1:
         raise RuntimeError("cannot downgrade a database of several networks; keep one network first")
+    _foreign_keys(on=False)
     op.drop_index("ix_import_previews_created_at", table_name="import_previews")
     op.drop_index("ix_import_previews_scenario_id", table_name="import_previews")
     op.drop_table("import_previews")
@@ -86,3 +95,4 @@ def downgrade() -> None:
             batch.drop_constraint(f"fk_{table}_network_id_networks", type_="foreignkey")
             batch.drop_column("network_id")
     op.drop_table("networks")
+    _foreign_keys(on=True)

@@ -20,8 +20,8 @@ from oncall.storage.feeds import FeedStore
 from oncall.storage.web import WebStore
 from tests.api.helpers import bearer, upload
 from tests.api.test_imports import MONTH, _preview, _template
-from tests.test_importing import _fill
 from tests.factories import greedy_roster, make_scenario
+from tests.test_importing import _fill
 
 
 @pytest.fixture

@@ -25,6 +25,7 @@ __all__ = [
     "JobId",
     "PhysicianId",
     "RevisionId",
+    "RootStore",
     "Runner",
     "ScenarioBody",
     "ScenarioId",
@@ -55,7 +56,7 @@ def _settings(request: Request) -> Settings:
     return settings
 
 
-def _store(request: Request) -> Store:
+def _root_store(request: Request) -> Store:
     store: Store = request.app.state.store
     return store
 
@@ -66,14 +67,14 @@ def _runner(request: Request) -> Dispatcher:
 
 
 SettingsDep = Annotated[Settings, Depends(_settings)]
-StoreDep = Annotated[Store, Depends(_store)]
+RootStore = Annotated[Store, Depends(_root_store)]  # every network's rows: authentication and health only
 Runner = Annotated[Dispatcher, Depends(_runner)]
 
 _bearer = HTTPBearer(auto_error=False, description="An API key from `oncall keys create`: `Bearer ock_…`.")
 
 
 def _any_key(
-    store: StoreDep, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
+    store: RootStore, credentials: Annotated[HTTPAuthorizationCredentials | None, Depends(_bearer)]
 ) -> KeyRecord:
     if credentials is None:
         raise Unauthorized("send an API key: Authorization: Bearer <token>")
@@ -117,6 +118,14 @@ AnyKey = Annotated[KeyRecord, Depends(_any_key)]
 StaffKey = Annotated[KeyRecord, Depends(_staff_key)]
 
 
+def _store(store: RootStore, key: AnyKey) -> Store:
+    """The store as the key's network sees it: another network's rows do not exist (404)."""
+    return store.for_network(key.network_id)
+
+
+StoreDep = Annotated[Store, Depends(_store)]
+
+
 def require_json(request: Request, _: StaffKey) -> None:
     """415 for a body that is not JSON, before it is parsed (and echoed back in a 422); after the key,
     so that a request without one still gets 401 and a hospital key 403."""
@@ -157,10 +166,7 @@ async def _scenario_body(request: Request) -> Scenario:
 ScenarioBody = Annotated[Scenario, Depends(_scenario_body)]
 
 
-def import_previews(request: Request) -> ImportPreviews:
-    """The app's clean import previews awaiting apply (the API's and the pages' alike)."""
-    state = request.app.state
-    if not hasattr(state, "import_previews"):
-        state.import_previews = ImportPreviews()
-    previews: ImportPreviews = state.import_previews
-    return previews
+def import_previews(store: Store) -> ImportPreviews:
+    """The clean import previews awaiting apply (the API's and the pages' alike), in the database of
+    ``store`` and seen by its network."""
+    return ImportPreviews(store.db)

@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 
 import typer
 
+from oncall.cli_networks import NetworkOption, network_database, register_network_commands
 from oncall.cli_web import register_web_commands
 from oncall.errors import InvalidInput, OncallError
 from oncall.generate import MIN_DOCTORS_PER_DISTRICT
@@ -634,12 +635,13 @@ def _api_database_url() -> str:
 def keys_create(
     role: Annotated[KeyRoleChoice, typer.Option("--role", help="staff (read and write) or hospital (read only).")],
     name: Annotated[str, typer.Option("--name", help="Who or what the key is for.")] = "",
+    network: NetworkOption = None,
     lang: LangOption = "ja",
 ) -> None:
-    """Issue an API key and print its token; only its hash is stored, so it is shown this once."""
+    """Issue an API key of one network and print its token; only its hash is stored, so it is shown once."""
     from oncall.storage import Store
 
-    store = _guard(lambda: Store.open(_api_database_url()))
+    store = Store(network_database(network)[0])
     record, token = _guard(lambda: store.create_key(role.value, name, _cli_actor()))
     typer.echo(token)
     role_text = _say(f"role_{record.role}", lang)
@@ -647,11 +649,11 @@ def keys_create(
 
 
 @keys_app.command("list")
-def keys_list(lang: LangOption = "ja") -> None:
-    """List the keys: prefix, role, name, created, revoked."""
+def keys_list(network: NetworkOption = None, lang: LangOption = "ja") -> None:
+    """List the keys of a network: prefix, role, name, created, revoked."""
     from oncall.storage import Store
 
-    for k in _guard(lambda: Store.open(_api_database_url())).list_keys():
+    for k in _guard(Store(network_database(network)[0]).list_keys):
         at = f"{k.revoked_at:%Y-%m-%d %H:%M}" if k.revoked_at else None
         state = _say("key_revoked_at", lang, at=at) if at else _say("key_active", lang)
         typer.echo(f"{k.prefix}\t{k.role}\t{k.name}\t{k.created_at:%Y-%m-%d %H:%M}Z\t{state}")
@@ -694,11 +696,15 @@ BaseUrlOption = Annotated[
 ]
 
 
-def _feed_store() -> FeedStore:
+def _feed_store(network: str | None = None, *, every_network: bool = False) -> FeedStore:
+    """The feeds of ``network`` (the only one by default); of every network for the commands that name a
+    feed by its prefix, which is unique in the database."""
     from oncall.storage import Store
     from oncall.storage.feeds import FeedStore
 
-    return FeedStore(_guard(lambda: Store.open(_api_database_url())).db)
+    if every_network:
+        return FeedStore(_guard(lambda: Store.open(_api_database_url())).db)
+    return FeedStore(network_database(network)[0])
 
 
 def _cli_actor() -> Actor:
@@ -743,13 +749,14 @@ def feeds_issue(
     ] = None,
     name: Annotated[str, typer.Option("--name", help="Who or what the feed is for.")] = "",
     base_url: BaseUrlOption = None,
+    network: NetworkOption = None,
     lang: LangOption = "ja",
 ) -> None:
-    """Issue a feed and print its https and webcal URLs; only the token's hash is stored."""
+    """Issue a feed of one network and print its https and webcal URLs; only the token's hash is stored."""
     from oncall.errors import NotFound
 
     base = _feed_base_url(base_url)
-    store = _feed_store()
+    store = _feed_store(network)
 
     def find_problem() -> tuple[str, str] | None:
         try:
@@ -780,9 +787,9 @@ def feeds_issue(
 
 
 @feeds_app.command("list")
-def feeds_list() -> None:
-    """List the feeds: prefix, kind, target, language, reminder, name, last read, revoked."""
-    for f in _feed_store().list_feeds():
+def feeds_list(network: NetworkOption = None) -> None:
+    """List the feeds of a network: prefix, kind, target, language, reminder, name, last read, revoked."""
+    for f in _feed_store(network).list_feeds():
         used = f"read {f.last_used_at:%Y-%m-%d %H:%M}Z" if f.last_used_at else "never read"
         state = f"revoked {f.revoked_at:%Y-%m-%d %H:%M}Z" if f.revoked_at else "active"
         alarm = f"{f.alarm_minutes}min" if f.alarm_minutes is not None else "-"
@@ -814,7 +821,7 @@ def feeds_update(
 
     def change() -> tuple[Any, dict[str, Any]]:
         try:
-            return _feed_store().update(prefix, changes, _cli_actor())
+            return _feed_store(every_network=True).update(prefix, changes, _cli_actor())
         except InvalidInput as exc:  # a field of the change, named as the option the user typed
             _fail(f"--{_FEED_OPTIONS.get(exc.field, exc.field)}: {exc.problem}")
 
@@ -830,7 +837,7 @@ _FEED_OPTIONS = {"alarm_minutes": "alarm"}  # a feed's field -> the option of `o
 @feeds_app.command("revoke")
 def feeds_revoke(prefix: Annotated[str, typer.Argument(help="The feed's prefix, e.g. ocf_1a2b3c4d.")]) -> None:
     """Revoke a feed: its URL answers 404 from now on."""
-    record = _guard(lambda: _feed_store().revoke(prefix, _cli_actor()))
+    record = _guard(lambda: _feed_store(every_network=True).revoke(prefix, _cli_actor()))
     typer.echo(f"{record.prefix}: revoked")
 
 
@@ -841,7 +848,7 @@ def feeds_rotate(
 ) -> None:
     """Give a feed a new secret URL (printed once); the old URL answers 404 from now on."""
     base = _feed_base_url(base_url)
-    record, token = _guard(lambda: _feed_store().rotate(prefix, _cli_actor()))
+    record, token = _guard(lambda: _feed_store(every_network=True).rotate(prefix, _cli_actor()))
     _print_urls(token, base)
     typer.echo(f"{record.prefix}: rotated; subscribe again with the new URL", err=True)
 
@@ -1003,6 +1010,7 @@ import oncall.cli_cover  # noqa: E402  (registers `oncall cover` and `oncall let
 import oncall.cli_import  # noqa: E402, F401  (registers `oncall import` on app)
 
 register_web_commands(app)  # `oncall users`, `oncall links` (the web pages' accounts and links)
+register_network_commands(app)  # `oncall networks` (the tenants of a deployment)
 
 
 def main() -> None:

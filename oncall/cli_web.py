@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 
+from oncall.cli_networks import NetworkOption
+
 if TYPE_CHECKING:
     from oncall.storage.web import WebStore
 
@@ -31,12 +33,17 @@ def register_web_commands(app: typer.Typer) -> None:
     app.add_typer(links_app, name="links")
 
 
-def _web_store() -> WebStore:
+def _web_store(network: str | None = None, *, every_network: bool = False) -> WebStore:
+    """The accounts and links of ``network`` (the only one by default); of every network for the commands
+    that name a link by its prefix, which is unique in the database."""
     from oncall.cli import _api_database_url, _guard
+    from oncall.cli_networks import network_database
     from oncall.storage import Store
     from oncall.storage.web import WebStore
 
-    return WebStore(_guard(lambda: Store.open(_api_database_url())).db)
+    if every_network:
+        return WebStore(_guard(lambda: Store.open(_api_database_url())).db)
+    return WebStore(network_database(network)[0])
 
 
 def _read_password(from_stdin: bool) -> str:
@@ -57,15 +64,16 @@ def users_create(
     password_stdin: Annotated[
         bool, typer.Option("--password-stdin", help="Read the password from the first line of standard input.")
     ] = False,
+    network: NetworkOption = None,
 ) -> None:
-    """Create a staff account; only the argon2 hash of its password is stored."""
+    """Create a staff account of one network; only the argon2 hash of its password is stored."""
     from oncall.cli import _cli_actor, _fail, _guard
 
     name = name.strip()
     if not name or len(name) > 200:
         _fail("--name: give a name of 1 to 200 characters")
+    store = _web_store(network)
     password = _read_password(password_stdin)
-    store = _web_store()
     user = _guard(lambda: store.create_user(name, password, _cli_actor()))
     typer.echo(f"staff account {user.name!r} created (id {user.id})")
 
@@ -83,11 +91,12 @@ def links_issue(
     base_url: Annotated[
         str | None, typer.Option("--base-url", help="Where browsers reach the server (default: ONCALL_PUBLIC_URL).")
     ] = None,
+    network: NetworkOption = None,
 ) -> None:
-    """Issue a personal link and print its URL once; only the hash of its token is stored."""
+    """Issue a personal link of one network and print its URL once; only the hash of its token is stored."""
     from oncall.cli import _cli_actor, _guard
 
-    store = _web_store()
+    store = _web_store(network)
     record, token = _guard(lambda: store.issue_link(kind.value, subject, name, _cli_actor()))
     typer.echo(_link_url(token, base_url))
     typer.echo(f"{record.prefix}: link of {kind.value} {subject!r} issued; it is not shown again", err=True)
@@ -102,9 +111,9 @@ def _link_url(token: str, base_url: str | None) -> str:
 
 
 @links_app.command("list")
-def links_list() -> None:
-    """List the links: prefix, kind, id, name, created, revoked."""
-    for link in _web_store().list_links():
+def links_list(network: NetworkOption = None) -> None:
+    """List the links of a network: prefix, kind, id, name, created, revoked."""
+    for link in _web_store(network).list_links():
         state = f"revoked {link.revoked_at:%Y-%m-%d %H:%M}Z" if link.revoked_at else "active"
         typer.echo(
             f"{link.prefix}\t{link.kind}\t{link.subject}\t{link.name}\t{link.created_at:%Y-%m-%d %H:%M}Z\t{state}"
@@ -125,7 +134,7 @@ def links_rotate(
     """Give the link a new secret: the old URL stops working; the new one is printed once."""
     from oncall.cli import _cli_actor, _guard
 
-    store = _web_store()
+    store = _web_store(every_network=True)
     record, token = _guard(lambda: store.rotate_link(_prefix(prefix), _cli_actor()))
     typer.echo(_link_url(token, base_url))
     typer.echo(f"{record.prefix}: new link of {record.kind} {record.subject!r}", err=True)
@@ -138,6 +147,6 @@ def links_revoke(
     """Revoke a link: its URL and the browsers signed in with it get no page from now on."""
     from oncall.cli import _cli_actor, _guard
 
-    store = _web_store()
+    store = _web_store(every_network=True)
     record = _guard(lambda: store.revoke_link(_prefix(prefix), _cli_actor()))
     typer.echo(f"{record.prefix}: revoked")

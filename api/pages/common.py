@@ -22,6 +22,7 @@ from starlette.datastructures import FormData
 from api.pages.texts import text
 from api.settings import Settings
 from oncall.i18n import Lang
+from oncall.storage.database import Database
 from oncall.storage.web import WebSession, WebStore
 
 __all__ = [
@@ -34,6 +35,7 @@ __all__ = [
     "PhysicianSession",
     "StaffSession",
     "checked_form",
+    "page_db",
     "page_lang",
     "render",
     "secure_cookies",
@@ -75,14 +77,25 @@ def secure_cookies(request: Request) -> bool:
     return request.url.scheme == "https" or (settings.public_url or "").startswith("https://")
 
 
+def page_db(request: Request) -> Database:
+    """The app's database as the signed-in session's network sees it; every network's before sign-in
+    (finding the session, signing in, opening a personal link), when no network is known yet."""
+    db: Database = request.app.state.store.db
+    network_id = getattr(request.state, "network_id", None)
+    return db.for_network(network_id) if network_id is not None else db
+
+
 def web_store(request: Request) -> WebStore:
-    """The web pages' store on the app's database."""
-    return WebStore(request.app.state.store.db)
+    """The web pages' store on the app's database (the session's network once there is one)."""
+    return WebStore(page_db(request))
 
 
 def _session(request: Request) -> WebSession | None:
     cookie = request.cookies.get(SESSION_COOKIE)
-    return web_store(request).find_session(cookie) if cookie else None
+    found = web_store(request).find_session(cookie) if cookie else None
+    if found is not None:
+        request.state.network_id = found.network_id  # what every store of this request may see
+    return found
 
 
 def _staff(request: Request) -> WebSession:

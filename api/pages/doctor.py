@@ -128,7 +128,9 @@ def _page(request: Request, session: WebSession, month: str | None, status: int 
 
 
 def _open_scenario(request: Request, session: WebSession, scenario_id: int) -> None:
-    """403 unless the scenario names this physician and its collection is still open."""
+    """404 for a scenario of another network (or none), 403 unless the scenario names this physician and its
+    collection is still open."""
+    store_of(request).get_scenario(scenario_id)
     names = {r.id for r, _, _ in physician_scenarios(store_of(request), _subject(session))}
     if scenario_id not in names or not collection_open(web_store(request), scenario_id):
         raise PageError(403, "forbidden")

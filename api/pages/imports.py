@@ -67,7 +67,7 @@ async def preview(request: Request, session: StaffSession, scenario_id: int) -> 
     data = await upload.read(importing.MAX_BYTES + 1)  # one byte over is enough to say it is too large
     await form.close()
     store = store_of(request)
-    pending, token = await run_in_threadpool(preview_import, store, import_previews(request), scenario_id, kind, data)
+    pending, token = await run_in_threadpool(preview_import, store, import_previews(store), scenario_id, kind, data)
     lang = page_lang(request)
     status = 200 if pending.preview.ok else 422
     return _page(request, session, scenario_id, status, preview=pending.preview, lines=pending.preview.lines(lang),
@@ -79,7 +79,7 @@ async def accept(request: Request, session: StaffSession, scenario_id: int) -> R
     """Store the previewed import as the scenario's next version; refused when the scenario changed."""
     form = await checked_form(request, session)
     kind, token = _kind(form.get("kind")), str(form.get("token") or "")
-    previews = import_previews(request)
+    previews = import_previews(store_of(request))
     try:
         pending = previews.get(token, scenario_id, kind)
         record, _ = await run_in_threadpool(
@@ -98,7 +98,9 @@ async def accept(request: Request, session: StaffSession, scenario_id: int) -> R
 async def discard(request: Request, session: StaffSession, scenario_id: int) -> Response:
     """Forget the preview; nothing was stored."""
     form = await checked_form(request, session)
-    import_previews(request).drop(str(form.get("token") or ""))
+    store = store_of(request)
+    store.get_scenario(scenario_id)  # 404 for a scenario of another network (or none)
+    import_previews(store).drop(str(form.get("token") or ""))
     return RedirectResponse(f"/office/scenarios/{scenario_id}/import", status_code=303)
 
 

@@ -11,7 +11,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import RedirectResponse, Response
 from starlette.datastructures import UploadFile
 
-from api.pages.common import PageError, StaffSession, checked_form, render, web_store
+from api.pages.common import PageError, StaffSession, checked_form, page_db, render, web_store
 from oncall.errors import InvalidScenario, NotFound, OncallError
 from oncall.i18n import Problem
 from oncall.io import parse_scenario_text
@@ -38,9 +38,8 @@ def staff_actor(session: WebSession) -> Actor:
 
 
 def store_of(request: Request) -> Store:
-    """The app's store."""
-    store: Store = request.app.state.store
-    return store
+    """The app's store, as the signed-in session's network sees it (``page_db``)."""
+    return Store(page_db(request))
 
 
 def _sample_folder() -> Path | None:

@@ -16,6 +16,7 @@ from api.settings import Settings
 from oncall.errors import InvalidInput
 from oncall.feeds import FeedKind, feed_urls
 from oncall.services.feeds import FeedService
+from oncall.storage.apikeys import KeyRecord
 from oncall.storage.feeds import FeedRecord, FeedStore
 
 router = APIRouter(tags=["feeds"], responses=ERROR_RESPONSES)
@@ -111,8 +112,9 @@ def _issued(record: FeedRecord, token: str, base: str) -> IssuedFeed:
     return IssuedFeed(**Feed.of(record).model_dump(), token=token, url=url, webcal_url=webcal)
 
 
-def _store(service: FeedService) -> FeedStore:
-    return service.store
+def _store(service: FeedService, key: KeyRecord) -> FeedStore:
+    """The subscriptions of the key's network (another network's are not found)."""
+    return FeedStore(service.store.db.for_network(key.network_id))
 
 
 @router.post("/feeds", status_code=201, response_model=IssuedFeed)
@@ -120,10 +122,10 @@ def issue_feed(
     body: FeedRequest, key: StaffKey, service: FeedServiceDep, request: Request, settings: SettingsDep
 ) -> IssuedFeed:
     """Issue a feed subscription; the answer carries its secret URL, which is not shown again."""
-    problem = _store(service).problem(body.kind, body.target, body.scenario_id, body.alarm_minutes)
+    problem = _store(service, key).problem(body.kind, body.target, body.scenario_id, body.alarm_minutes)
     if problem is not None:
         raise InvalidRequest(f"the feed cannot be issued: {problem[1]}", [problem])
-    record, token = _store(service).issue(
+    record, token = _store(service, key).issue(
         body.kind,
         body.target,
         scenario_id=body.scenario_id,
@@ -137,21 +139,21 @@ def issue_feed(
 
 
 @router.get("/feeds", response_model=list[Feed])
-def list_feeds(_: StaffKey, service: FeedServiceDep) -> list[Feed]:
+def list_feeds(key: StaffKey, service: FeedServiceDep) -> list[Feed]:
     """Every feed subscription, oldest first, without secrets."""
-    return [Feed.of(r) for r in _store(service).list_feeds()]
+    return [Feed.of(r) for r in _store(service, key).list_feeds()]
 
 
 @router.get("/feeds/{prefix}", response_model=Feed)
-def get_feed(prefix: Prefix, _: StaffKey, service: FeedServiceDep) -> Feed:
+def get_feed(prefix: Prefix, key: StaffKey, service: FeedServiceDep) -> Feed:
     """One feed subscription."""
-    return Feed.of(_store(service).get(prefix))
+    return Feed.of(_store(service, key).get(prefix))
 
 
 @router.delete("/feeds/{prefix}", response_model=Feed)
 def revoke_feed(prefix: Prefix, key: StaffKey, service: FeedServiceDep) -> Feed:
     """Revoke a feed: its URL answers 404 from now on (idempotent)."""
-    return Feed.of(_store(service).revoke(prefix, actor_of(key)))
+    return Feed.of(_store(service, key).revoke(prefix, actor_of(key)))
 
 
 class FeedUpdate(BaseModel):
@@ -177,7 +179,7 @@ def update_feed(prefix: Prefix, body: FeedUpdate, key: StaffKey, service: FeedSe
     if nulls:
         raise InvalidRequest(f"{nulls[0]} cannot be null", [(nulls[0], "cannot be null")])
     try:
-        record, _ = _store(service).update(prefix, changes, actor_of(key))
+        record, _ = _store(service, key).update(prefix, changes, actor_of(key))
     except InvalidInput as exc:
         raise InvalidRequest(f"the feed cannot be changed: {exc.problem}", [(exc.field, exc.problem)]) from None
     return Feed.of(record)
@@ -188,7 +190,7 @@ def rotate_feed(
     prefix: Prefix, key: StaffKey, service: FeedServiceDep, request: Request, settings: SettingsDep
 ) -> IssuedFeed:
     """A new secret URL for the feed; the old one answers 404 (409 for a revoked feed)."""
-    record, token = _store(service).rotate(prefix, actor_of(key))
+    record, token = _store(service, key).rotate(prefix, actor_of(key))
     return _issued(record, token, _base_url(request, settings))
 
 

@@ -94,7 +94,7 @@ def preview_import(
     file: Annotated[UploadFile, File(description="The spreadsheet: XLSX, or CSV in UTF-8 or Shift_JIS.")],
 ) -> ImportPreview:
     """Read the file against the newest scenario version; nothing is stored."""
-    pending, token = import_service.preview_import(store, import_previews(request), scenario_id, kind, _read(file))
+    pending, token = import_service.preview_import(store, import_previews(store), scenario_id, kind, _read(file))
     return ImportPreview(
         scenario_id=scenario_id,
         version=pending.version,
@@ -120,7 +120,7 @@ def apply_import(
     ] = None,
 ) -> ImportApplied:
     """Store the import as the scenario's next version; 409 when the scenario changed after the preview."""
-    previews = import_previews(request)
+    previews = import_previews(store)
     sent: importing.Preview | bytes
     if token is not None:
         pending = previews.get(token, scenario_id, kind)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from fastapi import APIRouter, Request
 from sqlalchemy import text
 
-from api.deps import AnyKey, StoreDep
+from api.deps import AnyKey, RootStore
 from api.errors import ERROR_RESPONSES
 from api.schemas import Health, Liveness, Readiness, WhoAmI
 from oncall.errors import StorageError
@@ -14,7 +14,7 @@ router = APIRouter(tags=["meta"], responses=ERROR_RESPONSES)
 
 
 @router.get("/health", response_model=Health)
-def health(store: StoreDep) -> Health:
+def health(store: RootStore) -> Health:
     """Whether the server answers (no key needed)."""
     return Health(database=store.db.dialect)
 
@@ -26,7 +26,7 @@ def healthz() -> Liveness:
 
 
 @router.get("/readyz", response_model=Readiness)
-def readyz(request: Request, store: StoreDep) -> Readiness:
+def readyz(request: Request, store: RootStore) -> Readiness:
     """Readiness: the database answers, and the broker when jobs go to workers (no key needed); else 503
     ``storage_unavailable`` naming which."""
     try:

@@ -1,7 +1,12 @@
 """Calendar feeds as the API serves them: in-process caches over the stored publications, one event ledger
 per scenario (extended publication by publication, never rebuilt on a request) and the rendered feeds, keyed
 by what decides their bytes. Subscriptions and publications are read through
-:class:`~oncall.storage.feeds.FeedStore`."""
+:class:`~oncall.storage.feeds.FeedStore`.
+
+The caches are derived from the database only: every API process renders the same bytes, hence the same
+ETag, for the same publication log (a feed's body depends on the publications, the target and options,
+and the clock only through which cancelled events have passed their retention). A feed shows the
+publications of its own network's scenarios."""
 
 from __future__ import annotations
 
@@ -54,6 +59,7 @@ class FeedService:
         self._lock = threading.Lock()
         self._ledgers: dict[int, ScenarioLedger] = {}
         self._seen: dict[int, set[int]] = {}  # publication ids applied, per scenario
+        self._network_of: dict[int, int] = {}  # scenario id → its network (a feed shows its network's only)
         self._state: tuple[int, int] = (0, 0)
         self._scenarios: OrderedDict[tuple[int, int], Scenario] = OrderedDict()
         self._rendered: OrderedDict[tuple[Any, ...], RenderedFeed] = OrderedDict()
@@ -68,7 +74,7 @@ class FeedService:
             refresh=self.settings.refresh,
             retention=self.settings.retention,
         )
-        key = (record.feed_target, options, state)
+        key = (record.network_id, record.feed_target, options, state)
         now = self.clock()
         with self._lock:
             cached = self._rendered.get(key)
@@ -76,7 +82,7 @@ class FeedService:
                 self._rendered.move_to_end(key)
                 return cached
             self._follow(state)
-            ledgers = list(self._ledgers.values())
+            ledgers = [lg for sid, lg in self._ledgers.items() if self._network_of.get(sid) == record.network_id]
             rendered = render_feed(record.feed_target, ledgers, options, now)
             self._rendered[key] = rendered
             while len(self._rendered) > self.settings.cache_entries:
@@ -108,6 +114,7 @@ class FeedService:
         for sid in late:
             del self._ledgers[sid], self._seen[sid]
         pending = [pid for pid, sid in log if pid not in self._seen.get(sid, ())]
+        self._network_of.update(self.store.scenario_networks(sid for _, sid in log if sid not in self._network_of))
         for stored in self.store.publications(pending):
             ledger = self._ledgers.setdefault(stored.scenario_id, ScenarioLedger(stored.scenario_id))
             ledger.apply(self._publication(stored))

@@ -9,6 +9,7 @@ from oncall.storage.apikeys import KeyStore
 from oncall.storage.database import Database, alembic_config, database_url
 from oncall.storage.jobs import JobStore
 from oncall.storage.keys import KEY_ROLES, KeyRole
+from oncall.storage.networks import NetworkRecord, NetworkStore
 from oncall.storage.repository import (
     JOB_STATES,
     TERMINAL_STATES,
@@ -35,6 +36,8 @@ __all__ = [
     "KeyRecord",
     "KeyRole",
     "KeyStore",
+    "NetworkRecord",
+    "NetworkStore",
     "RevisionRecord",
     "RevisionStore",
     "ScenarioRecord",

@@ -27,11 +27,12 @@ class KeyRecord:
     name: str
     created_at: dt.datetime
     revoked_at: dt.datetime | None
+    network_id: int  # the one network whose data the key reads and writes
 
 
 def _key(row: ApiKeyRow) -> KeyRecord:
     role: KeyRole = "staff" if row.role == "staff" else "hospital"
-    return KeyRecord(row.id, row.prefix, role, row.name, row.created_at, row.revoked_at)
+    return KeyRecord(row.id, row.prefix, role, row.name, row.created_at, row.revoked_at, row.network_id)
 
 
 class KeyStore(Table):
@@ -49,7 +50,7 @@ class KeyStore(Table):
             return _key(row), token
 
     def authenticate(self, token: str) -> KeyRecord | None:
-        """The live key a bearer token belongs to, or None."""
+        """The live key a bearer token belongs to, or None (any network's: a key names its network)."""
         prefix = token_prefix(token)
         if prefix is None:
             return None

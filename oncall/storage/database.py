@@ -7,6 +7,7 @@ configured here in code, so no ``alembic.ini`` is needed at run time.
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import errno
 from collections.abc import Iterator
@@ -144,6 +145,15 @@ class Database:
         if self.engine.dialect.name == "sqlite":
             event.listen(self.engine, "connect", _sqlite_pragmas)
         self._sessions = sessionmaker(self.engine, expire_on_commit=False)
+        self.network_id: int | None = None
+
+    def for_network(self, network_id: int) -> Database:
+        """This database as network ``network_id`` sees it: the same engine, sessions that read and write
+        that network's rows only (``oncall.storage.networks``)."""
+        scoped = copy.copy(self)
+        scoped.network_id = network_id
+        scoped._sessions = sessionmaker(self.engine, expire_on_commit=False, info={"network_id": network_id})
+        return scoped
 
     @property
     def dialect(self) -> str:
@@ -153,14 +163,30 @@ class Database:
     def migrate(self) -> None:
         """Bring the schema to the newest migration (creating it on an empty database)."""
         cfg = alembic_config(self.url)
-        with self.engine.begin() as connection:
-            if self.dialect == "postgresql":
-                # Several API and worker processes may start at once on a new release: one migrates, the
-                # others wait here for its transaction (PostgreSQL's DDL is transactional), then find
-                # the schema at head and do nothing.
-                connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
-            cfg.attributes["connection"] = connection
-            command.upgrade(cfg, "head")
+        sqlite = self.dialect == "sqlite"
+        with self.engine.connect() as connection:
+            if sqlite:
+                # SQLite changes a column by copying its table: a table that others refer to (scenarios)
+                # cannot be dropped with foreign keys enforced. They are checked once all is migrated.
+                connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+                connection.commit()
+            try:
+                with connection.begin():
+                    if self.dialect == "postgresql":
+                        # Several API and worker processes may start at once on a new release: one migrates,
+                        # the others wait here for its transaction (PostgreSQL's DDL is transactional), then
+                        # find the schema at head and do nothing.
+                        connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
+                    cfg.attributes["connection"] = connection
+                    command.upgrade(cfg, "head")
+                broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all() if sqlite else []
+                connection.commit()
+            finally:
+                if sqlite:
+                    connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+                    connection.commit()
+        if broken:
+            raise StorageError(f"the migrated database breaks {len(broken)} foreign key(s), e.g. {tuple(broken[0])}")
 
     @contextmanager
     def transaction(self) -> Iterator[Session]:

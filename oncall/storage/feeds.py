@@ -12,6 +12,7 @@ import datetime as dt
 import re
 import secrets
 import urllib.parse
+from collections.abc import Iterable
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
@@ -147,6 +148,7 @@ class FeedRecord:
     rotated_at: dt.datetime | None
     revoked_at: dt.datetime | None
     last_used_at: dt.datetime | None
+    network_id: int  # the network whose published rosters it shows
 
     @property
     def feed_target(self) -> FeedTarget:
@@ -169,6 +171,7 @@ def _record(row: Any) -> FeedRecord:
         row.rotated_at,
         row.revoked_at,
         row.last_used_at,
+        row.network_id,
     )
 
 
@@ -372,6 +375,15 @@ class FeedStore:
         with self.db.engine.connect() as c:
             rows = c.execute(select(PublicationRow.id, PublicationRow.scenario_id).order_by(PublicationRow.id))
             return [(int(i), int(s)) for i, s in rows]
+
+    def scenario_networks(self, scenario_ids: Iterable[int]) -> dict[int, int]:
+        """The network of each of these scenarios (a scenario never changes its network)."""
+        wanted = sorted(set(scenario_ids))
+        if not wanted:
+            return {}
+        with self.db.engine.connect() as c:
+            rows = c.execute(select(ScenarioRow.id, ScenarioRow.network_id).where(ScenarioRow.id.in_(wanted)))
+            return {int(i): int(n) for i, n in rows}
 
     def publications(self, ids: list[int]) -> list[StoredPublication]:
         """The publications with these ids, in order, with their rosters."""

@@ -50,3 +50,12 @@ class Store(KeyStore, ScenarioStore, JobStore, RevisionStore):
         except ImportError as exc:  # a URL naming a driver that is not installed (postgresql+psycopg2://…)
             raise StorageError(f"cannot open the database: its driver is not installed ({exc})") from exc
         return cls(db)
+
+    def for_network(self, network_id: int) -> Store:
+        """This store as network ``network_id`` sees it: the rows of other networks do not exist."""
+        return type(self)(self.db.for_network(network_id))
+
+    @property
+    def network_id(self) -> int | None:
+        """The network this store is scoped to; None for the unscoped store of the runner and the admin."""
+        return self.db.network_id

@@ -200,11 +200,13 @@ class RevisionStore(Table):
 
     @staticmethod
     def published_overlapping_in(s: Session, scenario_id: int) -> list[tuple[ScenarioRow, set[str]]]:
-        """The other scenarios with a published roster whose periods overlap this one's, each with the district
-        ids of its newest version; read in ``s``."""
+        """The other scenarios of its network with a published roster whose periods overlap this one's, each
+        with the district ids of its newest version; read in ``s``. District ids are a network's own: another
+        network's district ``d1`` is another district."""
         row = scenario_row(s, scenario_id)
         others = s.scalars(
             select(ScenarioRow).where(
+                ScenarioRow.network_id == row.network_id,
                 ScenarioRow.id != scenario_id,
                 ScenarioRow.published_revision_id.is_not(None),
                 ScenarioRow.period_start <= row.period_end,

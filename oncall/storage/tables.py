@@ -11,7 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any, ClassVar
 
-from sqlalchemy import Date, Float, ForeignKey, Integer, MetaData, String, Text
+from sqlalchemy import Date, Float, ForeignKey, Integer, LargeBinary, MetaData, String, Text
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
 from oncall.storage.database import UTCDateTime
@@ -22,7 +22,9 @@ __all__ = [
     "Base",
     "CollectionDeadlineRow",
     "FeedTokenRow",
+    "ImportPreviewRow",
     "JobRow",
+    "NetworkRow",
     "PersonalLinkRow",
     "PublicationRow",
     "RepairRow",
@@ -52,12 +54,33 @@ class Base(DeclarativeBase):
     type_annotation_map: ClassVar[dict[Any, Any]] = {dt.datetime: UTCDateTime, dt.date: Date, float: Float}
 
 
+class NetworkRow(Base):
+    """A network (tenant): one home-care network, whose scenarios, keys, accounts and links are its own.
+
+    Everything else belongs to exactly one network: scenarios, API keys, office accounts, personal links,
+    feed subscriptions and audit entries by a ``network_id`` column; versions, jobs, revisions,
+    publications, repairs, swaps, links and deadlines through their scenario (migration v0005).
+    """
+
+    __tablename__ = "networks"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    name: Mapped[str] = mapped_column(String(200))
+    created_at: Mapped[dt.datetime]
+
+
+def _network() -> Mapped[int]:
+    return mapped_column(ForeignKey("networks.id"), index=True)
+
+
 class ApiKeyRow(Base):
     """An API key: only the sha256 of the token is kept; the prefix identifies it in listings."""
 
     __tablename__ = "api_keys"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = _network()
     prefix: Mapped[str] = mapped_column(String(32), unique=True)
     token_hash: Mapped[str] = mapped_column(String(64))
     role: Mapped[str] = mapped_column(String(16))
@@ -72,6 +95,7 @@ class ScenarioRow(Base):
     __tablename__ = "scenarios"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = _network()
     name: Mapped[str] = mapped_column(String(200))
     period_start: Mapped[dt.date]
     period_end: Mapped[dt.date]
@@ -156,6 +180,7 @@ class FeedTokenRow(Base):
     __tablename__ = "feed_tokens"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = _network()
     prefix: Mapped[str] = mapped_column(String(32), unique=True)
     token_hash: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16))
@@ -184,6 +209,7 @@ class AuditRow(Base):
     __tablename__ = "audit_log"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = _network()
     at: Mapped[dt.datetime] = mapped_column(index=True)
     actor: Mapped[str] = mapped_column(String(200))
     key_id: Mapped[int | None] = mapped_column(ForeignKey("api_keys.id"))
@@ -254,6 +280,7 @@ class StaffUserRow(Base):
     __tablename__ = "staff_users"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = _network()
     name: Mapped[str] = mapped_column(String(200), unique=True)
     password_hash: Mapped[str] = mapped_column(String(200))
     failed_logins: Mapped[int] = mapped_column(Integer)
@@ -268,6 +295,7 @@ class PersonalLinkRow(Base):
     __tablename__ = "personal_links"
 
     id: Mapped[int] = mapped_column(primary_key=True)
+    network_id: Mapped[int] = _network()
     prefix: Mapped[str] = mapped_column(String(32), unique=True)
     token_hash: Mapped[str] = mapped_column(String(64))
     kind: Mapped[str] = mapped_column(String(16))  # physician | hospital
@@ -300,3 +328,21 @@ class CollectionDeadlineRow(Base):
     scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id"), primary_key=True)
     deadline: Mapped[dt.datetime]
     updated_at: Mapped[dt.datetime]
+
+
+# --- many API processes on one database: import previews awaiting apply (migration v0005) -------------
+
+
+class ImportPreviewRow(Base):
+    """A clean spreadsheet import preview awaiting apply: the file itself, read again on apply against
+    the version previewed, so that any API process can apply what another previewed."""
+
+    __tablename__ = "import_previews"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    scenario_id: Mapped[int] = mapped_column(ForeignKey("scenarios.id"), index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    kind: Mapped[str] = mapped_column(String(32))
+    data: Mapped[bytes] = mapped_column(LargeBinary)
+    created_at: Mapped[dt.datetime] = mapped_column(index=True)

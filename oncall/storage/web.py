@@ -90,6 +90,7 @@ class WebSession:
     csrf_token: str
     user: UserRecord | None
     link: LinkRecord | None
+    network_id: int  # the network of its account or link: what the pages may show
 
 
 SignIn = Literal["ok", "wrong", "locked"]
@@ -287,10 +288,16 @@ class WebStore:
     def _session(s: Session, row: WebSessionRow) -> WebSession:
         user = s.get(StaffUserRow, row.user_id) if row.user_id is not None else None
         link = s.get(PersonalLinkRow, row.link_id) if row.link_id is not None else None
+        owner = user if user is not None else link
+        network_id = owner.network_id if owner is not None else 0
         if user is not None and user.disabled_at is not None:
             user = None
         return WebSession(
-            row.id, row.csrf_token, _user(user) if user else None, _link(link) if link is not None else None
+            row.id,
+            row.csrf_token,
+            _user(user) if user else None,
+            _link(link) if link is not None else None,
+            network_id,
         )
 
     # --- collection deadlines -------------------------------------------------------------------

@@ -1,8 +1,8 @@
 """Solve jobs run by workers on other machines: the CP-SAT workers and the deterministic work a job asked
 for, the worker that claimed it and its last heartbeat (a job whose worker stopped beating is failed).
 
-Revision ID: v0005_jobs
-Revises: v0004
+Revision ID: v0006_jobs
+Revises: v0005_networks
 Create Date: 2026-12-07
 """
 
@@ -13,8 +13,8 @@ from collections.abc import Sequence
 import sqlalchemy as sa
 from alembic import op
 
-revision: str = "v0005_jobs"
-down_revision: str | None = "v0004"
+revision: str = "v0006_jobs"
+down_revision: str | None = "v0005_networks"
 branch_labels: str | Sequence[str] | None = None
 depends_on: str | Sequence[str] | None = None
 

@@ -7,9 +7,8 @@ what is asserted does not depend on the machine's speed; the waits are guards ag
 
 Runs in ``.ci/run`` (which starts Redis and PostgreSQL); skips, saying why, when either does not answer.
 
-The scenarios come from :func:`_networks`, one list of staff headers per network. Today there is one
-network per database; with networks (tenants), that function creates three and a staff key in each,
-and the one added assertion is that each roster reads 404 with another network's key.
+The scenarios come from :func:`_networks`: three networks (tenants) with a staff key each; every job and
+roster reads 404 with another network's key.
 """
 
 from __future__ import annotations
@@ -30,6 +29,7 @@ import sqlalchemy as sa
 
 from oncall.jobs import LOST_MESSAGE
 from oncall.storage import Store, database_url
+from oncall.storage.networks import NetworkStore
 from tests.api.helpers import PG_ENV, bearer, free_port, fresh_database
 from tests.factories import make_scenario
 
@@ -116,8 +116,10 @@ def _answers(url: str) -> bool:
 
 
 def _networks(store: Store) -> list[dict[str, str]]:
-    """Staff headers of each network the solves come from (one network per database for now)."""
-    return [bearer(store.create_key("staff", "office")[1])]
+    """Staff headers of each of the three networks the solves come from (the default one and two more)."""
+    nets = NetworkStore(store.db)
+    ids = [1, nets.create_network("east", "東部医師会").id, nets.create_network("west", "西部医師会").id]
+    return [bearer(store.for_network(i).create_key("staff", "office")[1]) for i in ids]
 
 
 def _job(api: httpx.Client, headers: dict[str, str], job_id: int) -> dict[str, Any]:
@@ -195,6 +197,10 @@ def test_solves_kill_and_cancel_across_api_and_worker_processes(
         assert (job["state"], job["message"]) == ("succeeded", None), job
         revisions = apis[0].get(f"/scenarios/{sid}/revisions", headers=headers).json()
         assert [r["id"] for r in revisions] == [job["revision_id"]]
+        for other in networks:  # in its own network: another network's key finds neither job nor roster
+            if other is not headers:
+                assert apis[1].get(f"/solves/{job_id}", headers=other).status_code == 404
+                assert apis[0].get(f"/revisions/{job['revision_id']}", headers=other).status_code == 404
         assert store.get_job(job_id).worker is not None  # run by an `oncall worker`, not an API process
 
     # SIGKILL the worker running a long solve: its job is failed within the bound, nothing stored.

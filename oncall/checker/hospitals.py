@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 
 from oncall.checker.context import Context
 from oncall.checker.report import Violation
+from oncall.i18n import joined
 from oncall.timeline import Duty
 
 __all__ = [
@@ -98,7 +99,7 @@ def hospital_capacity(c: Context) -> list[Violation]:
             if first is None or len(active) <= cap or first.day in reported:
                 continue
             reported.add(first.day)
-            districts = c.say("check.word.and").join(c.district(x) for x in sorted(active))
+            districts = c.listed(c.district(x) for x in sorted(active))
             out.append(
                 c.v(
                     "hospital_capacity",
@@ -123,7 +124,7 @@ def hospital_admissions(c: Context) -> list[Violation]:
         limit = c.load.limit[day.hospital]
         if day.expected <= limit + 1e-9:
             continue
-        districts = c.say("check.word.and").join(c.district(x) for x in day.districts)
+        districts = c.listed(c.district(x) for x in day.districts)
         out.append(
             c.v(
                 "hospital_admissions",
@@ -135,7 +136,7 @@ def hospital_admissions(c: Context) -> list[Violation]:
                 expected=f"{day.expected:.2f}",
                 registered=f"{day.registered:.2f}",
                 standby=f"{day.from_standby:.2f}",
-                districts=f": {districts}" if districts else "",
+                districts=joined("", [": ", districts]) if day.districts else "",
                 limit=f"{limit:.2f}",
                 cap=c.hospitals[day.hospital].capacity_per_day,
                 margin=f"{margin:.0%}",
@@ -177,7 +178,7 @@ def hospital_per_day(c: Context) -> list[Violation]:
             seen[(duty.district, duty.day)].append(hid)
     for (did, day), hids in seen.items():
         if len(hids) > 1:
-            who = c.say("check.word.and").join(c.hospital(h) for h in hids)
+            who = c.listed(c.hospital(h) for h in hids)
             out.append(
                 c.v(
                     "hospital_per_day",

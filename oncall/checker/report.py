@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from oncall.i18n import Lang, text
+from oncall.i18n import Coded, Lang, coded, render, text
 from oncall.rules import rule
 
 __all__ = ["CheckReport", "HospitalFigures", "PhysicianFigures", "Violation"]
@@ -34,7 +34,11 @@ class Violation:
 
     def render(self, lang: Lang = "ja") -> str:
         """The message worded in ``lang`` from its code (the stored message when it has none)."""
-        return text(self.code, lang, **self.params) if self.code else self.message
+        return render(self.kept(), lang) if self.code else self.message
+
+    def kept(self) -> Coded:
+        """The message kept as a code with its params (names in both languages), to show later."""
+        return coded(self.code, **self.params)
 
 
 @dataclass

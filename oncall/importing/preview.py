@@ -12,7 +12,7 @@ from typing import Any, Literal
 from pydantic import BaseModel, Field
 
 from oncall.importing.marks import MARK_LABELS, SYMBOL, Mark
-from oncall.importing.problems import Lang, Problem
+from oncall.importing.problems import Lang, SheetProblem
 
 __all__ = ["FieldChange", "ImportKind", "PhysicianChange", "Preview", "RequestChange"]
 
@@ -55,7 +55,7 @@ class Preview(BaseModel):
     kind: ImportKind
     scenario: str = Field(description="Name of the scenario the file was read against.")
     rows: int = Field(0, description="Rows of the file understood (one per doctor).")
-    errors: list[Problem] = Field(default_factory=list)
+    errors: list[SheetProblem] = Field(default_factory=list)
     physician_changes: list[PhysicianChange] = Field(default_factory=list)
     request_changes: list[RequestChange] = Field(default_factory=list)
     physicians: list[dict[str, Any]] = Field(

@@ -3,6 +3,22 @@
 from __future__ import annotations
 
 MESSAGES: dict[str, tuple[str, str]] = {
+    # --- the cover plan's columns of the physician table and its sheets (oncall/cover/tables.py)
+    "cover_column.cover_colleagues": ("副主治医（主治医数）", "Deputy of (doctors)"),
+    "cover_column.cover_patients": ("副主治医（患者数）", "Deputy for (patients)"),
+    "cover_column.cover_stretches": ("不在時対応（件）", "Absence cover (stretches)"),
+    "cover_column.cover_hours": ("不在時対応（時間）", "Absence cover (hours)"),
+    "cover_sheet.pairs": ("副主治医", "Deputies"),
+    "cover_sheet.answers": ("不在時の対応", "Absence cover"),
+    "cover_sheet.principal": ("主治医", "Doctor"),
+    "cover_sheet.deputy": ("副主治医", "Deputy"),
+    "cover_sheet.kept": ("継続", "Kept"),
+    "cover_sheet.start": ("開始", "Start"),
+    "cover_sheet.end": ("終了", "End"),
+    "cover_sheet.answerer": ("対応医", "Answers"),
+    "cover_sheet.as": ("区分", "As"),
+    "cover_sheet.why": ("理由", "Why"),
+    "cover_sheet.second": ("第二対応", "2nd"),
     # --- cover plan checks
     "cover_check.unknown_physician": ("{where}: 医師 {who} は登録されていません", "{where}: unknown physician {who}"),
     "cover_check.not_principal": ("{who} は患者のいる主治医ではありません", "{who} is not a 主治医 with patients"),

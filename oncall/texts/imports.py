@@ -66,6 +66,13 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "import.unknown_clinic": ("医療機関「{value}」はこのシナリオにありません", "no clinic “{value}” in this scenario"),
     "import.unknown_district": ("地区「{value}」はこのシナリオにありません", "no district “{value}” in this scenario"),
     "import.no_rows": ("取り込む行がありません", "no rows to import"),
+    "mark.absent": ("休み", "absent"),
+    "mark.absent_am": ("午前休", "absent in the morning"),
+    "mark.absent_pm": ("午後休", "absent from noon"),
+    "mark.unwish": ("できれば避けたい", "rather not"),
+    "mark.wish": ("希望", "wish"),
+    "import.sheet_line": ("取り込んだ表の {line}", "{line}"),
+    "import.not_written": ("（書き込んでいません: --apply で書き込みます）", "(not written: add --apply)"),
     "import.invalid_result": (
         "取り込むとシナリオが不正になります: {problem}",
         "the import makes the scenario invalid: {problem}",

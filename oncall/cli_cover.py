@@ -16,6 +16,7 @@ import typer
 
 from oncall.cli import LangOption, _fail, _guard, app
 from oncall.cover.document import CoverPlan
+from oncall.i18n import text
 from oncall.io import load_scenario
 from oncall.roster import load_roster, save_roster
 
@@ -106,6 +107,7 @@ def letters(
     output: Annotated[Path, typer.Option("-o", "--output", help="The PDF to write.")],
     clinic: Annotated[str | None, typer.Option("--clinic", help="Letters of this clinic's 主治医.")] = None,
     every: Annotated[bool, typer.Option("--all", help="Letters of every clinic's 主治医.")] = False,
+    lang: LangOption = "ja",
 ) -> None:
     """Write the A4 letters for patients: 主治医, 副主治医, the district's on-call doctors, absences."""
     from oncall.letters import write_letters
@@ -114,5 +116,5 @@ def letters(
         _fail("give --clinic ID or --all (one of them)")
     sc = _guard(lambda: load_scenario(scenario))
     ro = _guard(lambda: load_roster(roster))
-    count = _guard(lambda: write_letters(sc, ro, output, clinic))
-    typer.echo(f"出力: {output}（{count}通）")
+    count = _guard(lambda: write_letters(sc, ro, output, clinic, lang))
+    typer.echo(text("letter.written", lang, path=output, n=count))

@@ -19,6 +19,37 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "cover_sheet.as": ("区分", "As"),
     "cover_sheet.why": ("理由", "Why"),
     "cover_sheet.second": ("第二対応", "2nd"),
+    # --- why a 主治医 has too few 副主治医 or a stretch nobody (solver/cover.py; stored in the plan in Japanese)
+    "cover_reason.ruled_out": ("{rule}: {n}名が対象外", "{rule}: {n} ruled out"),
+    "cover_reason.full": ("（{names}）は受持上限に達している", " ({names}) at their limit"),
+    "cover_reason.capacity": ("cover_capacity: 候補{n}名{full}", "cover_capacity: {n} candidates{full}"),
+    "cover_reason.busy": (
+        "cover_available: 候補{n}名のうち{busy}名が不在または当番中",
+        "cover_available: {busy} of {n} candidates away or on duty",
+    ),
+    # --- what `oncall cover` prints (oncall/cli_cover.py)
+    "cover_cli.plan": (
+        "副主治医計画: {status}、組合せ {pairs}（前期から継続 {kept}）",
+        "Cover plan: {status}; {pairs} pairs ({kept} kept from the previous period)",
+    ),
+    "cover_cli.absences": (
+        "主治医の不在（診療時間内）: {stretches}件中 {answered}件に対応医（第二対応 {second}件）",
+        "Absences in regular hours: {answered} of {stretches} answered ({second} by a second cover)",
+    ),
+    "cover_cli.gaps": (
+        "欠員: 副主治医の不足 {missing}、対応医なし {gaps}件",
+        "Gaps: {missing} deputies missing, {gaps} stretches with nobody",
+    ),
+    "cover_cli.group": (
+        "グループ {gid}（{name}）: 主治医{principals}名、欠員{gaps}件、24時間体制 {holds}",
+        "Group {gid} ({name}): {principals} doctors with patients, {gaps} gaps; 24-hour cover {holds}",
+    ),
+    "cover_cli.holds": ("確保", "holds"),
+    "cover_cli.does_not_hold": ("未確保", "does NOT hold"),
+    "cover_cli.changes": (
+        "変更: 組合せ 解消{dropped}・新規{added}、対応医の変更 {changed}件、新しい不在 {new}件",
+        "Changes: pairs -{dropped} +{added}; answerers changed {changed}; new stretches {new}",
+    ),
     # --- the letters for patients (oncall/letters.py)
     "letter.title": ("{name} 連絡先のお知らせ", "{name}: who to call"),
     "letter.heading": (

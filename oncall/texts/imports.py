@@ -71,6 +71,12 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "mark.absent_pm": ("午後休", "absent from noon"),
     "mark.unwish": ("できれば避けたい", "rather not"),
     "mark.wish": ("希望", "wish"),
+    "import.summary": (
+        "{rows} 行を読み取り、変更 {changes} 件、問題 {problems} 件",
+        "{rows} row(s) read, {changes} change(s), {problems} problem(s)",
+    ),
+    "import.new": ("追加", "new"),
+    "import.changed": ("変更", "changed"),
     "import.sheet_line": ("取り込んだ表の {line}", "{line}"),
     "import.not_written": ("（書き込んでいません: --apply で書き込みます）", "(not written: add --apply)"),
     "import.invalid_result": (

@@ -73,6 +73,11 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "block.hol_day": ("休日日中", "Holiday day"),
     "block.hol_night": ("休日夜間", "Holiday night"),
     "day.extra": ("地域休日", "Local holiday"),
+    # --- `oncall solve --previous`: the history carried over (oncall/cli.py)
+    "cli.carried": (
+        "{roster}: 前期間の履歴を「{name}」に引き継ぎ; 期間をまたぐ夜間の {n} 役割を継続",
+        "{roster}: history carried into {name!r}; {n} roles of the night across the boundary continue",
+    ),
     # --- the print view's own words (oncall/printing.py), beside the XLSX texts
     "print.line": ("当番電話", "On-call line"),
     "print.contact": ("連絡先", "Contact"),

@@ -27,7 +27,7 @@ from matplotlib import rc_context
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
-from oncall.i18n import text
+from oncall.i18n import LANGS, text
 from oncall.reports import Report
 
 __all__ = ["FILES", "caption", "render_plots", "write_plots"]
@@ -38,7 +38,7 @@ _CAPTIONS = {
     "fair_share.png": "fair_title",
     "hospital_admissions.png": "adm_caption",
 }
-WEEKDAYS = {"ja": tuple("月火水木金土日"), "en": ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")}
+WEEKDAYS: dict[str, tuple[str, ...]] = {lang: tuple(text("word.weekdays_short", lang).split()) for lang in LANGS}
 
 
 def _t(key: str, lang: str, **kw: Any) -> str:

@@ -76,8 +76,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- `oncall solve --previous`: the history carried over (oncall/cli.py)
     "cli.carried": (
         "{roster}: 前期間の履歴を「{name}」に引き継ぎ; 期間をまたぐ夜間の {n} 役割を継続",
-        "{roster}: history carried into {name!r}; {n} roles of the night across the boundary continue",
+        "{roster}: history carried into '{name}'; {n} roles of the night across the boundary continue",
     ),
+    # --- words of dates shared by the XLSX, the print view, the feeds and the plots
+    "word.weekdays": ("月 火 水 木 金 土 日", "Mon Tue Wed Thu Fri Sat Sun"),
+    "word.weekdays_short": ("月 火 水 木 金 土 日", "Mo Tu We Th Fr Sa Su"),
+    "word.month_of_year": ("{year}年{month}", "{month} {year}"),  # month: month.<n>
+    "word.date": ("{year}年{month:d}月{day:d}日", "{year}-{month:02d}-{day:02d}"),
+    "word.date_span": ("{start}〜{end}", "{start} – {end}"),
+    "word.people": ("{n}名", "{n}"),
     # --- the print view's own words (oncall/printing.py), beside the XLSX texts
     "print.line": ("当番電話", "On-call line"),
     "print.contact": ("連絡先", "Contact"),

@@ -87,7 +87,9 @@ def _import_command(kind: importing.ImportKind, doc: str) -> None:
 
 
 _import_command("physicians", "Import a physician list: new doctors are added, listed ones changed, others kept.")
-_import_command("requests", "Import a monthly request sheet: absences (×, 前, 後), unwished (△) and wished (○) dates.")
+_import_command(
+    "requests", doc="Import a monthly request sheet: absences (×, 前, 後), unwished (△) and wished (○) dates."
+)
 
 
 @import_app.command()

@@ -124,7 +124,7 @@ def write_letters(
             letter.page(p, staffing[p.id].districts)
             count += 1
     if not count:
-        raise LetterError(f"clinic {clinic!r} has no 主治医 with patients")
+        raise LetterError(f"clinic {clinic!r} has no doctor with enrolled patients")
     output.parent.mkdir(parents=True, exist_ok=True)
     tmp = output.with_name(f".{output.name}.tmp")
     letter.pdf.output(str(tmp))

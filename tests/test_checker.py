@@ -10,6 +10,7 @@ import pytest
 
 from oncall.checker import CheckReport, check
 from oncall.fairness import fair_share
+from oncall.i18n import render
 from oncall.model import Absence, Caps, PatientGroup, Pin, Request, Scenario
 from oncall.roster import Roster, RosterGap, RosterRegularHours
 from oncall.rules import HARD
@@ -468,6 +469,20 @@ def test_greedy_honours_pins() -> None:
     roster = greedy_roster(scenario)
     assert check(scenario, roster).ok
     assert roster.duties[4].primary == "n1a"
+
+
+def test_a_violation_found_in_one_language_reads_fully_in_the_other(case: Case) -> None:
+    """Names, blocks, districts and roles are kept in both languages (or as codes) in the params, so a
+    violation stored by a Japanese check renders exactly as an English check words it, and back."""
+    scenario, roster = case
+    _hospital_admissions(scenario, roster)
+    _absent(scenario, roster)
+    ja, en = check(scenario, roster, lang="ja"), check(scenario, roster, lang="en")
+    assert {v.rule for v in ja.violations} >= {"hospital_admissions", "absence"}
+    for a, b in zip(ja.violations, en.violations, strict=True):
+        stored = json.loads(json.dumps(a.kept()))  # as a stored roster or an API body keeps it
+        assert render(stored, "en") == b.message and render(stored, "ja") == a.message
+        assert b.render("ja") == a.message and a.render("en") == b.message
 
 
 def test_hospital_admissions_name_the_date_the_hospital_and_the_figures(case: Case) -> None:

@@ -16,7 +16,7 @@ from typing import Any
 from openpyxl.utils import get_column_letter
 from pydantic import BaseModel, Field, computed_field
 
-from oncall.i18n import Lang, Problem, both, pairs
+from oncall.i18n import Lang, Problem, both, pairs, text
 
 __all__ = ["MESSAGES", "ImportFailed", "Lang", "SheetProblem"]
 
@@ -50,12 +50,11 @@ class SheetProblem(BaseModel):
 
     def place(self, lang: Lang = "ja") -> str:
         """``12行目 D列`` or ``row 12, column D``; empty for the whole file."""
-        if lang == "en":
-            parts = [f"row {self.row}" if self.row else "", f"column {self.column}" if self.column else ""]
-            return ", ".join(p for p in parts if p)
-        return " ".join(
-            p for p in (f"{self.row}行目" if self.row else "", f"{self.column}列" if self.column else "") if p
-        )
+        if self.row and self.column:
+            return text("import.row_column", lang, row=self.row, column=self.column)
+        if self.row:
+            return text("import.row", lang, row=self.row)
+        return text("import.column", lang, column=self.column) if self.column else ""
 
     def text(self, lang: Lang = "ja") -> str:
         """The whole line: place and problem."""

@@ -77,6 +77,9 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "import.new": ("追加", "new"),
     "import.changed": ("変更", "changed"),
+    "import.row": ("{row}行目", "row {row}"),
+    "import.column": ("{column}列", "column {column}"),
+    "import.row_column": ("{row}行目 {column}列", "row {row}, column {column}"),
     "import.sheet_line": ("取り込んだ表の {line}", "{line}"),
     "import.not_written": ("（書き込んでいません: --apply で書き込みます）", "(not written: add --apply)"),
     "import.invalid_result": (

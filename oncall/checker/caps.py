@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from oncall.checker.context import Context
 from oncall.checker.report import Violation
+from oncall.i18n import both
 from oncall.rules import CAPS
 
 __all__ = ["CHECKS", "consecutive_days", "duty_cap", "holiday_cap", "min_rest", "night_cap", "weekend_night_cap"]
@@ -23,7 +24,7 @@ def _cap(c: Context, rule_id: str) -> list[Violation]:
         limit = cap.limit(c.physicians[pid])
         n = sum(cap.counts(h.duty) for h in held.values())
         if limit is not None and n > limit:
-            what = cap.noun[1] if c.lang == "en" else cap.noun[0]
+            what = both(*cap.noun)
             out.append(c.v(rule_id, None, (pid,), "check.cap.over", who=c.who(pid), n=n, what=what, cap=limit))
     return out
 

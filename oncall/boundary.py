@@ -37,7 +37,7 @@ from oncall.eligibility import Eligibility, compute_eligibility
 from oncall.errors import InvalidRoster, InvalidScenario
 from oncall.fairness import fair_share
 from oncall.feasibility import Ledger
-from oncall.i18n import Lang, Problem, coded, text
+from oncall.i18n import Lang, Problem, as_lang, coded, text
 from oncall.model import CATEGORIES, CarriedPeriod, Category, History, Physician, Pin, Role, Scenario
 from oncall.roster import GapRole, Roster
 from oncall.timeline import Duty, Timeline, to_utc
@@ -103,7 +103,7 @@ class CarryNote:
 
     def text(self, lang: str = "ja") -> str:
         """One line for people."""
-        say: Lang = "en" if lang == "en" else "ja"
+        say: Lang = as_lang(lang)
         what = "carry.standby" if self.role == "backup_hospital" else "carry.night"
         because = text(f"carry.because.{self.reason}", say)
         return text(

@@ -16,7 +16,7 @@ import typer
 
 from oncall.cli import LangOption, _fail, _guard, app
 from oncall.cover.document import CoverPlan
-from oncall.i18n import Lang, text
+from oncall.i18n import Lang, as_lang, text
 from oncall.io import load_scenario
 from oncall.roster import load_roster, save_roster
 
@@ -33,7 +33,7 @@ def cover_summary(plan: CoverPlan, lang: str = "ja") -> str:
     kept = sum(1 for p in plan.pairs if p.kept)
     missing = sum(u.missing for u in plan.unpaired)
     gaps = len(plan.answers) - answered
-    say: Lang = "en" if lang == "en" else "ja"
+    say: Lang = as_lang(lang)
     lines = [
         text("cover_cli.plan", say, status=plan.status, pairs=len(plan.pairs), kept=kept),
         text("cover_cli.absences", say, stretches=len(plan.answers), answered=answered, second=second),

@@ -24,6 +24,7 @@ __all__ = [
     "Lang",
     "Message",
     "Problem",
+    "as_lang",
     "both",
     "coded",
     "joined",
@@ -437,6 +438,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Expected admissions: peak {peak:.2f} on {day} at {name} ({use} of its limit {limit:.2f})",
     ),
 }
+
+
+def as_lang(value: object) -> Lang:
+    """A language given as plain text (``--lang``, a stored field): English when it says so, else Japanese.
+
+    >>> as_lang("en"), as_lang("ja"), as_lang(None)
+    ('en', 'ja', 'ja')
+    """
+    return "en" if value == "en" else "ja"
 
 
 def text(code: str, lang: Lang = "ja", **params: Any) -> str:

@@ -21,7 +21,7 @@ from pydantic_core import PydanticCustomError
 from oncall.checker import Violation, check
 from oncall.diff import RosterDiff, diff_rosters
 from oncall.errors import InvalidChange, InvalidScenario
-from oncall.i18n import Lang, Problem, text
+from oncall.i18n import Problem, as_lang, text
 from oncall.io import messages_of
 from oncall.model import LIMITS, Absence, Caps, DateOrDateTime, Hospital, Note, Physician, Scenario, _check_absence
 from oncall.roster import GapRole, Roster, RosterDuty
@@ -293,10 +293,10 @@ def _spare_the_past(
         return absence
     cut = max(under_way)
     if cut >= end:
-        notes.append(text("repair.note_within_started", _lang(lang), where=where))
+        notes.append(text("repair.note_within_started", as_lang(lang), where=where))
         return None
     at = f"{_local(cut, scenario):%m-%d %H:%M}"
-    notes.append(text("repair.note_keeps_started", _lang(lang), where=where, who=p.id, at=at))
+    notes.append(text("repair.note_keeps_started", as_lang(lang), where=where, who=p.id, at=at))
     return Absence(start=_local(cut, scenario), end=_local(end, scenario), reason=absence.reason)
 
 
@@ -430,7 +430,7 @@ def _cause(
 
 def _label(scenario: Scenario, pid: str | None, lang: str) -> str:
     if pid is None:
-        return text("replan.empty", _lang(lang))
+        return text("replan.empty", as_lang(lang))
     for p in scenario.physicians:
         if p.id == pid:
             return f"{p.label(lang)} ({pid})"
@@ -442,7 +442,7 @@ def _label(scenario: Scenario, pid: str | None, lang: str) -> str:
 
 def change_text(change: AbsenceChange | LeaveChange | HospitalClosedChange | CapChange, lang: str) -> str:
     """One change as people read it, in ``lang``."""
-    say = _lang(lang)
+    say = as_lang(lang)
     why = f" ({change.reason})" if change.reason else ""
     if isinstance(change, AbsenceChange):
         return text("replan.absent", say, who=change.physician, start=change.start, end=change.end, why=why)
@@ -452,10 +452,6 @@ def change_text(change: AbsenceChange | LeaveChange | HospitalClosedChange | Cap
         return text("replan.closed", say, hospital=change.hospital, date=change.date, why=why)
     value = text("replan.cap_none", say) if change.value is None else f"{change.value:g}"
     return text("replan.cap", say, who=change.physician, cap=change.cap, value=value, why=why)
-
-
-def _lang(lang: str) -> Lang:
-    return "en" if lang == "en" else "ja"
 
 
 def summarize(
@@ -469,7 +465,7 @@ def summarize(
     lang: str = "ja",
 ) -> ReplanSummary:
     """Every changed duty-role with its cause, the counts, and who gains and loses."""
-    say = _lang(lang)
+    say = as_lang(lang)
     old = {d.id: d for d in before.duties}
     reasons: list[RoleReason] = []
     for d in after.duties:
@@ -566,7 +562,7 @@ def replan(
 
 def summary_text(summary: ReplanSummary, scenario: Scenario, changes: list[str], lang: str = "ja") -> str:
     """The summary for people: the change, the counts, each changed duty-role with its reason, gains and losses."""
-    say = _lang(lang)
+    say = as_lang(lang)
     zone = scenario.zone
     blocks = {b.id: b for bl in scenario.calendar.blocks.values() for b in bl}
     districts = {d.id: d for d in scenario.districts}

@@ -21,7 +21,7 @@ from oncall.checker import Violation, check
 from oncall.eligibility import compute_eligibility
 from oncall.errors import InvalidChange, RuleBroken
 from oncall.feasibility import Assignment, Ledger
-from oncall.i18n import Problem, coded, text
+from oncall.i18n import Problem, as_lang, coded, text
 from oncall.model import Role, Scenario
 from oncall.roster import Roster, RosterDuty
 from oncall.rules import rule
@@ -153,7 +153,7 @@ def check_proposal(
     if new:
         ids = ", ".join(dict.fromkeys(f"{v.rule} ({rule(v.rule).label(lang)})" for v in new))
         code = "swap.give_away_breaks" if isinstance(proposal, GiveAway) else "swap.breaks"
-        message = text(code, "en" if lang == "en" else "ja", rules=ids)
+        message = text(code, as_lang(lang), rules=ids)
         raise RuleBroken(message, [(v.rule, v.message) for v in new])
     return after
 

@@ -33,7 +33,7 @@ from openpyxl.worksheet.pagebreak import Break
 
 from oncall.calendar import JapaneseCalendar
 from oncall.cover.tables import add_cover_sheets
-from oncall.i18n import LANGS, Lang, table, text
+from oncall.i18n import LANGS, Lang, as_lang, table, text
 from oncall.model import Scenario
 from oncall.names import display_names
 from oncall.roster import GapRole, Roster, RosterDuty
@@ -163,7 +163,7 @@ def _holiday_label(name: str | None, lang: str) -> str:
 def _period_label(scenario: Scenario, lang: str) -> str:
     start, end = scenario.period.start, scenario.period.end
     whole_month = start.day == 1 and (end + dt.timedelta(days=1)).day == 1 and start.month == end.month
-    say: Lang = "en" if lang == "en" else "ja"
+    say: Lang = as_lang(lang)
     if whole_month:
         return text("word.month_of_year", say, year=start.year, month=text(f"month.{start.month}", say))
     first, last = (text("word.date", say, year=d.year, month=d.month, day=d.day) for d in (start, end))

@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from oncall.i18n import Coded, Lang, coded, render, text
+from oncall.i18n import Coded, Lang, as_lang, coded, render, text
 from oncall.rules import rule
 
 __all__ = ["CheckReport", "HospitalFigures", "PhysicianFigures", "Violation"]
@@ -142,7 +142,7 @@ class CheckReport:
 
         A role left empty breaks the coverage rule like any other: a roster with gaps is not valid.
         """
-        lg = _lang(lang or self.lang)
+        lg = as_lang(lang or self.lang)
         groups = self.by_rule()
         if not groups:
             return text("check.verdict.ok", lg)
@@ -154,7 +154,7 @@ class CheckReport:
 
         The language defaults to the one the check was run in, which also gave the names.
         """
-        lg = _lang(lang or self.lang)
+        lg = as_lang(lang or self.lang)
         lines = [self.verdict(lg)]
         lines += [f"  ! [{v.rule}] {v.message}" for v in self.violations]
         if self.physicians:
@@ -199,10 +199,6 @@ class CheckReport:
                 )
             )
         return lines
-
-
-def _lang(lang: str) -> Lang:
-    return "en" if lang == "en" else "ja"
 
 
 def _plain(value: Any) -> Any:

@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from oncall.checker import Violation
 from oncall.cover.document import CoverAnswer, CoverPlan
 from oncall.cover.facts import Staffing, busy_times, clinic_km, cover_doctor, overlaps, panels, segments
-from oncall.i18n import coded, pairs, render
+from oncall.i18n import as_lang, coded, pairs, render
 from oncall.model import Scenario
 from oncall.roster import Roster
 from oncall.timeline import Timeline
@@ -34,7 +34,7 @@ class _Ctx:
 
     def v(self, rule: str, code: str, people: tuple[str, ...], **params: object) -> Violation:
         kept = coded(f"cover_check.{code}", **params)  # ids and numbers: it renders in either language
-        return Violation(rule, None, people, render(kept, "en" if self.lang == "en" else "ja"), kept["code"], params)
+        return Violation(rule, None, people, render(kept, as_lang(self.lang)), kept["code"], params)
 
     def deputies_of(self, principal: str) -> set[str]:
         return {p.deputy for p in self.plan.pairs if p.principal == principal}

@@ -13,7 +13,7 @@ import pandas as pd
 from openpyxl.styles import Font
 
 from oncall.cover.facts import panels
-from oncall.i18n import Lang, pairs, table, text
+from oncall.i18n import Lang, as_lang, pairs, table, text
 from oncall.model import Scenario
 from oncall.roster import Roster
 
@@ -62,7 +62,7 @@ def add_cover_sheets(wb: Any, scenario: Scenario, roster: Roster, lang: str = "j
     """The pairs sheet and the absence-cover sheet (nothing without a cover plan)."""
     if roster.cover is None:
         return
-    say: Lang = "en" if lang == "en" else "ja"
+    say: Lang = as_lang(lang)
     pairs_title, answers_title, pair_head, answer_head = _sheets(say)
 
     def name(pid: str | None) -> str:

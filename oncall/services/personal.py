@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
-from oncall.i18n import text
+from oncall.i18n import as_lang, text
 from oncall.load import expected_load, hospital_days
 from oncall.model import Physician, Scenario
 from oncall.roster import GapRole, Roster
@@ -133,7 +133,7 @@ def trade_offers(
         for role in ("primary", "secondary"):
             holder = getattr(d, role)
             if holder:
-                word = text(f"personal.role.{role}", "en" if lang == "en" else "ja")
+                word = text(f"personal.role.{role}", as_lang(lang))
                 label = (
                     f"{local:%m/%d %H:%M} {districts.get(d.district, d.district)} {word}: {names.get(holder, holder)}"
                 )

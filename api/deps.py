@@ -18,14 +18,12 @@ from oncall.model import Scenario
 from oncall.services.imports import ImportPreviews
 from oncall.storage import KeyRecord, Store
 from oncall.storage.audit import Actor
-from oncall.storage.replan import ReplanStore
 
 __all__ = [
     "SCENARIO_MEDIA_TYPES",
     "AnyKey",
     "JobId",
     "PhysicianId",
-    "ReplanStoreDep",
     "RevisionId",
     "Runner",
     "ScenarioBody",
@@ -67,13 +65,8 @@ def _runner(request: Request) -> JobRunner:
     return runner
 
 
-def _replan_store(request: Request) -> ReplanStore:
-    return ReplanStore(_store(request).db)
-
-
 SettingsDep = Annotated[Settings, Depends(_settings)]
 StoreDep = Annotated[Store, Depends(_store)]
-ReplanStoreDep = Annotated[ReplanStore, Depends(_replan_store)]
 Runner = Annotated[JobRunner, Depends(_runner)]
 
 _bearer = HTTPBearer(auto_error=False, description="An API key from `oncall keys create`: `Bearer ock_…`.")

@@ -1,6 +1,6 @@
 """The ``oncall`` command: solve, check, schema, generate, carry, repair, serve, keys, report.
 
-Exit codes: 0 success; 1 the roster has gaps (solve) or hard violations (check); 2 bad input
+Exit codes: 0 success; 1 the roster (or its cover plan) has gaps (solve) or hard violations (check); 2 bad input
 (the message names the file, the field and the value; no traceback).
 """
 
@@ -196,10 +196,9 @@ def solve(
     ] = None,
     lang: LangOption = "ja",
 ) -> None:
-    """Build the roster of a scenario and write it as JSON (and XLSX)."""
-    from oncall.checker import check
+    """Build the roster of a scenario (and its cover plan when it has 主治医 panels) and write it as JSON (and XLSX)."""
+    from oncall.services.solving import solve_checked
     from solver import SolveOptions
-    from solver import solve as run_solver
 
     _writable(("-o", output), ("--xlsx", xlsx), ("--carried", carried), lang=lang)
     sc = _guard(lambda: load_scenario(scenario), lang=lang)
@@ -223,34 +222,44 @@ def solve(
     if workers is not None:
         options.workers = workers
     started = time.perf_counter()
-    result = _guard(lambda: run_solver(sc, options), where=scenario, lang=lang)
-    report = check(sc, result.roster, lang=lang)
-    _guard(lambda: save_roster(result.roster, output), lang=lang, option="-o")
+    solved = _guard(lambda: solve_checked(sc, options), where=scenario, lang=lang)
+    result, report, roster = solved.result, solved.report, solved.roster
+    _guard(lambda: save_roster(roster, output), lang=lang, option="-o")
     written = [str(output)]
     if xlsx is not None:
         from oncall.xlsx import write_xlsx
 
         book = xlsx
         _guard(
-            lambda: write_output(book, lambda tmp: write_xlsx(sc, result.roster, tmp, lang=lang)),
+            lambda: write_output(book, lambda tmp: write_xlsx(sc, roster, tmp, lang=lang)),
             lang=lang,
             option="--xlsx",
         )
         written.append(str(xlsx))
-    roster = result.roster
     # Gaps are listed below with their diagnosis; any other violation means the solver broke a hard
     # rule, a bug that must never pass silently.
     broken = [v for v in report.violations if v.rule != "coverage"]
     if result.problems:  # admissions the data make impossible to keep in limits: explained below, not a bug
         broken = [v for v in broken if v.rule != "hospital_admissions"]
-    lines = _solve_summary(sc, result, report, time.perf_counter() - started, written, lang)
+    lines = _solve_summary(sc, result, report, time.perf_counter() - started, written, lang) + _cover_lines(
+        roster, lang
+    )
     for v in broken[:20]:
         lines.append(f"  ! [{v.rule}] {v.message}")
     typer.echo("\n".join(lines))
     if broken:
         raise typer.Exit(3)
-    if roster.gaps or roster.status in ("infeasible", "unknown"):
+    if roster.gaps or roster.status in ("infeasible", "unknown") or (roster.cover and roster.cover.has_gaps()):
         raise typer.Exit(1)
+
+
+def _cover_lines(roster: Roster, lang: str) -> list[str]:
+    """The cover plan's summary, when the roster has one."""
+    if roster.cover is None:
+        return []
+    from oncall.cli_cover import cover_summary
+
+    return [cover_summary(roster.cover, lang)]
 
 
 def progress_line(p: Progress, lang: str) -> str:
@@ -547,8 +556,8 @@ def repair(
     (NAME: duties, nights, holiday_duties, consecutive_days, min_rest_hours; VALUE none removes it).
     Exit 0 when every duty is covered, 1 when gaps remain, 2 on bad input, 3 if the checker finds a broken rule.
     """
-    from oncall.checker import check as run_check
-    from oncall.replan import change_text, replan, summary_text
+    from oncall.replan import apply_changes, change_text, summary_text
+    from oncall.services.solving import repair_checked
     from solver import SolveOptions
 
     _writable(("-o", output), ("--scenario-out", scenario_out), lang=lang)
@@ -560,9 +569,12 @@ def repair(
     if workers is not None:
         options.workers = workers
     started = time.perf_counter()
-    result = _guard(lambda: replan(sc, published, changes, freeze, options, lang), where=scenario, lang=lang)
+    applied = _guard(lambda: apply_changes(sc, changes, published, freeze, lang), where=scenario, lang=lang)
+    result = _guard(lambda: repair_checked(applied, published, freeze, options, lang), where=scenario, lang=lang)
     seconds = time.perf_counter() - started
-    report = run_check(result.scenario, result.roster, lang=lang)
+    report = result.report
+    assert result.summary is not None
+    summary = result.summary
     _guard(lambda: save_roster(result.roster, output), lang=lang, option="-o")
     written = [str(output)]
     if scenario_out is not None:
@@ -570,13 +582,13 @@ def repair(
         written.append(str(scenario_out))
     broken = [v for v in report.violations if v.rule != "coverage"]
     if as_json:
-        typer.echo(result.summary.model_dump_json(indent=2))
+        typer.echo(summary.model_dump_json(indent=2))
     else:
         t = T[lang]
         shown = [change_text(c, lang) for c in changes]
-        lines = [summary_text(result.summary, result.scenario, shown, lang)]
+        lines = [summary_text(summary, result.scenario, shown, lang)]
         lines.append(
-            f"{t['status']}: {t['statuses'][result.status]}  {t['time']}: {seconds:.1f}s  "
+            f"{t['status']}: {t['statuses'][result.result.status]}  {t['time']}: {seconds:.1f}s  "
             f"{t['checker']}: {report.verdict(lang)}"
         )
         lines.append(f"{t['written']}: {', '.join(written)}")
@@ -586,7 +598,8 @@ def repair(
         typer.echo("\n".join(lines))
     if broken:
         raise typer.Exit(3)
-    if result.roster.gaps or result.status in ("infeasible", "unknown"):
+    cover_gaps = result.roster.cover is not None and result.roster.cover.has_gaps()
+    if result.roster.gaps or result.result.status in ("infeasible", "unknown") or cover_gaps:
         raise typer.Exit(1)
 
 

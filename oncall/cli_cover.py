@@ -81,7 +81,7 @@ def cover(
         typer.echo(text("cover_cli.changes", lang, dropped=dropped, added=added, changed=changed, new=new))
         for p, d in ch.pairs_dropped:
             typer.echo(f"  - {p} / {d}")
-    if ro.cover.unpaired or any(a.answerer is None for a in ro.cover.answers):
+    if ro.cover.has_gaps():
         raise typer.Exit(1)
 
 

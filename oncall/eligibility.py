@@ -10,10 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
 from oncall.model import Physician, Role, Scenario
-from oncall.rules import CAPS
+from oncall.rules import CAPS, Cap
 from oncall.timeline import Duty, Timeline, absence_interval, to_utc
 
 __all__ = ["Eligibility", "Exclusion", "compute_eligibility", "touched_by_absence"]
@@ -48,21 +49,33 @@ def _static_exclusion(
     role: Role,
     absences: list[tuple[dt.datetime, dt.datetime]],
     ready: dt.datetime | None,
+    zero_caps: tuple[Cap, ...],
+    holds: bool,
 ) -> Exclusion | None:
+    """Why ``p`` may not take ``role`` on ``duty`` whatever else the roster holds (None: they may);
+    ``zero_caps`` are the doctor's caps set to zero; ``holds``: they hold the duty's role (pinned or started)."""
     if role not in p.roles:
         return "role"
     if touched_by_absence(duty, absences):
         return "absent"
     if ready is not None and duty.start < ready:
         return "rest_after_previous"
-    # A cap excludes only the duties it counts: not the tail of a night begun before the period.
-    if any(cap.counts(duty) and cap.limit(p) == 0 for cap in CAPS):
+    # A cap of zero keeps the doctor off every duty of its kind. The tail of a night begun before the period
+    # counts against no cap of this period, so its holder keeps it (pinned by the carry-over, or started
+    # before a repair); nobody else with that cap of zero is handed it.
+    if not holds and any(cap.kind(duty) for cap in zero_caps):
         return "cap_zero"
     return None
 
 
-def compute_eligibility(scenario: Scenario, timeline: Timeline) -> Eligibility:
-    """Eligible physicians for every duty and role of the timeline."""
+def compute_eligibility(
+    scenario: Scenario, timeline: Timeline, held: Mapping[tuple[str, Role], str] | None = None
+) -> Eligibility:
+    """Eligible physicians for every duty and role of the timeline. ``held``: who holds a duty's role that
+    has started (a repair's frozen past), ``(duty id, role) -> physician id``; with the scenario's pins they
+    keep the tail of the night begun before the period even under a cap of zero.
+    """
+    holders = {(p.district, p.date, p.block, p.role): p.assignee for p in scenario.pinned}
     out = Eligibility()
     zone = scenario.zone
     clinic_district = {c.id: c.district for c in scenario.clinics}
@@ -75,6 +88,9 @@ def compute_eligibility(scenario: Scenario, timeline: Timeline) -> Eligibility:
     for p in scenario.physicians:
         last = p.history.last_duty_end
         ready[p.id] = None if last is None else to_utc(last, zone) + dt.timedelta(hours=scenario.rest_hours(p))
+    # Most doctors have no cap of zero: asking the cap table once per doctor, not per duty and role,
+    # keeps this loop (every doctor of a district times every duty) cheap at 600 doctors.
+    zero_caps = {p.id: tuple(cap for cap in CAPS if cap.limit(p) == 0) for p in scenario.physicians}
     n_all = len(scenario.physicians)
     for duty in timeline.duties:
         pool = covering.get(duty.district, [])
@@ -83,7 +99,10 @@ def compute_eligibility(scenario: Scenario, timeline: Timeline) -> Eligibility:
             ok: list[str] = []
             why: dict[Exclusion, list[str]] = defaultdict(list)
             for p in pool:
-                reason = _static_exclusion(scenario, p, duty, role, absences[p.id], ready[p.id])
+                holds = not duty.counts_against_caps and (
+                    (held or {}).get(key) == p.id or holders.get((duty.district, duty.day, duty.block.id, role)) == p.id
+                )
+                reason = _static_exclusion(scenario, p, duty, role, absences[p.id], ready[p.id], zero_caps[p.id], holds)
                 if reason is None:
                     ok.append(p.id)
                 else:

@@ -48,6 +48,7 @@ from oncall.eligibility import Eligibility, compute_eligibility, touched_by_abse
 from oncall.errors import SolveError
 from oncall.load import LoadModel, expected_load
 from oncall.model import CATEGORIES, Category, Hospital, Role, Scenario
+from oncall.rules import CAPS
 from oncall.timeline import Duty, Timeline, absence_interval
 
 if TYPE_CHECKING:
@@ -79,9 +80,7 @@ GroupKey = tuple[Pool, tuple[str, ...], Category, str]
 
 def _classes(duty: Duty) -> tuple[str, ...]:
     """The caps a duty counts against (none for the tail of a night begun before the period)."""
-    if not duty.counts_against_caps:
-        return ()
-    return ("duties", *(("nights",) if duty.night else ()), *(("holiday_duties",) if duty.holiday else ()))
+    return tuple(cap.field for cap in CAPS if cap.counts(duty))
 
 
 def _group_key(duty: Duty, pool: Pool) -> GroupKey:
@@ -151,7 +150,7 @@ def _allocate(scenario: Scenario, timeline: Timeline, eligibility: Eligibility) 
 
     weight = weights(scenario, timeline)
     carried = {p.id: {c: float(p.history.points.get(c, 0.0)) for c in CATEGORIES} for p in scenario.physicians}
-    caps = {p.id: {k: getattr(p.caps, k) for k in ("duties", "nights", "holiday_duties")} for p in scenario.physicians}
+    caps = {p.id: {cap.field: cap.limit(p) for cap in CAPS} for p in scenario.physicians}
     slots = [
         (duty, role, tuple(eligibility.physicians(duty.id, role)))
         for duty in timeline.duties

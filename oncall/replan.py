@@ -19,15 +19,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from oncall.checker import Violation, check
+from oncall.cover.continuity import CoverReplan, replan_text
 from oncall.diff import RosterDiff, diff_rosters
-from oncall.errors import InvalidChange, InvalidScenario
+from oncall.errors import InvalidChange
 from oncall.i18n import Problem, as_lang, text
 from oncall.io import messages_of
 from oncall.model import LIMITS, Absence, Caps, DateOrDateTime, Hospital, Note, Physician, Scenario, _check_absence
 from oncall.roster import GapRole, Roster, RosterDuty
 from oncall.rules import CAPS
 from oncall.timeline import Timeline, absence_interval
-from solver.repair import repair
 from solver.solve import SolveOptions
 
 __all__ = [
@@ -128,7 +128,8 @@ def _frozen_roster(roster: Roster, frozen: set[str]) -> Roster:
 
 
 def _past_violations(scenario: Scenario, roster: Roster, frozen: set[str], lang: str) -> list[Violation]:
-    report = check(scenario, _frozen_roster(roster, frozen), lang=lang)
+    # The cover plan is not part of the past: a repair plans it again after the rota (oncall.services.solving).
+    report = check(scenario, _frozen_roster(roster, frozen).model_copy(update={"cover": None}), lang=lang)
     return [
         v
         for v in report.violations
@@ -393,6 +394,9 @@ class ReplanSummary(BaseModel):
     notes: list[str] = Field(default_factory=list)
     reasons: list[RoleReason]
     diff: RosterDiff
+    cover: CoverReplan | None = Field(
+        None, description="What changed in the cover plan (null: the scenario has no cover section)."
+    )
 
 
 @dataclass(frozen=True)
@@ -539,25 +543,15 @@ def replan(
     ``options`` is a ``solver.SolveOptions`` (default: 20 seconds at most). Raises ``InvalidChange`` for a
     change that cannot be applied, ``InvalidRoster`` when ``published`` is not a roster of the scenario.
     """
+    from oncall.services.solving import repair_checked  # the one repair step (rota, cover plan, checker)
+
     if freeze.tzinfo is None:
         freeze = freeze.replace(tzinfo=scenario.zone)
     applied = apply_changes(scenario, changes, published, freeze, lang)
     opts = options or SolveOptions(time_limit=20.0, lang=lang)
-    try:
-        result = repair(applied.scenario, published, freeze, opts)
-    except InvalidScenario as exc:  # a pin the change made impossible
-        raise InvalidChange([p.within("changes") for p in exc.structured]) from exc
-    summary = summarize(
-        applied.scenario,
-        published,
-        result.roster,
-        applied,
-        freeze,
-        result.frozen,
-        result.changes_proven,
-        lang,
-    )
-    return Replan(applied.scenario, result.roster, summary, result.solve.wall_seconds, result.solve.status)
+    solved = repair_checked(applied, published, freeze, opts, lang)
+    assert solved.summary is not None
+    return Replan(applied.scenario, solved.roster, solved.summary, solved.result.wall_seconds, solved.result.status)
 
 
 def summary_text(summary: ReplanSummary, scenario: Scenario, changes: list[str], lang: str = "ja") -> str:
@@ -581,6 +575,8 @@ def summary_text(summary: ReplanSummary, scenario: Scenario, changes: list[str],
             f"{district.label(lang) if district else r.district} {text(f'replan.role.{r.role}', say)}"
         )
         lines.append(f"  - {where}: {_label(scenario, r.before, lang)} → {_label(scenario, r.after, lang)} ({r.why})")
+    if summary.cover is not None:
+        lines += replan_text(summary.cover, lang)
     moves = [f"{p.id} {p.net:+d}" for p in summary.diff.people if p.net]
     if moves:
         lines.append(text("replan.moves", say, moves=", ".join(moves)))

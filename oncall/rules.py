@@ -311,8 +311,6 @@ COVER_RULES: dict[str, Rule] = {r.id: r for r in (*COVER_HARD, *COVER_SOFT)}
 def rule(rule_id: str) -> Rule:
     """The registered rule ``rule_id``, of the rota or of the cover plan (KeyError for an unknown id)."""
     return RULES[rule_id] if rule_id in RULES else COVER_RULES[rule_id]
-    """The registered rule ``rule_id`` (KeyError for an unknown id)."""
-    return RULES[rule_id]
 
 
 @dataclass(frozen=True)

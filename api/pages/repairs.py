@@ -23,8 +23,8 @@ from oncall.errors import Conflict, InvalidChange, NotFound
 from oncall.i18n import Problem
 from oncall.io import messages_of
 from oncall.replan import AbsenceChange, ReplanSummary
-from oncall.services.repairs import freeze_instant, start_repair
-from oncall.storage.replan import RepairRecord, ReplanStore
+from oncall.services.repairs import freeze_instant, get_repair, list_repairs, start_repair
+from oncall.storage.repairs import RepairRecord
 from oncall.storage.web import WebSession
 
 router = APIRouter(prefix="/office", include_in_schema=False)
@@ -33,7 +33,7 @@ router = APIRouter(prefix="/office", include_in_schema=False)
 def _repairs_context(request: Request, scenario_id: int) -> dict[str, Any]:
     context = scenario_context(request, scenario_id)
     published = store_of(request).get_scenario(scenario_id).published_revision_id
-    return context | {"repairs": ReplanStore(store_of(request).db).list_repairs(scenario_id), "published": published}
+    return context | {"repairs": list_repairs(store_of(request), scenario_id), "published": published}
 
 
 def _repairs_page(request: Request, session: WebSession, scenario_id: int, status: int = 200, **extra: Any) -> Response:
@@ -76,7 +76,7 @@ async def start(request: Request, session: StaffSession, scenario_id: int) -> Re
         limit = float(str(form.get("time_limit") or 0) or 0) or None
         seconds = solve_seconds(settings, min(limit, settings.max_solve_seconds) if limit else None)
         repair = await run_in_threadpool(
-            start_repair, ReplanStore(store_of(request).db), request.app.state.runner, scenario_id,
+            start_repair, store_of(request), request.app.state.runner, scenario_id,
             context["published"], [change], freeze, seconds, 0, change.reason, staff_actor(session),
             page_lang(request),
         )  # fmt: skip
@@ -88,7 +88,7 @@ async def start(request: Request, session: StaffSession, scenario_id: int) -> Re
 
 def _repair_context(request: Request, repair_id: int) -> dict[str, Any]:
     try:
-        repair: RepairRecord = ReplanStore(store_of(request).db).get_repair(repair_id)
+        repair: RepairRecord = get_repair(store_of(request), repair_id)
     except NotFound:
         raise PageError(404, "not_found") from None
     store = store_of(request)

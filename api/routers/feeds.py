@@ -15,7 +15,8 @@ from api.errors import ERROR_RESPONSES, ApiError, ErrorBody, InvalidRequest
 from api.settings import Settings
 from oncall.errors import InvalidInput
 from oncall.feeds import FeedKind, feed_urls
-from oncall.storage.feeds import FeedRecord, FeedService, FeedStore
+from oncall.services.feeds import FeedService
+from oncall.storage.feeds import FeedRecord, FeedStore
 
 router = APIRouter(tags=["feeds"], responses=ERROR_RESPONSES)
 

@@ -13,13 +13,14 @@ from fastapi import APIRouter, Depends, Header, Query, Response
 from api.deps import AnyKey, RevisionId, ScenarioId, StaffKey, StoreDep, actor_of, require_json
 from api.errors import ERROR_RESPONSES, ApiError, InvalidRequest
 from api.schemas import PublishRequest, Revision
+from oncall.cover.document import CoverPlan
 from oncall.diff import RosterDiff, diff_rosters
 from oncall.errors import NotFound
 from oncall.i18n import Lang, pick_lang
 from oncall.roster import Roster
-from oncall.services import publishing
+from oncall.services import cover, publishing
 from oncall.services.revisions import RosterRefused, store_edited_roster
-from oncall.storage import Store
+from oncall.storage import KeyRecord, Store
 
 router = APIRouter(tags=["revisions"], responses=ERROR_RESPONSES)
 
@@ -69,8 +70,14 @@ def _rendering(
 Rendering = Annotated[_Rendering, Depends(_rendering)]
 
 
-def _roster_response(store: Store, revision_id: int, rendering: _Rendering) -> Response:
+def _roster_response(store: Store, revision_id: int, rendering: _Rendering, key: KeyRecord) -> Response:
+    """The roster as ``key`` may read it: a hospital key reads it without its cover plan, which tells when each
+    主治医 is away (oncall/privacy.py)."""
     record, text = store.get_roster(revision_id)
+    if key.role == "hospital":
+        stored = Roster.model_validate_json(text)
+        if stored.cover is not None:
+            text = stored.model_copy(update={"cover": None}).to_json()
     headers = {"X-Revision-Id": str(record.id), "X-Revision-Published": str(record.published).lower()}
     if not rendering.xlsx:
         roster = Roster.model_validate_json(text)
@@ -124,21 +131,30 @@ def add_revision(
 
 
 @router.get("/scenarios/{scenario_id}/published", response_class=Response, responses=_ROSTER_RESPONSES)
-def get_published_roster(scenario_id: ScenarioId, _: AnyKey, store: StoreDep, rendering: Rendering) -> Response:
+def get_published_roster(scenario_id: ScenarioId, key: AnyKey, store: StoreDep, rendering: Rendering) -> Response:
     """The current (published) roster of the scenario's period; 404 while none is published."""
-    return _roster_response(store, store.get_published(scenario_id).id, rendering)
+    return _roster_response(store, store.get_published(scenario_id).id, rendering, key)
 
 
 @router.get("/revisions/{revision_id}", response_class=Response, responses=_ROSTER_RESPONSES)
-def get_revision(revision_id: RevisionId, _: AnyKey, store: StoreDep, rendering: Rendering) -> Response:
+def get_revision(revision_id: RevisionId, key: AnyKey, store: StoreDep, rendering: Rendering) -> Response:
     """The revision's roster: JSON by default, XLSX with ``?format=xlsx`` or ``Accept: <xlsx type>``."""
-    return _roster_response(store, revision_id, rendering)
+    return _roster_response(store, revision_id, rendering, key)
 
 
 @router.get("/revisions/{revision_id}/info", response_model=Revision)
 def get_revision_info(revision_id: RevisionId, _: AnyKey, store: StoreDep) -> Revision:
     """The revision's metadata: status, objective, gaps, checker violations, whether it is published."""
     return Revision.of(store.get_revision(revision_id))
+
+
+@router.get("/revisions/{revision_id}/cover", response_model=CoverPlan)
+def get_revision_cover(revision_id: RevisionId, _: StaffKey, store: StoreDep) -> CoverPlan:
+    """The revision's 主治医・副主治医 cover plan (the roster's ``cover`` section, docs/roster.md#cover); 404 when
+    the roster has none (its scenario has no cover section, or the roster was stored without a plan).
+
+    Staff keys only: who answers when tells when each 主治医 is away, which hospital keys do not read."""
+    return cover.revision_cover(store, revision_id)
 
 
 class StaleRevision(ApiError):

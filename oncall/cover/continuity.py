@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Literal
+
+from pydantic import BaseModel, Field
 
 from oncall.cover.document import CoverPlan
 from oncall.cover.model import Pair
+from oncall.i18n import as_lang, text
 from oncall.model import Scenario
 from oncall.roster import Roster
 
-__all__ = ["PlanChanges", "carry_pairs", "plan_changes"]
+__all__ = ["CoverReplan", "PairChange", "PlanChanges", "carry_pairs", "plan_changes", "replan_text"]
 
 
 def carry_pairs(roster: Roster, scenario: Scenario) -> Scenario:
@@ -45,3 +49,44 @@ def plan_changes(before: CoverPlan, after: CoverPlan) -> PlanChanges:
     changed = sum(1 for a in after.answers if (k := (a.principal, a.start, a.end)) in was and was[k] != a.answerer)
     fresh = sum(1 for a in after.answers if (a.principal, a.start, a.end) not in was)
     return PlanChanges(sorted(old - new), sorted(new - old), changed, fresh)
+
+
+class PairChange(BaseModel):
+    """A pair of the plan in force that a re-plan ended, and why there was no other way."""
+
+    principal: str = Field(description="Physician id of the 主治医.")
+    deputy: str = Field(description="Physician id of the 副主治医 they had.")
+    cause: Literal["left", "excluded", "forced"] = Field(
+        description="left: one of them is no longer in the scenario (or has no panel); excluded: a hard rule now "
+        "forbids the pair (`rule`); forced: the pair is still allowed, but every plan keeping it leaves more "
+        "gaps or breaks a 副主治医's capacity."
+    )
+    rule: str | None = Field(None, description="The cover rule that forbids the pair, for cause `excluded`.")
+
+
+class CoverReplan(BaseModel):
+    """What a repair changed in the cover plan: pairs change only when there is no other way."""
+
+    pairs_kept: int
+    pairs_dropped: list[PairChange] = Field(default_factory=list)
+    pairs_added: list[tuple[str, str]] = Field(default_factory=list, description="(主治医, 副主治医) pairs new.")
+    answers_changed: int = Field(description="Stretches of the plan in force with another answerer now.")
+    answers_new: int = Field(description="Stretches of absence the plan in force did not have.")
+    proven: bool = Field(description="The plan is optimal: keeping the pairs outweighs every goal but fewer gaps.")
+
+
+def replan_text(c: CoverReplan, lang: str = "ja") -> list[str]:
+    """The cover part of a repair's summary for people."""
+    say = as_lang(lang)
+    if not c.pairs_dropped and not c.pairs_added:
+        head = text("cover_replan.all_kept", say, kept=c.pairs_kept)
+    else:
+        proven = text("cover_replan.proven" if c.proven else "cover_replan.not_proven", say)
+        dropped, added = len(c.pairs_dropped), len(c.pairs_added)
+        head = text("cover_replan.changed", say, dropped=dropped, proven=proven, kept=c.pairs_kept, added=added)
+    lines = [head]
+    for x in c.pairs_dropped:
+        lines.append("  - " + text(f"cover_replan.cause.{x.cause}", say, p=x.principal, d=x.deputy, rule=x.rule))
+    lines += [f"  + {p} / {d}" for p, d in c.pairs_added]
+    lines.append(text("cover_replan.answers", say, changed=c.answers_changed, new=c.answers_new))
+    return lines

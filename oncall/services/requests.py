@@ -11,6 +11,7 @@ from pydantic import BaseModel, ValidationError
 from oncall.errors import Conflict, InvalidScenario
 from oncall.io import messages_of
 from oncall.model import Absence, Request
+from oncall.services import scenarios
 from oncall.storage import EntryKind, ScenarioRecord, Store
 from oncall.storage.audit import Actor
 from oncall.storage.web import WebStore
@@ -45,4 +46,4 @@ def add_entry(
         entry = ENTRY_MODELS[kind].model_validate(clean)
     except ValidationError as exc:
         raise InvalidScenario([m.source(kind) for m in messages_of(exc.errors())]) from None
-    return store.add_entry(scenario_id, physician_id, kind, entry, version, actor)
+    return scenarios.add_entry(store, scenario_id, physician_id, kind, entry, version, actor)

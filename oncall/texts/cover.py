@@ -27,6 +27,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "cover_available: 候補{n}名のうち{busy}名が不在または当番中",
         "cover_available: {busy} of {n} candidates away or on duty",
     ),
+    # --- the cover part of a repair's summary (oncall/cover/continuity.py)
+    "cover_replan.all_kept": ("副主治医計画: 組合せはすべて継続（{kept}）", "Cover plan: every pair kept ({kept})"),
+    "cover_replan.changed": (
+        "副主治医計画: 他に方法がないため組合せを{dropped}件変更（{proven}）、継続{kept}件、新規{added}件",
+        "Cover plan: {dropped} pair(s) changed only because there was no other way ({proven}); {kept} kept, "
+        "{added} new",
+    ),
+    "cover_replan.proven": ("証明済み", "proven"),
+    "cover_replan.not_proven": ("未証明", "not proven"),
+    "cover_replan.answers": (
+        "  対応医の変更 {changed}件、新しい不在 {new}件",
+        "  Answerers changed {changed}; new stretches {new}",
+    ),
+    "cover_replan.cause.left": (
+        "{p} / {d}: どちらかが名簿にいない（または受持患者がない）",
+        "{p} / {d}: one of them left (or has no panel)",
+    ),
+    "cover_replan.cause.excluded": (
+        "{p} / {d}: 規則 {rule} により組めなくなった",
+        "{p} / {d}: rule {rule} now forbids the pair",
+    ),
+    "cover_replan.cause.forced": (
+        "{p} / {d}: 続けると欠員が増えるか受持上限を超える（他に方法がない）",
+        "{p} / {d}: keeping it would leave more gaps or exceed a capacity (no other way)",
+    ),
     # --- what `oncall cover` prints (oncall/cli_cover.py)
     "cover_cli.plan": (
         "副主治医計画: {status}、組合せ {pairs}（前期から継続 {kept}）",

@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 
 from oncall.feeds import event_uid
 from oncall.roster import Roster
+from oncall.services.feeds import FeedService
 from oncall.storage import Store
-from oncall.storage.feeds import FeedService
 from tests.api.helpers import assert_error, upload
 from tests.factories import duties_of, greedy_roster, make_scenario
 from tests.feedkit import SAMPLES, assert_lines, events_by_uid, read, regional, valid_swap

@@ -37,7 +37,7 @@ from oncall.eligibility import Eligibility, compute_eligibility
 from oncall.errors import InvalidRoster, InvalidScenario
 from oncall.fairness import fair_share
 from oncall.feasibility import Ledger
-from oncall.i18n import Problem, coded
+from oncall.i18n import Lang, Problem, as_lang, coded, text
 from oncall.model import CATEGORIES, CarriedPeriod, Category, History, Physician, Pin, Role, Scenario
 from oncall.roster import GapRole, Roster
 from oncall.timeline import Duty, Timeline, to_utc
@@ -103,40 +103,18 @@ class CarryNote:
 
     def text(self, lang: str = "ja") -> str:
         """One line for people."""
-        ja = {
-            "absent": "不在のため",
-            "left": "新しい期間の名簿にいないため",
-            "too_far": "往診距離の外のため",
-            "role": "この役割を引き受けないため",
-            "district": "この地区を担当しないため",
-            "rest_after_previous": "休息が足りないため",
-            "cap_zero": "上限が0のため",
-            "pinned_to_other": "別の担当者が固定されているため",
-            "closed": "休止日のため",
-            "standby_cap": "待機日数の上限が0のため",
-            "max_districts": "同時に受け持てる地区数の上限のため",
-            "admissions": "予想入院数が受入上限を超えるため",
-        }
-        en = {
-            "absent": "absent",
-            "left": "not in the new period's scenario",
-            "too_far": "beyond the visit distance",
-            "role": "does not take this role",
-            "district": "does not cover this district",
-            "rest_after_previous": "not rested",
-            "cap_zero": "a cap of zero",
-            "pinned_to_other": "someone else is pinned",
-            "closed": "closed that date",
-            "standby_cap": "a standby cap of zero",
-            "max_districts": "already standing by for as many districts as it may",
-            "admissions": "its expected admissions would pass its limit",
-        }
-        hospital = self.role == "backup_hospital"
-        if lang == "en":
-            what = "the standby" if hospital else "the night"
-            return f"{self.duty} {self.role}: {self.physician} does not continue {what} ({en[self.reason]})"
-        what = "後方支援" if hospital else "夜間当番"
-        return f"{self.duty} {self.role}: {self.physician} は{what}を引き継がない ({ja[self.reason]})"
+        say: Lang = as_lang(lang)
+        what = "carry.standby" if self.role == "backup_hospital" else "carry.night"
+        because = text(f"carry.because.{self.reason}", say)
+        return text(
+            "carry.not_continued",
+            say,
+            duty=self.duty,
+            role=self.role,
+            who=self.physician,
+            what=text(what, say),
+            because=because,
+        )
 
 
 @dataclass(frozen=True)

@@ -23,7 +23,7 @@ from oncall.cli_networks import NetworkOption, network_database, register_networ
 from oncall.cli_web import register_web_commands
 from oncall.errors import InvalidInput, OncallError
 from oncall.generate import MIN_DOCTORS_PER_DISTRICT
-from oncall.i18n import LANGS, Lang, Message, pairs, table
+from oncall.i18n import LANGS, Lang, Message, pairs, table, text
 from oncall.io import load_scenario, output_target, save_scenario, write_output
 from oncall.model import LIMITS, Scenario
 from oncall.roster import Roster, load_roster, save_roster
@@ -331,14 +331,7 @@ def _carry(prev_scenario: Path, prev_roster: Path, sc: Scenario, language: Lang,
     options = BoundaryOptions() if window is None else BoundaryOptions(window_months=dict.fromkeys(CATEGORIES, window))
     carry = _guard(lambda: carry_over(before, published, sc, options), lang=language)
     lang = language
-    en = lang == "en"
-    typer.echo(
-        f"{prev_roster}: history carried into {sc.name!r}; {len(carry.pins)} roles of the night across the boundary "
-        "continue"
-        if en
-        else f"{prev_roster}: 前期間の履歴を「{sc.name}」に引き継ぎ; 期間をまたぐ夜間の {len(carry.pins)} 役割を継続",
-        err=True,
-    )
+    typer.echo(text("cli.carried", lang, roster=prev_roster, name=sc.name, n=len(carry.pins)), err=True)
     for note in carry.notes:
         typer.echo(f"  * {note.text(lang)}", err=True)
     return carry_pairs(published, carry.scenario)

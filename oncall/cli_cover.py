@@ -16,6 +16,7 @@ import typer
 
 from oncall.cli import LangOption, _fail, _guard, app
 from oncall.cover.document import CoverPlan
+from oncall.i18n import Lang, as_lang, text
 from oncall.io import load_scenario
 from oncall.roster import load_roster, save_roster
 
@@ -32,18 +33,12 @@ def cover_summary(plan: CoverPlan, lang: str = "ja") -> str:
     kept = sum(1 for p in plan.pairs if p.kept)
     missing = sum(u.missing for u in plan.unpaired)
     gaps = len(plan.answers) - answered
-    if lang == "en":
-        lines = [
-            f"Cover plan: {plan.status}; {len(plan.pairs)} pairs ({kept} kept from the previous period)",
-            f"Absences in regular hours: {answered} of {len(plan.answers)} answered ({second} by a second cover)",
-            f"Gaps: {missing} deputies missing, {gaps} stretches with nobody",
-        ]
-    else:
-        lines = [
-            f"副主治医計画: {plan.status}、組合せ {len(plan.pairs)}（前期から継続 {kept}）",
-            f"主治医の不在（診療時間内）: {len(plan.answers)}件中 {answered}件に対応医（第二対応 {second}件）",
-            f"欠員: 副主治医の不足 {missing}、対応医なし {gaps}件",
-        ]
+    say: Lang = as_lang(lang)
+    lines = [
+        text("cover_cli.plan", say, status=plan.status, pairs=len(plan.pairs), kept=kept),
+        text("cover_cli.absences", say, stretches=len(plan.answers), answered=answered, second=second),
+        text("cover_cli.gaps", say, missing=missing, gaps=gaps),
+    ]
     reasons = [f"  {u.principal}: {'; '.join(u.reasons)}" for u in plan.unpaired]
     reasons += [
         f"  {a.principal} {a.start:%m/%d %H:%M}: {'; '.join(a.reasons)}" for a in plan.answers if not a.answerer
@@ -78,21 +73,12 @@ def cover(
     _guard(lambda: save_roster(ro, output or roster))
     typer.echo(cover_summary(ro.cover, lang))
     for gid, name, principals, gaps, holds in group_status(sc, ro):
-        typer.echo(
-            f"Group {gid} ({name}): {principals} doctors with patients, {gaps} gaps; 24-hour cover "
-            + ("holds" if holds else "does NOT hold")
-            if lang == "en"
-            else f"グループ {gid}（{name}）: 主治医{principals}名、欠員{gaps}件、24時間体制 "
-            + ("確保" if holds else "未確保")
-        )
+        held = text("cover_cli.holds" if holds else "cover_cli.does_not_hold", lang)
+        typer.echo(text("cover_cli.group", lang, gid=gid, name=name, principals=principals, gaps=gaps, holds=held))
     if published is not None:
         ch = plan_changes(published, ro.cover)
         dropped, added, changed, new = len(ch.pairs_dropped), len(ch.pairs_added), ch.answers_changed, ch.answers_new
-        typer.echo(
-            f"Changes: pairs -{dropped} +{added}; answerers changed {changed}; new stretches {new}"
-            if lang == "en"
-            else f"変更: 組合せ 解消{dropped}・新規{added}、対応医の変更 {changed}件、新しい不在 {new}件"
-        )
+        typer.echo(text("cover_cli.changes", lang, dropped=dropped, added=added, changed=changed, new=new))
         for p, d in ch.pairs_dropped:
             typer.echo(f"  - {p} / {d}")
     if ro.cover.has_gaps():
@@ -106,6 +92,7 @@ def letters(
     output: Annotated[Path, typer.Option("-o", "--output", help="The PDF to write.")],
     clinic: Annotated[str | None, typer.Option("--clinic", help="Letters of this clinic's 主治医.")] = None,
     every: Annotated[bool, typer.Option("--all", help="Letters of every clinic's 主治医.")] = False,
+    lang: LangOption = "ja",
 ) -> None:
     """Write the A4 letters for patients: 主治医, 副主治医, the district's on-call doctors, absences."""
     from oncall.letters import write_letters
@@ -114,5 +101,5 @@ def letters(
         _fail("give --clinic ID or --all (one of them)")
     sc = _guard(lambda: load_scenario(scenario))
     ro = _guard(lambda: load_roster(roster))
-    count = _guard(lambda: write_letters(sc, ro, output, clinic))
-    typer.echo(f"出力: {output}（{count}通）")
+    count = _guard(lambda: write_letters(sc, ro, output, clinic, lang))
+    typer.echo(text("letter.written", lang, path=output, n=count))

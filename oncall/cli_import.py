@@ -19,7 +19,7 @@ import typer
 
 from oncall import importing
 from oncall.cli import LangOption, _fail, _guard, app
-from oncall.i18n import Lang
+from oncall.i18n import Lang, text
 from oncall.io import load_scenario, save_scenario
 from oncall.model import Scenario
 
@@ -63,12 +63,12 @@ def _run(kind: importing.ImportKind, scenario: Path, file: Path, output: Path | 
     if not preview.ok:
         _fail("\n".join(f"{file}: {p.text(lang)}" for p in preview.errors))
     if not apply:
-        typer.echo("(not written: add --apply)" if lang == "en" else "（書き込んでいません: --apply で書き込みます）")
+        typer.echo(text("import.not_written", lang))
         return
     new: Scenario = _guard(lambda: importing.apply(preview, sc))
     target = output or scenario
     _guard(lambda: save_scenario(new, target))
-    typer.echo(("Written: " if lang == "en" else "出力: ") + str(target))
+    typer.echo(text("say.written", lang, paths=target))
 
 
 def _import_command(kind: importing.ImportKind, doc: str) -> None:
@@ -87,7 +87,9 @@ def _import_command(kind: importing.ImportKind, doc: str) -> None:
 
 
 _import_command("physicians", "Import a physician list: new doctors are added, listed ones changed, others kept.")
-_import_command("requests", "Import a monthly request sheet: absences (×, 前, 後), unwished (△) and wished (○) dates.")
+_import_command(
+    "requests", doc="Import a monthly request sheet: absences (×, 前, 後), unwished (△) and wished (○) dates."
+)
 
 
 @import_app.command()
@@ -102,7 +104,7 @@ def template(
     make = importing.physicians_template if sheet is Sheet.physicians else importing.requests_template
     target = output or Path(f"{sheet.value}_template.xlsx")
     _guard(lambda: _write(target, make(sc, lang)))
-    typer.echo(("Written: " if lang == "en" else "出力: ") + str(target))
+    typer.echo(text("say.written", lang, paths=target))
 
 
 def _write(path: Path, data: bytes) -> None:

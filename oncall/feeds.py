@@ -34,7 +34,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Calendar, Event, Timezone, vDuration
 
 from oncall.cover.feed import cover_events
-from oncall.i18n import LANGS, Lang, table
+from oncall.i18n import LANGS, Lang, table, text
 from oncall.load import expected_load, hospital_days
 from oncall.model import Physician, Scenario
 from oncall.roster import Roster, RosterDuty
@@ -366,7 +366,7 @@ def _select(
 
 # --- texts ------------------------------------------------------------------------------------------
 
-_WEEKDAYS = {"ja": "月火水木金土日", "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}
+_WEEKDAYS = {lang: text("word.weekdays", lang).split() for lang in LANGS}
 # Punctuation between the words, by language; the words themselves are feed.* in the catalogue.
 _PUNCTUATION = {
     "ja": {"sep": "\u3000", "open": "（", "close": "）", "slash": "／"},

@@ -24,6 +24,7 @@ __all__ = [
     "Lang",
     "Message",
     "Problem",
+    "as_lang",
     "both",
     "coded",
     "joined",
@@ -485,6 +486,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "check.word.nobody": ("空き", "empty"),
     "check.word.regular": ("診療時間 {span}", "regular hours {span}"),
     "check.word.and": ("・", " and "),
+    "check.word.span": ("{start}〜{end}", "{start} – {end}"),
     "check.role.primary": ("主当番", "primary"),
     "check.role.secondary": ("副当番", "secondary"),
     "check.role.backup_hospital": ("後方支援病院", "backup hospital"),
@@ -515,6 +517,15 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "Expected admissions: peak {peak:.2f} on {day} at {name} ({use} of its limit {limit:.2f})",
     ),
 }
+
+
+def as_lang(value: object) -> Lang:
+    """A language given as plain text (``--lang``, a stored field): English when it says so, else Japanese.
+
+    >>> as_lang("en"), as_lang("ja"), as_lang(None)
+    ('en', 'ja', 'ja')
+    """
+    return "en" if value == "en" else "ja"
 
 
 def text(code: str, lang: Lang = "ja", **params: Any) -> str:
@@ -698,7 +709,7 @@ def both(ja: str, en: str) -> dict[str, str]:
     return {"ja": ja, "en": en}
 
 
-def joined(sep: str, items: list[Any]) -> dict[str, Any]:
+def joined(sep: str | Coded, items: list[Any]) -> dict[str, Any]:
     """Texts shown one after the other, ``sep`` between them, as a parameter of a coded text."""
     return {"join": sep, "items": items}
 
@@ -739,11 +750,11 @@ def render(value: Any, lang: Lang = "ja") -> str:
     """
     if isinstance(value, dict):
         if "code" in value:
-            params = {k: render(v, lang) for k, v in (value.get("params") or {}).items()}
+            params = {k: _shown(v, lang) for k, v in (value.get("params") or {}).items()}
             code = str(value["code"])
             return text(code, lang, **params) if code in MESSAGES else str(value.get("text", code))
         if "join" in value:
-            return str(value["join"]).join(render(item, lang) for item in value.get("items", []))
+            return render(value["join"], lang).join(render(item, lang) for item in value.get("items", []))
         if "ja" in value or "en" in value:
             return str(value.get(lang) or value.get("ja") or value.get("en"))
     return str(value)

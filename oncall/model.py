@@ -27,7 +27,7 @@ from pydantic import (
 from pydantic_core import PydanticCustomError
 
 from oncall.cover.model import CoverConfig, cover_problems
-from oncall.i18n import MESSAGES, Message
+from oncall.i18n import MESSAGES, Message, text
 
 __all__ = [
     "LIMITS",
@@ -225,6 +225,11 @@ class BlockTemplate(_Model):
         return self.name_en or self.id if lang == "en" else self.name
 
 
+def _names(block: str) -> dict[str, Any]:
+    """The default block's name and English name, from the catalogue (``block.<id>``)."""
+    return {"name": text(f"block.{block}", "ja"), "name_en": text(f"block.{block}", "en")}
+
+
 def default_blocks() -> dict[DayType, list[BlockTemplate]]:
     """Blocks used by most networks: nights on weekdays, Saturday afternoon, day and night on holidays."""
     t = dt.time
@@ -232,8 +237,7 @@ def default_blocks() -> dict[DayType, list[BlockTemplate]]:
         "weekday": [
             BlockTemplate(
                 id="wd_regular",
-                name="平日診療時間",
-                name_en="Weekday clinic hours",
+                **_names("wd_regular"),
                 start=t(8, 30),
                 end=t(18, 0),
                 rostered=False,
@@ -241,8 +245,7 @@ def default_blocks() -> dict[DayType, list[BlockTemplate]]:
             ),
             BlockTemplate(
                 id="wd_night",
-                name="平日夜間",
-                name_en="Weekday night",
+                **_names("wd_night"),
                 start=t(18, 0),
                 end=t(8, 30),
                 night=True,
@@ -252,8 +255,7 @@ def default_blocks() -> dict[DayType, list[BlockTemplate]]:
         "saturday": [
             BlockTemplate(
                 id="sat_regular",
-                name="土曜診療時間",
-                name_en="Saturday clinic hours",
+                **_names("sat_regular"),
                 start=t(8, 30),
                 end=t(12, 30),
                 rostered=False,
@@ -261,16 +263,14 @@ def default_blocks() -> dict[DayType, list[BlockTemplate]]:
             ),
             BlockTemplate(
                 id="sat_afternoon",
-                name="土曜午後",
-                name_en="Saturday afternoon",
+                **_names("sat_afternoon"),
                 start=t(12, 30),
                 end=t(18, 0),
                 points=1.0,
             ),
             BlockTemplate(
                 id="sat_night",
-                name="土曜夜間",
-                name_en="Saturday night",
+                **_names("sat_night"),
                 start=t(18, 0),
                 end=t(8, 30),
                 night=True,
@@ -278,13 +278,10 @@ def default_blocks() -> dict[DayType, list[BlockTemplate]]:
             ),
         ],
         "holiday": [
-            BlockTemplate(
-                id="hol_day", name="休日日中", name_en="Holiday day", start=t(8, 30), end=t(18, 0), points=2.0
-            ),
+            BlockTemplate(id="hol_day", **_names("hol_day"), start=t(8, 30), end=t(18, 0), points=2.0),
             BlockTemplate(
                 id="hol_night",
-                name="休日夜間",
-                name_en="Holiday night",
+                **_names("hol_night"),
                 start=t(18, 0),
                 end=t(8, 30),
                 night=True,
@@ -329,7 +326,7 @@ class ExtraDay(_Model):
     """A local day off beyond the national holidays (e.g. 1/4 in some wards)."""
 
     date: dt.date
-    name: Name = Field("地域休日", description="Label shown in rosters.")
+    name: Name = Field(text("day.extra", "ja"), description="Label shown in rosters.")
     day_type: DayType = Field("holiday", description="Day type the day takes.")
 
 

@@ -27,7 +27,7 @@ from matplotlib import rc_context
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
-from oncall.i18n import text
+from oncall.i18n import LANGS, as_lang, text
 from oncall.reports import Report
 
 __all__ = ["FILES", "caption", "render_plots", "write_plots"]
@@ -38,12 +38,12 @@ _CAPTIONS = {
     "fair_share.png": "fair_title",
     "hospital_admissions.png": "adm_caption",
 }
-WEEKDAYS = {"ja": tuple("月火水木金土日"), "en": ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")}
+WEEKDAYS: dict[str, tuple[str, ...]] = {lang: tuple(text("word.weekdays_short", lang).split()) for lang in LANGS}
 
 
 def _t(key: str, lang: str, **kw: Any) -> str:
     """The plots' text ``key`` (``plot.<key>`` in the catalogue) in ``lang``."""
-    return text(f"plot.{key}", "en" if lang == "en" else "ja", **kw)
+    return text(f"plot.{key}", as_lang(lang), **kw)
 
 
 def _font() -> str:
@@ -164,7 +164,7 @@ def _admissions(report: Report, lang: str, path: IO[bytes]) -> None:
 
 def render_plots(report: Report, lang: str = "ja") -> dict[str, bytes]:
     """The three figures of ``report`` as PNG bytes, by file name (in the order of ``FILES``)."""
-    lang = "en" if lang == "en" else "ja"
+    lang = as_lang(lang)
     draw: dict[str, Callable[[Report, str, IO[bytes]], None]] = dict(
         zip(FILES, (_heatmap, _fair_share, _admissions), strict=True)
     )

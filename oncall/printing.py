@@ -16,7 +16,7 @@ import unicodedata
 from dataclasses import dataclass, field
 
 from oncall.calendar import YEAR_END_NAME, JapaneseCalendar
-from oncall.i18n import Lang
+from oncall.i18n import LANGS, Lang, table
 from oncall.model import DayType, District, Scenario
 from oncall.roster import Roster
 from oncall.xlsx import ROLE_COLUMNS, TEXT, WEEKDAYS, _holiday_label, _period_label, _Sheets
@@ -29,26 +29,7 @@ _PX_PER_MM = 96 / 25.4
 _CELL_PADDING_PX = 8  # 3 px each side and the borders, as the template's CSS sets them
 _HALF_WIDTH_EM = 0.6  # a Latin letter or digit, generously
 
-EXTRA_TEXT: dict[str, dict[str, str]] = {
-    "ja": {
-        "line": "当番電話",
-        "contact": "連絡先",
-        "district": "地区",
-        "year_end": YEAR_END_NAME,
-        "sheet": "地区",
-        "print": "印刷する",
-        "back": "当番表に戻る",
-    },
-    "en": {
-        "line": "On-call line",
-        "contact": "Contact",
-        "district": "District",
-        "year_end": "New Year",
-        "page": "Page",
-        "print": "Print",
-        "back": "Back to the roster",
-    },
-}
+EXTRA_TEXT: dict[str, dict[str, str]] = {lang: table("print", lang) for lang in LANGS}  # print.* in the catalogue
 
 
 @dataclass(frozen=True)

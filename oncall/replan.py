@@ -22,7 +22,7 @@ from oncall.checker import Violation, check
 from oncall.cover.continuity import CoverReplan, replan_text
 from oncall.diff import RosterDiff, diff_rosters
 from oncall.errors import InvalidChange
-from oncall.i18n import Problem
+from oncall.i18n import Problem, as_lang, text
 from oncall.io import messages_of
 from oncall.model import LIMITS, Absence, Caps, DateOrDateTime, Hospital, Note, Physician, Scenario, _check_absence
 from oncall.roster import GapRole, Roster, RosterDuty
@@ -172,7 +172,7 @@ def apply_changes(
     for i, change in enumerate(changes):
         where = f"changes[{i}]"
         if isinstance(change, AbsenceChange | LeaveChange | CapChange) and change.physician not in physicians:
-            problems.append(_english(f"{where}.physician", f"unknown physician {change.physician!r}"))
+            problems.append(Problem("repair.unknown_physician", f"{where}.physician", id=repr(change.physician)))
             continue
         changed = True
         if isinstance(change, HospitalClosedChange):
@@ -214,22 +214,16 @@ def _close_hospital(
     scenario, frozen, held = past.scenario, past.frozen, past.held
     h = hospitals.get(change.hospital)
     if h is None:
-        return [_english(f"{where}.hospital", f"unknown hospital {change.hospital!r}")]
+        return [Problem("repair.unknown_hospital", f"{where}.hospital", id=repr(change.hospital))]
     if not scenario.period.start - dt.timedelta(days=1) <= change.date <= scenario.period.end:
-        return [_english(f"{where}.date", f"{change.date} is outside the period")]
+        return [Problem("repair.date_outside", f"{where}.date", date=change.date)]
     started = [
         d
         for d in past.timeline.duties
         if d.day == change.date and d.id in frozen and held[d.id].backup_hospital == h.id
     ]
     if started:
-        return [
-            _english(
-                f"{where}.date",
-                f"{h.id} already stands by on {change.date} (duty {started[0].id} has started); "
-                "close it from a later date",
-            )
-        ]
+        return [Problem("repair.stands_by", f"{where}.date", hospital=h.id, date=change.date, duty=started[0].id)]
     if change.date not in h.closed_dates:
         h.closed_dates.append(change.date)
     return []
@@ -240,7 +234,7 @@ def _change_cap(change: CapChange, where: str, p: Physician) -> list[Problem]:
     value: float | int | None = change.value
     if value is not None and change.cap not in ("min_rest_hours", "oncall_hours"):  # the two in hours
         if value != int(value):
-            return [_english(f"{where}.value", f"{change.cap} must be a whole number (got {value!r})")]
+            return [Problem("repair.whole_cap", f"{where}.value", cap=change.cap, value=repr(value))]
         value = int(value)
     try:
         p.caps = Caps.model_validate({**p.caps.model_dump(), change.cap: value})
@@ -257,7 +251,7 @@ def _add_absence(
     scenario = past.scenario
     if isinstance(change, LeaveChange):
         if change.start > scenario.period.end:
-            return [_english(f"{where}.start", f"{change.start} is after the period")], False
+            return [Problem("repair.after_period", f"{where}.start", start=change.start)], False
         absence = Absence(start=change.start, end=scenario.period.end, reason=change.reason or "leave")
     else:
         absence = Absence(start=change.start, end=change.end, reason=change.reason)
@@ -266,13 +260,12 @@ def _add_absence(
             return [bad], False
         first, last = _dates_of(absence)
         if last < scenario.period.start - dt.timedelta(days=1) or first > scenario.period.end:
-            return [_english(f"{where}.start", f"{change.start} – {change.end} is outside the period")], False
+            return [Problem("repair.outside_period", f"{where}.start", start=change.start, end=change.end)], False
     try:
         start, end = absence_interval(absence, scenario.zone)
     except (OverflowError, ValueError):
-        what = f"{absence.start} – {absence.end} is out of the representable range"
-        return [_english(f"{where}.start", what)], False
-    spared = _spare_the_past(past, absence, (start, end), where, p, notes, lang == "en")
+        return [Problem("repair.out_of_range", f"{where}.start", start=absence.start, end=absence.end)], False
+    spared = _spare_the_past(past, absence, (start, end), where, p, notes, lang)
     if spared is None:
         return [], False
     p.absences.append(spared)
@@ -286,7 +279,7 @@ def _spare_the_past(
     where: str,
     p: Physician,
     notes: list[str],
-    en: bool,
+    lang: str,
 ) -> Absence | None:
     """The past stays as it is: an absence begins when the duties it overlaps that have started end (None
     when nothing of it is left)."""
@@ -301,18 +294,10 @@ def _spare_the_past(
         return absence
     cut = max(under_way)
     if cut >= end:
-        notes.append(
-            f"{where}: the absence falls within duties already started; nothing to change"
-            if en
-            else f"{where}: 不在期間はすでに始まった当番の中にあり、変更はない"
-        )
+        notes.append(text("repair.note_within_started", as_lang(lang), where=where))
         return None
     at = f"{_local(cut, scenario):%m-%d %H:%M}"
-    notes.append(
-        f"{where}: {p.id} keeps the duty that started before the freeze; the absence starts when it ends, {at}"
-        if en
-        else f"{where}: {p.id} は凍結前に始まった当番をそのまま担当し、不在はその終了 {at} から"
-    )
+    notes.append(text("repair.note_keeps_started", as_lang(lang), where=where, who=p.id, at=at))
     return Absence(start=_local(cut, scenario), end=_local(end, scenario), reason=absence.reason)
 
 
@@ -330,21 +315,12 @@ def _validated(
         raise InvalidChange([m.within("changes") for m in messages_of(exc.errors())]) from exc
     conflicts = frozen_conflicts(past.scenario, result, past.roster, past.frozen, lang)
     if conflicts:
-        raise InvalidChange([_english(_blame(applied, changes, v), v.message) for v in conflicts])
+        raise InvalidChange([_breach("repair.breaks_the_past", _blame(applied, changes, v), v) for v in conflicts])
     # A started duty whose holder the scenario itself no longer allows (changed since the roster was
     # published: a doctor removed, an absence added directly) cannot be repaired: the past stays.
     stuck = [v for v in _past_violations(result, past.roster, past.frozen, lang) if v.rule in _HOLDER_RULES]
     if stuck:
-        raise InvalidChange(
-            [
-                _english(
-                    "base",
-                    f"{v.message} (the scenario changed since this roster was published and the duty has "
-                    "started, so no repair can keep it: solve the period again)",
-                )
-                for v in stuck
-            ]
-        )
+        raise InvalidChange([_breach("repair.past_stuck", "base", v) for v in stuck])
     return result
 
 
@@ -363,9 +339,9 @@ def _subject(change: AbsenceChange | LeaveChange | HospitalClosedChange | CapCha
     return change.hospital if isinstance(change, HospitalClosedChange) else change.physician
 
 
-def _english(field: str, problem: str) -> Problem:
-    """A problem whose text is not yet in the catalogue (English in both languages, as before), at ``field``."""
-    return Problem("", field, fallback=problem)
+def _breach(code: str, field: str, v: Violation) -> Problem:
+    """A problem at ``field`` about the broken rule ``v``, worded in the reader's language when shown."""
+    return Problem(code, field, violation=v.kept() if v.code else v.message)
 
 
 def _blame(
@@ -458,7 +434,7 @@ def _cause(
 
 def _label(scenario: Scenario, pid: str | None, lang: str) -> str:
     if pid is None:
-        return "空き" if lang == "ja" else "empty"
+        return text("replan.empty", as_lang(lang))
     for p in scenario.physicians:
         if p.id == pid:
             return f"{p.label(lang)} ({pid})"
@@ -469,23 +445,17 @@ def _label(scenario: Scenario, pid: str | None, lang: str) -> str:
 
 
 def change_text(change: AbsenceChange | LeaveChange | HospitalClosedChange | CapChange, lang: str) -> str:
-    en = lang == "en"
+    """One change as people read it, in ``lang``."""
+    say = as_lang(lang)
     why = f" ({change.reason})" if change.reason else ""
     if isinstance(change, AbsenceChange):
-        span = f"{change.start}〜{change.end}" if not en else f"{change.start} – {change.end}"
-        return f"{change.physician} absent {span}{why}" if en else f"{change.physician} 不在 {span}{why}"
+        return text("replan.absent", say, who=change.physician, start=change.start, end=change.end, why=why)
     if isinstance(change, LeaveChange):
-        if en:
-            return f"{change.physician} leaves from {change.start}{why}"
-        return f"{change.physician} {change.start} から離脱{why}"
+        return text("replan.leaves", say, who=change.physician, start=change.start, why=why)
     if isinstance(change, HospitalClosedChange):
-        if en:
-            return f"{change.hospital} closed on {change.date}{why}"
-        return f"{change.hospital} {change.date} 休止{why}"
-    value = "none" if change.value is None else f"{change.value:g}"
-    if en:
-        return f"{change.physician} cap {change.cap} = {value}{why}"
-    return f"{change.physician} 上限 {change.cap} = {value}{why}"
+        return text("replan.closed", say, hospital=change.hospital, date=change.date, why=why)
+    value = text("replan.cap_none", say) if change.value is None else f"{change.value:g}"
+    return text("replan.cap", say, who=change.physician, cap=change.cap, value=value, why=why)
 
 
 def summarize(
@@ -499,7 +469,7 @@ def summarize(
     lang: str = "ja",
 ) -> ReplanSummary:
     """Every changed duty-role with its cause, the counts, and who gains and loses."""
-    en = lang == "en"
+    say = as_lang(lang)
     old = {d.id: d for d in before.duties}
     reasons: list[RoleReason] = []
     for d in after.duties:
@@ -513,7 +483,7 @@ def summarize(
             index = None
             if was is None:
                 cause: Literal["change", "knock_on", "filled", "vacated"] = "filled"
-                why = "a gap filled" if en else "空きを補充"
+                why = text("replan.filled", say)
             else:
                 index = next(
                     (i for i, c in enumerate(applied.changes) if _cause(c, scenario, a, role, was)),
@@ -524,14 +494,10 @@ def summarize(
                     why = change_text(applied.changes[index], lang)
                 else:
                     cause = "knock_on"
-                    why = (
-                        "knock-on: moved so that the vacated roles could be covered"
-                        if en
-                        else "玉突き: 空いた役割を埋めるための入れ替え"
-                    )
+                    why = text("replan.knock_on", say)
                 if now is None:
                     cause = "vacated" if index is None else cause
-                    why += "; nobody could take it" if en else "; 代わりがいない"
+                    why += text("replan.nobody", say)
             reasons.append(
                 RoleReason(
                     duty=d.id,
@@ -590,45 +556,28 @@ def replan(
 
 def summary_text(summary: ReplanSummary, scenario: Scenario, changes: list[str], lang: str = "ja") -> str:
     """The summary for people: the change, the counts, each changed duty-role with its reason, gains and losses."""
-    en = lang == "en"
+    say = as_lang(lang)
     zone = scenario.zone
     blocks = {b.id: b for bl in scenario.calendar.blocks.values() for b in bl}
     districts = {d.id: d for d in scenario.districts}
-    roles = {
-        "primary": ("主当番", "primary"),
-        "secondary": ("副当番", "secondary"),
-        "backup_hospital": ("後方支援病院", "hospital"),
-    }
     frozen_at = f"{summary.frozen_before.astimezone(zone):%Y-%m-%d %H:%M}"
-    lines = [("Changes: " if en else "変更: ") + "; ".join(changes)]
-    lines.append(
-        f"Kept as published: {summary.frozen_duties} duties started before {frozen_at}"
-        if en
-        else f"凍結: {frozen_at} より前に始まった当番 {summary.frozen_duties} 件はそのまま"
-    )
-    if summary.changes_proven:
-        proven = "proven least" if en else "最少を証明"
-    else:
-        proven = "not proven least" if en else "最少は未証明"
-    lines.append(
-        f"Changed duty-roles: {summary.changed} ({summary.by_change} by the change, {summary.knock_on} knock-on; "
-        f"{proven}); gaps filled {summary.filled}; gaps left {summary.gaps}"
-        if en
-        else f"変更した役割: {summary.changed} 件 (変更によるもの {summary.by_change}, 玉突き {summary.knock_on};"
-        f" {proven}); 補充した空き {summary.filled} 件; 残る空き {summary.gaps} 件"
-    )
+    lines = [text("replan.changes", say, changes="; ".join(changes))]
+    lines.append(text("replan.kept", say, at=frozen_at, n=summary.frozen_duties))
+    proven = text("replan.proven" if summary.changes_proven else "replan.not_proven", say)
+    counts = summary.model_dump(include={"changed", "by_change", "knock_on", "filled", "gaps"})
+    lines.append(text("replan.counts", say, proven=proven, **counts))
     lines += [f"  * {n}" for n in summary.notes]
     for r in summary.reasons:
         block = blocks.get(r.block)
         district = districts.get(r.district)
         where = (
             f"{r.start.astimezone(zone):%m-%d %H:%M} {block.label(lang) if block else r.block} "
-            f"{district.label(lang) if district else r.district} {roles[r.role][1 if en else 0]}"
+            f"{district.label(lang) if district else r.district} {text(f'replan.role.{r.role}', say)}"
         )
         lines.append(f"  - {where}: {_label(scenario, r.before, lang)} → {_label(scenario, r.after, lang)} ({r.why})")
     if summary.cover is not None:
         lines += replan_text(summary.cover, lang)
     moves = [f"{p.id} {p.net:+d}" for p in summary.diff.people if p.net]
     if moves:
-        lines.append(("Gains and losses: " if en else "増減: ") + ", ".join(moves))
+        lines.append(text("replan.moves", say, moves=", ".join(moves)))
     return "\n".join(lines)

@@ -23,7 +23,7 @@ import pandas as pd
 from oncall.checker import CheckReport, check
 from oncall.cover.tables import COVER_COLUMNS, with_cover_load
 from oncall.eligibility import compute_eligibility
-from oncall.i18n import pairs
+from oncall.i18n import Lang, as_lang, pairs, text
 from oncall.load import LoadModel, expected_load, hospital_days
 from oncall.model import CATEGORIES, Scenario
 from oncall.names import display_names
@@ -78,7 +78,7 @@ class Report:
 
 def build_report(scenario: Scenario, roster: Roster, lang: str = "ja") -> Report:
     """Every table of the report on ``roster``; names and labels in ``lang``."""
-    lang = "en" if lang == "en" else "ja"
+    lang = as_lang(lang)
     tl = Timeline.build(scenario)
     load = expected_load(scenario, tl)
     rep = check(scenario, roster, lang=lang)
@@ -227,7 +227,7 @@ def _districts(
         filled = int(mine["primary"].notna().sum() + mine["secondary"].notna().sum())
         filled += int(mine["backup_hospital"].notna().sum())
         fragile = mine.sort_values(["depth", "start"]).head(FRAGILE_SHOWN)
-        unit = "" if lang == "en" else "名"
+        say: Lang = as_lang(lang)
         rows.append(
             {
                 "id": d.id,
@@ -241,7 +241,8 @@ def _districts(
                 "min_depth": int(mine["depth"].min()) if len(mine) else 0,
                 "mean_depth": float(mine["depth"].mean()) if len(mine) else 0.0,
                 "fragile": "; ".join(
-                    f"{r.date:%m-%d} {r.block} ({r.depth}{unit})" for r in fragile.itertuples(index=False)
+                    f"{r.date:%m-%d} {r.block} ({text('word.people', say, n=r.depth)})"
+                    for r in fragile.itertuples(index=False)
                 ),
                 "calls": float(mine["calls"].sum()),
                 "visits": float(mine["visits"].sum()),

@@ -21,7 +21,7 @@ from oncall.checker import Violation, check
 from oncall.eligibility import compute_eligibility
 from oncall.errors import InvalidChange, RuleBroken
 from oncall.feasibility import Assignment, Ledger
-from oncall.i18n import Problem, coded
+from oncall.i18n import Problem, as_lang, coded, text
 from oncall.model import Role, Scenario
 from oncall.roster import Roster, RosterDuty
 from oncall.rules import rule
@@ -151,11 +151,9 @@ def check_proposal(
     seen = {_key(v) for v in check(scenario, roster, lang=lang).violations}
     new = [v for v in check(scenario, after, lang=lang).violations if _key(v) not in seen]
     if new:
-        en = lang == "en"
         ids = ", ".join(dict.fromkeys(f"{v.rule} ({rule(v.rule).label(lang)})" for v in new))
-        what = "give-away" if isinstance(proposal, GiveAway) else "swap"
-        word = "譲渡" if what == "give-away" else "交換"
-        message = f"the {what} breaks {ids}" if en else f"この{word}は {ids} に違反する"
+        code = "swap.give_away_breaks" if isinstance(proposal, GiveAway) else "swap.breaks"
+        message = text(code, as_lang(lang), rules=ids)
         raise RuleBroken(message, [(v.rule, v.message) for v in new])
     return after
 

@@ -33,7 +33,7 @@ from openpyxl.worksheet.pagebreak import Break
 
 from oncall.calendar import JapaneseCalendar
 from oncall.cover.tables import add_cover_sheets
-from oncall.i18n import LANGS, table
+from oncall.i18n import LANGS, Lang, as_lang, table, text
 from oncall.model import Scenario
 from oncall.names import display_names
 from oncall.roster import GapRole, Roster, RosterDuty
@@ -45,11 +45,7 @@ ROLE_COLUMNS: tuple[GapRole, ...] = ("primary", "secondary", "backup_hospital")
 
 TEXT: dict[str, dict[str, str]] = {lang: table("xlsx", lang) for lang in LANGS}  # xlsx.* in the catalogue
 # Spelled out rather than strftime("%B"), which follows the process locale.
-EN_MONTHS = (
-    "January", "February", "March", "April", "May", "June",
-    "July", "August", "September", "October", "November", "December",
-)  # fmt: skip
-WEEKDAYS = {"ja": tuple("月火水木金土日"), "en": ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")}
+WEEKDAYS: dict[str, tuple[str, ...]] = {lang: tuple(text("word.weekdays", lang).split()) for lang in LANGS}
 EN_HOLIDAYS = {
     "元日": "New Year's Day",
     "成人の日": "Coming of Age Day",
@@ -167,11 +163,11 @@ def _holiday_label(name: str | None, lang: str) -> str:
 def _period_label(scenario: Scenario, lang: str) -> str:
     start, end = scenario.period.start, scenario.period.end
     whole_month = start.day == 1 and (end + dt.timedelta(days=1)).day == 1 and start.month == end.month
+    say: Lang = as_lang(lang)
     if whole_month:
-        return f"{EN_MONTHS[start.month - 1]} {start.year}" if lang == "en" else f"{start.year}年{start.month}月"
-    if lang == "en":
-        return f"{start:%Y-%m-%d} – {end:%Y-%m-%d}"
-    return f"{start.year}年{start.month}月{start.day}日〜{end.year}年{end.month}月{end.day}日"
+        return text("word.month_of_year", say, year=start.year, month=text(f"month.{start.month}", say))
+    first, last = (text("word.date", say, year=d.year, month=d.month, day=d.day) for d in (start, end))
+    return text("word.date_span", say, start=first, end=last)
 
 
 class _Sheets:

@@ -22,6 +22,7 @@ from ortools.sat.python import cp_model
 
 from oncall.cover.document import CoverAnswer, CoverPair, CoverPlan, CoverUnpaired
 from oncall.cover.facts import Segment, Staffing, busy_times, clinic_km, cover_doctor, overlaps, panels, segments
+from oncall.i18n import text
 from oncall.model import Scenario
 from oncall.roster import Roster
 from oncall.timeline import Timeline
@@ -357,10 +358,10 @@ def unpaired_reasons(m: CoverModel, principal: str) -> list[str]:
             continue
         out = [c for c in others if not f(m, principal, c, None)]
         if out:
-            reasons.append(f"{rule_id}: {len(out)}名が対象外")
+            reasons.append(text("cover_reason.ruled_out", "ja", rule=rule_id, n=len(out)))
     left = candidates(m, principal)
-    full = f"（{'、'.join(left)}）は受持上限に達している" if left else ""
-    reasons.append(f"cover_capacity: 候補{len(left)}名{full}")
+    full = text("cover_reason.full", "ja", names="、".join(left)) if left else ""
+    reasons.append(text("cover_reason.capacity", "ja", n=len(left), full=full))
     return reasons
 
 
@@ -368,4 +369,4 @@ def segment_reasons(m: CoverModel, g: Segment) -> list[str]:
     """Why nobody answers during a stretch: the 副主治医 busy, and every other candidate busy too."""
     mine = [d for (p, d) in m.pair if p == g.principal]
     busy = [c for c in candidates(m, g.principal) if overlaps(m.busy[c], g.start, g.end)]
-    return [f"cover_available: 候補{len(mine)}名のうち{len(busy)}名が不在または当番中"]
+    return [text("cover_reason.busy", "ja", n=len(mine), busy=len(busy))]

@@ -384,24 +384,10 @@ def _reject_contradicting_pins(scenario: Scenario, timeline: Timeline, time_limi
         return
     core = set(solver.sufficient_assumptions_for_infeasibility())
     named = [f"pinned[{i}]" for i, x in enumerate(kept) if x.index in core] or ["pinned"]
-    # Not yet in the catalogue: English in both languages, as before. A list of pins is no one field.
+    # A list of pins is no one field: they lead the line as its origin.
     if len(named) > 1:
-        raise InvalidScenario(
-            Problem(
-                "",
-                origin=", ".join(named),
-                fallback="cannot all be kept (one duty at a time, rest, consecutive days, caps and the history of "
-                "the previous period allow no roster with them)",
-            )
-        )
-    raise InvalidScenario(
-        Problem(
-            "",
-            named[0],
-            fallback="cannot be kept (one duty at a time, rest, consecutive days, caps and the history of the "
-            "previous period allow no roster with it)",
-        )
-    )
+        raise InvalidScenario(Problem("pins.cannot_all_be_kept", origin=", ".join(named)))
+    raise InvalidScenario(Problem("pins.cannot_be_kept", named[0]))
 
 
 def _warm_starts(

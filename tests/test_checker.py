@@ -10,6 +10,7 @@ import pytest
 
 from oncall.checker import CheckReport, check
 from oncall.fairness import fair_share
+from oncall.i18n import render
 from oncall.model import Absence, CapacityOverride, Caps, Closure, PatientGroup, Pin, Request, Scenario
 from oncall.roster import Roster, RosterGap, RosterRegularHours
 from oncall.rules import HARD
@@ -345,6 +346,23 @@ SEEDED: list[tuple[str, Callable[[Scenario, Roster], None], str | None]] = [
     ("pinned", _pinned_hospital, "south-20270105T0900Z"),
     ("pinned", _pin_without_duty, None),
 ]
+
+
+@pytest.mark.parametrize(("rule_id", "mutate", "duty"), SEEDED, ids=[m.__name__.strip("_") for _, m, _ in SEEDED])
+def test_a_violation_found_in_one_language_reads_fully_in_the_other(
+    case: Case, rule_id: str, mutate: Callable[[Scenario, Roster], None], duty: str | None
+) -> None:
+    """Names, blocks, districts, roles and cap nouns are kept in both languages (or as codes) in the
+    params, so a violation stored by a Japanese check renders exactly as an English check words it."""
+    scenario, roster = case
+    mutate(scenario, roster)
+    ja, en = check(scenario, roster, lang="ja"), check(scenario, roster, lang="en")
+    assert rule_id in {v.rule for v in ja.violations}
+    for a, b in zip(ja.violations, en.violations, strict=True):
+        assert a.code, a  # every violation of the checker is coded
+        stored = json.loads(json.dumps(a.kept()))  # as a stored roster or an API body keeps it
+        assert render(stored, "en") == b.message and render(stored, "ja") == a.message
+        assert b.render("ja") == a.message and a.render("en") == b.message
 
 
 @pytest.mark.parametrize(("rule_id", "mutate", "duty"), SEEDED, ids=[m.__name__.strip("_") for _, m, _ in SEEDED])

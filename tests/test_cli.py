@@ -225,9 +225,14 @@ def test_pins_that_contradict_each_other_are_named_with_the_file(tmp_path: Path)
     ]
     path = save(tmp_path, scenario)
     roster = tmp_path / "roster.json"
-    result = invoke("solve", path, "-o", roster, *FAST)
+    result = invoke("solve", path, "-o", roster, "--lang", "en", *FAST)
     assert result.exit_code == 2
     assert result.stderr.startswith(f"error: {path}: pinned[0], pinned[1]: cannot all be kept"), result.stderr
+    # Japanese by default, the same pins named.
+    result = invoke("solve", path, "-o", roster, *FAST)
+    assert result.stderr.startswith(f"error: {path}: pinned[0], pinned[1]: これらの固定は同時には守れません"), (
+        result.stderr
+    )
     assert not roster.exists()  # nothing written for a scenario that cannot be rostered
 
 

@@ -93,6 +93,10 @@ def test_checker_rejects_a_deputy_absent_on_a_day_they_cover() -> None:
     violations = check_cover(s, roster)
     assert "cover_available" in {v.rule for v in violations}
     assert any(answer.answerer in v.people for v in violations)
+    # Kept as codes with ids: a violation found in Japanese reads as the English check words it.
+    english = check_cover(s, roster, lang="en")
+    assert [v.render("en") for v in violations] == [v.message for v in english]
+    assert all(v.code.startswith("cover_check.") for v in violations)
 
 
 def test_checker_rejects_a_pair_across_groups() -> None:

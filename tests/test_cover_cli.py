@@ -126,6 +126,32 @@ def test_letters_hold_names_phones_and_cover_dates_with_fonts_embedded(planned: 
     assert every.exit_code == 0 and f"（{len(panels(s))}通）" in every.output
 
 
+@pytest.mark.skipif(not (shutil.which("pdftotext") and shutil.which("pdffonts")), reason="poppler-utils absent")
+def test_letters_in_english_on_request_with_fonts_embedded(planned: Path, tmp_path: Path) -> None:
+    s, roster = load_scenario(SAMPLE), load_roster(planned)
+    assert roster.cover is not None
+    answer = next(a for a in roster.cover.answers if a.answerer)
+    principal = s.physician(answer.principal)
+    pdf = tmp_path / "letters-en.pdf"
+    result = invoke("letters", SAMPLE, planned, "--clinic", principal.clinic, "-o", pdf, "--lang", "en")
+    assert result.exit_code == 0, result.output
+    assert result.output.startswith("Written: ") and "letters)" in result.output
+    text = subprocess.run(["pdftotext", "-layout", pdf, "-"], capture_output=True, text=True, check=True).stdout
+    assert "To our home care patients: who to call" in text and "Your doctor: Dr " in text
+    assert "Night and holiday on-call doctors" in text
+    for word in ("主治医", "連絡先のお知らせ", "当番医", "月曜"):
+        assert word not in text, word
+    answerer = s.physician(str(answer.answerer))
+    for doctor in (principal, answerer):
+        assert (doctor.name_en or doctor.name) in text and str(doctor.phone) in text
+    local = answer.start.astimezone(s.zone)
+    months = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
+              "October", "November", "December")  # fmt: skip
+    assert f"{months[local.month - 1]} {local.day}" in text and f"{local:%H:%M}" in text
+    fonts = subprocess.run(["pdffonts", pdf], capture_output=True, text=True, check=True).stdout.splitlines()[2:]
+    assert fonts and all(line.split()[-5] == "yes" for line in fonts)  # the "emb" column
+
+
 def test_sample_file_matches_its_script() -> None:
     import importlib.util
 

@@ -160,8 +160,11 @@ def test_each_problem_names_its_row_and_column_in_japanese_and_english(month: Sc
         "6行目: 医師の ID も氏名もありません",
     ]
     assert texts(preview, "en")[0] == "row 2, column D: cannot read the date (1月32日)"
-    with pytest.raises(InvalidScenario, match="row 2, column D"):
+    with pytest.raises(InvalidScenario, match="row 2, column D") as raised:
         importing.apply(preview, month)
+    # The CLI and the API show the refusal in the reader's language, Japanese by default.
+    assert raised.value.lines("en")[0].endswith("row 2, column D: cannot read the date (1月32日)")
+    assert raised.value.lines()[0].endswith("取り込んだ表の 2行目 D列: 日付が読めません（1月32日）")
 
 
 # --- hostile files ---------------------------------------------------------------------------------

@@ -351,7 +351,8 @@ def test_cli_repair_bad_input_exits_2_naming_it(tmp_path: Path, extra: list[str]
     sc_file, ro_file = tmp_path / "s.yaml", tmp_path / "r.json"
     save_scenario(scenario, sc_file)
     save_roster(greedy_roster(scenario), ro_file)
-    result = runner.invoke(app, ["repair", str(sc_file), str(ro_file), "-o", str(tmp_path / "o.json"), *extra])
+    out = str(tmp_path / "o.json")
+    result = runner.invoke(app, ["repair", str(sc_file), str(ro_file), "-o", out, "--lang", "en", *extra])
     assert result.exit_code == 2, result.output
     assert message in result.output and "Traceback" not in result.output
 

@@ -8,6 +8,7 @@ from collections import defaultdict
 
 from oncall.checker.context import Context, runs
 from oncall.checker.report import Violation
+from oncall.i18n import both
 from oncall.rules import CAPS
 
 __all__ = [
@@ -36,7 +37,7 @@ def _cap(c: Context, rule_id: str) -> list[Violation]:
     period's last date counts against that period's caps, not this one's.
     """
     cap = _CAP[rule_id]
-    what = cap.noun[1] if c.lang == "en" else cap.noun[0]
+    what = both(*cap.noun)
     out: list[Violation] = []
     for pid, held in c.held.items():
         limit = cap.limit(c.physicians[pid])

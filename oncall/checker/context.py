@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
+from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from oncall.boundary import check_adjacent
 from oncall.checker.report import Violation
-from oncall.i18n import Lang, text
+from oncall.i18n import Coded, Lang, both, coded, joined, render
 from oncall.load import expected_load, hospital_days
 from oncall.model import ROLES, Absence, Physician, Request, Role, Scenario
 from oncall.roster import GapRole, Roster, RosterDuty
@@ -132,12 +134,12 @@ class Context:
         # date of the previous period and ends in this one adds none.
         return [run for run in runs(dates | before) if (dates - before).intersection(run)]
 
-    def rests(self, p: Physician) -> list[tuple[Held, float, str, bool]]:
+    def rests(self, p: Physician) -> list[tuple[Held, float, Any, bool]]:
         """Each duty of ``p`` with its rest before it (hours), what ended then, and whether that was history.
 
         Rest runs from the latest end so far, so a long duty followed by two short ones is measured right.
         """
-        out: list[tuple[Held, float, str, bool]] = []
+        out: list[tuple[Held, float, Any, bool]] = []
         prev_end = self.earlier_end[p.id]
         prev_what = "" if prev_end is None else self.say("check.min_rest.previous_duty", end=self.at(prev_end))
         from_history = True
@@ -148,49 +150,53 @@ class Context:
                 prev_end, prev_what, from_history = h.duty.end, self.where(h.duty), False
         return out
 
-    # --- wording -------------------------------------------------------------------------------
-    def say(self, code: str, **kw: object) -> str:
-        """The catalogue's text of ``code`` in the check's language."""
-        return text(code, self.lang, **kw)
+    # --- wording: kept values (oncall.i18n.coded/both/joined) that render in either language -----------
+    def say(self, code: str, **kw: object) -> Coded:
+        """The catalogue's text of ``code``, kept as a code until it is shown."""
+        return coded(code, **kw)
 
-    def role(self, role: GapRole) -> str:
-        return self.say(f"check.role.{role}")
+    def role(self, role: GapRole) -> Coded:
+        return coded(f"check.role.{role}")
 
-    def roles(self, roles: list[Role]) -> str:
-        return self.say("check.word.and").join(self.role(r) for r in roles)
+    def roles(self, roles: list[Role]) -> dict[str, Any]:
+        return self.listed(self.role(r) for r in roles)
+
+    def listed(self, items: Iterable[Any]) -> dict[str, Any]:
+        """Names joined by the language's "and" (``・`` or `` and ``)."""
+        return joined(coded("check.word.and"), list(items))
 
     def at(self, instant: dt.datetime) -> str:
         return f"{self.tl.local(instant):%Y-%m-%d %H:%M}"
 
-    def span(self, start: dt.datetime, end: dt.datetime) -> str:
-        return f"{self.at(start)}〜{self.at(end)}" if self.lang == "ja" else f"{self.at(start)} – {self.at(end)}"
+    def span(self, start: dt.datetime, end: dt.datetime) -> Coded:
+        return coded("check.word.span", start=self.at(start), end=self.at(end))
 
-    def district(self, did: str) -> str:
+    def district(self, did: str) -> Any:
         d = self.districts.get(did)
-        return d.label(self.lang) if d else did
+        return both(d.label("ja"), d.label("en")) if d else did
 
-    def who(self, pid: str) -> str:
+    def who(self, pid: str) -> Any:
         p = self.physicians.get(pid)
-        return p.label(self.lang) if p else pid
+        return both(p.label("ja"), p.label("en")) if p else pid
 
-    def hospital(self, hid: str) -> str:
+    def hospital(self, hid: str) -> Any:
         h = self.hospitals.get(hid)
-        return h.label(self.lang) if h else hid
+        return both(h.label("ja"), h.label("en")) if h else hid
 
-    def where(self, duty: Duty) -> str:
-        return f"{duty.day.isoformat()} {duty.block.label(self.lang)} {self.district(duty.district)}"
+    def where(self, duty: Duty) -> dict[str, Any]:
+        block = both(duty.block.label("ja"), duty.block.label("en"))
+        return joined(" ", [duty.day.isoformat(), block, self.district(duty.district)])
 
-    def where_roster(self, rd: RosterDuty) -> str:
+    def where_roster(self, rd: RosterDuty) -> dict[str, Any]:
         block = self.blocks.get(rd.block)
-        label = block.label(self.lang) if block else rd.block
-        return f"{self.at(rd.start)} {label} {self.district(rd.district)}"
+        label = both(block.label("ja"), block.label("en")) if block else rd.block
+        return joined(" ", [self.at(rd.start), label, self.district(rd.district)])
 
-    def absence_text(self, a: Absence) -> str:
+    def absence_text(self, a: Absence) -> Coded:
         if isinstance(a.start, dt.datetime) and isinstance(a.end, dt.datetime):
             return self.span(to_utc(a.start, self.s.zone), to_utc(a.end, self.s.zone))
-        sep = "〜" if self.lang == "ja" else " – "
-        return f"{a.start.isoformat()}{sep}{a.end.isoformat()}"
+        return coded("check.word.span", start=a.start.isoformat(), end=a.end.isoformat())
 
     def v(self, rule_id: str, duty: str | None, people: tuple[str, ...], code: str, **kw: object) -> Violation:
         """A violation of ``rule_id`` worded by the catalogue's ``code``, its fields kept as ``params``."""
-        return Violation(rule_id, duty, people, self.say(code, **kw), code, dict(kw))
+        return Violation(rule_id, duty, people, render(coded(code, **kw), self.lang), code, dict(kw))

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from dataclasses import dataclass
+from typing import Any
 
 from oncall.checker.context import Context, assignee
 from oncall.checker.report import Violation
@@ -23,7 +24,7 @@ class _Piece:
 
     start: dt.datetime
     end: dt.datetime
-    what: str
+    what: Any  # a kept text (oncall.i18n.render)
     # A missing duty stands in its place so its hole is reported once, as the missing duty.
     placeholder: bool = False
 

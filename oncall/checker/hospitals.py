@@ -7,6 +7,7 @@ from collections import Counter, defaultdict
 
 from oncall.checker.context import Context
 from oncall.checker.report import Violation
+from oncall.i18n import both, joined
 from oncall.timeline import Duty, to_utc
 
 __all__ = [
@@ -99,7 +100,13 @@ def hospital_blocks(c: Context) -> list[Violation]:
         if h.night_only and not duty.block.night:
             accepts = c.say("check.hospital_blocks.nights")
         elif not h.night_only and h.standby_blocks and duty.block.id not in h.standby_blocks:
-            accepts = ", ".join(c.blocks[b].label(c.lang) if b in c.blocks else b for b in h.standby_blocks)
+            accepts = joined(
+                ", ",
+                [
+                    both(c.blocks[b].label("ja"), c.blocks[b].label("en")) if b in c.blocks else b
+                    for b in h.standby_blocks
+                ],
+            )
         else:
             continue
         kw = {"where": c.where(duty), "who": c.hospital(h.id), "accepts": accepts}
@@ -133,7 +140,7 @@ def hospital_capacity(c: Context) -> list[Violation]:
             if first is None or len(active) <= cap or first.day in reported:
                 continue
             reported.add(first.day)
-            districts = c.say("check.word.and").join(c.district(x) for x in sorted(active))
+            districts = c.listed(c.district(x) for x in sorted(active))
             out.append(
                 c.v(
                     "hospital_capacity",
@@ -158,7 +165,7 @@ def hospital_admissions(c: Context) -> list[Violation]:
         limit = c.load.limit_on(day.hospital, day.day)
         if day.expected <= limit + 1e-9:
             continue
-        districts = c.say("check.word.and").join(c.district(x) for x in day.districts)
+        districts = c.listed(c.district(x) for x in day.districts)
         out.append(
             c.v(
                 "hospital_admissions",
@@ -170,7 +177,7 @@ def hospital_admissions(c: Context) -> list[Violation]:
                 expected=f"{day.expected:.2f}",
                 registered=f"{day.registered:.2f}",
                 standby=f"{day.from_standby:.2f}",
-                districts=f": {districts}" if districts else "",
+                districts=joined("", [": ", districts]) if day.districts else "",
                 limit=f"{limit:.2f}",
                 cap=c.hospitals[day.hospital].capacity_per_day,
                 margin=f"{margin:.0%}",
@@ -212,7 +219,7 @@ def hospital_per_day(c: Context) -> list[Violation]:
             seen[(duty.district, duty.day)].append(hid)
     for (did, day), hids in seen.items():
         if len(hids) > 1:
-            who = c.say("check.word.and").join(c.hospital(h) for h in hids)
+            who = c.listed(c.hospital(h) for h in hids)
             out.append(
                 c.v(
                     "hospital_per_day",

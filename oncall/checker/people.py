@@ -206,7 +206,7 @@ def mentor(c: Context) -> list[Violation]:
         for who, partner in ((a, b), (b, a)):
             mentors = c.physicians[who].mentors
             if mentors and partner not in mentors:
-                names = "、".join(c.who(m) for m in mentors) if c.lang == "ja" else ", ".join(c.who(m) for m in mentors)
+                names = c.listed(c.who(m) for m in mentors)
                 kw = {"where": c.where(duty), "who": c.who(who), "partner": c.who(partner), "mentors": names}
                 out.append(c.v("mentor", duty.id, (who, partner), "check.mentor.other_partner", **kw))
     return out

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from oncall.checker.context import Context, assignee
 from oncall.checker.report import Violation
+from oncall.i18n import both
 
 __all__ = ["CHECKS", "pinned"]
 
@@ -18,7 +19,8 @@ def pinned(c: Context) -> list[Violation]:
     for pin in c.s.pinned:
         duty = index.get((pin.district, pin.date, pin.block))
         if duty is None:
-            block = c.blocks[pin.block].label(c.lang) if pin.block in c.blocks else pin.block
+            found = c.blocks.get(pin.block)
+            block = both(found.label("ja"), found.label("en")) if found else pin.block
             out.append(
                 c.v(
                     "pinned",

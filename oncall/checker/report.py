@@ -7,7 +7,7 @@ from collections import defaultdict
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
-from oncall.i18n import Lang, text
+from oncall.i18n import Coded, Lang, as_lang, coded, render, text
 from oncall.rules import rule
 
 __all__ = ["CheckReport", "HospitalFigures", "PhysicianFigures", "Violation"]
@@ -34,7 +34,11 @@ class Violation:
 
     def render(self, lang: Lang = "ja") -> str:
         """The message worded in ``lang`` from its code (the stored message when it has none)."""
-        return text(self.code, lang, **self.params) if self.code else self.message
+        return render(self.kept(), lang) if self.code else self.message
+
+    def kept(self) -> Coded:
+        """The message kept as a code with its params (names in both languages), to show later."""
+        return coded(self.code, **self.params)
 
 
 @dataclass
@@ -138,7 +142,7 @@ class CheckReport:
 
         A role left empty breaks the coverage rule like any other: a roster with gaps is not valid.
         """
-        lg = _lang(lang or self.lang)
+        lg = as_lang(lang or self.lang)
         groups = self.by_rule()
         if not groups:
             return text("check.verdict.ok", lg)
@@ -150,7 +154,7 @@ class CheckReport:
 
         The language defaults to the one the check was run in, which also gave the names.
         """
-        lg = _lang(lang or self.lang)
+        lg = as_lang(lang or self.lang)
         lines = [self.verdict(lg)]
         lines += [f"  ! [{v.rule}] {v.message}" for v in self.violations]
         if self.physicians:
@@ -195,10 +199,6 @@ class CheckReport:
                 )
             )
         return lines
-
-
-def _lang(lang: str) -> Lang:
-    return "en" if lang == "en" else "ja"
 
 
 def _plain(value: Any) -> Any:

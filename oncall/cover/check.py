@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from oncall.checker import Violation
 from oncall.cover.document import CoverAnswer, CoverPlan
 from oncall.cover.facts import Staffing, busy_times, clinic_km, cover_doctor, overlaps, panels, segments
-from oncall.i18n import pairs
+from oncall.i18n import as_lang, coded, pairs, render
 from oncall.model import Scenario
 from oncall.roster import Roster
 from oncall.timeline import Timeline
@@ -33,9 +33,8 @@ class _Ctx:
     lang: str
 
     def v(self, rule: str, code: str, people: tuple[str, ...], **params: object) -> Violation:
-        ja, en = MESSAGES[code]
-        text = (en if self.lang == "en" else ja).format(**params)
-        return Violation(rule=rule, duty=None, people=people, message=text)
+        kept = coded(f"cover_check.{code}", **params)  # ids and numbers: it renders in either language
+        return Violation(rule, None, people, render(kept, as_lang(self.lang)), kept["code"], params)
 
     def deputies_of(self, principal: str) -> set[str]:
         return {p.deputy for p in self.plan.pairs if p.principal == principal}

@@ -9,6 +9,7 @@ from pydantic import BaseModel, Field
 
 from oncall.cover.document import CoverPlan
 from oncall.cover.model import Pair
+from oncall.i18n import as_lang, text
 from oncall.model import Scenario
 from oncall.roster import Roster
 
@@ -74,45 +75,18 @@ class CoverReplan(BaseModel):
     proven: bool = Field(description="The plan is optimal: keeping the pairs outweighs every goal but fewer gaps.")
 
 
-_CAUSES = {
-    "left": (
-        "{p} / {d}: どちらかが名簿にいない（または受持患者がない）",
-        "{p} / {d}: one of them left (or has no panel)",
-    ),
-    "excluded": ("{p} / {d}: 規則 {rule} により組めなくなった", "{p} / {d}: rule {rule} now forbids the pair"),
-    "forced": (
-        "{p} / {d}: 続けると欠員が増えるか受持上限を超える（他に方法がない）",
-        "{p} / {d}: keeping it would leave more gaps or exceed a capacity (no other way)",
-    ),
-}
-
-
 def replan_text(c: CoverReplan, lang: str = "ja") -> list[str]:
     """The cover part of a repair's summary for people."""
-    en = lang == "en"
+    say = as_lang(lang)
     if not c.pairs_dropped and not c.pairs_added:
-        head = (
-            f"Cover plan: every pair kept ({c.pairs_kept})"
-            if en
-            else f"副主治医計画: 組合せはすべて継続（{c.pairs_kept}）"
-        )
+        head = text("cover_replan.all_kept", say, kept=c.pairs_kept)
     else:
-        proven = ("proven" if c.proven else "not proven") if en else ("証明済み" if c.proven else "未証明")
-        head = (
-            f"Cover plan: {len(c.pairs_dropped)} pair(s) changed only because there was no other way ({proven}); "
-            f"{c.pairs_kept} kept, {len(c.pairs_added)} new"
-            if en
-            else f"副主治医計画: 他に方法がないため組合せを{len(c.pairs_dropped)}件変更（{proven}）、"
-            f"継続{c.pairs_kept}件、新規{len(c.pairs_added)}件"
-        )
+        proven = text("cover_replan.proven" if c.proven else "cover_replan.not_proven", say)
+        dropped, added = len(c.pairs_dropped), len(c.pairs_added)
+        head = text("cover_replan.changed", say, dropped=dropped, proven=proven, kept=c.pairs_kept, added=added)
     lines = [head]
     for x in c.pairs_dropped:
-        ja, en_text = _CAUSES[x.cause]
-        lines.append("  - " + (en_text if en else ja).format(p=x.principal, d=x.deputy, rule=x.rule))
+        lines.append("  - " + text(f"cover_replan.cause.{x.cause}", say, p=x.principal, d=x.deputy, rule=x.rule))
     lines += [f"  + {p} / {d}" for p, d in c.pairs_added]
-    lines.append(
-        f"  Answerers changed {c.answers_changed}; new stretches {c.answers_new}"
-        if en
-        else f"  対応医の変更 {c.answers_changed}件、新しい不在 {c.answers_new}件"
-    )
+    lines.append(text("cover_replan.answers", say, changed=c.answers_changed, new=c.answers_new))
     return lines

@@ -13,31 +13,20 @@ import pandas as pd
 from openpyxl.styles import Font
 
 from oncall.cover.facts import panels
+from oncall.i18n import Lang, as_lang, pairs, table, text
 from oncall.model import Scenario
 from oncall.roster import Roster
 
 __all__ = ["COVER_COLUMNS", "add_cover_sheets", "cover_load", "group_status", "with_cover_load"]
 
-COVER_COLUMNS: dict[str, tuple[str, str]] = {
-    "cover_colleagues": ("副主治医（主治医数）", "Deputy of (doctors)"),
-    "cover_patients": ("副主治医（患者数）", "Deputy for (patients)"),
-    "cover_stretches": ("不在時対応（件）", "Absence cover (stretches)"),
-    "cover_hours": ("不在時対応（時間）", "Absence cover (hours)"),
-}
-_SHEETS = {
-    "ja": (
-        "副主治医",
-        "不在時の対応",
-        ("主治医", "副主治医", "継続"),
-        ("主治医", "開始", "終了", "対応医", "区分", "理由"),
-    ),
-    "en": (
-        "Deputies",
-        "Absence cover",
-        ("Doctor", "Deputy", "Kept"),
-        ("Doctor", "Start", "End", "Answers", "As", "Why"),
-    ),
-}
+COVER_COLUMNS: dict[str, tuple[str, str]] = pairs("cover_column")  # oncall/texts/cover.py
+
+
+def _sheets(lang: Lang) -> tuple[str, str, tuple[str, ...], tuple[str, ...]]:
+    """The titles and headings of the two cover sheets in ``lang``."""
+    t = table("cover_sheet", lang)
+    pair_head = (t["principal"], t["deputy"], t["kept"])
+    return t["pairs"], t["answers"], pair_head, (t["principal"], t["start"], t["end"], t["answerer"], t["as"], t["why"])
 
 
 def cover_load(scenario: Scenario, roster: Roster) -> dict[str, dict[str, float]]:
@@ -73,7 +62,8 @@ def add_cover_sheets(wb: Any, scenario: Scenario, roster: Roster, lang: str = "j
     """The pairs sheet and the absence-cover sheet (nothing without a cover plan)."""
     if roster.cover is None:
         return
-    pairs_title, answers_title, pair_head, answer_head = _SHEETS["en" if lang == "en" else "ja"]
+    say: Lang = as_lang(lang)
+    pairs_title, answers_title, pair_head, answer_head = _sheets(say)
 
     def name(pid: str | None) -> str:
         if pid is None:
@@ -89,7 +79,7 @@ def add_cover_sheets(wb: Any, scenario: Scenario, roster: Roster, lang: str = "j
     ws2.append(list(answer_head))
     zone = scenario.zone
     for a in roster.cover.answers:
-        role = {"deputy": pair_head[1], "second": "2nd" if lang == "en" else "第二対応"}.get(a.role or "", "")
+        role = {"deputy": pair_head[1], "second": text("cover_sheet.second", say)}.get(a.role or "", "")
         start, end = a.start.astimezone(zone), a.end.astimezone(zone)
         ws2.append(
             [

@@ -20,10 +20,9 @@ The formats, the marks and the limits are described in docs/import.md. Modules:
 from __future__ import annotations
 
 from oncall.errors import InvalidScenario
-from oncall.i18n import Message
 from oncall.importing.physicians import apply_physicians, preview_physicians
 from oncall.importing.preview import ImportKind, Preview
-from oncall.importing.problems import Problem
+from oncall.importing.problems import SheetProblem
 from oncall.importing.requests import apply_requests, preview_requests
 from oncall.importing.table import MAX_BYTES
 from oncall.importing.templates import physicians_template, requests_template
@@ -34,7 +33,7 @@ __all__ = [
     "MAX_BYTES",
     "ImportKind",
     "Preview",
-    "Problem",
+    "SheetProblem",
     "apply",
     "physicians_template",
     "preview",
@@ -60,9 +59,16 @@ def preview(kind: ImportKind, data: bytes, scenario: Scenario) -> Preview:
         try:
             _new_scenario(result, scenario)
         except InvalidScenario as exc:  # e.g. a doctor left without a role
+            lines = [(p.text("ja"), p.text("en")) for p in exc.structured]
             result.errors += [
-                Problem.at(None, None, "invalid_result", problem=line.removeprefix(f"{SOURCE}: "))
-                for line in exc.problems
+                SheetProblem.at(
+                    None,
+                    None,
+                    "invalid_result",
+                    problem=ja.removeprefix(f"{SOURCE}: "),
+                    problem_en=en.removeprefix(f"{SOURCE}: "),
+                )
+                for ja, en in lines
             ]
     return result
 
@@ -70,6 +76,6 @@ def preview(kind: ImportKind, data: bytes, scenario: Scenario) -> Preview:
 def apply(p: Preview, scenario: Scenario) -> Scenario:
     """The scenario with the accepted preview written in; InvalidScenario if the preview has problems."""
     if not p.ok:
-        # The spreadsheet's own problems keep their place (row, column) in the text, in English as before.
-        raise InvalidScenario([Message("", origin=SOURCE, fallback=problem.text("en")) for problem in p.errors])
+        # The spreadsheet's own problems keep their place (row, column) in the text, in the reader's language.
+        raise InvalidScenario([problem.problem(SOURCE) for problem in p.errors])
     return _new_scenario(p, scenario)

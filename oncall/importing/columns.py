@@ -9,7 +9,7 @@ from collections.abc import Callable
 from typing import Any
 
 from oncall.importing.preview import ImportKind, Preview
-from oncall.importing.problems import ImportFailed, Problem
+from oncall.importing.problems import ImportFailed, SheetProblem
 from oncall.importing.table import Table, read_table
 from oncall.model import Physician, Scenario
 
@@ -55,16 +55,16 @@ class DoctorIndex:
         for p in scenario.physicians:
             self.by_name[norm(p.name)].append(p)
 
-    def find(self, row: int, column: int, ident: str | None, name: str | None) -> Physician | Problem:
+    def find(self, row: int, column: int, ident: str | None, name: str | None) -> Physician | SheetProblem:
         """The physician a row names (``column`` is where the id or name was read), or the problem."""
         if ident is not None:
             found = self.by_id.get(ident)
-            return found if found is not None else Problem.at(row, column, "unknown_doctor", value=ident)
+            return found if found is not None else SheetProblem.at(row, column, "unknown_doctor", value=ident)
         matches = self.by_name.get(norm(name), [])
         if len(matches) == 1:
             return matches[0]
         code = "ambiguous_doctor" if matches else "unknown_doctor"
-        return Problem.at(row, column, code, value=name)
+        return SheetProblem.at(row, column, code, value=name)
 
 
 def read_sheet(
@@ -85,9 +85,9 @@ def read_sheet(
         return preview
     header = heading_row(table, headings)
     if header is None:
-        preview.errors.append(Problem.at(None, None, "no_header", needed=needed[0], needed_en=needed[1]))
+        preview.errors.append(SheetProblem.at(None, None, "no_header", needed=needed[0], needed_en=needed[1]))
         return preview
     read_rows(table, header, scenario, preview)
     if not preview.errors and not preview.rows:
-        preview.errors.append(Problem.at(None, None, "no_rows"))
+        preview.errors.append(SheetProblem.at(None, None, "no_rows"))
     return preview

@@ -18,6 +18,8 @@ import datetime as dt
 import unicodedata
 from typing import Any, Literal
 
+from oncall.i18n import pairs
+
 __all__ = ["ALSO", "HALF_DAYS", "MARKS", "MARK_LABELS", "SYMBOL", "Mark", "read_mark"]
 
 Mark = Literal["absent", "absent_am", "absent_pm", "unwish", "wish"]
@@ -35,13 +37,7 @@ MARKS: dict[str, Mark] = {
     **{alias: mark for mark, aliases in ALSO.items() for alias in aliases},
 }
 _BLANK = {"-", "ー", "・", "―", "－"}
-MARK_LABELS: dict[Mark, tuple[str, str]] = {
-    "absent": ("休み", "absent"),
-    "absent_am": ("午前休", "absent in the morning"),
-    "absent_pm": ("午後休", "absent from noon"),
-    "unwish": ("できれば避けたい", "rather not"),
-    "wish": ("希望", "wish"),
-}
+MARK_LABELS: dict[Mark, tuple[str, str]] = pairs("mark")  # type: ignore[assignment]  # oncall/texts/imports.py
 # The hours of a half-day absence, local wall-clock; the end is exclusive (24:00 is the next midnight).
 HALF_DAYS: dict[Mark, tuple[dt.time, dt.time | None]] = {
     "absent_am": (dt.time(0, 0), dt.time(12, 0)),

@@ -15,7 +15,7 @@ from typing import Any
 
 from oncall.importing.columns import ID_HEADINGS, norm, read_sheet, text_of
 from oncall.importing.preview import FieldChange, PhysicianChange, Preview
-from oncall.importing.problems import Problem
+from oncall.importing.problems import SheetProblem
 from oncall.importing.table import Table
 from oncall.model import Physician, Scenario
 
@@ -153,7 +153,7 @@ COLUMNS: tuple[Column, ...] = (
 _REQUIRED_NEW = ("name", "clinic")
 
 
-def _columns(table: Table, header: int, errors: list[Problem]) -> dict[int, Column]:
+def _columns(table: Table, header: int, errors: list[SheetProblem]) -> dict[int, Column]:
     found: dict[int, Column] = {}
     first: dict[str, int] = {}
     for c, value in enumerate(table.rows[header]):
@@ -162,7 +162,9 @@ def _columns(table: Table, header: int, errors: list[Problem]) -> dict[int, Colu
             continue  # a column of the office's own (notes): left alone
         if column.field in first:
             errors.append(
-                Problem.at(header + 1, c + 1, "duplicate_column", heading=text_of(value), other=first[column.field])
+                SheetProblem.at(
+                    header + 1, c + 1, "duplicate_column", heading=text_of(value), other=first[column.field]
+                )
             )
             continue
         first[column.field] = c + 1
@@ -171,7 +173,7 @@ def _columns(table: Table, header: int, errors: list[Problem]) -> dict[int, Colu
 
 
 def _read_row(
-    table: Table, r: int, columns: dict[int, Column], scenario: Scenario, errors: list[Problem]
+    table: Table, r: int, columns: dict[int, Column], scenario: Scenario, errors: list[SheetProblem]
 ) -> dict[str, Any] | None:
     values: dict[str, Any] = {}
     ok = True
@@ -183,7 +185,7 @@ def _read_row(
             values[column.field] = column.read(cell, scenario)
         except _Bad as bad:
             errors.append(
-                Problem.at(r + 1, c + 1, bad.code, field=column.ja, field_en=column.en.lower(), value=bad.value)
+                SheetProblem.at(r + 1, c + 1, bad.code, field=column.ja, field_en=column.en.lower(), value=bad.value)
             )
             ok = False
     return values if ok else None
@@ -209,13 +211,13 @@ def _change(row: int, values: dict[str, Any], scenario: Scenario) -> PhysicianCh
     return PhysicianChange(row=row, id=values["id"], name=name, new=current is None, fields=fields)
 
 
-def _required(row: int, values: dict[str, Any], columns: dict[int, Column], known: set[str]) -> list[Problem]:
+def _required(row: int, values: dict[str, Any], columns: dict[int, Column], known: set[str]) -> list[SheetProblem]:
     """Problems of a row: no id, or a new doctor without a name or a clinic."""
     where = {col.field: c + 1 for c, col in columns.items()}
     needed = ["id"] if "id" not in values else ([] if values["id"] in known else list(_REQUIRED_NEW))
     by_field = {col.field: col for col in COLUMNS}
     return [
-        Problem.at(row, where.get(f), "required", field=by_field[f].ja, field_en=by_field[f].en.lower())
+        SheetProblem.at(row, where.get(f), "required", field=by_field[f].ja, field_en=by_field[f].en.lower())
         for f in needed
         if f not in values
     ]
@@ -224,7 +226,7 @@ def _required(row: int, values: dict[str, Any], columns: dict[int, Column], know
 def _read_rows(table: Table, header: int, scenario: Scenario, preview: Preview) -> None:
     columns = _columns(table, header, preview.errors)
     if "id" not in {col.field for col in columns.values()}:
-        preview.errors.append(Problem.at(header + 1, None, "missing_column", heading="ID"))
+        preview.errors.append(SheetProblem.at(header + 1, None, "missing_column", heading="ID"))
         return
     known = {p.id for p in scenario.physicians}
     seen: dict[str, int] = {}
@@ -241,7 +243,7 @@ def _read_rows(table: Table, header: int, scenario: Scenario, preview: Preview) 
         if values["id"] in seen:
             id_column = next(c for c, col in columns.items() if col.field == "id")
             preview.errors.append(
-                Problem.at(r + 1, id_column + 1, "duplicate_doctor", value=values["id"], other=seen[values["id"]])
+                SheetProblem.at(r + 1, id_column + 1, "duplicate_doctor", value=values["id"], other=seen[values["id"]])
             )
             continue
         seen[values["id"]] = r + 1

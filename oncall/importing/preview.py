@@ -11,8 +11,9 @@ from typing import Any, Literal
 
 from pydantic import BaseModel, Field
 
-from oncall.importing.marks import MARK_LABELS, SYMBOL, Mark
-from oncall.importing.problems import Lang, Problem
+from oncall.i18n import text
+from oncall.importing.marks import SYMBOL, Mark
+from oncall.importing.problems import Lang, SheetProblem
 
 __all__ = ["FieldChange", "ImportKind", "PhysicianChange", "Preview", "RequestChange"]
 
@@ -55,7 +56,7 @@ class Preview(BaseModel):
     kind: ImportKind
     scenario: str = Field(description="Name of the scenario the file was read against.")
     rows: int = Field(0, description="Rows of the file understood (one per doctor).")
-    errors: list[Problem] = Field(default_factory=list)
+    errors: list[SheetProblem] = Field(default_factory=list)
     physician_changes: list[PhysicianChange] = Field(default_factory=list)
     request_changes: list[RequestChange] = Field(default_factory=list)
     physicians: list[dict[str, Any]] = Field(
@@ -76,14 +77,12 @@ class Preview(BaseModel):
 
     def _summary(self, lang: Lang) -> str:
         changes = len(self.physician_changes) + len(self.request_changes)
-        if lang == "en":
-            return f"{self.rows} row(s) read, {changes} change(s), {len(self.errors)} problem(s)"
-        return f"{self.rows} 行を読み取り、変更 {changes} 件、問題 {len(self.errors)} 件"
+        return text("import.summary", lang, rows=self.rows, changes=changes, problems=len(self.errors))
 
     def _change_lines(self, lang: Lang) -> list[str]:
         out: list[str] = []
         for p in self.physician_changes:
-            what = ("new" if p.new else "changed") if lang == "en" else ("追加" if p.new else "変更")
+            what = text("import.new" if p.new else "import.changed", lang)
             fields = ", ".join(f"{f.field}: {f.before!s} → {f.after!s}" for f in p.fields if not p.new)
             out.append(f"{what} {p.id} {p.name}" + (f" ({fields})" if fields else ""))
         for r in self.request_changes:
@@ -94,5 +93,4 @@ class Preview(BaseModel):
 def _mark(mark: Mark | None, lang: Lang) -> str:
     if mark is None:
         return "—"
-    ja, en = MARK_LABELS[mark]
-    return f"{SYMBOL[mark]} {en if lang == 'en' else ja}"
+    return f"{SYMBOL[mark]} {text(f'mark.{mark}', lang)}"

@@ -20,7 +20,7 @@ from openpyxl.utils import get_column_letter
 from oncall.importing.columns import ID_HEADINGS, NAME_HEADINGS, DoctorIndex, norm, read_sheet, text_of
 from oncall.importing.marks import HALF_DAYS, SYMBOL, Mark, read_mark
 from oncall.importing.preview import Preview, RequestChange
-from oncall.importing.problems import Problem
+from oncall.importing.problems import SheetProblem
 from oncall.importing.table import Table
 from oncall.model import Absence, Physician, Request, Scenario
 
@@ -60,7 +60,7 @@ def _date_heading(value: Any, scenario: Scenario) -> dt.date | None:
     return None
 
 
-def _date_columns(table: Table, header: int, scenario: Scenario, errors: list[Problem]) -> dict[int, dt.date]:
+def _date_columns(table: Table, header: int, scenario: Scenario, errors: list[SheetProblem]) -> dict[int, dt.date]:
     """Column index → date, for every date heading of the heading row; problems for the rest."""
     columns: dict[int, dt.date] = {}
     first: dict[dt.date, int] = {}
@@ -71,11 +71,11 @@ def _date_columns(table: Table, header: int, scenario: Scenario, errors: list[Pr
             continue
         day = _date_heading(value, scenario)
         if day is None:
-            errors.append(Problem.at(row, c + 1, "bad_date", value=text_of(value)))
+            errors.append(SheetProblem.at(row, c + 1, "bad_date", value=text_of(value)))
         elif not period.start <= day <= period.end:
-            errors.append(Problem.at(row, c + 1, "date_outside", date=day, start=period.start, end=period.end))
+            errors.append(SheetProblem.at(row, c + 1, "date_outside", date=day, start=period.start, end=period.end))
         elif day in first:
-            errors.append(Problem.at(row, c + 1, "duplicate_date", date=day, other=_letter(first[day])))
+            errors.append(SheetProblem.at(row, c + 1, "duplicate_date", date=day, other=_letter(first[day])))
         else:
             columns[c], first[day] = day, c
     return columns
@@ -90,7 +90,7 @@ def _heading_column(table: Table, header: int, headings: frozenset[str]) -> int 
 
 
 def _row_marks(
-    table: Table, r: int, columns: dict[int, dt.date], errors: list[Problem]
+    table: Table, r: int, columns: dict[int, dt.date], errors: list[SheetProblem]
 ) -> dict[dt.date, Mark | None] | None:
     """The marks of row ``r`` by date; None when a cell cannot be read (its problem is added)."""
     marks: dict[dt.date, Mark | None] = {}
@@ -100,7 +100,7 @@ def _row_marks(
             marks[day] = read_mark(table.cell(r, c))
         except ValueError:
             errors.append(
-                Problem.at(r + 1, c + 1, "unknown_mark", value=table.cell(r, c), marks=" ".join(SYMBOL.values()))
+                SheetProblem.at(r + 1, c + 1, "unknown_mark", value=table.cell(r, c), marks=" ".join(SYMBOL.values()))
             )
             ok = False
     return marks if ok else None
@@ -126,16 +126,16 @@ def _read_rows(table: Table, header: int, scenario: Scenario, preview: Preview) 
         name = text_of(table.cell(r, name_col)) if name_col is not None else None
         if ident is None and name is None:
             if _only_marks(table, r, columns):
-                preview.errors.append(Problem.at(r + 1, None, "no_doctor"))
+                preview.errors.append(SheetProblem.at(r + 1, None, "no_doctor"))
             continue
         where = (id_col if ident is not None else name_col) or 0
         found = doctors.find(r + 1, where + 1, ident, name)
-        if isinstance(found, Problem):
+        if isinstance(found, SheetProblem):
             preview.errors.append(found)
             continue
         if found.id in seen:
             other = seen[found.id]
-            preview.errors.append(Problem.at(r + 1, where + 1, "duplicate_doctor", value=found.name, other=other))
+            preview.errors.append(SheetProblem.at(r + 1, where + 1, "duplicate_doctor", value=found.name, other=other))
             continue
         seen[found.id] = r + 1
         preview.rows += 1

@@ -19,7 +19,7 @@ from typing import Any
 from openpyxl import load_workbook
 from openpyxl.utils.exceptions import InvalidFileException
 
-from oncall.importing.problems import ImportFailed, Problem
+from oncall.importing.problems import ImportFailed, SheetProblem
 
 __all__ = ["MAX_BYTES", "MAX_COLUMNS", "MAX_ROWS", "MAX_UNPACKED", "Table", "read_table"]
 
@@ -44,7 +44,7 @@ class Table:
 
 
 def _fail(code: str, row: int | None = None, column: int | None = None, **params: Any) -> ImportFailed:
-    return ImportFailed([Problem.at(row, column, code, **params)])
+    return ImportFailed([SheetProblem.at(row, column, code, **params)])
 
 
 def _clean(value: Any) -> Any:
@@ -76,7 +76,8 @@ def _read_xlsx(data: bytes) -> list[list[Any]]:
     sheet = book.worksheets[0]
     _check_size(sheet.max_row, sheet.max_column)
     problems = [
-        Problem.at(r.min_row, r.min_col, "merged", cells=r.coord) for r in sorted(sheet.merged_cells.ranges, key=str)
+        SheetProblem.at(r.min_row, r.min_col, "merged", cells=r.coord)
+        for r in sorted(sheet.merged_cells.ranges, key=str)
     ]
     rows: list[list[Any]] = []
     for line in sheet.iter_rows():
@@ -84,7 +85,7 @@ def _read_xlsx(data: bytes) -> list[list[Any]]:
         for cell in line:
             if cell.data_type == "f":
                 formula = cell.value if isinstance(cell.value, str) else getattr(cell.value, "text", "=…")
-                problems.append(Problem.at(cell.row, cell.column, "formula", formula=str(formula)[:40]))
+                problems.append(SheetProblem.at(cell.row, cell.column, "formula", formula=str(formula)[:40]))
                 values.append(None)
             else:
                 values.append(_clean(cell.value))

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from oncall.i18n import as_lang, text
 from oncall.load import expected_load, hospital_days
 from oncall.model import Physician, Scenario
 from oncall.roster import GapRole, Roster
@@ -124,7 +125,6 @@ def trade_offers(
     zone = published.scenario.zone
     names = {p.id: (p.name_en if lang == "en" and p.name_en else p.name) for p in published.scenario.physicians}
     districts = {d.id: (d.name_en if lang == "en" and d.name_en else d.name) for d in published.scenario.districts}
-    roles = {"primary": ("主", "primary"), "secondary": ("副", "secondary")}
     out = []
     for d in sorted(published.roster.duties, key=lambda d: d.start):
         local = d.start.astimezone(zone)
@@ -133,7 +133,7 @@ def trade_offers(
         for role in ("primary", "secondary"):
             holder = getattr(d, role)
             if holder:
-                word = roles[role][1 if lang == "en" else 0]
+                word = text(f"personal.role.{role}", as_lang(lang))
                 label = (
                     f"{local:%m/%d %H:%M} {districts.get(d.district, d.district)} {word}: {names.get(holder, holder)}"
                 )

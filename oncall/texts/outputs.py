@@ -64,6 +64,35 @@ MESSAGES: dict[str, tuple[str, str]] = {
     # --- the 当番表 as XLSX (and the print view)
     "xlsx.roster_sheet": ("当番表", "Roster"),
     "xlsx.summary_sheet": ("医師別集計", "Per physician"),
+    # --- the default blocks' names and a local day off's default label (oncall/model.py)
+    "block.wd_regular": ("平日診療時間", "Weekday clinic hours"),
+    "block.wd_night": ("平日夜間", "Weekday night"),
+    "block.sat_regular": ("土曜診療時間", "Saturday clinic hours"),
+    "block.sat_afternoon": ("土曜午後", "Saturday afternoon"),
+    "block.sat_night": ("土曜夜間", "Saturday night"),
+    "block.hol_day": ("休日日中", "Holiday day"),
+    "block.hol_night": ("休日夜間", "Holiday night"),
+    "day.extra": ("地域休日", "Local holiday"),
+    # --- `oncall solve --previous`: the history carried over (oncall/cli.py)
+    "cli.carried": (
+        "{roster}: 前期間の履歴を「{name}」に引き継ぎ; 期間をまたぐ夜間の {n} 役割を継続",
+        "{roster}: history carried into '{name}'; {n} roles of the night across the boundary continue",
+    ),
+    # --- words of dates shared by the XLSX, the print view, the feeds and the plots
+    "word.weekdays": ("月 火 水 木 金 土 日", "Mon Tue Wed Thu Fri Sat Sun"),
+    "word.weekdays_short": ("月 火 水 木 金 土 日", "Mo Tu We Th Fr Sa Su"),
+    "word.month_of_year": ("{year}年{month}", "{month} {year}"),  # month: month.<n>
+    "word.date": ("{year}年{month:d}月{day:d}日", "{year}-{month:02d}-{day:02d}"),
+    "word.date_span": ("{start}〜{end}", "{start} – {end}"),
+    "word.people": ("{n}名", "{n}"),
+    # --- the print view's own words (oncall/printing.py), beside the XLSX texts
+    "print.line": ("当番電話", "On-call line"),
+    "print.contact": ("連絡先", "Contact"),
+    "print.district": ("地区", "District"),
+    "print.year_end": ("年末年始", "New Year"),
+    "print.sheet": ("地区", "Page"),
+    "print.print": ("印刷する", "Print"),
+    "print.back": ("当番表に戻る", "Back to the roster"),
     "xlsx.title": ("当番表 {period}", "Duty roster {period}"),
     "xlsx.date": ("日付", "Date"),
     "xlsx.weekday": ("曜日", "Day"),

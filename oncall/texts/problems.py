@@ -79,6 +79,31 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "roster.foreign_duty": ("当番 {duty} はその当番ではありません", "duty {duty} is not a duty of it"),
     "roster.other_scenario": ("{scenario} の当番表です", "it is the roster of {scenario}"),
+    # --- what is not carried over into the next period (oncall.boundary)
+    "carry.not_continued": (
+        "{duty} {role}: {who} は{what}を引き継がない ({because})",
+        "{duty} {role}: {who} does not continue {what} ({because})",
+    ),
+    "carry.night": ("夜間当番", "the night"),
+    "carry.standby": ("後方支援", "the standby"),
+    "carry.because.absent": ("不在のため", "absent"),
+    "carry.because.left": ("新しい期間の名簿にいないため", "not in the new period's scenario"),
+    "carry.because.too_far": ("往診距離の外のため", "beyond the visit distance"),
+    "carry.because.role": ("この役割を引き受けないため", "does not take this role"),
+    "carry.because.district": ("この地区を担当しないため", "does not cover this district"),
+    "carry.because.rest_after_previous": ("休息が足りないため", "not rested"),
+    "carry.because.cap_zero": ("上限が0のため", "a cap of zero"),
+    "carry.because.pinned_to_other": ("別の担当者が固定されているため", "someone else is pinned"),
+    "carry.because.closed": ("休止日のため", "closed that date"),
+    "carry.because.standby_cap": ("待機日数の上限が0のため", "a standby cap of zero"),
+    "carry.because.max_districts": (
+        "同時に受け持てる地区数の上限のため",
+        "already standing by for as many districts as it may",
+    ),
+    "carry.because.admissions": ("予想入院数が受入上限を超えるため", "its expected admissions would pass its limit"),
+    # --- a swap or give-away that breaks a rule (oncall.swaps)
+    "swap.breaks": ("この交換は {rules} に違反する", "the swap breaks {rules}"),
+    "swap.give_away_breaks": ("この譲渡は {rules} に違反する", "the give-away breaks {rules}"),
     # --- repairs of a published roster
     "repair.not_this_period": (
         "このシナリオの期間の当番表ではありません（{what}）",
@@ -93,6 +118,79 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "repair.hospital_gone": (
         "{hospital} はもう待機できず、当番が始まっています",
         "{hospital} can no longer stand by, and a duty has started",
+    ),
+    "repair.unknown_physician": ("不明な医師 {id} です", "unknown physician {id}"),
+    "repair.unknown_hospital": ("不明な病院 {id} です", "unknown hospital {id}"),
+    "repair.date_outside": ("{date} は期間外です", "{date} is outside the period"),
+    "repair.stands_by": (
+        "{hospital} は {date} にすでに待機しています（当番 {duty} が始まっています）。翌日以降から休止にしてください",
+        "{hospital} already stands by on {date} (duty {duty} has started); close it from a later date",
+    ),
+    "repair.whole_cap": (
+        "{cap} は整数にしてください（{value} になっています）",
+        "{cap} must be a whole number (got {value})",
+    ),
+    "repair.after_period": ("{start} は期間より後です", "{start} is after the period"),
+    "repair.outside_period": ("{start} 〜 {end} は期間の外です", "{start} – {end} is outside the period"),
+    "repair.out_of_range": (
+        "{start} 〜 {end} は扱える範囲の外です",
+        "{start} – {end} is out of the representable range",
+    ),
+    "repair.breaks_the_past": ("すでに始まった当番が変更後の規則に反します: {violation}", "{violation}"),
+    "repair.past_stuck": (
+        "{violation}（この当番表の公開後にシナリオが変わり、当番はすでに始まっているため、修正では保てません。"
+        "期間を解き直してください）",
+        "{violation} (the scenario changed since this roster was published and the duty has started, so no repair "
+        "can keep it: solve the period again)",
+    ),
+    "repair.note_within_started": (
+        "{where}: 不在期間はすでに始まった当番の中にあり、変更はない",
+        "{where}: the absence falls within duties already started; nothing to change",
+    ),
+    "repair.note_keeps_started": (
+        "{where}: {who} は凍結前に始まった当番をそのまま担当し、不在はその終了 {at} から",
+        "{where}: {who} keeps the duty that started before the freeze; the absence starts when it ends, {at}",
+    ),
+    # --- re-planning: the changes, the reasons and the summary (oncall.replan)
+    "replan.empty": ("空き", "empty"),
+    "replan.absent": ("{who} 不在 {start}〜{end}{why}", "{who} absent {start} – {end}{why}"),
+    "replan.leaves": ("{who} {start} から離脱{why}", "{who} leaves from {start}{why}"),
+    "replan.closed": ("{hospital} {date} 休止{why}", "{hospital} closed on {date}{why}"),
+    "replan.cap": ("{who} 上限 {cap} = {value}{why}", "{who} cap {cap} = {value}{why}"),
+    "replan.cap_none": ("なし", "none"),
+    "replan.filled": ("空きを補充", "a gap filled"),
+    "replan.knock_on": (
+        "玉突き: 空いた役割を埋めるための入れ替え",
+        "knock-on: moved so that the vacated roles could be covered",
+    ),
+    "replan.nobody": ("; 代わりがいない", "; nobody could take it"),
+    "replan.role.primary": ("主当番", "primary"),
+    "replan.role.secondary": ("副当番", "secondary"),
+    "replan.role.backup_hospital": ("後方支援病院", "hospital"),
+    "replan.changes": ("変更: {changes}", "Changes: {changes}"),
+    "replan.kept": (
+        "凍結: {at} より前に始まった当番 {n} 件はそのまま",
+        "Kept as published: {n} duties started before {at}",
+    ),
+    "replan.proven": ("最少を証明", "proven least"),
+    "replan.not_proven": ("最少は未証明", "not proven least"),
+    "replan.counts": (
+        "変更した役割: {changed} 件 (変更によるもの {by_change}, 玉突き {knock_on}; {proven}); "
+        "補充した空き {filled} 件; 残る空き {gaps} 件",
+        "Changed duty-roles: {changed} ({by_change} by the change, {knock_on} knock-on; {proven}); "
+        "gaps filled {filled}; gaps left {gaps}",
+    ),
+    "replan.moves": ("増減: {moves}", "Gains and losses: {moves}"),
+    # --- pins the rules cannot keep (solver.solve)
+    "pins.cannot_all_be_kept": (
+        "これらの固定は同時には守れません（1人1当番、休息、連続日数、上限、前期間の履歴を満たす当番表がありません）",
+        "cannot all be kept (one duty at a time, rest, consecutive days, caps and the history of the previous period "
+        "allow no roster with them)",
+    ),
+    "pins.cannot_be_kept": (
+        "この固定は守れません（1人1当番、休息、連続日数、上限、前期間の履歴を満たす当番表がありません）",
+        "cannot be kept (one duty at a time, rest, consecutive days, caps and the history of the previous period "
+        "allow no roster with it)",
     ),
     # --- the office's forms
     "page.no_sample": ("見本 {name} はありません", "no sample named {name}"),

@@ -213,4 +213,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "web.choose_file": ("ファイルを選んでください。", "Choose a file."),
     # --- the language switch
     "web.language_name": ("日本語", "English"),
+    # --- a colleague's role offered for a trade (oncall/services/personal.py)
+    "personal.role.primary": ("主", "primary"),
+    "personal.role.secondary": ("副", "secondary"),
 }

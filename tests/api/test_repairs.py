@@ -96,7 +96,7 @@ def test_an_absence_outside_the_period_is_refused_naming_the_change(client: Test
     url = f"/scenarios/{sid}/repairs"
     for start, end in (("2027-02-01", "2027-02-02"), ("9999-12-01", "9999-12-02")):
         change = {"kind": "absence", "physician": "n1a", "start": start, "end": end}
-        r = client.post(url, json={"base": rid, "changes": [change]}, headers=staff)
+        r = client.post(url, json={"base": rid, "changes": [change]}, headers={**staff, "Accept-Language": "en"})
         body = assert_error(r, 422, "invalid_change", "changes[0].start")
         assert "outside the period" in body["details"][0]["problem"], body
     assert client.get(f"/scenarios/{sid}", headers=staff).json()["version"] == 1  # nothing stored
@@ -120,9 +120,13 @@ def test_a_repair_the_changed_scenario_makes_impossible_is_refused_before_it_run
     other = next(p["id"] for p in data["physicians"])
     change = {"kind": "absence", "physician": other, "start": "2027-01-05", "end": "2027-01-05"}
     body = {"base": rid, "changes": [change], "now": "2027-01-05T12:00:00"}  # the first duty has started
-    r = client.post(f"/scenarios/{sid}/repairs", json=body, headers=staff)
+    r = client.post(f"/scenarios/{sid}/repairs", json=body, headers={**staff, "Accept-Language": "en"})
     err = assert_error(r, 422, "invalid_change", "base")
     assert first.primary in err["details"][0]["problem"] and "solve the period again" in err["details"][0]["problem"]
+    # Japanese by default: the same refusal, worded in Japanese.
+    r = client.post(f"/scenarios/{sid}/repairs", json=body, headers=staff)
+    err = assert_error(r, 422, "invalid_change", "base")
+    assert first.primary in err["details"][0]["problem"] and "期間を解き直してください" in err["details"][0]["problem"]
     assert client.get(f"/scenarios/{sid}", headers=staff).json()["version"] == version  # nothing stored
 
 

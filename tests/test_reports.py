@@ -234,11 +234,18 @@ class Recount:
                         continue
                 caps = p["caps"]
                 holiday = d["_cat"] in ("holiday", "year_end")
-                # The tail of the night begun before the period counts against no cap (docs/rules.md, caps).
-                counted = d["_date"] >= dt.date.fromisoformat(self.s["period"]["start"])
-                if counted and (caps["duties"] == 0 or (d["_block"]["night"] and caps["nights"] == 0)):
+                # A cap of zero keeps a doctor off every duty of its kind; on the tail of the night begun
+                # before the period, which counts against no cap, only the one pinned to it stays
+                # (docs/rules.md, caps).
+                tail = d["_date"] < dt.date.fromisoformat(self.s["period"]["start"])
+                pinned = tail and any(
+                    (x["district"], x["date"], x["block"], x["assignee"])
+                    == (d["district"], d["_date"].isoformat(), d["_block"]["id"], p["id"])
+                    for x in self.s["pinned"]
+                )
+                if not pinned and (caps["duties"] == 0 or (d["_block"]["night"] and caps["nights"] == 0)):
                     continue
-                if counted and holiday and caps["holiday_duties"] == 0:
+                if not pinned and holiday and caps["holiday_duties"] == 0:
                     continue
                 n += 1
             out[d["id"]] = n

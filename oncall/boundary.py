@@ -267,7 +267,7 @@ def carry_over(previous: Scenario, roster: Roster, scenario: Scenario, options: 
         for tail, head in crossing:
             for role in _GAP_ROLES:
                 who = getattr(head, role)
-                if who is not None and (role == "backup_hospital" or role in tail.block.roles):
+                if who is not None and (role == "backup_hospital" or role in tail.roles):
                     continuing[(tail.id, role)] = who
 
     deviation = _deviation(previous, prev_tl, roster)

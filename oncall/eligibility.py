@@ -61,6 +61,17 @@ def _static_exclusion(
     return None
 
 
+def _pool(covering: dict[str, list[Physician]], districts: list[str]) -> list[Physician]:
+    """Who covers any of ``districts`` (a shared role's group: a doctor who covers one of them may hold it)."""
+    if len(districts) == 1:
+        return covering.get(districts[0], [])
+    seen: dict[str, Physician] = {}
+    for d in districts:
+        for p in covering.get(d, []):
+            seen.setdefault(p.id, p)
+    return list(seen.values())
+
+
 def compute_eligibility(scenario: Scenario, timeline: Timeline) -> Eligibility:
     """Eligible physicians for every duty and role of the timeline."""
     out = Eligibility()
@@ -77,8 +88,8 @@ def compute_eligibility(scenario: Scenario, timeline: Timeline) -> Eligibility:
         ready[p.id] = None if last is None else to_utc(last, zone) + dt.timedelta(hours=scenario.rest_hours(p))
     n_all = len(scenario.physicians)
     for duty in timeline.duties:
-        pool = covering.get(duty.district, [])
-        for role in duty.block.roles:
+        for role in duty.own_roles:
+            pool = _pool(covering, [d.district for d in timeline.sharing(duty, role)])
             key = (duty.id, role)
             ok: list[str] = []
             why: dict[Exclusion, list[str]] = defaultdict(list)

@@ -189,7 +189,7 @@ class Ledger:
     def open_roles(self, duty: Duty) -> list[Role]:
         """Roles of ``duty`` not yet filled."""
         a = self.assignments[duty.id]
-        return [r for r in duty.block.roles if getattr(a, r) is None]
+        return [r for r in duty.own_roles if getattr(a, r) is None]
 
     # --- hospitals ------------------------------------------------------------------------------
     def can_stand_by(self, hid: str, unit: str) -> bool:

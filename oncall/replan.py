@@ -583,7 +583,7 @@ def summary_text(summary: ReplanSummary, scenario: Scenario, changes: list[str],
     """The summary for people: the change, the counts, each changed duty-role with its reason, gains and losses."""
     en = lang == "en"
     zone = scenario.zone
-    blocks = {b.id: b for bl in scenario.calendar.blocks.values() for b in bl}
+    blocks = {b.id: b for b in scenario.block_templates()}
     districts = {d.id: d for d in scenario.districts}
     roles = {
         "primary": ("主当番", "primary"),

@@ -177,7 +177,7 @@ def _duties(scenario: Scenario, roster: Roster, tl: Timeline, load: LoadModel, l
     rows = []
     for duty in tl.duties:
         rd = entry.get(duty.id)
-        pools = {role: eligibility.physicians(duty.id, role) for role in duty.block.roles}
+        pools = {role: eligibility.physicians(duty.lead(role), role) for role in duty.roles}
         held = {role: getattr(rd, role) if rd else None for role in ("primary", "secondary", "backup_hospital")}
         rows.append(
             {
@@ -300,7 +300,7 @@ def _districts(
     rows = []
     for d in scenario.districts:
         mine = duties[duties["district_id"] == d.id]
-        needed = sum(len(tl.by_id[k].block.roles) + 1 for k in mine["id"])
+        needed = sum(len(tl.by_id[k].roles) + 1 for k in mine["id"])
         filled = int(mine["primary"].notna().sum() + mine["secondary"].notna().sum())
         filled += int(mine["backup_hospital"].notna().sum())
         fragile = mine.sort_values(["depth", "start"]).head(FRAGILE_SHOWN)

@@ -236,12 +236,12 @@ class _Sheets:
         self.entries: dict[tuple[dt.date, str], list[_Entry]] = defaultdict(list)
         held = {d.id: d for d in roster.duties}
         for duty in self.timeline.duties:
-            needed = frozenset((*duty.block.roles, "backup_hospital"))
+            needed = frozenset((*duty.roles, "backup_hospital"))
             entry = _Entry(duty.start, duty.day, duty.block.label(lang), duty.id, held.pop(duty.id, None), needed)
             self.entries[duty.day, duty.district].append(entry)
         zone = scenario.zone
         for rd in held.values():  # duties the scenario does not know: still show what the roster says
-            block = next((b for bl in scenario.calendar.blocks.values() for b in bl if b.id == rd.block), None)
+            block = next((b for b in scenario.block_templates() if b.id == rd.block), None)
             day = rd.start.astimezone(zone).date()
             label = block.label(lang) if block else rd.block
             self.entries[day, rd.district].append(_Entry(rd.start, day, label, rd.id, rd))

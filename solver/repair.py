@@ -105,7 +105,7 @@ def _build(scenario: Scenario, timeline: Timeline, published: dict[str, Assignme
     hint.update(dict.fromkeys(v.all_standby().values(), 0))
     for duty in timeline.duties:
         a = published[duty.id]
-        for role in duty.block.roles:
+        for role in duty.own_roles:
             holder = getattr(a, role)
             x = None if holder is None else v.assign(holder, duty.id, role)
             if x is not None:

@@ -15,7 +15,7 @@ from oncall.diagnosis import Assignment, describe_overloads, diagnose_gap
 from oncall.errors import InvalidScenario
 from oncall.feasibility import Ledger
 from oncall.load import admission_overloads
-from oncall.model import Scenario
+from oncall.model import Role, Scenario
 from oncall.roster import Roster, RosterDuty, RosterGap, RosterPeriod, RosterRegularHours, Status
 from oncall.timeline import Timeline
 from solver.model import RosterModel, build_model
@@ -586,11 +586,16 @@ def _gaps(
     gaps: list[RosterGap] = []
     hospital_gap_units = {u.key for u in v.units if value(v.hospital_gap[u.key])}
     unit_of = {d.id: u.key for u in v.units for d in u.duties}
+    reasons_of: dict[tuple[str, Role], list[str]] = {}  # a shared role's gap is diagnosed once, on its lead
     for duty in timeline.duties:
-        for role in duty.block.roles:
-            if value(v.gap[(duty.id, role)]):
-                reasons = diagnose_gap(v.scenario, timeline, v.eligibility, assignments, duty, role, lang)
-                gaps.append(RosterGap(duty=duty.id, role=role, reasons=reasons))
+        for role in duty.roles:
+            lead = timeline.by_id[duty.lead(role)]
+            if value(v.gap[(lead.id, role)]):
+                if (lead.id, role) not in reasons_of:
+                    reasons_of[(lead.id, role)] = diagnose_gap(
+                        v.scenario, timeline, v.eligibility, assignments, lead, role, lang
+                    )
+                gaps.append(RosterGap(duty=duty.id, role=role, reasons=reasons_of[(lead.id, role)]))
         if unit_of[duty.id] in hospital_gap_units:
             reasons = diagnose_gap(v.scenario, timeline, v.eligibility, assignments, duty, "backup_hospital", lang)
             gaps.append(RosterGap(duty=duty.id, role="backup_hospital", reasons=reasons))
@@ -599,9 +604,7 @@ def _gaps(
 
 def _all_gaps(timeline: Timeline) -> list[RosterGap]:
     return [
-        RosterGap(duty=d.id, role=role, reasons=[])
-        for d in timeline.duties
-        for role in (*d.block.roles, "backup_hospital")
+        RosterGap(duty=d.id, role=role, reasons=[]) for d in timeline.duties for role in (*d.roles, "backup_hospital")
     ]
 
 
@@ -618,6 +621,7 @@ def _roster(
     duties = []
     for d in timeline.duties:
         a = assignments.get(d.id, Assignment())
+        held = {role: getattr(assignments.get(d.lead(role), Assignment()), role) for role in d.roles}
         duties.append(
             RosterDuty(
                 id=d.id,
@@ -625,9 +629,10 @@ def _roster(
                 block=d.block.id,
                 start=local(d.start),
                 end=local(d.end),
-                primary=a.primary,
-                secondary=a.secondary,
+                primary=held.get("primary"),
+                secondary=held.get("secondary"),
                 backup_hospital=a.backup_hospital,
+                shared=dict(d.shared),
             )
         )
     regular = [

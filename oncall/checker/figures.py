@@ -69,7 +69,7 @@ def _physician(c: Context, p: Physician, share: FairShare, home: str) -> Physici
     held = list(c.held.get(p.id, {}).values())
     points = dict.fromkeys((*CATEGORIES, "total"), 0.0)
     for h in held:
-        earned = h.duty.slot.points * sum(r in h.duty.block.roles for r in h.roles)
+        earned = h.duty.slot.points * sum(r in h.duty.roles for r in h.roles)
         points[h.duty.category] += earned
         points["total"] += earned
     wishes = [w for w in p.wishes if (w.date, w.block) in c.requestable]

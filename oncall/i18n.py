@@ -271,6 +271,10 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "a day type of a district needs at least one role",
     ),
     "scenario.extra_day_twice_in": ("{date} は {list}[{first}] と同じ日です", "{date} is already {list}[{first}]"),
+    "scenario.unknown_day_type_or_block": (
+        "{id} は日種別（weekday, saturday, holiday）でも枠の id でもありません",
+        "{id} is neither a day type (weekday, saturday, holiday) nor a block id",
+    ),
     "scenario.shared_not_rostered": (
         "枠 {id} は診療時間（rostered: false）で、共有できません",
         "block {id} is clinic hours (rostered: false) and cannot be shared",

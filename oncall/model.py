@@ -371,10 +371,12 @@ class District(_Model):
     id: Id
     name: Name
     name_en: Name | None = None
-    roles: dict[DayType, list[Role]] = Field(
+    roles: dict[Ref, list[Role]] = Field(
         default_factory=dict,
-        description="Roles each rostered block of the named day type needs in this district, e.g. "
-        "`{weekday: [primary]}` for no secondary on weekdays; a day type not named takes each block's `roles`.",
+        max_length=LIMITS["blocks_per_day"] * 3 + 3,
+        description="Roles the district's duties need, by day type (`weekday`, `saturday`, `holiday`) or by block "
+        "id (which wins over its day type), e.g. `{weekday: [primary]}` for no secondary on weekdays, "
+        "`{sat_afternoon: [primary]}`; a block named in neither takes its own `roles`.",
     )
     calendar: DistrictCalendar | None = Field(
         None, description="The district's own block templates and days off, overriding the network's."
@@ -1075,10 +1077,13 @@ def _check_district_calendars(s: Scenario) -> list[Message]:
     """A district's own blocks tile its day; its days off are each given once; each day type it names needs a
     role, and no role twice."""
     problems: list[Message] = []
+    blocks = {b.id for b in s.block_templates()}
     for i, d in enumerate(s.districts):
-        for day_type, roles in d.roles.items():
-            where = f"districts[{i}].roles.{day_type}"
-            if not roles:
+        for key, roles in d.roles.items():
+            where = f"districts[{i}].roles.{key}"
+            if key not in DAY_TYPES and key not in blocks:
+                problems.append(Message("scenario.unknown_day_type_or_block", where, id=repr(key)))
+            elif not roles:
                 problems.append(Message("scenario.district_no_role", where))
             elif len(set(roles)) < len(roles):
                 problems.append(Message("scenario.role_twice", where, roles=", ".join(roles)))

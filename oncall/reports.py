@@ -202,6 +202,8 @@ def _duties(scenario: Scenario, roster: Roster, tl: Timeline, load: LoadModel, l
                 "admissions": load.duties[duty.id].admissions,
                 "district_id": duty.district,
                 **{f"{role}_id": x for role, x in held.items()},
+                # who holds a role on this very duty: a shared role counts on its group's lead only
+                "held_id": tuple(x for role, x in held.items() if x and role in (*duty.own_roles, "backup_hospital")),
             }
         )
     return pd.DataFrame(rows)
@@ -210,9 +212,9 @@ def _duties(scenario: Scenario, roster: Roster, tl: Timeline, load: LoadModel, l
 def _physicians(rep: CheckReport, duties: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """One row per physician: duties by category, points against fair share, rest, requests, visits."""
     by_category: dict[str, Counter[str]] = defaultdict(Counter)
-    for row in duties.itertuples(index=False):
-        for pid in {row.primary_id, row.secondary_id} - {None}:
-            by_category[str(pid)][str(row.category)] += 1
+    for row in duties.to_dict("records"):
+        for pid in {row["primary_id"], row["secondary_id"]} & set(row["held_id"]):
+            by_category[str(pid)][str(row["category"])] += 1
     rows: list[dict[str, object]] = []
     for f in rep.physicians:
         counts = by_category.get(f.id, Counter())
@@ -368,6 +370,7 @@ _HIDDEN = (
     "primary_id",
     "secondary_id",
     "backup_hospital_id",
+    "held_id",
     "category",
     "night",
     "hours",

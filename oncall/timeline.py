@@ -272,7 +272,8 @@ def _duties(scenario: Scenario, by_district: dict[str, list[Slot]]) -> list[Duty
     duties: list[Duty] = []
     for s, district in placed:
         did = duty_id(district, s.start)
-        roles = tuple(wants[district].get(s.day_type, s.block.roles))
+        want = wants[district]
+        roles = tuple(want.get(s.block.id, want.get(s.day_type, s.block.roles)))
         shared: list[tuple[Role, str]] = []
         leads: list[tuple[Role, str]] = []
         for role in roles:

@@ -157,6 +157,7 @@ def roster_duty(
         primary=primary,
         secondary=secondary,
         backup_hospital=backup_hospital,
+        shared=dict(duty.shared),
     )
 
 

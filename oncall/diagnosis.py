@@ -100,8 +100,9 @@ def diagnose_gap(
     lang = _lang(lang)
     if role == "backup_hospital":
         return [_diagnose_hospital(timeline, eligibility, assignments, duty, lang)]
-    district = next(d for d in scenario.districts if d.id == duty.district)
     doctor_role: Role = "primary" if role == "primary" else "secondary"
+    served = {d.district for d in timeline.sharing(duty, doctor_role)}  # a shared role: its group's districts
+    districts = "・".join(d.label(lang) for d in scenario.districts if d.id in served)
     excluded = eligibility.excluded.get((duty.id, doctor_role), {})
     covering = sum(len(v) for v in excluded.values()) + len(eligibility.physicians(duty.id, doctor_role))
     counts: dict[str, int] = {r: len(excluded.get(r, [])) for r in EXCLUSIONS}
@@ -110,10 +111,7 @@ def diagnose_gap(
         reason = _dynamic_reason(ledger, pid, duty)
         counts[reason] = counts.get(reason, 0) + 1
     parts = [_reason(lang, r, n) for r, n in counts.items() if n]
-    if lang == "en":
-        head = f"{covering} doctors cover {district.label(lang)}"
-    else:
-        head = f"{district.label(lang)}を担当する医師{covering}名"
+    head = f"{covering} doctors cover {districts}" if lang == "en" else f"{districts}を担当する医師{covering}名"
     if not parts:
         parts = ["—"]
     return [f"{_where(timeline, duty, role, lang)}: {head}; {', '.join(parts)}"]

@@ -454,6 +454,10 @@ class _Words:
         d = next((d for d in self.s.districts if d.id == did), None)
         return did if d is None else d.label(self.lang)
 
+    def shared(self, group: str) -> str:
+        g = next((g for g in self.s.shared_roles if g.id == group), None)
+        return group if g is None else g.label(self.lang)
+
     def block(self, block_id: str) -> str:
         ja, en = _block_labels(self.s, block_id)
         return en if self.lang == "en" else ja
@@ -496,7 +500,9 @@ class _Words:
 def _summary(words: _Words, item: _Item) -> str:
     state, view, cancelled = item.state, item.view, item.cancelled
     t, d = words.t, view.duty
-    where = f"{words.district(d.district)}{' ' if words.lang == 'ja' else ', '}{words.block(d.block)}"
+    group = d.shared.get(state.role) if state.role in ("primary", "secondary") else None
+    served = words.district(d.district) if group is None else words.shared(group)  # a shared role: its name
+    where = f"{served}{' ' if words.lang == 'ja' else ', '}{words.block(d.block)}"
     if state.role == "duty":
         people = f"{words.person(d.primary)}{t['slash']}{words.person(d.secondary)}"
         text = f"{where}{t['open']}{people}{t['close']}"

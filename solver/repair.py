@@ -166,7 +166,8 @@ def _count_changes(
         if duty.id in frozen:
             continue
         a, b = published[duty.id], after.get(duty.id, Assignment())
-        n += sum(1 for r in _ROLES if getattr(a, r) is not None and getattr(a, r) != getattr(b, r))
+        held = (*duty.own_roles, "backup_hospital")  # a shared role counts once, on its group's lead
+        n += sum(1 for r in _ROLES if r in held and getattr(a, r) is not None and getattr(a, r) != getattr(b, r))
     return n
 
 

@@ -16,15 +16,21 @@ from typer.testing import CliRunner
 from oncall.checker import check
 from oncall.cli import app
 from oncall.errors import InvalidScenario
+from oncall.feeds import FeedOptions, FeedTarget, Publication, ScenarioLedger, render_feed
 from oncall.io import load_scenario, parse_scenario
-from oncall.model import Scenario
+from oncall.model import Absence, Scenario
+from oncall.roster import Roster
+from oncall.swaps import GiveAway, apply_proposal, give_away_candidates
 from oncall.timeline import Timeline
 from solver import solve
-from tests.factories import greedy_roster, make_scenario
+from solver.repair import repair
+from tests.factories import duties_of, make_scenario
 from tests.solving import steady
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
 NIGHTS = ["wd_night", "sat_night", "hol_night"]
+FREEZE = dt.datetime(2027, 1, 3, tzinfo=dt.UTC)  # before every duty of the week: nothing has started
+T0 = dt.datetime(2026, 12, 20, 9, tzinfo=dt.UTC)
 WEST_WEEKDAY = [  # the north's clinics close at 17:00 on weekdays
     {"id": "n_wd_regular", "name": "北部平日診療", "start": "08:30", "end": "17:00", "rostered": False, "points": 0},
     {"id": "n_wd_night", "name": "北部平日夜間", "start": "17:00", "end": "08:30", "night": True},
@@ -158,8 +164,7 @@ def test_the_network_calendar_applies_where_a_district_names_nothing() -> None:
 
 
 def test_a_shared_role_roster_is_corrupted_and_rejected_naming_the_rule() -> None:
-    sc = parse_scenario(_data(shared_roles=[_shared()]))
-    roster = greedy_roster(sc)
+    sc, roster = _shared_week()
     assert check(sc, roster).ok
     night = next(d for d in roster.duties if d.district == "south" and d.shared)
     assert night.shared == {"secondary": "night_backup"}
@@ -177,3 +182,51 @@ def test_the_regional_shared_sample_asks_at_most_five_and_a_half_duty_roles_per_
     before, after = load_scenario(SAMPLES / "regional.yaml"), load_scenario(SAMPLES / "regional_shared.yaml")
     assert per_doctor(before) == pytest.approx(352 / 42)
     assert per_doctor(after) == pytest.approx(224 / 42) and per_doctor(after) <= 5.5
+
+
+# --- the shared role through repairs, swaps and feeds -------------------------------------------------
+def _shared_week() -> tuple[Scenario, Roster]:
+    sc = parse_scenario(_data(shared_roles=[_shared()]))
+    return sc, solve(sc, steady(5, seed=1)).roster
+
+
+def test_a_repair_moves_a_shared_role_on_every_district_at_once() -> None:
+    sc, roster = _shared_week()
+    night = next(d for d in roster.duties if d.shared and d.start.date() == dt.date(2027, 1, 9))
+    holder = night.secondary
+    assert holder is not None
+    sc.physician(holder).absences.append(Absence(start=dt.date(2027, 1, 9), end=dt.date(2027, 1, 9)))
+    sc = Scenario.model_validate(sc.model_dump())
+    result = repair(sc, roster, FREEZE, steady(5, seed=1))
+    assert check(sc, result.roster).ok
+    group = [d for d in result.roster.duties if d.start == night.start and d.shared]
+    assert len(group) == 2 and len({d.secondary for d in group}) == 1 and group[0].secondary != holder
+    assert result.changed >= 1 and result.changed < len(group) + 2 * 4  # the shared role counts once
+
+
+def test_a_give_away_of_a_shared_role_moves_it_on_every_district() -> None:
+    sc, roster = _shared_week()
+    night = next(d for d in roster.duties if d.shared and d.district == "south" and d.start.day == 7)
+    holder = night.secondary
+    assert holder is not None
+    candidates = give_away_candidates(sc, roster, night.id, "secondary")  # asked on the south's duty
+    assert candidates and holder not in candidates
+    changed = apply_proposal(roster, GiveAway(duty=night.id, role="secondary", physician=holder, to=candidates[0]))
+    group = [d for d in changed.duties if d.start == night.start]
+    assert {d.secondary for d in group} == {candidates[0]}
+    assert check(sc, changed).ok
+
+
+def test_a_shared_role_is_one_calendar_event() -> None:
+    sc, roster = _shared_week()
+    night = next(d for d in roster.duties if d.shared and d.start.day == 9)
+    holder = night.secondary
+    assert holder is not None
+    ledger = ScenarioLedger(1).replay([Publication(1, 1, 1, T0, sc, roster)])
+    body = render_feed(FeedTarget("physician", holder), [ledger], FeedOptions(lang="en"), T0).body
+    events = body.decode().count("BEGIN:VEVENT")
+    shared = {(d.start, d.block) for d in roster.duties if d.secondary == holder and d.shared}
+    own = [d for d in roster.duties if d.primary == holder or (d.secondary == holder and not d.shared)]
+    assert shared and events == len(shared) + len(own)
+    assert events < len(duties_of(roster, holder))
+    assert body.decode().count("SUMMARY:[Secondary] night_backup\\,") == len(shared)  # named by the shared role

@@ -208,7 +208,11 @@ def _deviation(previous: Scenario, prev_tl: Timeline, roster: Roster) -> dict[st
     earned: dict[str, dict[Category, float]] = defaultdict(lambda: dict.fromkeys(CATEGORIES, 0.0))
     for rd in roster.duties:
         duty = prev_tl.by_id[rd.id]
-        for pid in {rd.primary, rd.secondary} - {None}:
+        # a shared role earns its points once, on its group's lead
+        for pid in {
+            rd.primary if duty.lead("primary") == duty.id else None,
+            rd.secondary if duty.lead("secondary") == duty.id else None,
+        } - {None}:
             assert pid is not None
             earned[pid][duty.category] += duty.slot.points
     return {p.id: {c: round(earned[p.id][c] - due[p.id][c], 4) for c in CATEGORIES} for p in previous.physicians}

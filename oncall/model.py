@@ -371,7 +371,7 @@ class District(_Model):
     id: Id
     name: Name
     name_en: Name | None = None
-    roles: dict[Ref, list[Role]] = Field(
+    roles: dict[Ref, Annotated[list[Role], Field(max_length=2)]] = Field(
         default_factory=dict,
         max_length=LIMITS["blocks_per_day"] * 3 + 3,
         description="Roles the district's duties need, by day type (`weekday`, `saturday`, `holiday`) or by block "

@@ -13,12 +13,13 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
+from oncall.boundary import carry_over
 from oncall.checker import check
 from oncall.cli import app
 from oncall.errors import InvalidScenario
 from oncall.feeds import FeedOptions, FeedTarget, Publication, ScenarioLedger, render_feed
 from oncall.io import load_scenario, parse_scenario
-from oncall.model import Absence, Scenario
+from oncall.model import CATEGORIES, Absence, Scenario
 from oncall.roster import Roster
 from oncall.swaps import GiveAway, apply_proposal, give_away_candidates
 from oncall.timeline import Timeline
@@ -230,3 +231,15 @@ def test_a_shared_role_is_one_calendar_event() -> None:
     assert shared and events == len(shared) + len(own)
     assert events < len(duties_of(roster, holder))
     assert body.decode().count("SUMMARY:[Secondary] night_backup\\,") == len(shared)  # named by the shared role
+
+
+def test_the_carried_points_count_a_shared_role_once() -> None:
+    sc, roster = _shared_week()
+    following = parse_scenario(
+        {**_data(shared_roles=[_shared()]), "period": {"start": "2027-01-11", "end": "2027-01-14"}}
+    )
+    carried = carry_over(sc, roster, following).scenario
+    # Points earned less the fair share, summed over the doctors: zero when every role counts once (a shared
+    # night counted on each district would add its points again).
+    total = sum(p.history.points.get(c, 0.0) for p in carried.physicians for c in CATEGORIES)
+    assert total == pytest.approx(0.0, abs=1e-3)

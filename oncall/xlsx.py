@@ -54,6 +54,7 @@ TEXT: dict[str, dict[str, str]] = {
         "secondary": "副当番",
         "backup_hospital": "後方支援病院",
         "gap": "（欠員）",
+        "shared": "（共有）",
         "gaps": "欠員 {n} 件",
         "no_gaps": "欠員なし",
         "physician": "医師",
@@ -76,6 +77,7 @@ TEXT: dict[str, dict[str, str]] = {
         "secondary": "Secondary",
         "backup_hospital": "Backup hospital",
         "gap": "(vacant)",
+        "shared": " (shared)",
         "gaps": "{n} gap(s)",
         "no_gaps": "No gaps",
         "physician": "Physician",
@@ -272,6 +274,8 @@ class _Sheets:
                 out.append(_Line(label, self.t["gap"], True, self.gap_reasons.get((e.duty_id, role), [])))
             else:
                 name = self.hospital_name(assignee) if role == "backup_hospital" else self.physician_name(assignee)
+                if e.held is not None and role in e.held.shared:  # one person for several districts
+                    name += self.t["shared"]
                 out.append(_Line(label, name, False, []))
         if role == "backup_hospital" and len(out) > 1 and len({(x.text, x.gap) for x in out}) == 1:
             # One hospital for the whole date (the usual per-day standby): name it once.
@@ -394,7 +398,8 @@ class _Sheets:
             duty = by_id.get(rd.id)
             if duty is None:
                 continue
-            for pid in dict.fromkeys(x for x in (rd.primary, rd.secondary) if x is not None):
+            own = (getattr(rd, r) for r in ("primary", "secondary") if duty.lead(r) == duty.id)  # shared: once
+            for pid in dict.fromkeys(x for x in own if x is not None):
                 tallies.setdefault(pid, _Tally()).add(duty)
         clinics = {c.id: c for c in self.scenario.clinics}
         districts = {d.id: d for d in self.scenario.districts}

@@ -23,6 +23,7 @@ from oncall.model import CATEGORIES, Absence, Scenario
 from oncall.roster import Roster
 from oncall.swaps import GiveAway, apply_proposal, give_away_candidates
 from oncall.timeline import Timeline
+from oncall.xlsx import write_xlsx
 from solver import solve
 from solver.repair import repair
 from tests.factories import duties_of, make_scenario
@@ -243,3 +244,17 @@ def test_the_carried_points_count_a_shared_role_once() -> None:
     # night counted on each district would add its points again).
     total = sum(p.history.points.get(c, 0.0) for p in carried.physicians for c in CATEGORIES)
     assert total == pytest.approx(0.0, abs=1e-3)
+
+
+def test_the_spreadsheet_marks_a_shared_role_and_counts_it_once(tmp_path: Path) -> None:
+    import openpyxl
+
+    sc, roster = _shared_week()
+    path = tmp_path / "roster.xlsx"
+    write_xlsx(sc, roster, path, lang="en")
+    wb = openpyxl.load_workbook(path)
+    cells = [str(c.value) for row in wb["Roster"].iter_rows() for c in row if c.value]
+    assert any("(shared)" in c for c in cells)
+    rows = list(wb["Per physician"].iter_rows(min_row=2, values_only=True))
+    held = sum(len(d.own_roles) for d in Timeline.build(sc).duties)
+    assert rows[-1][3] == held == sum(r[3] for r in rows[:-1])

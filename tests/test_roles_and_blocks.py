@@ -129,8 +129,9 @@ def test_the_schema_documents_the_fields_and_validates_the_samples() -> None:
     assert {"roles", "calendar"} <= defs["District"]["properties"].keys()
     assert all(f["description"] for f in defs["DistrictCalendar"]["properties"].values())
     assert all(defs["SharedRole"]["properties"][f]["description"] for f in ("role", "districts", "blocks"))
+    for sample in sorted(SAMPLES.glob("*.yaml")):
+        jsonschema.validate(yaml.safe_load(sample.read_text(encoding="utf-8")), doc)
     shared = yaml.safe_load((SAMPLES / "regional_shared.yaml").read_text(encoding="utf-8"))
-    jsonschema.validate(shared, doc)
     jsonschema.validate(_district_calendar(), doc)
     shared["shared_roles"][0]["role"] = "backup"
     with pytest.raises(jsonschema.ValidationError):

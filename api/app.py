@@ -23,8 +23,9 @@ from api.routers.feeds import CALENDAR, GZIP_MIN_BYTES
 from api.routers.revisions import XLSX
 from api.settings import Settings, get_settings
 from oncall.jobs import JobRunner
+from oncall.services.feeds import FeedService
 from oncall.storage import Store
-from oncall.storage.feeds import FeedService, FeedStore
+from oncall.storage.feeds import FeedStore
 
 __all__ = ["create_app"]
 

@@ -11,20 +11,19 @@ from fastapi.security import HTTPAuthorizationCredentials, HTTPBearer
 from api.errors import Forbidden, InvalidRequest, Unauthorized, UnsupportedMediaType
 from api.settings import Settings
 from oncall.errors import InvalidScenario
+from oncall.i18n import Problem
 from oncall.io import SOURCE, parse_scenario_text
 from oncall.jobs import JobRunner
 from oncall.model import Scenario
 from oncall.services.imports import ImportPreviews
 from oncall.storage import KeyRecord, Store
 from oncall.storage.audit import Actor
-from oncall.storage.replan import ReplanStore
 
 __all__ = [
     "SCENARIO_MEDIA_TYPES",
     "AnyKey",
     "JobId",
     "PhysicianId",
-    "ReplanStoreDep",
     "RevisionId",
     "Runner",
     "ScenarioBody",
@@ -66,13 +65,8 @@ def _runner(request: Request) -> JobRunner:
     return runner
 
 
-def _replan_store(request: Request) -> ReplanStore:
-    return ReplanStore(_store(request).db)
-
-
 SettingsDep = Annotated[Settings, Depends(_settings)]
 StoreDep = Annotated[Store, Depends(_store)]
-ReplanStoreDep = Annotated[ReplanStore, Depends(_replan_store)]
 Runner = Annotated[JobRunner, Depends(_runner)]
 
 _bearer = HTTPBearer(auto_error=False, description="An API key from `oncall keys create`: `Bearer ock_…`.")
@@ -155,7 +149,7 @@ async def _scenario_body(request: Request) -> Scenario:
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InvalidScenario(f"{SOURCE}: not UTF-8 text") from exc
+        raise InvalidScenario(Problem("input.not_utf8", origin=SOURCE)) from exc
     # Parsing and validating a large scenario takes a while: off the event loop.
     return await run_in_threadpool(parse_scenario_text, text, fmt)
 

@@ -44,7 +44,7 @@ from oncall.errors import (
     StorageError,
 )
 from oncall.i18n import Lang, pick_lang, text
-from oncall.io import SOURCE, format_errors
+from oncall.io import SOURCE, messages_of
 from oncall.storage.database import storage_failure
 
 __all__ = [
@@ -149,34 +149,6 @@ _HTTP_CODES = {
     422: "invalid_request",
 }
 
-# A field path as the oncall package writes it: `physicians[3].absences[0].end`, or `(document)`.
-_PATH = r"(?:\(document\)|[A-Za-z_][\w\-]*(?:\[\d+\]|\.[A-Za-z_][\w\-]*)*)"
-_LINE = re.compile(rf"^({_PATH})((?: \([^)]*\))?): (.*)$", re.S)
-_NESTED = re.compile(rf"^({_PATH}): (.*)$", re.S)
-
-
-def split_problem(line: str) -> tuple[str, str]:
-    """``physicians[3].clinic: unknown clinic 'x'`` → ``("physicians[3].clinic", "unknown clinic 'x'")``.
-
-    A line without a leading path concerns the whole document; a nested path (from a validator of a
-    sub-object) is joined to its parent's.
-
-    >>> split_problem("scenario.period: end 2027-01-01 before start 2027-01-05")
-    ('scenario.period', 'end 2027-01-01 before start 2027-01-05')
-    >>> split_problem("line 3: not valid YAML")
-    ('(document)', 'line 3: not valid YAML')
-    """
-    m = _LINE.match(line)
-    if m is None:
-        return "(document)", line
-    field, label, problem = m.group(1), m.group(2).strip(), m.group(3)
-    inner = _NESTED.match(problem)
-    if inner is not None and not label and field != "(document)":
-        sub = inner.group(1)
-        field = f"{field}{sub}" if sub.startswith("[") else f"{field}.{sub}"
-        problem = inner.group(2)
-    return field, f"{label}: {problem}" if label else problem
-
 
 def error_response(
     status: int,
@@ -197,9 +169,10 @@ def request_lang(request: Request) -> Lang:
     return pick_lang(request.headers.get("accept-language"))
 
 
-def _scenario_problems(exc: InvalidScenario, lang: Lang) -> list[tuple[str, str]]:
-    prefix = f"{SOURCE}: "  # the body is the document: its name adds nothing to the field path
-    return [split_problem(p.removeprefix(prefix)) for p in exc.lines(lang)]
+def _details(exc: InvalidScenario | InvalidRoster | InvalidChange, lang: Lang) -> list[tuple[str, str]]:
+    """The error's problems as (field, problem), each from its own place: nothing is parsed back out of
+    a text. The body is the document: its name (``scenario``) adds nothing to the field path."""
+    return [p.detail(lang, document=SOURCE) for p in exc.structured]
 
 
 def _request_problems(errors: Sequence[Any], lang: Lang) -> list[tuple[str, str]]:
@@ -213,7 +186,7 @@ def _request_problems(errors: Sequence[Any], lang: Lang) -> list[tuple[str, str]
         # FastAPI starts each path with where the value came from; the client knows the field alone.
         if loc and loc[0] in ("body", "query", "path", "header", "cookie"):
             loc = loc[1:]
-        out += [split_problem(line) for line in format_errors([{**err, "loc": loc}], lang)]
+        out += [p.detail(lang) for p in messages_of([{**err, "loc": loc}])]
     return out
 
 
@@ -227,6 +200,12 @@ _DOMAIN: list[tuple[type[OncallError], int, str]] = [
     (Conflict, 409, "conflict"),
 ]
 
+
+_COUNTED: list[tuple[type[OncallError], str]] = [
+    (InvalidScenario, "api.invalid_scenario"),
+    (InvalidChange, "api.invalid_change"),
+    (InvalidRoster, "api.invalid_roster"),
+]
 
 # A database that cannot write: the server's state, not the request's fault, said plainly.
 _STORAGE = {"disk_full": (507, "disk_full"), "read_only": (503, "read_only")}
@@ -258,12 +237,9 @@ def _domain_response(exc: OncallError, lang: Lang) -> JSONResponse:
         log.error("unmapped oncall error", exc_info=exc)
         return error_response(500, "internal_error", "the server failed; the error was logged")
     status, code = mapped
-    if isinstance(exc, InvalidScenario):
-        details = _scenario_problems(exc, lang)
-        return error_response(status, code, _count("api.invalid_scenario", len(details), lang), details)
-    if isinstance(exc, InvalidChange | InvalidRoster):
-        details = [split_problem(p) for p in exc.lines(lang)]
-        what = "api.invalid_change" if isinstance(exc, InvalidChange) else "api.invalid_roster"
+    if isinstance(exc, InvalidScenario | InvalidChange | InvalidRoster):
+        details = _details(exc, lang)
+        what = next(counted for kind, counted in _COUNTED if isinstance(exc, kind))
         return error_response(status, code, _count(what, len(details), lang), details)
     if isinstance(exc, RuleBroken):
         return error_response(status, code, str(exc), exc.broken)

@@ -2,31 +2,27 @@
 
 from __future__ import annotations
 
-from enum import StrEnum
 from typing import Annotated
 
 from fastapi import Depends, Header, Query
 
+from oncall.i18n import Lang
+
 __all__ = ["Lang", "Language", "preferred_language"]
-
-
-class Lang(StrEnum):
-    ja = "ja"
-    en = "en"
 
 
 def preferred_language(lang: Lang | None, accept_language: str | None) -> Lang:
     """``lang`` if given, else English when the ``Accept-Language`` header's first choice is English.
 
     >>> preferred_language(None, "en-GB,en;q=0.9,ja;q=0.8"), preferred_language(None, "ja,en;q=0.5")
-    (<Lang.en: 'en'>, <Lang.ja: 'ja'>)
-    >>> preferred_language(Lang.en, "ja")
-    <Lang.en: 'en'>
+    ('en', 'ja')
+    >>> preferred_language("en", "ja")
+    'en'
     """
     if lang is not None:
         return lang
     first = (accept_language or "").split(",")[0].strip().lower()
-    return Lang.en if first.startswith("en") else Lang.ja
+    return "en" if first.startswith("en") else "ja"
 
 
 def _language(

@@ -12,8 +12,10 @@ from oncall.i18n import Lang
 from oncall.model import Id, Note
 from oncall.replan import Change, ReplanSummary
 from oncall.storage.audit import AuditEntry
-from oncall.storage.replan import LinkRecord, RepairRecord, SwapRecord, SwapState
+from oncall.storage.links import LinkRecord
+from oncall.storage.repairs import RepairRecord
 from oncall.storage.repository import JobState
+from oncall.storage.swaps import SwapRecord, SwapState
 from oncall.swaps import Proposal
 
 __all__ = [

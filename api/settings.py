@@ -12,8 +12,8 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from api.proxy import parse_trusted
 from oncall.errors import OncallError
+from oncall.services.feeds import FeedSettings
 from oncall.storage import database_url
-from oncall.storage.feeds import FeedSettings
 
 __all__ = ["PUBLIC_URL_PATTERN", "InvalidSettings", "Settings", "get_settings"]
 

@@ -37,6 +37,7 @@ from oncall.eligibility import Eligibility, compute_eligibility
 from oncall.errors import InvalidRoster, InvalidScenario
 from oncall.fairness import fair_share
 from oncall.feasibility import Ledger
+from oncall.i18n import Problem, coded
 from oncall.model import CATEGORIES, CarriedPeriod, Category, History, Physician, Pin, Role, Scenario
 from oncall.roster import GapRole, Roster
 from oncall.timeline import Duty, Timeline, to_utc
@@ -150,28 +151,38 @@ def check_adjacent(previous: Scenario, roster: Roster, scenario: Scenario, prev_
     id for the same doctor), and ``InvalidRoster`` unless ``roster`` is a roster of ``previous``."""
     problems = []
     if previous.timezone != scenario.timezone:
-        problems.append(f"timezone: {scenario.timezone} differs from the previous period's {previous.timezone}")
+        problems.append(Problem("boundary.zone", "timezone", zone=scenario.timezone, previous=previous.timezone))
     if previous.period.end + _ONE_DAY != scenario.period.start:
-        problems.append(
-            f"period.start: {scenario.period.start} does not follow the previous period, which ends "
-            f"{previous.period.end}"
-        )
+        end = previous.period.end
+        problems.append(Problem("boundary.not_following", "period.start", start=scenario.period.start, end=end))
     before = {p.id: p for p in previous.physicians}
     for i, p in enumerate(scenario.physicians):
         was = before.get(p.id)
         # The same id for another person: a doctor may change clinic or name, not both at once.
         if was is not None and was.name != p.name and was.clinic != p.clinic:
             problems.append(
-                f"physicians[{i}]: {p.id} is {p.name} of {p.clinic} here but {was.name} of {was.clinic} in the "
-                "previous period: the same id must be the same doctor"
+                Problem(
+                    "boundary.same_id",
+                    f"physicians[{i}]",
+                    id=p.id,
+                    name=p.name,
+                    clinic=p.clinic,
+                    was_name=was.name,
+                    was_clinic=was.clinic,
+                )
             )
     if problems:
         raise InvalidScenario(problems)
     known = prev_tl.by_id
     unknown = [d.id for d in roster.duties if d.id not in known]
     if roster.scenario != previous.name or unknown:
-        what = f"duty {unknown[0]} is not a duty of it" if unknown else f"it is the roster of {roster.scenario!r}"
-        raise InvalidRoster(f"previous roster: not a roster of the previous scenario {previous.name!r} ({what})")
+        what = (
+            coded("roster.foreign_duty", duty=unknown[0])
+            if unknown
+            else coded("roster.other_scenario", scenario=repr(roster.scenario))
+        )
+        name = repr(previous.name)
+        raise InvalidRoster(Problem("boundary.not_previous_roster", origin="previous roster", name=name, what=what))
 
 
 def _run_to(dates: set[dt.date], last: dt.date) -> list[dt.date]:

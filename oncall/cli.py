@@ -1,6 +1,6 @@
 """The ``oncall`` command: solve, check, schema, generate, carry, repair, serve, keys, report.
 
-Exit codes: 0 success; 1 the roster has gaps (solve) or hard violations (check); 2 bad input
+Exit codes: 0 success; 1 the roster (or its cover plan) has gaps (solve) or hard violations (check); 2 bad input
 (the message names the file, the field and the value; no traceback).
 """
 
@@ -20,12 +20,12 @@ from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TypeVar
 import typer
 
 from oncall.cli_web import register_web_commands
-from oncall.errors import OncallError
+from oncall.errors import InvalidInput, OncallError
 from oncall.generate import MIN_DOCTORS_PER_DISTRICT
-from oncall.i18n import Message
+from oncall.i18n import LANGS, Lang, Message, pairs, table
 from oncall.io import load_scenario, output_target, save_scenario, write_output
 from oncall.model import LIMITS, Scenario
-from oncall.roster import STATUS_JA, Roster, load_roster, save_roster
+from oncall.roster import Roster, load_roster, save_roster
 
 if TYPE_CHECKING:
     from oncall.checker import CheckReport
@@ -92,11 +92,6 @@ app = typer.Typer(
 )
 
 
-class Lang(StrEnum):
-    ja = "ja"
-    en = "en"
-
-
 LangOption = Annotated[Lang, typer.Option("--lang", help="Language of messages: ja (default) or en.")]
 DeterministicTimeOption = Annotated[
     float | None,
@@ -126,20 +121,20 @@ def _fail(message: str, code: int = 2) -> NoReturn:
 _R = TypeVar("_R")
 
 
-def _guard(action: Callable[[], _R], where: Path | None = None, lang: Lang = Lang.ja, option: str | None = None) -> _R:
+def _guard(action: Callable[[], _R], where: Path | None = None, lang: Lang = "ja", option: str | None = None) -> _R:
     """Run ``action``; turn the package's own errors, and a file that cannot be written, into a clean
     message in ``lang`` and exit code 2. ``where`` names the file an error found later (pins, in the solve)
     is in; ``option`` the output option whose path could not be written."""
     try:
         return action()
     except OncallError as exc:
-        lines = exc.lines(lang.value)
+        lines = exc.lines(lang)
         if option is not None:
             lines = [f"{option}: {line}" for line in lines]
         _fail("\n".join(f"{where}: {line}" if where is not None else line for line in lines))
     except OSError as exc:  # writing an output: no permission, a full disk, a read-only file system
         name = exc.filename2 or exc.filename
-        problem = Message("output.unwritable", str(name or ""), reason=exc.strerror or str(exc)).text(lang.value)
+        problem = Message("output.unwritable", origin=str(name or ""), reason=exc.strerror or str(exc)).text(lang)
         _fail(f"{option}: {problem}" if option else problem)
 
 
@@ -150,7 +145,7 @@ def _folder(*paths: tuple[str, Path | None]) -> None:
             _fail(f"{option}: {path} is a file, not a folder to write into")
 
 
-def _writable(*paths: tuple[str, Path | None], lang: Lang = Lang.ja) -> None:
+def _writable(*paths: tuple[str, Path | None], lang: Lang = "ja") -> None:
     """Fail before a long solve when an output path names anything but a regular file (a directory, a FIFO,
     a device; a symlink counts as its target), given as (``option``, path) pairs."""
     for option, path in paths:
@@ -158,81 +153,12 @@ def _writable(*paths: tuple[str, Path | None], lang: Lang = Lang.ja) -> None:
             _guard(lambda: output_target(path), lang=lang, option=option)  # noqa: B023  # called at once
 
 
-T = {
-    "ja": {
-        "status": "ステータス",
-        "objective": "目的関数",
-        "bound": "下界",
-        "gap": "最適性ギャップ",
-        "time": "計算時間",
-        "coverage": "充足",
-        "gaps": "欠員",
-        "spread": "公平性(負担点の幅)",
-        "written": "出力",
-        "checker": "検証",
-        "statuses": STATUS_JA,
-        "phases": {"cover": "欠員の最小化", "soft": "ソフト目標"},
-        "soft": "ソフト目標 (公平性・希望など)",
-        "soft_optimal": "最適 (証明済み)",
-        "soft_best_found": "時間内で最良の当番表 (最適かは未証明; 下界との差が最適性ギャップ)",
-        "soft_not_optimised": "最適化されていない — 時間切れまでにソフト目標の段階が当番表を見つけられず、"
-        "この当番表は{source} のまま (--time-limit を延ばしてください)",
-        "soft_none": "評価なし (当番表なし)",
-        "heuristic": "初期解 (ヒューリスティック)",
-        "earlier_phase": "欠員を最小にする段階の解",
-        "progress": "  [{seconds:6.1f}秒] 目的関数 {objective:.2f}  下界 {bound:.2f}",
-        "seconds": "{total:.1f}秒 (うちモデル構築 {build:.2f}秒)",
-    },
-    "en": {
-        "status": "Status",
-        "objective": "Objective",
-        "bound": "Bound",
-        "gap": "Optimality gap",
-        "time": "Time",
-        "coverage": "Coverage",
-        "gaps": "Gaps",
-        "spread": "Fairness (spread of points)",
-        "written": "Written",
-        "checker": "Check",
-        "statuses": {"optimal": "optimal", "feasible": "feasible", "infeasible": "infeasible", "unknown": "unknown"},
-        "phases": {"cover": "fewest gaps", "soft": "soft goals"},
-        "soft": "Soft goals (fairness, requests, …)",
-        "soft_optimal": "optimal (proven)",
-        "soft_best_found": "best roster found in the time limit (not proven optimal; the optimality gap is "
-        "its distance from the bound)",
-        "soft_not_optimised": "NOT optimised — time ran out before the soft-goal phase found a roster, so this "
-        "roster is {source} (give more --time-limit)",
-        "soft_none": "not assessed (no roster)",
-        "heuristic": "the heuristic starting roster",
-        "earlier_phase": "the fewest-gaps phase's roster",
-        "progress": "  [{seconds:6.1f}s] objective {objective:.2f}  bound {bound:.2f}",
-        "seconds": "{total:.1f}s (model {build:.2f}s)",
-    },
-}
+# What solve, check and repair print (cli.* and status.* in the catalogue), by language.
+T: dict[str, dict[str, Any]] = {lang: {**table("cli", lang), "statuses": table("status", lang)} for lang in LANGS}
 
 
-# Messages of the commands other than solve/check/repair: key -> (Japanese, English).
-MESSAGES: dict[str, tuple[str, str]] = {
-    "generated": (
-        "{path}: 医師 {doctors} 名、{districts} 地区",
-        "{path}: {doctors} physicians, {districts} district(s)",
-    ),
-    "written": ("出力: {paths}", "Written: {paths}"),
-    "key_created": (
-        "{prefix}: {role}の API キー「{name}」を発行しました。トークンは二度と表示されないので保管してください",
-        "{prefix}: {role} key {name!r} created; keep the token, it is not shown again",
-    ),
-    "role_staff": ("職員 (読み書き)", "staff"),
-    "role_hospital": ("病院 (読み取りのみ)", "hospital"),
-    "key_active": ("有効", "active"),
-    "key_revoked_at": ("失効 {at}Z", "revoked {at}Z"),
-    "key_revoked": ("{prefix}: 失効しました", "{prefix}: revoked"),
-    "other_roster": (
-        "注意: {roster} はシナリオ「{got}」の当番表で「{want}」のものではありません。{scenario} に照らして集計します",
-        "warning: {roster} is a roster of {got!r}, not of {want!r}: its duties are checked against {scenario} all "
-        "the same",
-    ),
-}
+# Messages of the commands other than solve/check/repair: key -> (Japanese, English); say.* in the catalogue.
+MESSAGES = pairs("say")
 
 
 def _say(key: str, lang: Lang | str, **values: object) -> str:
@@ -268,12 +194,11 @@ def solve(
         Path | None,
         typer.Option("--carried", help="With --previous: also write the scenario with the carried history."),
     ] = None,
-    lang: LangOption = Lang.ja,
+    lang: LangOption = "ja",
 ) -> None:
-    """Build the roster of a scenario and write it as JSON (and XLSX)."""
-    from oncall.checker import check
+    """Build the roster of a scenario (and its cover plan when it has 主治医 panels) and write it as JSON (and XLSX)."""
+    from oncall.services.solving import solve_checked
     from solver import SolveOptions
-    from solver import solve as run_solver
 
     _writable(("-o", output), ("--xlsx", xlsx), ("--carried", carried), lang=lang)
     sc = _guard(lambda: load_scenario(scenario), lang=lang)
@@ -289,42 +214,52 @@ def solve(
         if quiet or p.seconds - last[0] < 1.0:
             return
         last[0] = p.seconds
-        typer.echo(progress_line(p, lang.value), err=True)
+        typer.echo(progress_line(p, lang), err=True)
 
     options = SolveOptions(
-        time_limit=time_limit, seed=seed, deterministic_time=deterministic_time, lang=lang.value, on_progress=progress
+        time_limit=time_limit, seed=seed, deterministic_time=deterministic_time, lang=lang, on_progress=progress
     )
     if workers is not None:
         options.workers = workers
     started = time.perf_counter()
-    result = _guard(lambda: run_solver(sc, options), where=scenario, lang=lang)
-    report = check(sc, result.roster, lang=lang.value)
-    _guard(lambda: save_roster(result.roster, output), lang=lang, option="-o")
+    solved = _guard(lambda: solve_checked(sc, options), where=scenario, lang=lang)
+    result, report, roster = solved.result, solved.report, solved.roster
+    _guard(lambda: save_roster(roster, output), lang=lang, option="-o")
     written = [str(output)]
     if xlsx is not None:
         from oncall.xlsx import write_xlsx
 
         book = xlsx
         _guard(
-            lambda: write_output(book, lambda tmp: write_xlsx(sc, result.roster, tmp, lang=lang.value)),
+            lambda: write_output(book, lambda tmp: write_xlsx(sc, roster, tmp, lang=lang)),
             lang=lang,
             option="--xlsx",
         )
         written.append(str(xlsx))
-    roster = result.roster
     # Gaps are listed below with their diagnosis; any other violation means the solver broke a hard
     # rule, a bug that must never pass silently.
     broken = [v for v in report.violations if v.rule != "coverage"]
     if result.problems:  # admissions the data make impossible to keep in limits: explained below, not a bug
         broken = [v for v in broken if v.rule != "hospital_admissions"]
-    lines = _solve_summary(sc, result, report, time.perf_counter() - started, written, lang.value)
+    lines = _solve_summary(sc, result, report, time.perf_counter() - started, written, lang) + _cover_lines(
+        roster, lang
+    )
     for v in broken[:20]:
         lines.append(f"  ! [{v.rule}] {v.message}")
     typer.echo("\n".join(lines))
     if broken:
         raise typer.Exit(3)
-    if roster.gaps or roster.status in ("infeasible", "unknown"):
+    if roster.gaps or roster.status in ("infeasible", "unknown") or (roster.cover and roster.cover.has_gaps()):
         raise typer.Exit(1)
+
+
+def _cover_lines(roster: Roster, lang: str) -> list[str]:
+    """The cover plan's summary, when the roster has one."""
+    if roster.cover is None:
+        return []
+    from oncall.cli_cover import cover_summary
+
+    return [cover_summary(roster.cover, lang)]
 
 
 def progress_line(p: Progress, lang: str) -> str:
@@ -362,12 +297,12 @@ def _solve_summary(
         f"{t['written']}: {', '.join(written)}",
     ]
     lines += [f"  * {problem}" for problem in result.problems]
-    lines += _gap_lines(roster, report)
+    lines += _gap_lines(roster, report, lang)
     return lines
 
 
-def _gap_lines(roster: Roster, report: CheckReport, shown: int = 20) -> list[str]:
-    """The first gaps, each with its first reason; a gap without one (no roster was found) is named as the
+def _gap_lines(roster: Roster, report: CheckReport, lang: str, shown: int = 20) -> list[str]:
+    """The first gaps, each with its first reason in ``lang``; a gap without one (no roster was found) is named as the
     checker names it (date, block, district, role), never by its internal id."""
     from collections import defaultdict
 
@@ -380,7 +315,8 @@ def _gap_lines(roster: Roster, report: CheckReport, shown: int = 20) -> list[str
     for gap in roster.gaps[:shown]:
         k, taken[gap.duty] = taken[gap.duty], taken[gap.duty] + 1
         plain = named[gap.duty][k] if k < len(named[gap.duty]) else f"{gap.duty} {gap.role}"
-        lines.append("  - " + (gap.reasons[0] if gap.reasons else plain))
+        reasons = gap.texts(lang)
+        lines.append("  - " + (reasons[0] if reasons else plain))
     if len(roster.gaps) > shown:
         lines.append(f"  … (+{len(roster.gaps) - shown})")
     return lines
@@ -396,7 +332,7 @@ def _carry(prev_scenario: Path, prev_roster: Path, sc: Scenario, language: Lang,
     published: Roster = _guard(lambda: load_roster(prev_roster), lang=language)
     options = BoundaryOptions() if window is None else BoundaryOptions(window_months=dict.fromkeys(CATEGORIES, window))
     carry = _guard(lambda: carry_over(before, published, sc, options), lang=language)
-    lang = language.value
+    lang = language
     en = lang == "en"
     typer.echo(
         f"{prev_roster}: history carried into {sc.name!r}; {len(carry.pins)} roles of the night across the boundary "
@@ -422,7 +358,7 @@ def _pct(x: float | None) -> str:
 def check(
     scenario: Annotated[Path, typer.Argument(help="Scenario file.")],
     roster: Annotated[Path, typer.Argument(help="Roster JSON file.")],
-    lang: LangOption = Lang.ja,
+    lang: LangOption = "ja",
     as_json: Annotated[bool, typer.Option("--json", help="Print violations and figures as JSON.")] = False,
     previous: Annotated[
         tuple[Path, Path] | None,
@@ -445,11 +381,11 @@ def check(
             _guard(lambda: load_scenario(previous[0]), lang=lang),
             _guard(lambda: load_roster(previous[1]), lang=lang),
         )
-    report = _guard(lambda: run_check(sc, ro, lang=lang.value, previous=before), lang=lang)
+    report = _guard(lambda: run_check(sc, ro, lang=lang, previous=before), lang=lang)
     if as_json:
         typer.echo(json.dumps(report.to_dict(), ensure_ascii=False, indent=2))
     else:
-        typer.echo(report.summary(lang.value))
+        typer.echo(report.summary(lang))
     if not report.ok:
         raise typer.Exit(1)
 
@@ -493,7 +429,7 @@ def generate(
     patients: Annotated[
         bool, typer.Option("--patients/--no-patients", help="Enrolled patients of every clinic (default: with).")
     ] = True,
-    lang: LangOption = Lang.ja,
+    lang: LangOption = "ja",
 ) -> None:
     """Write a realistic random scenario (seeded: the same seed gives the same scenario)."""
     from oncall.generate import default_districts
@@ -533,7 +469,7 @@ def carry(
     window: Annotated[
         int | None, typer.Option("--window-months", min=1, max=120, help="Fairness window in months (default 12).")
     ] = None,
-    lang: LangOption = Lang.ja,
+    lang: LangOption = "ja",
 ) -> None:
     """Carry a published roster into the next period: rest, consecutive days, fairness points, the night across."""
     _writable(("-o", output), lang=lang)
@@ -547,7 +483,7 @@ def carry(
 _CHANGE_OPTIONS = {"--absence": 3, "--leave": 2, "--closed": 2, "--cap": 3}
 
 
-def _parse_changes(args: list[str], reason: str | None, lang: Lang = Lang.ja) -> list[Any]:
+def _parse_changes(args: list[str], reason: str | None, lang: Lang = "ja") -> list[Any]:
     """``--absence ID FROM TO``, ``--leave ID FROM``, ``--closed HOSPITAL DATE``, ``--cap ID NAME VALUE``."""
     from pydantic import TypeAdapter, ValidationError
 
@@ -579,7 +515,7 @@ def _parse_changes(args: list[str], reason: str | None, lang: Lang = Lang.ja) ->
         try:
             changes.append(adapter.validate_python({**data, "reason": reason}))
         except ValidationError as exc:
-            problems = format_validation_error(exc, lang.value)
+            problems = format_validation_error(exc, lang)
             _fail("\n".join(f"{option} {' '.join(values)}: {p.split('.', 1)[-1]}" for p in problems))
     if not changes:
         _fail(
@@ -621,7 +557,7 @@ def repair(
     seed: Seed = 0,
     deterministic_time: DeterministicTimeOption = None,
     as_json: Annotated[bool, typer.Option("--json", help="Print the summary as JSON.")] = False,
-    lang: LangOption = Lang.ja,
+    lang: LangOption = "ja",
 ) -> None:
     """Repair a published roster after changes, with as few changed duties as possible.
 
@@ -630,8 +566,8 @@ def repair(
     (NAME: duties, nights, holiday_duties, consecutive_days, min_rest_hours; VALUE none removes it).
     Exit 0 when every duty is covered, 1 when gaps remain, 2 on bad input, 3 if the checker finds a broken rule.
     """
-    from oncall.checker import check as run_check
-    from oncall.replan import change_text, replan, summary_text
+    from oncall.replan import apply_changes, change_text, summary_text
+    from oncall.services.solving import repair_checked
     from solver import SolveOptions
 
     _writable(("-o", output), ("--scenario-out", scenario_out), lang=lang)
@@ -639,13 +575,16 @@ def repair(
     published: Roster = _guard(lambda: load_roster(roster), lang=lang)
     changes = _parse_changes(list(ctx.args), reason, lang)
     freeze = _instant(now, sc)
-    options = SolveOptions(time_limit=time_limit, seed=seed, deterministic_time=deterministic_time, lang=lang.value)
+    options = SolveOptions(time_limit=time_limit, seed=seed, deterministic_time=deterministic_time, lang=lang)
     if workers is not None:
         options.workers = workers
     started = time.perf_counter()
-    result = _guard(lambda: replan(sc, published, changes, freeze, options, lang.value), where=scenario, lang=lang)
+    applied = _guard(lambda: apply_changes(sc, changes, published, freeze, lang), where=scenario, lang=lang)
+    result = _guard(lambda: repair_checked(applied, published, freeze, options, lang), where=scenario, lang=lang)
     seconds = time.perf_counter() - started
-    report = run_check(result.scenario, result.roster, lang=lang.value)
+    report = result.report
+    assert result.summary is not None
+    summary = result.summary
     _guard(lambda: save_roster(result.roster, output), lang=lang, option="-o")
     written = [str(output)]
     if scenario_out is not None:
@@ -653,23 +592,24 @@ def repair(
         written.append(str(scenario_out))
     broken = [v for v in report.violations if v.rule != "coverage"]
     if as_json:
-        typer.echo(result.summary.model_dump_json(indent=2))
+        typer.echo(summary.model_dump_json(indent=2))
     else:
-        t = T[lang.value]
-        shown = [change_text(c, lang.value) for c in changes]
-        lines = [summary_text(result.summary, result.scenario, shown, lang.value)]
+        t = T[lang]
+        shown = [change_text(c, lang) for c in changes]
+        lines = [summary_text(summary, result.scenario, shown, lang)]
         lines.append(
-            f"{t['status']}: {t['statuses'][result.status]}  {t['time']}: {seconds:.1f}s  "  # type: ignore[index]
-            f"{t['checker']}: {report.verdict(lang.value)}"
+            f"{t['status']}: {t['statuses'][result.result.status]}  {t['time']}: {seconds:.1f}s  "
+            f"{t['checker']}: {report.verdict(lang)}"
         )
         lines.append(f"{t['written']}: {', '.join(written)}")
-        lines += _gap_lines(result.roster, report)
+        lines += _gap_lines(result.roster, report, lang)
         for v in broken[:20]:
             lines.append(f"  ! [{v.rule}] {v.message}")
         typer.echo("\n".join(lines))
     if broken:
         raise typer.Exit(3)
-    if result.roster.gaps or result.status in ("infeasible", "unknown"):
+    cover_gaps = result.roster.cover is not None and result.roster.cover.has_gaps()
+    if result.roster.gaps or result.result.status in ("infeasible", "unknown") or cover_gaps:
         raise typer.Exit(1)
 
 
@@ -697,7 +637,7 @@ def _api_database_url() -> str:
 def keys_create(
     role: Annotated[KeyRoleChoice, typer.Option("--role", help="staff (read and write) or hospital (read only).")],
     name: Annotated[str, typer.Option("--name", help="Who or what the key is for.")] = "",
-    lang: LangOption = Lang.ja,
+    lang: LangOption = "ja",
 ) -> None:
     """Issue an API key and print its token; only its hash is stored, so it is shown this once."""
     from oncall.storage import Store
@@ -710,7 +650,7 @@ def keys_create(
 
 
 @keys_app.command("list")
-def keys_list(lang: LangOption = Lang.ja) -> None:
+def keys_list(lang: LangOption = "ja") -> None:
     """List the keys: prefix, role, name, created, revoked."""
     from oncall.storage import Store
 
@@ -723,7 +663,7 @@ def keys_list(lang: LangOption = Lang.ja) -> None:
 @keys_app.command("revoke")
 def keys_revoke(
     prefix: Annotated[str, typer.Argument(help="The key's prefix, e.g. ock_1a2b3c4d (or the whole token).")],
-    lang: LangOption = Lang.ja,
+    lang: LangOption = "ja",
 ) -> None:
     """Revoke a key: requests with its token get 401 from now on."""
     from oncall.storage import Store
@@ -806,7 +746,7 @@ def feeds_issue(
     ] = None,
     name: Annotated[str, typer.Option("--name", help="Who or what the feed is for.")] = "",
     base_url: BaseUrlOption = None,
-    lang: LangOption = Lang.ja,
+    lang: LangOption = "ja",
 ) -> None:
     """Issue a feed and print its https and webcal URLs; only the token's hash is stored."""
     from oncall.errors import NotFound
@@ -830,7 +770,7 @@ def feeds_issue(
             kind.value,
             target,
             scenario_id=scenario,
-            lang=lang.value,
+            lang=lang,
             alarm_minutes=alarm,
             name=name,
             actor=_cli_actor(),
@@ -867,20 +807,27 @@ def feeds_update(
         _fail("--alarm/--no-alarm: give one or the other")
     changes: dict[str, object] = {}
     if lang is not None:
-        changes["lang"] = lang.value
+        changes["lang"] = lang
     if alarm is not None or no_alarm:
         changes["alarm_minutes"] = alarm
     if name is not None:
         changes["name"] = name
     if not changes:
         _fail("nothing to change: give --lang, --alarm, --no-alarm or --name")
-    try:
-        record, changed = _guard(lambda: _feed_store().update(prefix, changes, _cli_actor()))
-    except ValueError as exc:
-        _fail(f"--{exc}".replace("--alarm_minutes:", "--alarm:"))
+
+    def change() -> tuple[Any, dict[str, Any]]:
+        try:
+            return _feed_store().update(prefix, changes, _cli_actor())
+        except InvalidInput as exc:  # a field of the change, named as the option the user typed
+            _fail(f"--{_FEED_OPTIONS.get(exc.field, exc.field)}: {exc.problem}")
+
+    record, changed = _guard(change)
     alarm_text = f"{record.alarm_minutes} min" if record.alarm_minutes is not None else "none"
     what = "changed" if changed else "unchanged"
     typer.echo(f"{record.prefix}: {what}; language {record.lang}, reminder {alarm_text}, name {record.name!r}")
+
+
+_FEED_OPTIONS = {"alarm_minutes": "alarm"}  # a feed's field -> the option of `oncall feeds update` that sets it
 
 
 @feeds_app.command("revoke")
@@ -953,7 +900,7 @@ def report(
         Path | None,
         typer.Option("-o", "--output", help="File to write (a folder for csv); default: print (xlsx: report.xlsx)."),
     ] = None,
-    lang: LangOption = Lang.ja,
+    lang: LangOption = "ja",
 ) -> None:
     """Report on a roster: physicians, hospitals (expected admissions), districts (coverage, depth), plots."""
     from oncall.reports import build_report, render_html, render_text, write_csv, write_xlsx
@@ -969,7 +916,7 @@ def report(
         typer.echo(
             _say("other_roster", lang, roster=roster, got=ro.scenario, want=sc.name, scenario=scenario), err=True
         )
-    rep = build_report(sc, ro, lang=lang.value)
+    rep = build_report(sc, ro, lang=lang)
     written: list[Path] = []
     if fmt is ReportFormat.csv:
         if output is None:
@@ -981,10 +928,10 @@ def report(
             written += _guard(lambda: write_csv(rep, folder))
     elif fmt is ReportFormat.xlsx:
         target = output or Path("report.xlsx")
-        _guard(lambda: write_output(target, lambda tmp: write_xlsx(rep, tmp, lang=lang.value)), lang=lang, option="-o")
+        _guard(lambda: write_output(target, lambda tmp: write_xlsx(rep, tmp, lang=lang)), lang=lang, option="-o")
         written.append(target)
     else:
-        text = render_html(rep, lang.value) if fmt is ReportFormat.html else render_text(rep, lang.value)
+        text = render_html(rep, lang) if fmt is ReportFormat.html else render_text(rep, lang)
         if output is None:
             typer.echo(text, nl=False)
         else:
@@ -995,7 +942,7 @@ def report(
         from oncall.plots import write_plots
 
         folder_of_plots = plots
-        written += _guard(lambda: write_plots(rep, folder_of_plots, lang=lang.value))
+        written += _guard(lambda: write_plots(rep, folder_of_plots, lang=lang))
     if written:
         typer.echo(_say("written", lang, paths=", ".join(str(p) for p in written)), err=True)
 

@@ -14,7 +14,7 @@ from typing import Annotated
 
 import typer
 
-from oncall.cli import Lang, LangOption, _fail, _guard, app
+from oncall.cli import LangOption, _fail, _guard, app
 from oncall.cover.document import CoverPlan
 from oncall.io import load_scenario
 from oncall.roster import load_roster, save_roster
@@ -59,7 +59,7 @@ def cover(
     workers: Annotated[int, typer.Option(min=1, max=64, help="CP-SAT workers.")] = 1,
     time_limit: Annotated[float | None, typer.Option(min=0.1, help="Seconds per phase; none: to the optimum.")] = None,
     fresh: Annotated[bool, typer.Option("--fresh", help="Ignore the roster's cover plan in force.")] = False,
-    lang: LangOption = Lang.ja,
+    lang: LangOption = "ja",
 ) -> None:
     """Pair every 主治医 with 副主治医 and name who answers during each absence; exit 1 on a gap.
 
@@ -76,12 +76,12 @@ def cover(
     published = None if fresh else ro.cover
     ro.cover = solve_cover(sc, ro, published=published, workers=workers, time_limit=time_limit)
     _guard(lambda: save_roster(ro, output or roster))
-    typer.echo(cover_summary(ro.cover, lang.value))
+    typer.echo(cover_summary(ro.cover, lang))
     for gid, name, principals, gaps, holds in group_status(sc, ro):
         typer.echo(
             f"Group {gid} ({name}): {principals} doctors with patients, {gaps} gaps; 24-hour cover "
             + ("holds" if holds else "does NOT hold")
-            if lang is Lang.en
+            if lang == "en"
             else f"グループ {gid}（{name}）: 主治医{principals}名、欠員{gaps}件、24時間体制 "
             + ("確保" if holds else "未確保")
         )
@@ -90,12 +90,12 @@ def cover(
         dropped, added, changed, new = len(ch.pairs_dropped), len(ch.pairs_added), ch.answers_changed, ch.answers_new
         typer.echo(
             f"Changes: pairs -{dropped} +{added}; answerers changed {changed}; new stretches {new}"
-            if lang is Lang.en
+            if lang == "en"
             else f"変更: 組合せ 解消{dropped}・新規{added}、対応医の変更 {changed}件、新しい不在 {new}件"
         )
         for p, d in ch.pairs_dropped:
             typer.echo(f"  - {p} / {d}")
-    if ro.cover.unpaired or any(a.answerer is None for a in ro.cover.answers):
+    if ro.cover.has_gaps():
         raise typer.Exit(1)
 
 

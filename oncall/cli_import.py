@@ -18,7 +18,8 @@ from typing import Annotated
 import typer
 
 from oncall import importing
-from oncall.cli import Lang, LangOption, _fail, _guard, app
+from oncall.cli import LangOption, _fail, _guard, app
+from oncall.i18n import Lang
 from oncall.io import load_scenario, save_scenario
 from oncall.model import Scenario
 
@@ -55,21 +56,19 @@ def _read(path: Path) -> bytes:
 def _run(kind: importing.ImportKind, scenario: Path, file: Path, output: Path | None, apply: bool, lang: Lang) -> None:
     sc = _guard(lambda: load_scenario(scenario))
     preview = importing.preview(kind, _read(file), sc)
-    lines = preview.lines(lang.value)
+    lines = preview.lines(lang)
     typer.echo(lines[0])
     for line in lines[1 : 1 + len(preview.physician_changes) + len(preview.request_changes)]:
         typer.echo(f"  {line}")
     if not preview.ok:
-        _fail("\n".join(f"{file}: {p.text(lang.value)}" for p in preview.errors))
+        _fail("\n".join(f"{file}: {p.text(lang)}" for p in preview.errors))
     if not apply:
-        typer.echo(
-            "(not written: add --apply)" if lang is Lang.en else "（書き込んでいません: --apply で書き込みます）"
-        )
+        typer.echo("(not written: add --apply)" if lang == "en" else "（書き込んでいません: --apply で書き込みます）")
         return
     new: Scenario = _guard(lambda: importing.apply(preview, sc))
     target = output or scenario
     _guard(lambda: save_scenario(new, target))
-    typer.echo(("Written: " if lang is Lang.en else "出力: ") + str(target))
+    typer.echo(("Written: " if lang == "en" else "出力: ") + str(target))
 
 
 def _import_command(kind: importing.ImportKind, doc: str) -> None:
@@ -80,7 +79,7 @@ def _import_command(kind: importing.ImportKind, doc: str) -> None:
         file: FileArg,
         output: OutOption = None,
         apply: ApplyOption = False,
-        lang: LangOption = Lang.ja,
+        lang: LangOption = "ja",
     ) -> None:
         _run(kind, scenario, file, output, apply, lang)
 
@@ -96,14 +95,14 @@ def template(
     sheet: Annotated[Sheet, typer.Argument(help="physicians or requests.")],
     scenario: ScenarioArg,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="XLSX to write.")] = None,
-    lang: LangOption = Lang.ja,
+    lang: LangOption = "ja",
 ) -> None:
     """Write the XLSX template to fill in: the scenario's doctors, and for requests its dates."""
     sc = _guard(lambda: load_scenario(scenario))
     make = importing.physicians_template if sheet is Sheet.physicians else importing.requests_template
     target = output or Path(f"{sheet.value}_template.xlsx")
-    _guard(lambda: _write(target, make(sc, lang.value)))
-    typer.echo(("Written: " if lang is Lang.en else "出力: ") + str(target))
+    _guard(lambda: _write(target, make(sc, lang)))
+    typer.echo(("Written: " if lang == "en" else "出力: ") + str(target))
 
 
 def _write(path: Path, data: bytes) -> None:

@@ -13,15 +13,16 @@
     └── RuleBroken(OncallError, ValueError)        a proposed swap or give-away breaks a hard rule (names it)
 
 Only the CLI and the API translate these into exit codes and HTTP statuses. Problems with input are
-kept as ``oncall.i18n.Message`` where they can be, so that ``lines(lang)`` shows them in the language of
-whoever reads them; ``problems`` and ``str()`` are the English lines.
+kept as ``oncall.i18n.Problem`` (field path, code, parameters), never as text to be parsed back:
+``lines(lang)`` shows them in the language of whoever reads them (the CLI's lines), ``structured``
+gives each with its field (the API's JSON details); ``problems`` and ``str()`` are the English lines.
 """
 
 from __future__ import annotations
 
 from collections.abc import Sequence
 
-from oncall.i18n import Lang, Message
+from oncall.i18n import Lang, Message, Problem
 
 __all__ = [
     "Conflict",
@@ -47,13 +48,19 @@ class OncallError(Exception):
 
 
 class _Problems:
-    """Problems given as lines of text or as messages; English in ``problems``, any language in ``lines``."""
+    """Problems given as :class:`~oncall.i18n.Problem` (or, from older callers, lines of text); English in
+    ``problems``, any language in ``lines``, each with its place in ``structured``."""
 
     messages: list[str | Message]
 
     def _keep(self, problems: Sequence[str | Message] | str | Message) -> str:
         self.messages = [problems] if isinstance(problems, str | Message) else list(problems)
         return "; ".join(self.problems)
+
+    @property
+    def structured(self) -> list[Problem]:
+        """Every problem as a :class:`~oncall.i18n.Problem` (a line of text concerns the whole document)."""
+        return [m if isinstance(m, Problem) else Problem("", fallback=m) for m in self.messages]
 
     @property
     def problems(self) -> list[str]:

@@ -34,6 +34,7 @@ from zoneinfo import ZoneInfo
 from icalendar import Alarm, Calendar, Event, Timezone, vDuration
 
 from oncall.cover.feed import cover_events
+from oncall.i18n import LANGS, Lang, table
 from oncall.load import expected_load, hospital_days
 from oncall.model import Physician, Scenario
 from oncall.roster import Roster, RosterDuty
@@ -59,7 +60,6 @@ FeedKind = Literal["physician", "hospital", "district", "network"]
 FEED_KINDS: tuple[FeedKind, ...] = get_args(FeedKind)
 EventRole = Literal["primary", "secondary", "backup_hospital", "duty"]
 EVENT_ROLES: tuple[EventRole, ...] = get_args(EventRole)
-Lang = Literal["ja", "en"]
 
 _PERSON_ROLES: tuple[EventRole, EventRole] = ("primary", "secondary")
 _ROLE_OF_KIND: dict[FeedKind, tuple[EventRole, ...]] = {
@@ -372,74 +372,12 @@ def _select(
 # --- texts ------------------------------------------------------------------------------------------
 
 _WEEKDAYS = {"ja": "月火水木金土日", "en": ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]}
-_TEXT: dict[str, dict[str, str]] = {
-    "ja": {
-        "primary": "主当番",
-        "secondary": "副当番",
-        "backup_hospital": "後方支援待機",
-        "duty": "当番",
-        "primary_long": "主当番（最初に呼ばれる医師）",
-        "secondary_long": "副当番（主当番が出られないときに呼ばれる医師）",
-        "cancelled": "取消",
-        "gap": "欠員",
-        "district": "地区",
-        "block": "時間帯",
-        "hospital": "後方支援病院",
-        "phone": "電話",
-        "email": "メール",
-        "admissions": "入院見込み: この当番 {duty:.2f} 件、当日合計 {day:.2f} 件"
-        "（登録患者を含む、目安上限 {limit:.1f} 件）",
-        "expected": "入院見込み {duty:.1f} 件",
-        "lost": "この当番は担当から外れました（{when} 公開の当番表）。",
-        "removed": "この当番は当番表からなくなりました（{when} 公開の当番表）。",
-        "cal_physician": "在宅当番 {name}",
-        "cal_hospital": "後方支援待機 {name}",
-        "cal_district": "在宅当番 {name}",
-        "cal_network": "在宅当番 全地区",
-        "desc_physician": "{name} の在宅医療当番（公開済みの当番表）",
-        "desc_hospital": "{name} の後方支援待機（公開済みの当番表）",
-        "desc_district": "{name} の在宅医療当番（公開済みの当番表）",
-        "desc_network": "全地区の在宅医療当番（公開済みの当番表）",
-        "alarm": "当番の開始 {minutes} 分前: {summary}",
-        "sep": "　",
-        "open": "（",
-        "close": "）",
-        "slash": "／",
-    },
-    "en": {
-        "primary": "Primary",
-        "secondary": "Secondary",
-        "backup_hospital": "Standby",
-        "duty": "On call",
-        "primary_long": "Primary on call (called first)",
-        "secondary_long": "Secondary on call (called when the primary cannot go)",
-        "cancelled": "Cancelled",
-        "gap": "gap",
-        "district": "District",
-        "block": "Block",
-        "hospital": "Backup hospital",
-        "phone": "phone",
-        "email": "email",
-        "admissions": "Expected admissions: {duty:.2f} from this duty, {day:.2f} on the day in all "
-        "(registered patients included; guide limit {limit:.1f})",
-        "expected": "{duty:.1f} expected admissions",
-        "lost": "This duty is no longer yours (roster published {when}).",
-        "removed": "This duty is no longer in the roster (roster published {when}).",
-        "cal_physician": "On call: {name}",
-        "cal_hospital": "Standby: {name}",
-        "cal_district": "On call: {name}",
-        "cal_network": "On call: all districts",
-        "desc_physician": "On-call duties of {name} (published rosters)",
-        "desc_hospital": "Backup-hospital standby of {name} (published rosters)",
-        "desc_district": "On-call duties in {name} (published rosters)",
-        "desc_network": "On-call duties in every district (published rosters)",
-        "alarm": "Duty starts in {minutes} minutes: {summary}",
-        "sep": ", ",
-        "open": " (",
-        "close": ")",
-        "slash": " / ",
-    },
+# Punctuation between the words, by language; the words themselves are feed.* in the catalogue.
+_PUNCTUATION = {
+    "ja": {"sep": "\u3000", "open": "（", "close": "）", "slash": "／"},
+    "en": {"sep": ", ", "open": " (", "close": ")", "slash": " / "},
 }
+_TEXT: dict[str, dict[str, str]] = {lang: {**table("feed", lang), **_PUNCTUATION[lang]} for lang in LANGS}
 
 
 class _Words:

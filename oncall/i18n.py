@@ -5,7 +5,7 @@ types as codes (``less_than_equal``, ``missing`` …, filled from the error's ``
 validators use namespaced codes (``scenario.unknown_clinic``), so every problem with a scenario, a roster
 or a request can be shown in either language, long after it was found.
 
->>> Message("input.too_deep", "scenario.yaml").text("en")
+>>> Problem("input.too_deep", origin="scenario.yaml").text("en")
 'scenario.yaml: nested too deeply'
 >>> pick_lang("en-US,en;q=0.9,ja;q=0.5"), pick_lang(None), pick_lang("fr")
 ('en', 'ja', 'ja')
@@ -17,7 +17,23 @@ import re
 from collections.abc import Mapping
 from typing import Any, Literal
 
-__all__ = ["LANGS", "MESSAGES", "Lang", "Message", "params_of", "pick_lang", "text"]
+__all__ = [
+    "LANGS",
+    "MESSAGES",
+    "Coded",
+    "Lang",
+    "Message",
+    "Problem",
+    "both",
+    "coded",
+    "joined",
+    "pairs",
+    "params_of",
+    "pick_lang",
+    "render",
+    "table",
+    "text",
+]
 
 Lang = Literal["ja", "en"]
 LANGS: tuple[Lang, ...] = ("ja", "en")
@@ -283,6 +299,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "地区 {district} の {block} の {role} は既に shared_roles[{first}] が共有しています",
         "the {role} of district {district} in {block} is already shared by shared_roles[{first}]",
     ),
+    "xlsx.shared": ("（共有）", " (shared)"),  # after the name of a shared role's holder in each district's cell
     "check.shared_role.differs": (
         "共有の{role}（{group}）がこの地区では {got}、{lead} では {want} です",
         "the shared {role} ({group}) is {got} here but {want} in {lead}",
@@ -450,46 +467,107 @@ def text(code: str, lang: Lang = "ja", **params: Any) -> str:
     return (en if lang == "en" else ja).format(**params)
 
 
-class Message:
-    """A problem found in input: where (a file, a field path) and what, kept as a code until it is shown.
+class Problem:
+    """A problem found in input, kept as a code until it is shown: where (``field``, a path into the
+    document such as ``physicians[3].clinic``, empty for the whole document; ``label``, a name shown
+    after it; ``origin``, the file or document it is in and any place in it that is not a field, such
+    as ``line 3``) and what (``code`` and ``params``).
 
     A code missing from the catalogue (an error type pydantic added later) shows ``fallback`` in both
-    languages; ``got`` is the offending value, shown after the problem.
+    languages; ``got`` is the offending value, shown after the problem. The CLI prints ``text(lang)``,
+    one line per problem; the API's JSON error details are ``detail(lang)``.
+
+    >>> p = Problem("scenario.unknown_clinic", "clinic", id="'x'").within("physicians[3]")
+    >>> p.detail("en"), p.source("a.yaml").text("en")
+    (('physicians[3].clinic', "unknown clinic 'x'"), "a.yaml: physicians[3].clinic: unknown clinic 'x'")
     """
 
-    __slots__ = ("code", "fallback", "got", "params", "where")
+    __slots__ = ("code", "fallback", "field", "got", "label", "origin", "params")
 
     def __init__(
-        self, code: str, where: str = "", *, fallback: str = "", got: str | None = None, **params: Any
+        self,
+        code: str,
+        field: str = "",
+        *,
+        origin: str | tuple[str, ...] = (),
+        label: str | None = None,
+        fallback: str = "",
+        got: str | None = None,
+        **params: Any,
     ) -> None:
         self.code = code
-        self.where = where
+        self.field = field
+        self.origin: tuple[str, ...] = (origin,) if isinstance(origin, str) else tuple(origin)
+        self.label = label
         self.params: dict[str, Any] = params
         self.fallback = fallback
         self.got = got
 
-    def within(self, path: str) -> Message:
+    def _with(self, field: str, origin: tuple[str, ...]) -> Problem:
+        return Problem(
+            self.code,
+            field,
+            origin=origin,
+            label=self.label,
+            fallback=self.fallback,
+            got=self.got,
+            **self.params,
+        )
+
+    def at(self, field: str) -> Problem:
+        """The same problem at another field (a value checked alone, reported where the user gave it)."""
+        return self._with(field, self.origin)
+
+    def within(self, path: str) -> Problem:
         """The same problem under the field ``path`` (``physicians[0]`` + ``clinic``)."""
-        return Message(self.code, _join(path, self.where), fallback=self.fallback, got=self.got, **self.params)
+        return self._with(_join(path, self.field), self.origin)
 
-    def source(self, name: str) -> Message:
+    def source(self, name: str) -> Problem:
         """The same problem in the file or document ``name``: ``name: where: problem``."""
-        where = f"{name}: {self.where}" if self.where else name
-        return Message(self.code, where, fallback=self.fallback, got=self.got, **self.params)
+        return self._with(self.field, (name, *self.origin))
 
-    def text(self, lang: Lang = "ja") -> str:
-        """``where: problem`` in ``lang``."""
-        params = {k: v.text(lang) if isinstance(v, Message) else v for k, v in self.params.items()}
+    @property
+    def where(self) -> str:
+        """Where, as one piece of text: ``scenario.yaml: blocks.weekday[1] (night)``."""
+        place = f"{self.field} ({self.label})" if self.label is not None else self.field
+        return ": ".join(part for part in (*self.origin, place) if part)
+
+    def body(self, lang: Lang = "ja") -> str:
+        """What is wrong, in ``lang``, without where."""
+        params = {k: _shown(v, lang) for k, v in self.params.items()}
         body = text(self.code, lang, **params) if self.code in MESSAGES else self.fallback
         if self.got is not None:
             body += text("input.got", lang, value=self.got)
-        return f"{self.where}: {body}" if self.where else body
+        return body
+
+    def text(self, lang: Lang = "ja") -> str:
+        """``where: problem`` in ``lang``."""
+        where = self.where
+        return f"{where}: {self.body(lang)}" if where else self.body(lang)
+
+    def detail(self, lang: Lang = "ja", document: str = "") -> tuple[str, str]:
+        """(field, problem) for an API error's details: the field, ``(document)`` for the whole document;
+        the label, if any, and the places within the document that are not fields (``line 3``) lead the
+        problem. ``document``, the name the request's body goes by, is left out of the origin."""
+        origin = self.origin[1:] if self.origin[:1] == (document,) else self.origin
+        lead = [*origin, f"({self.label})"] if self.label is not None else list(origin)
+        return self.field or "(document)", ": ".join([*lead, self.body(lang)])
 
     def __str__(self) -> str:
         return self.text("en")
 
     def __repr__(self) -> str:
-        return f"Message({self.code!r}, {self.where!r}, {self.params!r})"
+        return f"Problem({self.code!r}, {self.field!r}, {self.params!r})"
+
+
+Message = Problem  # the name the modules written before `Problem` still use
+
+
+def _shown(value: Any, lang: Lang) -> Any:
+    """A parameter as it is filled in: a nested problem or kept text in ``lang``, anything else as it is."""
+    if isinstance(value, Problem):
+        return value.text(lang)
+    return render(value, lang) if isinstance(value, dict) else value
 
 
 def _join(parent: str, child: str) -> str:
@@ -529,3 +607,87 @@ def params_of(ctx: Mapping[str, Any] | None) -> dict[str, Any]:
     for key, value in (ctx or {}).items():
         out[key] = f"{value:g}" if isinstance(value, float) else value
     return out
+
+
+# --- the areas' texts (oncall/texts/), merged after the catalogue above; a code is defined once
+def _merge_areas() -> None:
+    from oncall.texts import AREAS
+
+    for area in AREAS:
+        twice = MESSAGES.keys() & area.MESSAGES.keys()
+        if twice:
+            raise RuntimeError(f"{area.__name__}: codes already in the catalogue: {sorted(twice)}")
+        MESSAGES.update(area.MESSAGES)
+
+
+_merge_areas()
+
+Coded = dict[str, Any]
+"""A text kept as plain JSON until it is shown: ``{"code": …, "params": {…}}`` (see :func:`render`)."""
+
+
+def coded(code: str, **params: Any) -> Coded:
+    """A catalogue text kept as plain JSON, its parameters plain JSON too (numbers, strings, nested texts).
+
+    >>> coded("gap.absent", n=3)
+    {'code': 'gap.absent', 'params': {'n': 3}}
+    """
+    if code not in MESSAGES:
+        raise KeyError(f"no text {code!r} in the catalogue")
+    return {"code": code, "params": params}
+
+
+def both(ja: str, en: str) -> dict[str, str]:
+    """A name given in both languages (a district's label) as a parameter of a coded text."""
+    return {"ja": ja, "en": en}
+
+
+def joined(sep: str, items: list[Any]) -> dict[str, Any]:
+    """Texts shown one after the other, ``sep`` between them, as a parameter of a coded text."""
+    return {"join": sep, "items": items}
+
+
+def pairs(area: str) -> dict[str, tuple[str, str]]:
+    """The catalogue's (ja, en) texts whose code starts with ``area.``, keyed by the rest of the code.
+
+    >>> pairs("role")["backup_hospital"]
+    ('後方支援病院', 'backup hospital')
+    """
+    head = f"{area}."
+    return {code.removeprefix(head): pair for code, pair in MESSAGES.items() if code.startswith(head)}
+
+
+def table(area: str, lang: Lang) -> dict[str, Any]:
+    """The texts of :func:`pairs` in ``lang``; a dotted rest of the code nests (``statuses.optimal``).
+
+    >>> table("role", "en")["primary"]
+    'primary'
+    """
+    out: dict[str, Any] = {}
+    for key, (ja, en) in pairs(area).items():
+        *parents, leaf = key.split(".")
+        node = out
+        for parent in parents:
+            node = node.setdefault(parent, {})
+        node[leaf] = en if lang == "en" else ja
+    return out
+
+
+def render(value: Any, lang: Lang = "ja") -> str:
+    """A value kept as plain JSON, shown in ``lang``: a coded text (:func:`coded`), a name in both
+    languages (:func:`both`), texts to join (:func:`joined`), or anything else as it reads.
+
+    >>> render(coded("gap.doctors", where="w", district=both("北部", "North"), n=5,
+    ...     parts=joined(", ", [coded("gap.absent", n=3)])), "en")
+    'w: 5 doctors cover North; 3 absent'
+    """
+    if isinstance(value, dict):
+        if "code" in value:
+            params = {k: render(v, lang) for k, v in (value.get("params") or {}).items()}
+            code = str(value["code"])
+            return text(code, lang, **params) if code in MESSAGES else str(value.get("text", code))
+        if "join" in value:
+            return str(value["join"]).join(render(item, lang) for item in value.get("items", []))
+        if "ja" in value or "en" in value:
+            return str(value.get(lang) or value.get("ja") or value.get("en"))
+    return str(value)

@@ -102,9 +102,9 @@ SOURCE = "scenario"  # what problems are reported under when the data came from 
 def parse_scenario(data: Any, source: str = SOURCE) -> Scenario:
     """Validate plain data as a scenario; raise InvalidScenario naming every problem."""
     if data is None:
-        raise InvalidScenario(Message("input.empty", source))
+        raise InvalidScenario(Message("input.empty", origin=source))
     if not isinstance(data, dict):
-        raise InvalidScenario(Message("input.not_mapping", source, kind=type(data).__name__))
+        raise InvalidScenario(Message("input.not_mapping", origin=source, kind=type(data).__name__))
     try:
         return Scenario.model_validate(data)
     except ValidationError as exc:
@@ -145,7 +145,7 @@ class _ScenarioLoader(yaml.SafeLoader):
         digits = sum(ch.isalnum() for ch in str(node.value))
         if digits > MAX_DIGITS:
             raise _Refused(
-                Message("input.long_number", f"line {node.start_mark.line + 1}", digits=digits, limit=MAX_DIGITS)
+                Message("input.long_number", origin=f"line {node.start_mark.line + 1}", digits=digits, limit=MAX_DIGITS)
             )
         return super().construct_yaml_int(node)
 
@@ -187,12 +187,12 @@ def parse_json(text: str, source: str = SOURCE) -> Any:
         return json.loads(text, object_pairs_hook=_unique_keys, parse_int=_bounded_int)
     except json.JSONDecodeError as exc:
         raise InvalidScenario(
-            Message("input.json", source, line=exc.lineno, column=exc.colno, problem=exc.msg)
+            Message("input.json", origin=source, line=exc.lineno, column=exc.colno, problem=exc.msg)
         ) from exc
     except _Refused as exc:
         raise InvalidScenario(exc.message.source(source)) from exc
     except RecursionError as exc:
-        raise InvalidScenario(Message("input.too_deep", source)) from exc
+        raise InvalidScenario(Message("input.too_deep", origin=source)) from exc
 
 
 def _parse_yaml(text: str, source: str) -> Any:
@@ -204,10 +204,10 @@ def _parse_yaml(text: str, source: str) -> Any:
         mark = getattr(exc, "problem_mark", None)
         problem = str(getattr(exc, "problem", None) or exc)
         if mark is None:
-            raise InvalidScenario(Message("input.yaml_nowhere", source, problem=problem)) from exc
-        raise InvalidScenario(Message("input.yaml", source, line=mark.line + 1, problem=problem)) from exc
+            raise InvalidScenario(Message("input.yaml_nowhere", origin=source, problem=problem)) from exc
+        raise InvalidScenario(Message("input.yaml", origin=source, line=mark.line + 1, problem=problem)) from exc
     except RecursionError as exc:
-        raise InvalidScenario(Message("input.too_deep", source)) from exc
+        raise InvalidScenario(Message("input.too_deep", origin=source)) from exc
 
 
 def parse_scenario_text(text: str, fmt: Literal["json", "yaml"], source: str = SOURCE) -> Scenario:
@@ -246,20 +246,20 @@ def read_text(path: Path, limit: int | None = None) -> str:
             info = os.fstat(fd)
             kind = file_kind(info.st_mode)
             if kind is not None:
-                raise InvalidScenario(Message("input.not_a_file", str(path), kind=kind_text(kind)))
+                raise InvalidScenario(Message("input.not_a_file", origin=str(path), kind=kind_text(kind)))
             if info.st_size > limit:
                 raise InvalidScenario(
-                    Message("input.too_large", str(path), size=f"{info.st_size:,}", limit=f"{limit:,}")
+                    Message("input.too_large", origin=str(path), size=f"{info.st_size:,}", limit=f"{limit:,}")
                 )
             data = f.read(limit + 1)
     except OSError as exc:
-        raise InvalidScenario(Message("input.unreadable", str(path), reason=exc.strerror)) from exc
+        raise InvalidScenario(Message("input.unreadable", origin=str(path), reason=exc.strerror)) from exc
     if len(data) > limit:  # it grew while being read
-        raise InvalidScenario(Message("input.too_large", str(path), size=f"{len(data):,}", limit=f"{limit:,}"))
+        raise InvalidScenario(Message("input.too_large", origin=str(path), size=f"{len(data):,}", limit=f"{limit:,}"))
     try:
         return data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InvalidScenario(Message("input.not_utf8", str(path))) from exc
+        raise InvalidScenario(Message("input.not_utf8", origin=str(path))) from exc
 
 
 def load_scenario(path: Path) -> Scenario:
@@ -277,7 +277,7 @@ def output_target(path: Path) -> Path:
     except FileNotFoundError:
         return target
     except OSError as exc:
-        raise InvalidOutput(Message("output.unwritable", str(path), reason=exc.strerror)) from exc
+        raise InvalidOutput(Message("output.unwritable", origin=str(path), reason=exc.strerror)) from exc
     kind = file_kind(mode)
     if kind is not None:
         raise InvalidOutput(Message("output.not_a_file", path=str(path), kind=kind_text(kind)))

@@ -27,15 +27,10 @@ from multiprocessing.context import ForkServerContext, SpawnContext
 from multiprocessing.process import BaseProcess
 from typing import TYPE_CHECKING
 
-from sqlalchemy.orm import Session
-
-from oncall.roster import Roster
 from oncall.storage import Database, Store
-from oncall.storage.replan import RepairRecord, ReplanStore
 
 if TYPE_CHECKING:
-    from oncall.model import Scenario
-    from solver import Progress, SolveOptions
+    from solver import Progress
 
 __all__ = ["CRASH_MESSAGE", "JobRunner", "run_job"]
 
@@ -241,23 +236,10 @@ class _ProgressWriter:
                 return
 
 
-def _repair(store: Store, scenario: Scenario, repair: RepairRecord, options: SolveOptions) -> tuple[Roster, str]:
-    """A repair job: the published revision repaired under the changed scenario version; its summary JSON."""
-    from oncall.replan import Applied, summarize
-    from solver.repair import repair as run_repair
-
-    _, text = store.get_roster(repair.base_revision_id)
-    base = Roster.model_validate_json(text)
-    result = run_repair(scenario, base, repair.freeze_at, options)
-    applied = Applied(scenario, repair.parsed_changes(), repair.notes)
-    summary = summarize(scenario, base, result.roster, applied, repair.freeze_at, result.frozen, result.changes_proven)
-    return result.roster, summary.model_dump_json()
-
-
 def run_job(url: str, job_id: int, solver_workers: int) -> None:
-    """The worker: solve one claimed job, check the roster, store it as a draft revision."""
-    from oncall.checker import check
-    from solver import SolveOptions, solve
+    """The worker: solve one claimed job (``oncall.services.solving``) and store it as a draft revision."""
+    from oncall.services import solving
+    from solver import SolveOptions
 
     _exit_with_parent()
     with contextlib.suppress(OSError):
@@ -268,27 +250,16 @@ def run_job(url: str, job_id: int, solver_workers: int) -> None:
         job = store.get_job(job_id)
         if job.state != "running":
             return  # cancelled between the claim and the start
-        _, scenario = store.get_document(job.scenario_id, job.scenario_version)
-        repair = ReplanStore(db).repair_for_job(job_id)
         reporter = _ProgressWriter(store, job_id)
         reporter.start()
+        options = SolveOptions(
+            time_limit=job.time_limit, workers=solver_workers, seed=job.seed, on_progress=reporter.report
+        )
         try:
-            options = SolveOptions(
-                time_limit=job.time_limit, workers=solver_workers, seed=job.seed, on_progress=reporter.report
-            )
-            if repair is not None:
-                roster, summary = _repair(store, scenario, repair, options)
-            else:
-                roster, summary = solve(scenario, options).roster, None
+            solved = solving.prepare_stored_job(store, job, options)
         finally:
             reporter.stop()
-        report = check(scenario, roster)
-
-        def keep_summary(session: Session, _: int) -> None:
-            if summary is not None:
-                ReplanStore.save_summary(session, job_id, summary)
-
-        store.finish_job(job_id, roster, len(report.violations), also=keep_summary)
+        solving.store_result(store, job_id, solved)
     except Exception as exc:
         log.exception("solve job %d failed", job_id)
         store.fail_job(job_id, f"{type(exc).__name__}: {exc}", states=("running",))

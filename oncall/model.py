@@ -861,14 +861,11 @@ def _check_tiling(
         spans.sort(key=lambda x: x[0])
         cursor = 0
         for s, e, i, b in spans:
+            at, place = f"{b.start:%H:%M}", f"{where}[{i}]"
             if s > cursor:
-                problems.append(
-                    Message(
-                        "scenario.blocks_hole", f"{where}[{i}] ({b.id})", time=f"{b.start:%H:%M}", day_start=day_start
-                    )
-                )
+                problems.append(Message("scenario.blocks_hole", place, label=b.id, time=at, day_start=day_start))
             elif s < cursor:
-                problems.append(Message("scenario.blocks_overlap", f"{where}[{i}] ({b.id})", time=f"{b.start:%H:%M}"))
+                problems.append(Message("scenario.blocks_overlap", place, label=b.id, time=at))
             cursor = max(cursor, e)
         if cursor < 1440:
             problems.append(Message("scenario.blocks_hole_at_end", where, day_start=day_start))
@@ -999,12 +996,6 @@ def _unknown(kind: str, where: str, ident: str) -> Message:
     return Message(f"scenario.unknown_{kind}", where, id=repr(ident))
 
 
-def _cover_message(text: str) -> Message:
-    """A cover-plan problem (``field: what``), English until the cover texts join the catalogue."""
-    where, _, what = text.partition(": ")
-    return Message("cover.problem", where, fallback=what)
-
-
 def _cross_check(s: Scenario) -> list[Message]:
     problems = _dates_out_of_range(s, "")
     if problems:
@@ -1018,7 +1009,7 @@ def _cross_check(s: Scenario) -> list[Message]:
     block_ids = [b.id for b in s.block_templates()]
     problems += _duplicates("calendar.blocks", block_ids)
     problems += _check_tiling(s.calendar)
-    problems += [_cover_message(text) for text in cover_problems(s)]
+    problems += cover_problems(s)
     problems += _extra_days_twice(s.calendar.extra_days, "calendar.extra_days")
 
     districts = {d.id for d in s.districts}

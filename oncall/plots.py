@@ -27,6 +27,7 @@ from matplotlib import rc_context
 from matplotlib.colors import ListedColormap
 from matplotlib.figure import Figure
 
+from oncall.i18n import text
 from oncall.reports import Report
 
 __all__ = ["FILES", "caption", "render_plots", "write_plots"]
@@ -39,44 +40,10 @@ _CAPTIONS = {
 }
 WEEKDAYS = {"ja": tuple("月火水木金土日"), "en": ("Mo", "Tu", "We", "Th", "Fr", "Sa", "Su")}
 
-_TEXT: dict[str, tuple[str, str]] = {
-    "heat_title": (
-        "医師別・日別の当番 (負担点) — 上ほど負担が多い",
-        "Duty points per doctor and date — heaviest on top",
-    ),
-    "points": ("負担点", "Duty points"),
-    "fair_title": (
-        "負担点と公平な目標 — 上ほど目標を超えている",
-        "Duty points against fair share — furthest above on top",
-    ),
-    "target": ("公平な目標", "Fair share"),
-    "over": ("目標超過", "Above fair share"),
-    "under": ("目標未満", "Below fair share"),
-    "adm_caption": (
-        "後方支援病院の予想入院 (件/日) と受入能力・受入上限",
-        "Expected admissions per date against capacity and limit, per backup hospital",
-    ),
-    "adm_title": (
-        "後方支援病院の予想入院 (件/日) と受入能力 — 上限に最も近い: {name} (最大 {use:.0%})",
-        "Expected admissions per date against capacity — closest to its limit: {name} (peak {use:.0%})",
-    ),
-    "registered": ("登録患者", "Registered patients"),
-    "standby": ("待機で受ける分", "From standby"),
-    "capacity": ("受入能力", "Capacity"),
-    "limit": ("受入上限 (余裕を除く)", "Limit (less margin)"),
-    "panel": (
-        "{name}: 最大 {peak:.2f}件/日 ({day}) = 上限の {use:.0%}",
-        "{name}: peak {peak:.2f}/day ({day}) = {use:.0%} of limit",
-    ),
-    "admissions": ("予想入院 (件/日)", "Expected admissions/day"),
-    "closest": ("★ 上限に最も近い", "★ closest to its limit"),
-    "none": ("待機日なし", "no standby"),
-}
-
 
 def _t(key: str, lang: str, **kw: Any) -> str:
-    ja, en = _TEXT[key]
-    return (en if lang == "en" else ja).format(**kw)
+    """The plots' text ``key`` (``plot.<key>`` in the catalogue) in ``lang``."""
+    return text(f"plot.{key}", "en" if lang == "en" else "ja", **kw)
 
 
 def _font() -> str:

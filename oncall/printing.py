@@ -14,16 +14,15 @@ from __future__ import annotations
 import datetime as dt
 import unicodedata
 from dataclasses import dataclass, field
-from typing import Literal
 
 from oncall.calendar import YEAR_END_NAME, JapaneseCalendar
+from oncall.i18n import Lang
 from oncall.model import DayType, District, Scenario
 from oncall.roster import Roster
 from oncall.xlsx import ROLE_COLUMNS, TEXT, WEEKDAYS, _holiday_label, _period_label, _Sheets
 
 __all__ = ["CELL_PT", "PRINTABLE_MM", "PrintLine", "PrintPage", "PrintRow", "PrintView", "build_print_view"]
 
-Lang = Literal["ja", "en"]
 PRINTABLE_MM = 190.0  # A4 portrait, 210 mm, less 10 mm margins each side
 CELL_PT = 9.5  # type size of the table; nothing printed is smaller than 9 pt
 _PX_PER_MM = 96 / 25.4

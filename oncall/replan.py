@@ -19,14 +19,15 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 from pydantic_core import PydanticCustomError
 
 from oncall.checker import Violation, check
+from oncall.cover.continuity import CoverReplan, replan_text
 from oncall.diff import RosterDiff, diff_rosters
-from oncall.errors import InvalidChange, InvalidScenario
-from oncall.io import format_validation_error
+from oncall.errors import InvalidChange
+from oncall.i18n import Problem
+from oncall.io import messages_of
 from oncall.model import LIMITS, Absence, Caps, DateOrDateTime, Hospital, Note, Physician, Scenario, _check_absence
 from oncall.roster import GapRole, Roster, RosterDuty
 from oncall.rules import CAPS
 from oncall.timeline import Timeline, absence_interval
-from solver.repair import repair
 from solver.solve import SolveOptions
 
 __all__ = [
@@ -127,7 +128,8 @@ def _frozen_roster(roster: Roster, frozen: set[str]) -> Roster:
 
 
 def _past_violations(scenario: Scenario, roster: Roster, frozen: set[str], lang: str) -> list[Violation]:
-    report = check(scenario, _frozen_roster(roster, frozen), lang=lang)
+    # The cover plan is not part of the past: a repair plans it again after the rota (oncall.services.solving).
+    report = check(scenario, _frozen_roster(roster, frozen).model_copy(update={"cover": None}), lang=lang)
     return [
         v
         for v in report.violations
@@ -164,13 +166,13 @@ def apply_changes(
     past = _Past(scenario, Timeline.build(scenario), roster, freeze)
     physicians = {p.id: p for p in out.physicians}
     hospitals = {h.id: h for h in out.hospitals}
-    problems: list[str] = []
+    problems: list[Problem] = []
     notes: list[str] = []
     applied: list[AbsenceChange | LeaveChange | HospitalClosedChange | CapChange] = []
     for i, change in enumerate(changes):
         where = f"changes[{i}]"
         if isinstance(change, AbsenceChange | LeaveChange | CapChange) and change.physician not in physicians:
-            problems.append(f"{where}.physician: unknown physician {change.physician!r}")
+            problems.append(_english(f"{where}.physician", f"unknown physician {change.physician!r}"))
             continue
         changed = True
         if isinstance(change, HospitalClosedChange):
@@ -205,14 +207,16 @@ class _Past:
         return {d.id: d for d in self.roster.duties}
 
 
-def _close_hospital(past: _Past, change: HospitalClosedChange, where: str, hospitals: dict[str, Hospital]) -> list[str]:
+def _close_hospital(
+    past: _Past, change: HospitalClosedChange, where: str, hospitals: dict[str, Hospital]
+) -> list[Problem]:
     """Close a hospital on a date (problems when it is unknown, the date outside, or it stands by already)."""
     scenario, frozen, held = past.scenario, past.frozen, past.held
     h = hospitals.get(change.hospital)
     if h is None:
-        return [f"{where}.hospital: unknown hospital {change.hospital!r}"]
+        return [_english(f"{where}.hospital", f"unknown hospital {change.hospital!r}")]
     if not scenario.period.start - dt.timedelta(days=1) <= change.date <= scenario.period.end:
-        return [f"{where}.date: {change.date} is outside the period"]
+        return [_english(f"{where}.date", f"{change.date} is outside the period")]
     started = [
         d
         for d in past.timeline.duties
@@ -220,50 +224,54 @@ def _close_hospital(past: _Past, change: HospitalClosedChange, where: str, hospi
     ]
     if started:
         return [
-            f"{where}.date: {h.id} already stands by on {change.date} (duty {started[0].id} has started); "
-            "close it from a later date"
+            _english(
+                f"{where}.date",
+                f"{h.id} already stands by on {change.date} (duty {started[0].id} has started); "
+                "close it from a later date",
+            )
         ]
     if change.date not in h.closed_dates:
         h.closed_dates.append(change.date)
     return []
 
 
-def _change_cap(change: CapChange, where: str, p: Physician) -> list[str]:
+def _change_cap(change: CapChange, where: str, p: Physician) -> list[Problem]:
     """Set a personal cap (problems when the value is not a whole number or out of the cap's range)."""
     value: float | int | None = change.value
     if value is not None and change.cap != "min_rest_hours":
         if value != int(value):
-            return [f"{where}.value: {change.cap} must be a whole number (got {value!r})"]
+            return [_english(f"{where}.value", f"{change.cap} must be a whole number (got {value!r})")]
         value = int(value)
     try:
         p.caps = Caps.model_validate({**p.caps.model_dump(), change.cap: value})
     except ValidationError as exc:
-        return [f"{where}.value: {line.split(': ', 1)[-1]}" for line in format_validation_error(exc, "en")]
+        return [m.at(f"{where}.value") for m in messages_of(exc.errors())]
     return []
 
 
 def _add_absence(
     past: _Past, change: AbsenceChange | LeaveChange, where: str, p: Physician, notes: list[str], lang: str
-) -> tuple[list[str], bool]:
+) -> tuple[list[Problem], bool]:
     """Add the absence (or leave) of ``change`` to ``p``, cut where duties already started end: the
     problems, and whether anything was added."""
     scenario = past.scenario
     if isinstance(change, LeaveChange):
         if change.start > scenario.period.end:
-            return [f"{where}.start: {change.start} is after the period"], False
+            return [_english(f"{where}.start", f"{change.start} is after the period")], False
         absence = Absence(start=change.start, end=scenario.period.end, reason=change.reason or "leave")
     else:
         absence = Absence(start=change.start, end=change.end, reason=change.reason)
         bad = _check_absence(where, absence)
         if bad is not None:
-            return [bad.text("en")], False
+            return [bad], False
         first, last = _dates_of(absence)
         if last < scenario.period.start - dt.timedelta(days=1) or first > scenario.period.end:
-            return [f"{where}.start: {change.start} – {change.end} is outside the period"], False
+            return [_english(f"{where}.start", f"{change.start} – {change.end} is outside the period")], False
     try:
         start, end = absence_interval(absence, scenario.zone)
     except (OverflowError, ValueError):
-        return [f"{where}.start: {absence.start} – {absence.end} is out of the representable range"], False
+        what = f"{absence.start} – {absence.end} is out of the representable range"
+        return [_english(f"{where}.start", what)], False
     spared = _spare_the_past(past, absence, (start, end), where, p, notes, lang == "en")
     if spared is None:
         return [], False
@@ -319,18 +327,21 @@ def _validated(
     try:
         result = Scenario.model_validate(out.model_dump())
     except ValidationError as exc:
-        raise InvalidChange([f"changes: {line}" for line in format_validation_error(exc, "en")]) from exc
+        raise InvalidChange([m.within("changes") for m in messages_of(exc.errors())]) from exc
     conflicts = frozen_conflicts(past.scenario, result, past.roster, past.frozen, lang)
     if conflicts:
-        raise InvalidChange([f"{_blame(applied, changes, v)}: {v.message}" for v in conflicts])
+        raise InvalidChange([_english(_blame(applied, changes, v), v.message) for v in conflicts])
     # A started duty whose holder the scenario itself no longer allows (changed since the roster was
     # published: a doctor removed, an absence added directly) cannot be repaired: the past stays.
     stuck = [v for v in _past_violations(result, past.roster, past.frozen, lang) if v.rule in _HOLDER_RULES]
     if stuck:
         raise InvalidChange(
             [
-                f"base: {v.message} (the scenario changed since this roster was published and the duty has "
-                "started, so no repair can keep it: solve the period again)"
+                _english(
+                    "base",
+                    f"{v.message} (the scenario changed since this roster was published and the duty has "
+                    "started, so no repair can keep it: solve the period again)",
+                )
                 for v in stuck
             ]
         )
@@ -350,6 +361,11 @@ def _dates_of(absence: Absence) -> tuple[dt.date, dt.date]:
 
 def _subject(change: AbsenceChange | LeaveChange | HospitalClosedChange | CapChange) -> str:
     return change.hospital if isinstance(change, HospitalClosedChange) else change.physician
+
+
+def _english(field: str, problem: str) -> Problem:
+    """A problem whose text is not yet in the catalogue (English in both languages, as before), at ``field``."""
+    return Problem("", field, fallback=problem)
 
 
 def _blame(
@@ -402,6 +418,9 @@ class ReplanSummary(BaseModel):
     notes: list[str] = Field(default_factory=list)
     reasons: list[RoleReason]
     diff: RosterDiff
+    cover: CoverReplan | None = Field(
+        None, description="What changed in the cover plan (null: the scenario has no cover section)."
+    )
 
 
 @dataclass(frozen=True)
@@ -558,25 +577,15 @@ def replan(
     ``options`` is a ``solver.SolveOptions`` (default: 20 seconds at most). Raises ``InvalidChange`` for a
     change that cannot be applied, ``InvalidRoster`` when ``published`` is not a roster of the scenario.
     """
+    from oncall.services.solving import repair_checked  # the one repair step (rota, cover plan, checker)
+
     if freeze.tzinfo is None:
         freeze = freeze.replace(tzinfo=scenario.zone)
     applied = apply_changes(scenario, changes, published, freeze, lang)
     opts = options or SolveOptions(time_limit=20.0, lang=lang)
-    try:
-        result = repair(applied.scenario, published, freeze, opts)
-    except InvalidScenario as exc:  # a pin the change made impossible
-        raise InvalidChange([f"changes: {line}" for line in exc.problems]) from exc
-    summary = summarize(
-        applied.scenario,
-        published,
-        result.roster,
-        applied,
-        freeze,
-        result.frozen,
-        result.changes_proven,
-        lang,
-    )
-    return Replan(applied.scenario, result.roster, summary, result.solve.wall_seconds, result.solve.status)
+    solved = repair_checked(applied, published, freeze, opts, lang)
+    assert solved.summary is not None
+    return Replan(applied.scenario, solved.roster, solved.summary, solved.result.wall_seconds, solved.result.status)
 
 
 def summary_text(summary: ReplanSummary, scenario: Scenario, changes: list[str], lang: str = "ja") -> str:
@@ -617,6 +626,8 @@ def summary_text(summary: ReplanSummary, scenario: Scenario, changes: list[str],
             f"{district.label(lang) if district else r.district} {roles[r.role][1 if en else 0]}"
         )
         lines.append(f"  - {where}: {_label(scenario, r.before, lang)} → {_label(scenario, r.after, lang)} ({r.why})")
+    if summary.cover is not None:
+        lines += replan_text(summary.cover, lang)
     moves = [f"{p.id} {p.net:+d}" for p in summary.diff.people if p.net]
     if moves:
         lines.append(("Gains and losses: " if en else "増減: ") + ", ".join(moves))

@@ -23,6 +23,7 @@ import pandas as pd
 from oncall.checker import CheckReport, check
 from oncall.cover.tables import COVER_COLUMNS, with_cover_load
 from oncall.eligibility import compute_eligibility
+from oncall.i18n import pairs
 from oncall.load import LoadModel, expected_load, hospital_days
 from oncall.model import CATEGORIES, Scenario
 from oncall.names import display_names
@@ -43,90 +44,12 @@ __all__ = [
 FRAGILE_SHOWN = 3  # the most fragile duties named per district
 
 # Column id -> (Japanese header, English header).
-COLUMNS: dict[str, tuple[str, str]] = {
-    "id": ("ID", "ID"),
-    "name": ("名前", "Name"),
-    "share": ("持分", "Share"),
-    "weekday": ("平日", "Weekday"),
-    "saturday": ("土曜", "Saturday"),
-    "holiday": ("休日", "Holiday"),
-    "year_end": ("年末年始", "Year end"),
-    "duties": ("当番数", "Duties"),
-    "nights": ("夜間", "Nights"),
-    "points": ("負担点", "Points"),
-    "target": ("目標", "Target"),
-    "deviation": ("目標との差", "Deviation"),
-    "longest_run": ("最長連続日数", "Longest run"),
-    "min_rest_hours": ("最短休息(時間)", "Min rest (h)"),
-    "wishes_honoured": ("希望充足", "Wishes met"),
-    "wishes_total": ("希望数", "Wishes"),
-    "unwished_given": ("不可日の当番", "Unwished duties"),
-    "visits": ("予想往診", "Expected visits"),
-    "visit_target": ("往診目標", "Visit target"),
-    "visit_deviation": ("往診の差", "Visit deviation"),
-    "capacity_per_day": ("受入能力(件/日)", "Capacity/day"),
-    "limit": ("受入上限(件/日)", "Limit/day"),
-    "standby_days": ("待機日数", "Standby dates"),
-    "standby": ("待機(日)", "Standby (days)"),
-    "standby_share": ("待機の割合", "Standby share"),
-    "capacity_share": ("受入能力の割合", "Capacity share"),
-    "standby_target": ("待機目標(日)", "Standby target"),
-    "standby_deviation": ("待機目標との差", "Standby deviation"),
-    "mean_admissions": ("予想入院(平均/日)", "Admissions/day (mean)"),
-    "peak_admissions": ("予想入院(最大/日)", "Admissions/day (peak)"),
-    "peak_day": ("最大の日", "Peak date"),
-    "peak_use": ("上限に対する最大", "Peak / limit"),
-    "days_over_limit": ("上限超過日数", "Dates over limit"),
-    "hospital": ("病院", "Hospital"),
-    "date": ("日付", "Date"),
-    "registered": ("登録患者分", "Registered"),
-    "from_standby": ("待機分", "From standby"),
-    "expected": ("予想入院", "Expected"),
-    "use": ("上限に対する割合", "Use of limit"),
-    "districts": ("待機地区", "Districts"),
-    "patients": ("患者数", "Patients"),
-    "roles_needed": ("必要な枠", "Roles needed"),
-    "roles_filled": ("充足した枠", "Roles filled"),
-    "coverage": ("充足率", "Coverage"),
-    "gaps": ("欠員", "Gaps"),
-    "min_depth": ("担当可能医師(最少)", "Depth (min)"),
-    "mean_depth": ("担当可能医師(平均)", "Depth (mean)"),
-    "fragile": ("手薄な当番", "Most fragile duties"),
-    "calls": ("予想コール", "Expected calls"),
-    "admissions": ("予想入院(待機病院分)", "Admissions (to standby)"),
-    "district": ("地区", "District"),
-    "block": ("時間帯", "Block"),
-    "start": ("開始", "Start"),
-    "primary": ("主当番", "Primary"),
-    "secondary": ("副当番", "Secondary"),
-    "backup_hospital": ("後方支援病院", "Backup hospital"),
-    "depth": ("担当可能医師", "Depth"),
-    "depth_primary": ("主当番可能", "Depth (primary)"),
-    "depth_secondary": ("副当番可能", "Depth (secondary)"),
-    "figure": ("指標", "Figure"),
-    "value": ("値", "Value"),
-}
+# Column headings by column id (report.column.* in the catalogue); an id reads the same in both languages.
+COLUMNS: dict[str, tuple[str, str]] = {"id": ("ID", "ID"), **pairs("report.column")}
 
-_SUMMARY: dict[str, tuple[str, str]] = {
-    "scenario": ("シナリオ", "Scenario"),
-    "status": ("ステータス", "Status"),
-    "fairness_spread": ("公平性(負担点の幅)", "Fairness (spread of points)"),
-    "visit_spread": ("往診の公平性(持分あたり予想往診の幅)", "Visit balance (spread per unit share)"),
-    "coverage": ("充足率", "Coverage"),
-    "violations": ("ハード制約の違反", "Hard violations"),
-    "most_points": ("負担点が最も多い医師", "Most points"),
-    "busiest_hospital": ("受入上限に最も近い病院", "Hospital closest to its limit"),
-}
+_SUMMARY = pairs("report.summary")
 
-_SECTIONS: dict[str, tuple[str, str]] = {
-    "summary": ("概要", "Summary"),
-    "physicians": ("医師別", "Physicians"),
-    "hospitals": ("病院別", "Hospitals"),
-    "hospital_days": ("病院別・日別の予想入院", "Hospital admissions per date"),
-    "districts": ("地区別", "Districts"),
-    "duties": ("当番別", "Duties"),
-    "plots": ("図", "Plots"),
-}
+_SECTIONS = pairs("report.section")
 
 
 @dataclass

@@ -4,12 +4,13 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
-from typing import Literal
+from typing import Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
 from oncall.cover.document import CoverPlan
 from oncall.errors import InvalidRoster, InvalidScenario
+from oncall.i18n import Lang, render, table
 from oncall.io import messages_of, parse_json, read_text, write_output
 from oncall.model import EARLIEST_DATE, LATEST_DATE
 
@@ -29,7 +30,7 @@ __all__ = [
 Status = Literal["optimal", "feasible", "infeasible", "unknown"]
 GapRole = Literal["primary", "secondary", "backup_hospital"]
 # A roster's status as office staff read it.
-STATUS_JA: dict[str, str] = {"optimal": "最適", "feasible": "実行可能", "infeasible": "充足不能", "unknown": "不明"}
+STATUS_JA: dict[str, str] = table("status", "ja")  # status.<status> in the catalogue
 
 
 class _Doc(BaseModel):
@@ -88,7 +89,21 @@ class RosterRegularHours(_Doc):
 class RosterGap(_Doc):
     duty: str
     role: GapRole
-    reasons: list[str] = Field(default_factory=list)
+    reasons: list[str] = Field(
+        default_factory=list,
+        description="Why nobody holds the role, as text in the language it was written or read in.",
+    )
+    causes: list[dict[str, Any]] = Field(
+        default_factory=list,
+        description="The reasons as codes with parameters (docs/roster.md#gap-reasons), shown in the "
+        "reader's language; absent in rosters written before codes, whose `reasons` are shown as they are.",
+        exclude_if=lambda v: not v,  # a roster without codes keeps the document shape it always had
+    )
+
+    def texts(self, lang: str = "ja") -> list[str]:
+        """The reasons in ``lang`` (the stored text when the gap carries no codes)."""
+        shown: Lang = "en" if lang == "en" else "ja"
+        return [render(cause, shown) for cause in self.causes] if self.causes else list(self.reasons)
 
 
 class Roster(_Doc):
@@ -108,6 +123,13 @@ class Roster(_Doc):
         description="The 主治医・副主治医 cover plan (docs/roster.md#cover); absent when there is none.",
         exclude_if=lambda v: v is None,  # a roster without a plan keeps the document shape it always had
     )
+
+    def in_language(self, lang: str) -> Roster:
+        """The same roster with its gap reasons shown in ``lang`` (itself when nothing changes)."""
+        if all(g.reasons == g.texts(lang) for g in self.gaps):
+            return self
+        gaps = [g.model_copy(update={"reasons": g.texts(lang)}) for g in self.gaps]
+        return self.model_copy(update={"gaps": gaps})
 
     def to_json(self) -> str:
         """The roster JSON, times in the roster's zone with their offset."""

@@ -21,6 +21,7 @@ from oncall.checker import Violation, check
 from oncall.eligibility import compute_eligibility
 from oncall.errors import InvalidChange, RuleBroken
 from oncall.feasibility import Assignment, Ledger
+from oncall.i18n import Problem, coded
 from oncall.model import Role, Scenario
 from oncall.roster import Roster, RosterDuty
 from oncall.rules import rule
@@ -73,13 +74,17 @@ def inverse(proposal: GiveAway | Swap) -> GiveAway | Swap:
     return proposal.model_copy(update={"physician": proposal.other_physician, "other_physician": proposal.physician})
 
 
-def _holding(duties: dict[str, RosterDuty], duty_id: str, role: Role, pid: str, where: str) -> list[str]:
+def _holding(
+    duties: dict[str, RosterDuty], duty_id: str, role: Role, pid: str, fields: tuple[str, str]
+) -> list[Problem]:
+    """A problem when ``pid`` does not hold ``role`` on ``duty_id``; ``fields`` name the duty and the physician."""
     duty = duties.get(duty_id)
     if duty is None:
-        return [f"{where}.duty: no duty {duty_id!r} in the roster"]
+        return [Problem("swap.no_duty", fields[0], duty=repr(duty_id))]
     holder = getattr(duty, role)
     if holder != pid:
-        return [f"{where}.physician: {pid!r} is not the {role} of {duty_id} (it is {holder or 'nobody'})"]
+        who = holder or coded("swap.nobody")
+        return [Problem("swap.not_holder", fields[1], physician=repr(pid), role=role, duty=duty_id, holder=who)]
     return []
 
 
@@ -100,20 +105,19 @@ def apply_proposal(roster: Roster, proposal: GiveAway | Swap) -> Roster:
     at best.
     """
     duties = {d.id: d for d in roster.duties}
-    problems = _holding(duties, proposal.duty, proposal.role, proposal.physician, "proposal")
+    problems = _holding(
+        duties, proposal.duty, proposal.role, proposal.physician, ("proposal.duty", "proposal.physician")
+    )
     if isinstance(proposal, GiveAway):
         if proposal.to == proposal.physician:
-            problems.append("proposal.to: the colleague must be someone else")
+            problems.append(Problem("swap.same_colleague", "proposal.to"))
     else:
-        other = _holding(duties, proposal.other_duty, proposal.other_role, proposal.other_physician, "proposal")
-        problems += [
-            p.replace("proposal.duty", "proposal.other_duty").replace("proposal.physician", "proposal.other_physician")
-            for p in other
-        ]
+        fields = ("proposal.other_duty", "proposal.other_physician")
+        problems += _holding(duties, proposal.other_duty, proposal.other_role, proposal.other_physician, fields)
         if proposal.other_physician == proposal.physician:
-            problems.append("proposal.other_physician: a swap needs two different physicians")
+            problems.append(Problem("swap.same_physicians", "proposal.other_physician"))
         if (proposal.duty, proposal.role) == (proposal.other_duty, proposal.other_role):
-            problems.append("proposal.other_role: a swap needs two different duty-roles")
+            problems.append(Problem("swap.same_duty_role", "proposal.other_role"))
     if problems:
         raise InvalidChange(problems)
     changed = dict(duties)
@@ -155,7 +159,7 @@ def check_proposal(
         for field, duty_id in zip(("duty", "other_duty"), moved, strict=False):
             d = duties.get(duty_id)
             if d is not None and d.start < now:
-                raise InvalidChange(f"proposal.{field}: duty {duty_id} has already started; it cannot move")
+                raise InvalidChange(Problem("swap.started", f"proposal.{field}", duty=duty_id))
     after = apply_proposal(roster, proposal)
     seen = {_key(v) for v in check(scenario, roster, lang=lang).violations}
     new = [v for v in check(scenario, after, lang=lang).violations if _key(v) not in seen]
@@ -176,7 +180,7 @@ def give_away_candidates(scenario: Scenario, roster: Roster, duty_id: str, role:
     tl = Timeline.build(scenario)
     duty = tl.by_id.get(duty_id)
     if duty is None:
-        raise InvalidChange(f"duty: no duty {duty_id!r} in the roster")
+        raise InvalidChange(Problem("swap.no_duty", "duty", duty=repr(duty_id)))
     duty = tl.by_id[duty.lead(role)]  # a shared role is held on its group's lead
     assignments = {d.id: Assignment(d.primary, d.secondary, d.backup_hospital) for d in roster.duties}
     holder = getattr(assignments[duty.id], role) if duty.id in assignments else None

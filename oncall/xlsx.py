@@ -33,6 +33,7 @@ from openpyxl.worksheet.pagebreak import Break
 
 from oncall.calendar import JapaneseCalendar
 from oncall.cover.tables import add_cover_sheets
+from oncall.i18n import LANGS, table
 from oncall.model import Scenario
 from oncall.names import display_names
 from oncall.roster import GapRole, Roster, RosterDuty
@@ -42,54 +43,7 @@ __all__ = ["write_xlsx"]
 
 ROLE_COLUMNS: tuple[GapRole, ...] = ("primary", "secondary", "backup_hospital")
 
-TEXT: dict[str, dict[str, str]] = {
-    "ja": {
-        "roster_sheet": "当番表",
-        "summary_sheet": "医師別集計",
-        "title": "当番表 {period}",
-        "date": "日付",
-        "weekday": "曜日",
-        "holiday": "祝日",
-        "primary": "主当番",
-        "secondary": "副当番",
-        "backup_hospital": "後方支援病院",
-        "gap": "（欠員）",
-        "shared": "（共有）",
-        "gaps": "欠員 {n} 件",
-        "no_gaps": "欠員なし",
-        "physician": "医師",
-        "clinic": "医療機関",
-        "district": "地区",
-        "duties": "当番回数",
-        "nights": "うち夜間",
-        "holiday_duties": "うち休日",
-        "points": "ポイント",
-        "total": "合計",
-    },
-    "en": {
-        "roster_sheet": "Roster",
-        "summary_sheet": "Per physician",
-        "title": "Duty roster {period}",
-        "date": "Date",
-        "weekday": "Day",
-        "holiday": "Holiday",
-        "primary": "Primary",
-        "secondary": "Secondary",
-        "backup_hospital": "Backup hospital",
-        "gap": "(vacant)",
-        "shared": " (shared)",
-        "gaps": "{n} gap(s)",
-        "no_gaps": "No gaps",
-        "physician": "Physician",
-        "clinic": "Clinic",
-        "district": "District",
-        "duties": "Duties",
-        "nights": "Nights",
-        "holiday_duties": "Holiday duties",
-        "points": "Points",
-        "total": "Total",
-    },
-}
+TEXT: dict[str, dict[str, str]] = {lang: table("xlsx", lang) for lang in LANGS}  # xlsx.* in the catalogue
 # Spelled out rather than strftime("%B"), which follows the process locale.
 EN_MONTHS = (
     "January", "February", "March", "April", "May", "June",
@@ -233,7 +187,7 @@ class _Sheets:
         self.physicians = {p.id: p for p in scenario.physicians}
         self.doctor_names = display_names(scenario.physicians, lang)
         self.hospital_names = display_names(scenario.hospitals, lang)
-        self.gap_reasons: dict[tuple[str, str], list[str]] = {(g.duty, g.role): g.reasons for g in roster.gaps}
+        self.gap_reasons: dict[tuple[str, str], list[str]] = {(g.duty, g.role): g.texts(lang) for g in roster.gaps}
         # Place each roster duty on the date its block belongs to (a night belongs to its evening).
         self.entries: dict[tuple[dt.date, str], list[_Entry]] = defaultdict(list)
         held = {d.id: d for d in roster.duties}

@@ -23,6 +23,7 @@ from ortools.sat.python import cp_model
 
 from oncall.diagnosis import Assignment
 from oncall.errors import InvalidChange, InvalidRoster
+from oncall.i18n import Problem, coded
 from oncall.model import Scenario
 from oncall.roster import GapRole, Roster
 from oncall.timeline import Timeline
@@ -76,8 +77,10 @@ def _published(timeline: Timeline, roster: Roster) -> dict[str, Assignment]:
     missing = [i for i in ids if i not in given]
     unknown = [d.id for d in roster.duties if d.id not in timeline.by_id]
     if missing or unknown:
-        what = f"duty {missing[0]} is missing" if missing else f"duty {unknown[0]} is not a duty of the period"
-        raise InvalidRoster(f"published roster: not a roster of this scenario's period ({what})")
+        what = (
+            coded("repair.missing_duty", duty=missing[0]) if missing else coded("repair.foreign_duty", duty=unknown[0])
+        )
+        raise InvalidRoster(Problem("repair.not_this_period", origin="published roster", what=what))
     return {
         i: Assignment(primary=given[i].primary, secondary=given[i].secondary, backup_hospital=given[i].backup_hospital)
         for i in ids
@@ -98,7 +101,7 @@ def _build(scenario: Scenario, timeline: Timeline, published: dict[str, Assignme
     rm = build_model(scenario, timeline)
     v = rm.vars
     m = v.model
-    problems: list[str] = []
+    problems: list[Problem] = []
     terms: list[Term] = []
     forced = 0
     hint: dict[cp_model.IntVar, int] = dict.fromkeys(v.all_assignments().values(), 0)
@@ -118,7 +121,7 @@ def _build(scenario: Scenario, timeline: Timeline, published: dict[str, Assignme
                 if x is not None:
                     m.add(x == 1)
                 elif holder is not None:
-                    problems.append(f"{duty.id} {role}: {holder} can no longer hold this duty, which has started")
+                    problems.append(Problem("repair.holder_gone", origin=f"{duty.id} {role}", holder=holder))
                 m.add(v.gap[(duty.id, role)] == int(holder is None))
             elif holder is not None:
                 if x is None:
@@ -141,7 +144,8 @@ def _build(scenario: Scenario, timeline: Timeline, published: dict[str, Assignme
             for h, z in v.unit_hospitals(unit.key):
                 m.add(z == int(h == kept))
             if kept is not None and v.standby(kept, unit.key) is None:
-                problems.append(f"{unit.key} backup_hospital: {kept} can no longer stand by, and a duty has started")
+                where = f"{unit.key} backup_hospital"
+                problems.append(Problem("repair.hospital_gone", origin=where, hospital=kept))
             m.add(v.hospital_gap[unit.key] == int(kept is None))
             continue
         count = sum(1 for h in holders if h is not None)

@@ -11,12 +11,13 @@ from typing import Any, Literal
 
 from ortools.sat.python import cp_model
 
-from oncall.diagnosis import Assignment, describe_overloads, diagnose_gap
+from oncall.diagnosis import Assignment, describe_overloads, gap_causes
 from oncall.errors import InvalidScenario
 from oncall.feasibility import Ledger
+from oncall.i18n import Coded, Lang, Problem, render
 from oncall.load import admission_overloads
 from oncall.model import Role, Scenario
-from oncall.roster import Roster, RosterDuty, RosterGap, RosterPeriod, RosterRegularHours, Status
+from oncall.roster import GapRole, Roster, RosterDuty, RosterGap, RosterPeriod, RosterRegularHours, Status
 from oncall.timeline import Timeline
 from solver.model import RosterModel, build_model
 from solver.rules.pinned import pin_literals
@@ -383,12 +384,23 @@ def _reject_contradicting_pins(scenario: Scenario, timeline: Timeline, time_limi
         return
     core = set(solver.sufficient_assumptions_for_infeasibility())
     named = [f"pinned[{i}]" for i, x in enumerate(kept) if x.index in core] or ["pinned"]
+    # Not yet in the catalogue: English in both languages, as before. A list of pins is no one field.
+    if len(named) > 1:
+        raise InvalidScenario(
+            Problem(
+                "",
+                origin=", ".join(named),
+                fallback="cannot all be kept (one duty at a time, rest, consecutive days, caps and the history of "
+                "the previous period allow no roster with them)",
+            )
+        )
     raise InvalidScenario(
-        f"{', '.join(named)}: cannot all be kept (one duty at a time, rest, consecutive days, caps and the "
-        "history of the previous period allow no roster with them)"
-        if len(named) > 1
-        else f"{named[0]}: cannot be kept (one duty at a time, rest, consecutive days, caps and the history "
-        "of the previous period allow no roster with it)"
+        Problem(
+            "",
+            named[0],
+            fallback="cannot be kept (one duty at a time, rest, consecutive days, caps and the history of the "
+            "previous period allow no roster with it)",
+        )
     )
 
 
@@ -586,20 +598,25 @@ def _gaps(
     gaps: list[RosterGap] = []
     hospital_gap_units = {u.key for u in v.units if value(v.hospital_gap[u.key])}
     unit_of = {d.id: u.key for u in v.units for d in u.duties}
-    reasons_of: dict[tuple[str, Role], list[str]] = {}  # a shared role's gap is diagnosed once, on its lead
+    causes_of: dict[tuple[str, Role], list[Coded]] = {}  # a shared role's gap is diagnosed once, on its lead
     for duty in timeline.duties:
         for role in duty.roles:
             lead = timeline.by_id[duty.lead(role)]
             if value(v.gap[(lead.id, role)]):
-                if (lead.id, role) not in reasons_of:
-                    reasons_of[(lead.id, role)] = diagnose_gap(
-                        v.scenario, timeline, v.eligibility, assignments, lead, role, lang
-                    )
-                gaps.append(RosterGap(duty=duty.id, role=role, reasons=reasons_of[(lead.id, role)]))
+                key = (lead.id, role)
+                if key not in causes_of:
+                    causes_of[key] = gap_causes(v.scenario, timeline, v.eligibility, assignments, lead, role)
+                gaps.append(_gap(duty.id, role, causes_of[key], lang))
         if unit_of[duty.id] in hospital_gap_units:
-            reasons = diagnose_gap(v.scenario, timeline, v.eligibility, assignments, duty, "backup_hospital", lang)
-            gaps.append(RosterGap(duty=duty.id, role="backup_hospital", reasons=reasons))
+            causes = gap_causes(v.scenario, timeline, v.eligibility, assignments, duty, "backup_hospital")
+            gaps.append(_gap(duty.id, "backup_hospital", causes, lang))
     return gaps
+
+
+def _gap(duty: str, role: GapRole, causes: list[Coded], lang: str) -> RosterGap:
+    """A gap with its reasons kept as codes, and as text in the language of the solve."""
+    shown: Lang = "en" if lang == "en" else "ja"
+    return RosterGap(duty=duty, role=role, reasons=[render(c, shown) for c in causes], causes=causes)
 
 
 def _all_gaps(timeline: Timeline) -> list[RosterGap]:

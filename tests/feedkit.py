@@ -60,7 +60,7 @@ def read(body: bytes) -> tuple[Calendar, list[Read]]:
         out.append(
             Read(
                 uid=str(ev["uid"]),
-                sequence=int(ev["sequence"]),
+                sequence=int(str(ev["sequence"])),
                 status=str(ev["status"]),
                 summary=str(ev["summary"]),
                 description=str(ev["description"]),

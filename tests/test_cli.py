@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 import yaml
+from pydantic import BaseModel
 from typer.testing import CliRunner, Result
 
 from oncall.cli import app, progress_line
@@ -485,7 +486,14 @@ def test_scenario_doc_has_every_field_of_every_model() -> None:
     from oncall import model
 
     text = (DOCS / "scenario.md").read_text(encoding="utf-8")
-    models = [model.Scenario, model.Period, model.CalendarConfig, model.YearEnd, model.ExtraDay, model.BlockTemplate]
+    models: list[type[BaseModel]] = [
+        model.Scenario,
+        model.Period,
+        model.CalendarConfig,
+        model.YearEnd,
+        model.ExtraDay,
+        model.BlockTemplate,
+    ]
     models += [model.District, model.Clinic, model.Physician, model.Caps, model.Absence, model.Request]
     models += [model.History, model.CarriedPeriod, model.Hospital, model.Rules, model.Weights, model.Pin]
     models += [model.SharedRole, model.DistrictCalendar]

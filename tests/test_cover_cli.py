@@ -116,7 +116,8 @@ def test_letters_hold_names_phones_and_cover_dates_with_fonts_embedded(planned: 
     local = answer.start.astimezone(s.zone)
     assert f"{local.month}月{local.day}日" in text and f"{local:%H:%M}" in text
     district = s.clinic_of(principal).district
-    assert next(d.phone for d in s.districts if d.id == district) in text
+    phone = next(d.phone for d in s.districts if d.id == district)
+    assert phone and phone in text
     night = next(d for d in roster.duties if d.district == district and d.primary)
     assert s.physician(str(night.primary)).name in text
     fonts = subprocess.run(["pdffonts", pdf], capture_output=True, text=True, check=True).stdout.splitlines()[2:]

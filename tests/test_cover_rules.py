@@ -25,7 +25,7 @@ def model(**cover: object) -> CoverModel:
 def feasible(m: CoverModel, *fixed: tuple[cp_model.IntVar, int]) -> bool:
     for var, value in fixed:
         m.model.add(var == value)
-    m.model.clear_objective()
+    m.model.clear_objective()  # type: ignore[no-untyped-call]
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = 1
     return solver.solve(m.model) in (cp_model.OPTIMAL, cp_model.FEASIBLE)

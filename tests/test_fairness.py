@@ -96,8 +96,8 @@ def test_a_short_district_draws_on_its_neighbours_beyond_the_threshold_only() ->
     for key in CATEGORIES:  # never more than one of the category's duties apart
         largest = max(d.slot.points for d in tl.duties if d.district == "north" and d.category == key)
         assert 0 < gap[key] <= largest + 1e-3, key
-    for key in ("total", *CATEGORIES):
-        assert share.target["s2a"][key] == pytest.approx(share.target["s2c"][key], abs=1e-3), key
+    for name in ("total", *CATEGORIES):
+        assert share.target["s2a"][name] == pytest.approx(share.target["s2c"][name], abs=1e-3), name
     # A larger threshold keeps even more at home; the short district's own doctors are level among themselves.
     two = _short_north(2)
     wider = fair_share(two, Timeline.build(two))

@@ -263,8 +263,8 @@ def test_a_hospital_feed_shows_its_standby_with_expected_admissions() -> None:
         held = {event_uid(1, d.id, "backup_hospital") for d in roster.duties if d.backup_hospital == hospital.id}
         assert set(events) == held
     # A figure that rounds to 0.0 stays out of the title: look at an event whose title has one.
-    events = events_by_uid(feed(lg, "hospital", scenario.hospitals[0].id).body).values()
-    some = next(e for e in events if "入院見込み" in e.summary)
+    titled = events_by_uid(feed(lg, "hospital", scenario.hospitals[0].id).body).values()
+    some = next(e for e in titled if "入院見込み" in e.summary)
     assert some.summary.startswith("【後方支援待機】")
     assert "当日合計" in some.description and "主当番: " in some.description
     english = feed(lg, "hospital", scenario.hospitals[0].id, lang="en").body

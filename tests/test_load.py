@@ -12,7 +12,7 @@ from oncall.errors import InvalidScenario
 from oncall.fairness import visit_targets, visit_unit
 from oncall.io import parse_scenario
 from oncall.load import DAYS_PER_MONTH, admission_overloads, expected_load, hospital_days
-from oncall.model import History, PatientGroup, Scenario
+from oncall.model import History, PatientGroup, RiskClass, Scenario
 from oncall.timeline import Timeline
 from tests.factories import make_scenario
 
@@ -58,7 +58,7 @@ def test_load_settings_are_validated() -> None:
     assert custom.load.rates.cancer.calls == 8 and custom.load.rates.other.calls == 20.0  # others keep defaults
 
 
-REFERENCE_MIX = {"cancer": 0.15, "home_oxygen": 0.08, "care_level_4_5": 0.35, "other": 0.42}
+REFERENCE_MIX: dict[RiskClass, float] = {"cancer": 0.15, "home_oxygen": 0.08, "care_level_4_5": 0.35, "other": 0.42}
 
 
 def test_defaults_reproduce_the_field_averages_on_the_reference_mix() -> None:
@@ -66,16 +66,13 @@ def test_defaults_reproduce_the_field_averages_on_the_reference_mix() -> None:
     admissions per 100 a month. The field's 3.6–4.1 counts call-outs, not calls: 85% of calls are
     settled by phone (docs/load.md)."""
     rates = make_scenario().load.rates
-    calls = sum(share * rates.of(risk).calls for risk, share in REFERENCE_MIX.items())  # type: ignore[arg-type]
-    visits = sum(
-        share * rates.of(risk).calls * rates.of(risk).visit_fraction  # type: ignore[arg-type]
-        for risk, share in REFERENCE_MIX.items()
-    )
-    admissions = sum(share * rates.of(risk).admissions for risk, share in REFERENCE_MIX.items())  # type: ignore[arg-type]
+    calls = sum(share * rates.of(risk).calls for risk, share in REFERENCE_MIX.items())
+    visits = sum(share * rates.of(risk).calls * rates.of(risk).visit_fraction for risk, share in REFERENCE_MIX.items())
+    admissions = sum(share * rates.of(risk).admissions for risk, share in REFERENCE_MIX.items())
     assert 24 <= calls <= 27
     assert 3.6 <= visits <= 4.1
     assert 1.0 <= admissions <= 2.0
-    assert all(rates.of(r).visit_fraction == 0.15 for r in REFERENCE_MIX)  # type: ignore[arg-type]
+    assert all(rates.of(r).visit_fraction == 0.15 for r in REFERENCE_MIX)
 
 
 def test_a_month_of_the_reference_mix_brings_the_field_figures_in_absolute_numbers() -> None:

@@ -42,7 +42,7 @@ class Recount:
         cal = scenario["calendar"]
         self.day_start = _time(cal["day_start"])
         self.blocks = {b["id"]: b for bs in cal["blocks"].values() for b in bs}
-        self.jp = holidays.Japan(years=range(2020, 2032))
+        self.jp = holidays.Japan(years=range(2020, 2032))  # type: ignore[attr-defined]
         self.ye = cal["year_end"]
         self.duties = roster["duties"]
         for d in self.duties:
@@ -90,7 +90,7 @@ class Recount:
         start, end = _time(b["start"]), _time(b["end"])
         full = ((end.hour * 60 + end.minute - start.hour * 60 - start.minute) % 1440 or 1440) / 60
         # Points are kept to four decimals (a clipped night's share of a 1.5x block is a long fraction).
-        return round(float(b["points"]) * self.multiplier(d["_date"]) * d["_hours"] / full, 4)
+        return round(float(b["points"]) * self.multiplier(d["_date"]) * float(d["_hours"]) / full, 4)
 
     # load --------------------------------------------------------------------------------------
     def district_of_clinic(self) -> dict[str, str]:
@@ -115,7 +115,7 @@ class Recount:
                 if g["hospital"] is None:
                     admissions[where[g["clinic"]]] += n * r["admissions"] / 100 * months
         weight = self.call_weight()
-        total: Counter[str] = Counter()
+        total: dict[str, float] = dict.fromkeys((d["district"] for d in self.duties), 0.0)
         for d in self.duties:
             total[d["district"]] += weight[d["id"]]
         return {
@@ -311,13 +311,15 @@ def test_report_figures_equal_an_independent_recount(make: Any) -> None:
     assert duties["depth"].to_dict() == depth
     districts = report.districts.set_index("id").to_dict("index")
     for d in scenario.districts:
-        mine = [x for x in recount.duties if x["district"] == d.id]
-        assert districts[d.id]["min_depth"] == min(depth[x["id"]] for x in mine)
-        assert districts[d.id]["mean_depth"] == pytest.approx(sum(depth[x["id"]] for x in mine) / len(mine))
-        filled = sum(
-            (x["primary"] is not None) + (x["secondary"] is not None) + (x["backup_hospital"] is not None) for x in mine
+        in_district = [x for x in recount.duties if x["district"] == d.id]
+        assert districts[d.id]["min_depth"] == min(depth[x["id"]] for x in in_district)
+        assert districts[d.id]["mean_depth"] == pytest.approx(
+            sum(depth[x["id"]] for x in in_district) / len(in_district)
         )
-        assert (districts[d.id]["roles_filled"], districts[d.id]["roles_needed"]) == (filled, 3 * len(mine))
+        filled = sum(
+            sum(x[role] is not None for role in ("primary", "secondary", "backup_hospital")) for x in in_district
+        )
+        assert (districts[d.id]["roles_filled"], districts[d.id]["roles_needed"]) == (filled, 3 * len(in_district))
         clinics = {c.id for c in scenario.clinics if c.district == d.id}
         assert districts[d.id]["patients"] == sum(g.total for g in scenario.patients if g.clinic in clinics)
 

@@ -220,10 +220,10 @@ def _printed_sizes(ws: Any) -> set[float]:
 def _effective_scale(ws: Any) -> float:
     """The scale the sheet prints at: a fixed scale, or what fitting its width onto N pages needs."""
     if not ws.sheet_properties.pageSetUpPr.fitToPage:
-        return ws.page_setup.scale / 100
+        return float(ws.page_setup.scale) / 100
     room = A4_POINTS[ws.page_setup.orientation] - 72 * (ws.page_margins.left + ws.page_margins.right)
     width = sum(_points(ws, c) for c in range(1, ws.max_column + 1))
-    return min(1.0, room * (ws.page_setup.fitToWidth or 1) / width)
+    return min(1.0, float(room * (ws.page_setup.fitToWidth or 1) / width))
 
 
 def test_districts_print_a_page_width_each_at_a_legible_size(tmp_path: Path) -> None:

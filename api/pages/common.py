@@ -19,8 +19,9 @@ from fastapi.responses import RedirectResponse, Response
 from fastapi.templating import Jinja2Templates
 from starlette.datastructures import FormData
 
-from api.pages.texts import PageLang, text
+from api.pages.texts import text
 from api.settings import Settings
+from oncall.i18n import Lang
 from oncall.storage.web import WebSession, WebStore
 
 __all__ = [
@@ -54,7 +55,7 @@ class PageError(Exception):
         self.status, self.key, self.redirect = status, key, redirect
 
 
-def page_lang(request: Request) -> PageLang:
+def page_lang(request: Request) -> Lang:
     """``?lang=``, else the language cookie, else the first of Accept-Language we speak, else Japanese."""
     for value in (request.query_params.get("lang"), request.cookies.get(LANG_COOKIE)):
         if value in ("ja", "en"):

@@ -35,10 +35,11 @@ from oncall.services.personal import (
     trade_offers,
 )
 from oncall.services.requests import add_entry, collection_open
+from oncall.services.scenarios import remove_entry
+from oncall.services.swaps import propose_swap
 from oncall.storage import EntryKind
 from oncall.storage.audit import Actor
 from oncall.storage.feeds import FeedStore
-from oncall.storage.replan import ReplanStore
 from oncall.storage.web import WebSession
 from oncall.swaps import GiveAway, Swap
 
@@ -155,7 +156,7 @@ async def remove_request(
     """Remove one of my entries, until the deadline."""
     await checked_form(request, session)
     _open_scenario(request, session, scenario_id)
-    store_of(request).remove_entry(scenario_id, _subject(session), kind, index, None, _actor(session))
+    remove_entry(store_of(request), scenario_id, _subject(session), kind, index, None, _actor(session))
     return RedirectResponse(f"/me#requests-{scenario_id}", status_code=303)
 
 
@@ -181,11 +182,11 @@ async def swap(request: Request, session: PhysicianSession) -> Response:
 
 
 async def _propose(request: Request, session: WebSession, scenario_id: int, proposal: GiveAway | Swap) -> Response:
-    store = ReplanStore(store_of(request).db)
+    store = store_of(request)
     lang = page_lang(request)
     try:
         await run_in_threadpool(
-            lambda: store.propose_swap(scenario_id, proposal, _subject(session), None, _actor(session), lang=lang)
+            lambda: propose_swap(store, scenario_id, proposal, _subject(session), None, _actor(session), lang=lang)
         )
     except OncallError as exc:
         broken = [f"{rule}: {message}" for rule, message in getattr(exc, "broken", [])]

@@ -13,10 +13,13 @@ from starlette.datastructures import UploadFile
 
 from api.pages.common import PageError, StaffSession, checked_form, render, web_store
 from oncall.errors import InvalidScenario, NotFound, OncallError
-from oncall.io import parse_scenario, parse_scenario_text
+from oncall.i18n import Problem
+from oncall.io import parse_scenario_text
 from oncall.model import ROLES, Scenario
+from oncall.services import scenarios as scenario_service
 from oncall.services.months import month_overview, scenario_state
 from oncall.services.requests import add_entry
+from oncall.services.scenarios import change_scenario, remove_entry
 from oncall.storage import EntryKind, Store
 from oncall.storage.audit import Actor
 from oncall.storage.web import WebSession
@@ -62,18 +65,18 @@ async def _uploaded_scenario(form: Any) -> Scenario:
     upload = form.get("file")
     if sample:
         if sample not in samples():
-            raise InvalidScenario(f"sample: no sample named {sample!r}")
+            raise InvalidScenario(Problem("page.no_sample", "sample", name=repr(sample)))
         folder = _sample_folder()
         assert folder is not None  # samples() found it
         text_ = (folder / f"{sample}.yaml").read_text(encoding="utf-8")
         return await run_in_threadpool(parse_scenario_text, text_, "yaml")
     if not isinstance(upload, UploadFile) or not upload.filename:
-        raise InvalidScenario("file: choose a YAML or JSON file, or a sample")
+        raise InvalidScenario(Problem("page.choose_file", "file"))
     raw = await upload.read()
     try:
         body = raw.decode("utf-8")
     except UnicodeDecodeError:
-        raise InvalidScenario(f"{upload.filename}: not UTF-8 text") from None
+        raise InvalidScenario(Problem("input.not_utf8", origin=upload.filename)) from None
     fmt: Literal["json", "yaml"] = "json" if upload.filename.lower().endswith(".json") else "yaml"
     return await run_in_threadpool(parse_scenario_text, body, fmt)
 
@@ -90,7 +93,7 @@ async def create_scenario(request: Request, session: StaffSession) -> Response:
         context = {"rows": rows, "samples": samples(), "problems": exc.problems}
         return render(request, "office/overview.html", context, session, status=422)
     await form.close()  # the uploaded file's spool
-    record = store_of(request).create_scenario(scenario, staff_actor(session))
+    record = scenario_service.create_scenario(store_of(request), scenario, staff_actor(session))
     return RedirectResponse(f"/office/scenarios/{record.id}", status_code=303)
 
 
@@ -143,12 +146,8 @@ async def set_deadline(request: Request, session: StaffSession, scenario_id: int
 
 def _store_change(request: Request, session: WebSession, scenario_id: int, change: Any, reason: str) -> list[str]:
     """Apply ``change(document dict)`` and store the result as the next version; the problems, if any."""
-    store = store_of(request)
-    record, scenario = store.get_document(scenario_id)
-    doc = scenario.model_dump(mode="json")
     try:
-        change(doc)
-        store.replace_scenario(scenario_id, parse_scenario(doc), record.version, staff_actor(session), reason)
+        change_scenario(store_of(request), scenario_id, change, staff_actor(session), reason)
     except (OncallError, ValueError) as exc:
         return list(getattr(exc, "problems", [str(exc)]))
     return []
@@ -256,5 +255,5 @@ async def remove_physician_entry(
 ) -> Response:
     """Remove the entry at ``index``."""
     await checked_form(request, session)
-    store_of(request).remove_entry(scenario_id, physician_id, kind, index, None, staff_actor(session))
+    remove_entry(store_of(request), scenario_id, physician_id, kind, index, None, staff_actor(session))
     return RedirectResponse(f"/office/scenarios/{scenario_id}/physicians/{physician_id}", status_code=303)

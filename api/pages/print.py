@@ -47,5 +47,5 @@ def print_roster(
     """The roster revision as A4 pages to print: one district a page (two when they fit), names, phones."""
     record, text = store.get_roster(revision_id)
     _, scenario = store.get_document(record.scenario_id, record.scenario_version)
-    html = render_print_html(scenario, Roster.model_validate_json(text), lang.value)
+    html = render_print_html(scenario, Roster.model_validate_json(text), lang)
     return HTMLResponse(html)

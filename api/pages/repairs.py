@@ -20,10 +20,11 @@ from api.pages.common import PageError, StaffSession, checked_form, page_lang, r
 from api.pages.office import scenario_context, staff_actor, store_of
 from api.pages.texts import text
 from oncall.errors import Conflict, InvalidChange, NotFound
-from oncall.io import format_validation_error
+from oncall.i18n import Problem
+from oncall.io import messages_of
 from oncall.replan import AbsenceChange, ReplanSummary
-from oncall.services.repairs import freeze_instant, start_repair
-from oncall.storage.replan import RepairRecord, ReplanStore
+from oncall.services.repairs import freeze_instant, get_repair, list_repairs, start_repair
+from oncall.storage.repairs import RepairRecord
 from oncall.storage.web import WebSession
 
 router = APIRouter(prefix="/office", include_in_schema=False)
@@ -32,7 +33,7 @@ router = APIRouter(prefix="/office", include_in_schema=False)
 def _repairs_context(request: Request, scenario_id: int) -> dict[str, Any]:
     context = scenario_context(request, scenario_id)
     published = store_of(request).get_scenario(scenario_id).published_revision_id
-    return context | {"repairs": ReplanStore(store_of(request).db).list_repairs(scenario_id), "published": published}
+    return context | {"repairs": list_repairs(store_of(request), scenario_id), "published": published}
 
 
 def _repairs_page(request: Request, session: WebSession, scenario_id: int, status: int = 200, **extra: Any) -> Response:
@@ -51,7 +52,7 @@ def _absence(form: Any) -> AbsenceChange:
     try:
         return AbsenceChange.model_validate({"kind": "absence"} | {k: v for k, v in fields.items() if v})
     except ValidationError as exc:
-        raise InvalidChange("; ".join(f"changes.0: {line}" for line in format_validation_error(exc))) from None
+        raise InvalidChange([m.source("changes.0") for m in messages_of(exc.errors())]) from None
 
 
 def _freeze(form: Any, zone: dt.tzinfo) -> dt.datetime:
@@ -59,7 +60,7 @@ def _freeze(form: Any, zone: dt.tzinfo) -> dt.datetime:
     try:
         return freeze_instant(dt.datetime.fromisoformat(raw) if raw else None, zone)
     except (OverflowError, ValueError):
-        raise InvalidChange(f"freeze: not a date and time ({raw!r})") from None
+        raise InvalidChange(Problem("page.not_datetime", "freeze", value=repr(raw))) from None
 
 
 @router.post("/scenarios/{scenario_id}/repairs")
@@ -75,7 +76,7 @@ async def start(request: Request, session: StaffSession, scenario_id: int) -> Re
         limit = float(str(form.get("time_limit") or 0) or 0) or None
         seconds = solve_seconds(settings, min(limit, settings.max_solve_seconds) if limit else None)
         repair = await run_in_threadpool(
-            start_repair, ReplanStore(store_of(request).db), request.app.state.runner, scenario_id,
+            start_repair, store_of(request), request.app.state.runner, scenario_id,
             context["published"], [change], freeze, seconds, 0, change.reason, staff_actor(session),
             page_lang(request),
         )  # fmt: skip
@@ -87,7 +88,7 @@ async def start(request: Request, session: StaffSession, scenario_id: int) -> Re
 
 def _repair_context(request: Request, repair_id: int) -> dict[str, Any]:
     try:
-        repair: RepairRecord = ReplanStore(store_of(request).db).get_repair(repair_id)
+        repair: RepairRecord = get_repair(store_of(request), repair_id)
     except NotFound:
         raise PageError(404, "not_found") from None
     store = store_of(request)

@@ -15,16 +15,15 @@ from api.deps import solve_seconds
 from api.pages.common import PageError, StaffSession, checked_form, page_lang, render
 from api.pages.office import staff_actor, store_of
 from api.pages.print import render_print_html
-from oncall.checker import check
 from oncall.diff import diff_rosters
 from oncall.errors import Conflict, NotFound, OncallError
 from oncall.jobs import JobRunner
 from oncall.roster import Roster
 from oncall.services import publishing, solving
-from oncall.services.grid import Edit, apply_edits, build_grid, candidates
+from oncall.services import swaps as swap_service
+from oncall.services.grid import Edit, apply_edits, candidates, edited_grid
 from oncall.services.revisions import RosterRefused, store_edited_roster
 from oncall.storage.audit import list_audit
-from oncall.storage.replan import ReplanStore
 
 router = APIRouter(prefix="/office", include_in_schema=False)
 _EDITS: TypeAdapter[list[Edit]] = TypeAdapter(list[Edit])
@@ -45,7 +44,7 @@ async def start_solve(request: Request, session: StaffSession, scenario_id: int)
         limit = None
     settings = request.app.state.settings
     seconds = solve_seconds(settings, min(limit, settings.max_solve_seconds) if limit else None)
-    store = ReplanStore(store_of(request).db)
+    store = store_of(request)
     job = await run_in_threadpool(
         solving.start_solve, store, _runner(request), scenario_id, seconds, 0, staff_actor(session)
     )
@@ -99,26 +98,21 @@ def _edits(raw: str) -> list[Edit]:
 
 def grid_context(request: Request, revision_id: int, edits: list[Edit], verdict: bool = False) -> dict[str, Any]:
     """The grid of a revision with ``edits`` applied, and (after an edit) the checker's verdict."""
-    record, scenario, roster = _revision(request, revision_id)
     try:
-        edited = apply_edits(roster, edits)
+        view = edited_grid(store_of(request), revision_id, edits, page_lang(request), verdict)
+    except NotFound:
+        raise PageError(404, "not_found") from None
     except KeyError:
         raise PageError(422, "not_found") from None
-    lang = page_lang(request)
-    grid = build_grid(scenario, edited, {(d, r) for d, r, _ in edits}, lang)
-    report = check(scenario, edited, lang=lang, figures=False) if verdict else None
-    store = store_of(request)
-    scenario_record = store.get_scenario(record.scenario_id)
-    others = [r for r in store.list_revisions(record.scenario_id) if r.id != revision_id]
     return {
-        "record": record,
-        "scenario": scenario,
-        "grid": grid,
+        "record": view.record,
+        "scenario": view.scenario,
+        "grid": view.grid,
         "edits": json.dumps(edits),
         "edit_count": len(edits),
-        "report": report,
-        "base": scenario_record.published_revision_id,
-        "others": others,
+        "report": view.report,
+        "base": view.published,
+        "others": view.others,
     }
 
 
@@ -224,9 +218,9 @@ async def publish(request: Request, session: StaffSession, revision_id: int) -> 
 @router.get("/swaps")
 def swaps_page(request: Request, session: StaffSession, scenario_id: int | None = None) -> Response:
     """Swaps and give-aways, those awaiting approval first."""
-    store = ReplanStore(store_of(request).db)
+    store = store_of(request)
     ids = [scenario_id] if scenario_id else [s.id for s in store.list_scenarios(20)]
-    swaps = [s for sid in ids for s in store.list_swaps(sid)]
+    swaps = [s for sid in ids for s in swap_service.list_swaps(store, sid)]
     swaps.sort(key=lambda s: (s.state != "proposed", -s.id))
     return render(request, "office/swaps.html", {"swaps": swaps}, session)
 
@@ -235,17 +229,19 @@ def swaps_page(request: Request, session: StaffSession, scenario_id: int | None 
 async def decide_swap(request: Request, session: StaffSession, swap_id: int, decision: str) -> Response:
     """Approve (into a draft revision) or refuse a proposed swap."""
     await checked_form(request, session)
-    store = ReplanStore(store_of(request).db)
+    store = store_of(request)
     try:
         if decision == "approve":
             lang = page_lang(request)
-            await run_in_threadpool(lambda: store.approve_swap(swap_id, None, staff_actor(session), lang=lang))
+            await run_in_threadpool(
+                lambda: swap_service.approve_swap(store, swap_id, None, staff_actor(session), lang=lang)
+            )
         elif decision == "refuse":
-            store.refuse_swap(swap_id, None, staff_actor(session))
+            swap_service.refuse_swap(store, swap_id, None, staff_actor(session))
         else:
             raise PageError(404, "not_found")
     except OncallError as exc:
-        swaps = store.list_swaps(store.get_swap(swap_id).scenario_id)
+        swaps = swap_service.list_swaps(store, swap_service.get_swap(store, swap_id).scenario_id)
         return render(request, "office/swaps.html", {"swaps": swaps, "problems": [str(exc)]}, session, status=409)
     return RedirectResponse("/office/swaps", status_code=303)
 

@@ -13,8 +13,10 @@ from pydantic import BaseModel, ConfigDict, Field
 from api.deps import SettingsDep, StaffKey, actor_of
 from api.errors import ERROR_RESPONSES, ApiError, ErrorBody, InvalidRequest
 from api.settings import Settings
+from oncall.errors import InvalidInput
 from oncall.feeds import FeedKind, feed_urls
-from oncall.storage.feeds import FeedRecord, FeedService, FeedStore
+from oncall.services.feeds import FeedService
+from oncall.storage.feeds import FeedRecord, FeedStore
 
 router = APIRouter(tags=["feeds"], responses=ERROR_RESPONSES)
 
@@ -176,9 +178,8 @@ def update_feed(prefix: Prefix, body: FeedUpdate, key: StaffKey, service: FeedSe
         raise InvalidRequest(f"{nulls[0]} cannot be null", [(nulls[0], "cannot be null")])
     try:
         record, _ = _store(service).update(prefix, changes, actor_of(key))
-    except ValueError as exc:
-        field, _, problem = str(exc).partition(": ")
-        raise InvalidRequest(f"the feed cannot be changed: {problem}", [(field, problem)]) from None
+    except InvalidInput as exc:
+        raise InvalidRequest(f"the feed cannot be changed: {exc.problem}", [(exc.field, exc.problem)]) from None
     return Feed.of(record)
 
 

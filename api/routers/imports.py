@@ -80,7 +80,7 @@ def import_template(scenario_id: ScenarioId, kind: Kind, _: StaffKey, store: Sto
     scenario = store.get_document(scenario_id)[1]
     make = importing.physicians_template if kind == "physicians" else importing.requests_template
     headers = {"Content-Disposition": f'attachment; filename="{kind}_template.xlsx"'}
-    return Response(make(scenario, lang.value), media_type=XLSX, headers=headers)
+    return Response(make(scenario, lang), media_type=XLSX, headers=headers)
 
 
 @router.post("/{kind}/preview", response_model=ImportPreview)
@@ -100,7 +100,7 @@ def preview_import(
         version=pending.version,
         ok=pending.preview.ok,
         token=token,
-        messages=pending.preview.lines(lang.value),
+        messages=pending.preview.lines(lang),
         preview=pending.preview,
     )
 
@@ -131,7 +131,7 @@ def apply_import(
         raise InvalidRequest("send the preview's token, or the file with its version", [("token", "missing")])
     stored, preview = import_service.apply_import(store, scenario_id, kind, seen, sent, actor_of(key))
     if not preview.ok:
-        raise _rejected(preview, lang.value)
+        raise _rejected(preview, lang)
     if token is not None:
         previews.drop(token)
     return ImportApplied(

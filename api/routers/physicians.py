@@ -14,8 +14,8 @@ from fastapi import APIRouter, Path, Query, Response
 from api.deps import PhysicianId, ScenarioId, StaffKey, StoreDep, actor_of
 from api.errors import ERROR_RESPONSES
 from api.schemas import EntryChange, PhysicianView
-from oncall.errors import NotFound
 from oncall.model import Absence, Request
+from oncall.services import scenarios
 from oncall.storage import EntryKind
 
 router = APIRouter(
@@ -32,10 +32,7 @@ Index = Annotated[int, Path(ge=0, le=10_000, description="Position of the entry 
 @router.get("", response_model=PhysicianView)
 def get_physician(scenario_id: ScenarioId, physician_id: PhysicianId, _: StaffKey, store: StoreDep) -> PhysicianView:
     """Read one physician of the newest scenario version, with absences, wishes and unwishes."""
-    record, scenario = store.get_document(scenario_id)
-    physician = next((p for p in scenario.physicians if p.id == physician_id), None)
-    if physician is None:
-        raise NotFound("physician", physician_id, field="physician_id")
+    record, physician = scenarios.read_physician(store, scenario_id, physician_id)
     return PhysicianView(scenario_id=record.id, version=record.version, physician=physician)
 
 
@@ -51,7 +48,7 @@ def _entry_routes(kind: EntryKind, singular: str, model: type[Absence] | type[Re
         response: Response,
         version: Version = None,
     ) -> EntryChange:
-        record, index = store.add_entry(scenario_id, physician_id, kind, entry, version, actor_of(key))
+        record, index = scenarios.add_entry(store, scenario_id, physician_id, kind, entry, version, actor_of(key))
         response.headers["Location"] = f"/scenarios/{scenario_id}/physicians/{physician_id}/{kind}/{index}"
         return EntryChange(
             scenario_id=record.id, version=record.version, physician_id=physician_id, kind=kind, index=index
@@ -65,7 +62,7 @@ def _entry_routes(kind: EntryKind, singular: str, model: type[Absence] | type[Re
         store: StoreDep,
         version: Version = None,
     ) -> EntryChange:
-        record = store.remove_entry(scenario_id, physician_id, kind, index, version, actor_of(key))
+        record = scenarios.remove_entry(store, scenario_id, physician_id, kind, index, version, actor_of(key))
         return EntryChange(
             scenario_id=record.id, version=record.version, physician_id=physician_id, kind=kind, index=index
         )

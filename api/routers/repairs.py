@@ -8,7 +8,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Path, Response
 
-from api.deps import ReplanStoreDep, Runner, ScenarioId, SettingsDep, StaffKey, actor_of, solve_seconds
+from api.deps import Runner, ScenarioId, SettingsDep, StaffKey, StoreDep, actor_of, solve_seconds
 from api.errors import ERROR_RESPONSES, InvalidRequest
 from api.replan_schemas import RepairRequest, RepairView
 from oncall.services import repairs as repair_service
@@ -32,7 +32,7 @@ def start_repair(
     scenario_id: ScenarioId,
     request: RepairRequest,
     key: StaffKey,
-    store: ReplanStoreDep,
+    store: StoreDep,
     runner: Runner,
     settings: SettingsDep,
     response: Response,
@@ -62,12 +62,12 @@ def start_repair(
 
 
 @router.get("/scenarios/{scenario_id}/repairs", response_model=list[RepairView])
-def list_repairs(scenario_id: ScenarioId, _: StaffKey, store: ReplanStoreDep) -> list[RepairView]:
+def list_repairs(scenario_id: ScenarioId, _: StaffKey, store: StoreDep) -> list[RepairView]:
     """List the scenario's repairs, newest first."""
-    return [RepairView.of(r) for r in store.list_repairs(scenario_id)]
+    return [RepairView.of(r) for r in repair_service.list_repairs(store, scenario_id)]
 
 
 @router.get("/repairs/{repair_id}", response_model=RepairView)
-def get_repair(repair_id: RepairId, _: StaffKey, store: ReplanStoreDep) -> RepairView:
+def get_repair(repair_id: RepairId, _: StaffKey, store: StoreDep) -> RepairView:
     """Read a repair: its state, and once done the draft revision and the summary of changes."""
-    return RepairView.of(store.get_repair(repair_id))
+    return RepairView.of(repair_service.get_repair(store, repair_id))

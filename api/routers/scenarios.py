@@ -19,7 +19,7 @@ from api.deps import (
 from api.errors import ERROR_RESPONSES
 from api.schemas import ScenarioDetail, ScenarioSummary
 from oncall.model import Note
-from oncall.privacy import HOSPITAL_WITHHELD, hospital_view
+from oncall.services import scenarios
 
 router = APIRouter(prefix="/scenarios", tags=["scenarios"], responses=ERROR_RESPONSES)
 
@@ -40,7 +40,7 @@ def create_scenario(
     key: StaffKey, scenario: ScenarioBody, store: StoreDep, response: Response, reason: Reason = None
 ) -> ScenarioSummary:
     """Upload a scenario (JSON or YAML); it is stored as version 1."""
-    record = store.create_scenario(scenario, actor_of(key), reason)
+    record = scenarios.create_scenario(store, scenario, actor_of(key), reason)
     response.headers["Location"] = f"/scenarios/{record.id}"
     return ScenarioSummary.of(record)
 
@@ -59,10 +59,8 @@ def list_scenarios(
 @router.get("/{scenario_id}", response_model=ScenarioDetail)
 def get_scenario(scenario_id: ScenarioId, key: AnyKey, store: StoreDep) -> ScenarioDetail:
     """Read a scenario with its newest document (without the doctors' personal data for a hospital key)."""
-    record, scenario = store.get_document(scenario_id)
-    if not reads_personal_data(key):
-        return ScenarioDetail.with_document(record, hospital_view(scenario), HOSPITAL_WITHHELD)
-    return ScenarioDetail.with_document(record, scenario)
+    record, scenario, withheld = scenarios.read_scenario(store, scenario_id, reads_personal_data(key))
+    return ScenarioDetail.with_document(record, scenario, withheld)
 
 
 @router.put("/{scenario_id}", response_model=ScenarioSummary, openapi_extra=_SCENARIO_BODY)
@@ -75,4 +73,4 @@ def update_scenario(
     reason: Reason = None,
 ) -> ScenarioSummary:
     """Replace the scenario's document; 409 when ``version`` is no longer the newest."""
-    return ScenarioSummary.of(store.replace_scenario(scenario_id, scenario, version, actor_of(key), reason))
+    return ScenarioSummary.of(scenarios.replace_scenario(store, scenario_id, scenario, version, actor_of(key), reason))

@@ -9,7 +9,6 @@ from fastapi import APIRouter, Body, Response
 from api.deps import (
     AnyKey,
     JobId,
-    ReplanStoreDep,
     Runner,
     ScenarioId,
     SettingsDep,
@@ -29,7 +28,7 @@ router = APIRouter(tags=["solves"], responses=ERROR_RESPONSES)
 def start_solve(
     scenario_id: ScenarioId,
     key: StaffKey,
-    store: ReplanStoreDep,
+    store: StoreDep,
     runner: Runner,
     settings: SettingsDep,
     response: Response,
@@ -62,6 +61,4 @@ def get_solve(job_id: JobId, _: AnyKey, store: StoreDep) -> Job:
 @router.delete("/solves/{job_id}", response_model=Job)
 def cancel_solve(job_id: JobId, key: StaffKey, store: StoreDep, runner: Runner) -> Job:
     """Cancel a queued or running solve; its worker is stopped and nothing of it is stored."""
-    job = store.cancel_job(job_id, actor_of(key))
-    runner.kill(job_id)
-    return Job.of(job)
+    return Job.of(solving.cancel_solve(store, runner, job_id, actor_of(key), strict=True))

@@ -62,3 +62,7 @@ class CoverPlan(_Doc):
     pairs: list[CoverPair] = Field(default_factory=list)
     unpaired: list[CoverUnpaired] = Field(default_factory=list)
     answers: list[CoverAnswer] = Field(default_factory=list)
+
+    def has_gaps(self) -> bool:
+        """Whether a 主治医 lacks a 副主治医 or a stretch of absence has nobody named."""
+        return bool(self.unpaired) or any(a.answerer is None for a in self.answers)

@@ -15,15 +15,15 @@ from typing import TYPE_CHECKING
 
 from icalendar import Event
 
+from oncall.i18n import LANGS, table
+
 if TYPE_CHECKING:
     from oncall.feeds import FeedOptions, FeedTarget, ScenarioLedger
 
 __all__ = ["cover_events", "cover_uid"]
 
-_TEXT = {
-    "ja": ("{name}医師の患者の副主治医対応", "副主治医として対応", "第二の対応医として対応（副主治医が不在）"),
-    "en": ("Cover for Dr {name}'s patients", "as their deputy (副主治医)", "as second cover (the deputy is away)"),
-}
+_PARTS = ("title", "as_deputy", "as_second")  # cover_feed.* in the catalogue
+_TEXT: dict[str, tuple[str, ...]] = {lang: tuple(table("cover_feed", lang)[k] for k in _PARTS) for lang in LANGS}
 
 
 def cover_uid(scenario_id: int, principal: str, start: dt.datetime) -> str:

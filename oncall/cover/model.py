@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Annotated
 
 from pydantic import BaseModel, ConfigDict, Field
 
+from oncall.i18n import Problem
+
 if TYPE_CHECKING:
     from oncall.model import Scenario
 
@@ -124,7 +126,7 @@ class CoverConfig(_Model):
     weights: CoverWeights = Field(default_factory=CoverWeights)
 
 
-def cover_problems(s: Scenario) -> list[str]:
+def cover_problems(s: Scenario) -> list[Problem]:
     """Cross-reference problems of ``s.cover``, each naming the field."""
     c = s.cover
     if c is None:
@@ -132,44 +134,51 @@ def cover_problems(s: Scenario) -> list[str]:
     physicians = {p.id for p in s.physicians}
     clinics = {k.id for k in s.clinics}
     districts = {d.id for d in s.districts}
-    problems: list[str] = []
+    problems: list[Problem] = []
     for i, panel in enumerate(c.panels):
         if panel.physician not in physicians:
-            problems.append(f"cover.panels[{i}].physician: unknown physician {panel.physician!r}")
+            problems.append(_unknown("physician", f"cover.panels[{i}].physician", panel.physician))
         if panel.district is not None and panel.district not in districts:
-            problems.append(f"cover.panels[{i}].district: unknown district {panel.district!r}")
+            problems.append(_unknown("district", f"cover.panels[{i}].district", panel.district))
     seen = Counter((p.physician, p.district) for p in c.panels)
-    problems += [f"cover.panels: physician {k[0]!r} has two panels in one district" for k, n in seen.items() if n > 1]
+    problems += [Problem("cover.two_panels", "cover.panels", physician=repr(k[0])) for k, n in seen.items() if n > 1]
     for i, d in enumerate(c.doctors):
         if d.physician not in physicians:
-            problems.append(f"cover.doctors[{i}].physician: unknown physician {d.physician!r}")
+            problems.append(_unknown("physician", f"cover.doctors[{i}].physician", d.physician))
     twice = [k for k, n in Counter(d.physician for d in c.doctors).items() if n > 1]
-    problems += [f"cover.doctors: physician {k!r} listed twice" for k in twice]
+    problems += [Problem("cover.doctor_twice", "cover.doctors", physician=repr(k)) for k in twice]
     for i, pair in enumerate(c.previous_pairs):
         for field in ("principal", "deputy"):
             if getattr(pair, field) not in physicians:
-                problems.append(f"cover.previous_pairs[{i}].{field}: unknown physician {getattr(pair, field)!r}")
+                problems.append(_unknown("physician", f"cover.previous_pairs[{i}].{field}", getattr(pair, field)))
     return problems + _group_problems(s, clinics)
 
 
-def _group_problems(s: Scenario, clinics: set[str]) -> list[str]:
+def _unknown(kind: str, where: str, ident: str) -> Problem:
+    return Problem(f"scenario.unknown_{kind}", where, id=repr(ident))
+
+
+def _group_problems(s: Scenario, clinics: set[str]) -> list[Problem]:
     """A 連携型 group has fewer than 10 institutions and at least 3 full-time doctors; a clinic is in one group."""
     assert s.cover is not None
     part_time = {d.physician for d in s.cover.doctors if not d.full_time}
-    problems: list[str] = []
+    problems: list[Problem] = []
     group_of: dict[str, str] = {}
     for i, g in enumerate(s.cover.groups):
         where = f"cover.groups[{i}]"
         for j, k in enumerate(g.clinics):
             if k not in clinics:
-                problems.append(f"{where}.clinics[{j}]: unknown clinic {k!r}")
+                problems.append(_unknown("clinic", f"{where}.clinics[{j}]", k))
             elif k in group_of:
-                problems.append(f"{where}.clinics[{j}]: clinic {k!r} is already in group {group_of[k]!r}")
+                problems.append(
+                    Problem("cover.clinic_in_group", f"{where}.clinics[{j}]", clinic=repr(k), group=repr(group_of[k]))
+                )
             group_of.setdefault(k, g.id)
         if len(set(g.clinics)) >= 10:
-            problems.append(f"{where}.clinics: {len(set(g.clinics))} institutions; a 連携型 group has fewer than 10")
+            problems.append(Problem("cover.too_many_institutions", f"{where}.clinics", n=len(set(g.clinics))))
         full = sum(1 for p in s.physicians if p.clinic in g.clinics and p.id not in part_time)
         if full < 3:
-            problems.append(f"{where}: {full} full-time doctors; a 連携型 group needs at least 3")
-    problems += [f"cover.groups: duplicate id {k!r}" for k, n in Counter(g.id for g in s.cover.groups).items() if n > 1]
+            problems.append(Problem("cover.too_few_full_time", where, n=full))
+    ids = Counter(g.id for g in s.cover.groups)
+    problems += [Problem("scenario.duplicate_id", "cover.groups", id=repr(k)) for k, n in ids.items() if n > 1]
     return problems

@@ -20,6 +20,7 @@ The formats, the marks and the limits are described in docs/import.md. Modules:
 from __future__ import annotations
 
 from oncall.errors import InvalidScenario
+from oncall.i18n import Message
 from oncall.importing.physicians import apply_physicians, preview_physicians
 from oncall.importing.preview import ImportKind, Preview
 from oncall.importing.problems import Problem
@@ -69,5 +70,6 @@ def preview(kind: ImportKind, data: bytes, scenario: Scenario) -> Preview:
 def apply(p: Preview, scenario: Scenario) -> Scenario:
     """The scenario with the accepted preview written in; InvalidScenario if the preview has problems."""
     if not p.ok:
-        raise InvalidScenario([f"{SOURCE}: {problem.text('en')}" for problem in p.errors])
+        # The spreadsheet's own problems keep their place (row, column) in the text, in English as before.
+        raise InvalidScenario([Message("", origin=SOURCE, fallback=problem.text("en")) for problem in p.errors])
     return _new_scenario(p, scenario)

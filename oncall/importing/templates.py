@@ -19,6 +19,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from openpyxl.worksheet.worksheet import Worksheet
 
 from oncall.calendar import JapaneseCalendar
+from oncall.i18n import LANGS, table
 from oncall.importing.marks import ALSO, MARK_LABELS, SYMBOL
 from oncall.importing.physicians import COLUMNS, physician_row
 from oncall.importing.problems import Lang
@@ -30,14 +31,8 @@ __all__ = ["physicians_template", "requests_template"]
 
 _HEADER_ROW = 4  # title, legend, a blank row, then the headings
 _FIRST_DATE_COLUMN = 3
-_TEXT = {
-    "ja": {"title": "{period} 休み・希望調査表（{name}）", "sheet": "休み・希望", "help": "記入方法",
-           "legend": "記号", "meaning": "意味", "also": "ほかに読める記号", "notes": "備考",
-           "physicians": "医師名簿", "lists": "選択肢", "id": "ID", "name": "氏名"},
-    "en": {"title": "{period} absences and wishes ({name})", "sheet": "Requests", "help": "How to fill in",
-           "legend": "Mark", "meaning": "Meaning", "also": "Also read", "notes": "Notes",
-           "physicians": "Physicians", "lists": "Lists", "id": "ID", "name": "Name"},
-}  # fmt: skip
+# template.* in the catalogue; an id heading reads the same in both languages.
+_TEXT = {lang: {**table("template", lang), "id": "ID"} for lang in LANGS}
 
 
 def _save(book: Workbook) -> bytes:

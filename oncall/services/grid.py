@@ -13,14 +13,17 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Literal
 
+from oncall.checker import CheckReport
 from oncall.eligibility import compute_eligibility
 from oncall.model import BlockTemplate, Scenario
 from oncall.roster import GapRole, Roster, RosterGap
+from oncall.storage import RevisionRecord, Store
 from oncall.timeline import Duty, Timeline
 
 __all__ = [
     "ROLES",
     "Edit",
+    "EditedGrid",
     "GridCell",
     "GridRow",
     "RosterGrid",
@@ -28,6 +31,7 @@ __all__ = [
     "build_grid",
     "candidates",
     "candidates_of",
+    "edited_grid",
 ]
 
 ROLES: tuple[GapRole, ...] = ("primary", "secondary", "backup_hospital")
@@ -100,7 +104,7 @@ def build_grid(scenario: Scenario, roster: Roster, edited: set[tuple[str, str]],
     """The grid of ``roster``; cells in ``edited`` (duty id, role) are marked as changed."""
     timeline = Timeline.build(scenario)
     names = _names(scenario, lang)
-    reasons = {(g.duty, g.role): tuple(g.reasons) for g in roster.gaps}
+    reasons = {(g.duty, g.role): tuple(g.texts(lang)) for g in roster.gaps}
     by_slot: dict[tuple[dt.datetime, str], dict[str, GridCell]] = defaultdict(dict)
     slot_of: dict[tuple[dt.datetime, str], dt.date] = {}
     known = timeline.by_id
@@ -181,3 +185,33 @@ def candidates_of(
 
         out[(duty_id, role)] = [(p, names[p]) for p in eligibility.physicians(duty_id, role) if not busy(p)]
     return out
+
+
+@dataclass(frozen=True)
+class EditedGrid:
+    """A revision's grid with the office's unsaved edits, and (after an edit) the checker's verdict on them."""
+
+    record: RevisionRecord
+    scenario: Scenario
+    roster: Roster  # the edited roster
+    grid: RosterGrid
+    report: CheckReport | None
+    published: int | None  # the scenario's published revision (the base of a publication)
+    others: list[RevisionRecord]  # the scenario's other revisions, to compare with
+
+
+def edited_grid(
+    store: Store, revision_id: int, edits: list[Edit], lang: str = "ja", verdict: bool = False
+) -> EditedGrid:
+    """The grid of a stored revision with ``edits`` applied; NotFound for an unknown revision, KeyError for an
+    edit of a duty the roster does not have."""
+    from oncall.checker import check
+
+    record, text = store.get_roster(revision_id)
+    _, scenario = store.get_document(record.scenario_id, record.scenario_version)
+    edited = apply_edits(Roster.model_validate_json(text), edits)
+    grid = build_grid(scenario, edited, {(d, r) for d, r, _ in edits}, lang)
+    report = check(scenario, edited, lang=lang, figures=False) if verdict else None
+    published = store.get_scenario(record.scenario_id).published_revision_id
+    others = [r for r in store.list_revisions(record.scenario_id) if r.id != revision_id]
+    return EditedGrid(record, scenario, edited, grid, report, published, others)

@@ -1,18 +1,23 @@
-"""Publishing a revision: the re-check against the newest scenario version, then the store's publish.
+"""Publishing a revision, with its rules: the re-check, and one published roster per district and date.
 
-The store itself refuses a stale ``base`` and a district-date published by another scenario
-(``Conflict``); this service adds the rule that a revision made for an older version of its scenario
-may be published only while it breaks no hard rule of the newest one (coverage gaps aside).
+A revision made for an older version of its scenario may be published only while it breaks no hard rule
+of the newest one, its cover plan included (coverage gaps aside). Inside the publication's transaction (the
+store moves the pointer by compare-and-set on ``base``, refusing a stale one), no other scenario may have
+a published roster for one of its districts on one of its dates: feeds would show both (``Conflict``).
 """
 
 from __future__ import annotations
+
+from sqlalchemy.orm import Session
 
 from oncall.errors import Conflict
 from oncall.roster import Roster
 from oncall.storage import RevisionRecord, Store
 from oncall.storage.audit import Actor
+from oncall.storage.revisions import RevisionStore, districts_in
+from oncall.storage.scenarios import scenario_row
 
-__all__ = ["StalePublication", "publish_revision"]
+__all__ = ["StalePublication", "one_roster_per_district_and_date", "publish_revision"]
 
 
 class StalePublication(Conflict):
@@ -49,4 +54,22 @@ def publish_revision(
                 "repair it (POST /scenarios/{id}/repairs) or solve again",
                 details,
             )
-    return store.publish(revision_id, base, key_id, actor, reason)
+    return store.publish(revision_id, base, key_id, actor, reason, also=one_roster_per_district_and_date)
+
+
+def one_roster_per_district_and_date(s: Session, scenario_id: int) -> None:
+    """Conflict when another scenario has a published roster for one of this one's districts on one of its
+    dates (run inside the publication's transaction, under its lock)."""
+    row = scenario_row(s, scenario_id)
+    districts = districts_in(s, row)
+    for other, theirs in RevisionStore.published_overlapping_in(s, scenario_id):
+        shared = sorted(districts & theirs)
+        if shared:
+            raise Conflict(
+                f"scenario {other.id} ({other.name}) already has a published roster for {', '.join(shared)} "
+                f"between {max(other.period_start, row.period_start)} and "
+                f"{min(other.period_end, row.period_end)} (its revision {other.published_revision_id}): one "
+                "district and date has one published roster (change that scenario with a new version "
+                "instead of a copy)",
+                field="revision_id",
+            )

@@ -9,8 +9,9 @@ from typing import Any
 from pydantic import BaseModel, ValidationError
 
 from oncall.errors import Conflict, InvalidScenario
-from oncall.io import format_validation_error
+from oncall.io import messages_of
 from oncall.model import Absence, Request
+from oncall.services import scenarios
 from oncall.storage import EntryKind, ScenarioRecord, Store
 from oncall.storage.audit import Actor
 from oncall.storage.web import WebStore
@@ -44,5 +45,5 @@ def add_entry(
     try:
         entry = ENTRY_MODELS[kind].model_validate(clean)
     except ValidationError as exc:
-        raise InvalidScenario([f"{kind}: {line}" for line in format_validation_error(exc)]) from None
-    return store.add_entry(scenario_id, physician_id, kind, entry, version, actor)
+        raise InvalidScenario([m.source(kind) for m in messages_of(exc.errors())]) from None
+    return scenarios.add_entry(store, scenario_id, physician_id, kind, entry, version, actor)

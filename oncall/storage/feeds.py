@@ -3,9 +3,7 @@
 A feed URL carries a secret token ``ocf_<8 hex>_<43 url-safe characters>``: the first part (the prefix)
 names the subscription in listings and stays the same when the secret is rotated; only the sha256 of
 the whole token is stored. :class:`FeedStore` issues, lists, revokes and rotates subscriptions and reads
-the publications; :class:`FeedService` answers feed requests from in-process caches: one event ledger
-per scenario (extended publication by publication, never rebuilt on a request) and the rendered feeds,
-keyed by what decides their bytes.
+the publications; the feeds themselves are answered by :class:`oncall.services.feeds.FeedService`.
 """
 
 from __future__ import annotations
@@ -13,30 +11,20 @@ from __future__ import annotations
 import datetime as dt
 import re
 import secrets
-import threading
-import time
 import urllib.parse
-from collections import OrderedDict
-from collections.abc import Callable
 from dataclasses import dataclass
 from types import SimpleNamespace
 from typing import Any
 
 from sqlalchemy import func, select, update
 
-from oncall.errors import Conflict, NotFound
+from oncall.errors import Conflict, InvalidInput, NotFound
 from oncall.feeds import (
     FEED_KINDS,
     FeedKind,
-    FeedOptions,
     FeedTarget,
-    Publication,
-    RenderedFeed,
-    ScenarioLedger,
-    render_feed,
 )
 from oncall.model import Scenario
-from oncall.roster import Roster
 from oncall.storage.audit import Actor, record
 from oncall.storage.database import Database
 from oncall.storage.keys import hash_token, token_matches
@@ -45,7 +33,6 @@ from oncall.storage.tables import FeedTokenRow, PublicationRow, RevisionRow, Sce
 __all__ = [
     "FEED_TOKEN_PREFIX",
     "FeedRecord",
-    "FeedService",
     "FeedStore",
     "StoredPublication",
     "feed_token_prefix",
@@ -64,7 +51,7 @@ _ALARM_ONLY_PHYSICIAN = "reminders are only for physician feeds"
 
 def _check_lang(lang: object) -> None:
     if lang not in _LANGS:
-        raise ValueError(f"lang: must be one of {_LANGS}, not {lang!r}")
+        raise InvalidInput("lang", f"must be one of {_LANGS}, not {lang!r}")
 
 
 def _clean_name(name: str) -> str:
@@ -334,7 +321,7 @@ class FeedStore:
         """
         unknown = sorted(set(changes) - {"lang", "alarm_minutes", "name"})
         if unknown:
-            raise ValueError(f"{unknown[0]}: cannot be changed (only lang, alarm_minutes and name)")
+            raise InvalidInput(unknown[0], "cannot be changed (only lang, alarm_minutes and name)")
         if "lang" in changes:
             _check_lang(changes["lang"])
         with self.db.transaction() as s:
@@ -342,7 +329,7 @@ class FeedStore:
             if row.revoked_at is not None:
                 raise Conflict(f"feed {prefix} is revoked: issue a new one", field="prefix")
             if row.kind != "physician" and changes.get("alarm_minutes") is not None:
-                raise ValueError(f"alarm_minutes: {_ALARM_ONLY_PHYSICIAN}")
+                raise InvalidInput("alarm_minutes", _ALARM_ONLY_PHYSICIAN)
             if "name" in changes:
                 changes = {**changes, "name": _clean_name(str(changes["name"]))}
             changed = {k: v for k, v in changes.items() if getattr(row, k) != v}
@@ -417,109 +404,3 @@ class FeedStore:
         if text is None:
             raise NotFound(f"version of scenario {scenario_id}", version, field="version")
         return str(text)
-
-
-@dataclass(frozen=True)
-class FeedSettings:
-    """How feeds are rendered and cached."""
-
-    refresh: dt.timedelta = dt.timedelta(hours=1)
-    retention: dt.timedelta = dt.timedelta(days=30)
-    touch_every: float = 60.0  # seconds between two writes of a feed's last access
-    cache_entries: int = 2048  # rendered feeds kept
-
-
-class FeedService:
-    """Feeds answered from in-process caches that follow the publication log.
-
-    Each scenario's :class:`ScenarioLedger` is extended with the publications it has not seen yet when
-    the log changes; a rendered feed is kept under (target, language, alarm, log state) until the log
-    changes or a cancelled event in it expires. Thread-safe: the API calls it from worker threads.
-    """
-
-    def __init__(
-        self, store: FeedStore, settings: FeedSettings | None = None, clock: Callable[[], dt.datetime] = _now
-    ) -> None:
-        self.store = store
-        self.settings = settings or FeedSettings()
-        self.clock = clock
-        self._lock = threading.Lock()
-        self._ledgers: dict[int, ScenarioLedger] = {}
-        self._seen: dict[int, set[int]] = {}  # publication ids applied, per scenario
-        self._state: tuple[int, int] = (0, 0)
-        self._scenarios: OrderedDict[tuple[int, int], Scenario] = OrderedDict()
-        self._rendered: OrderedDict[tuple[Any, ...], RenderedFeed] = OrderedDict()
-        self._touched: dict[int, float] = {}
-        self.publications_applied = 0  # how many publications the ledgers were fed (a test's probe)
-
-    def feed(self, record: FeedRecord, state: tuple[int, int], lang: str | None = None) -> RenderedFeed:
-        """The feed of ``record`` at the publication log ``state`` (as :meth:`FeedStore.lookup` gave it)."""
-        options = FeedOptions(
-            lang="en" if (lang or record.lang) == "en" else "ja",
-            alarm_minutes=record.alarm_minutes if record.kind == "physician" else None,
-            refresh=self.settings.refresh,
-            retention=self.settings.retention,
-        )
-        key = (record.feed_target, options, state)
-        now = self.clock()
-        with self._lock:
-            cached = self._rendered.get(key)
-            if cached is not None and (cached.valid_until is None or now < cached.valid_until):
-                self._rendered.move_to_end(key)
-                return cached
-            self._follow(state)
-            ledgers = list(self._ledgers.values())
-            rendered = render_feed(record.feed_target, ledgers, options, now)
-            self._rendered[key] = rendered
-            while len(self._rendered) > self.settings.cache_entries:
-                self._rendered.popitem(last=False)
-            return rendered
-
-    def touch(self, record: FeedRecord) -> None:
-        """Record the access, at most once per ``touch_every`` seconds and feed (a write is not free)."""
-        mark = time.monotonic()
-        with self._lock:
-            last = self._touched.get(record.id)
-            if last is not None and mark - last < self.settings.touch_every:
-                return
-            self._touched[record.id] = mark
-        self.store.touch(record.id, self.clock())
-
-    def _follow(self, state: tuple[int, int]) -> None:
-        """Feed the ledgers every publication they have not seen (called with the lock held)."""
-        if state == self._state:
-            return
-        log = self.store.publication_ids()
-        # Publications of one scenario commit in id order (publishing updates the scenario's row), but
-        # be safe: one that turns up behind a publication already applied makes its scenario replay.
-        late = {
-            sid
-            for pid, sid in log
-            if sid in self._ledgers and pid not in self._seen[sid] and pid < max(self._seen[sid])
-        }
-        for sid in late:
-            del self._ledgers[sid], self._seen[sid]
-        pending = [pid for pid, sid in log if pid not in self._seen.get(sid, ())]
-        for stored in self.store.publications(pending):
-            ledger = self._ledgers.setdefault(stored.scenario_id, ScenarioLedger(stored.scenario_id))
-            ledger.apply(self._publication(stored))
-            self._seen.setdefault(stored.scenario_id, set()).add(stored.id)
-            self.publications_applied += 1
-        self._state = state
-
-    def _publication(self, stored: StoredPublication) -> Publication:
-        key = (stored.scenario_id, stored.scenario_version)
-        scenario = self._scenarios.get(key)
-        if scenario is None:
-            scenario = Scenario.model_validate_json(self.store.document(*key))
-            self._scenarios[key] = scenario
-            while len(self._scenarios) > 256:
-                self._scenarios.popitem(last=False)
-        return Publication(
-            id=stored.id,
-            scenario_id=stored.scenario_id,
-            revision_id=stored.revision_id,
-            published_at=stored.published_at,
-            scenario=scenario,
-            roster=Roster.model_validate_json(stored.roster),
-        )

@@ -7,6 +7,7 @@ from collections.abc import Sequence
 from ortools.sat.python import cp_model
 
 from oncall.errors import InvalidScenario
+from oncall.i18n import Problem
 from oncall.model import Pin
 from solver.terms import Term
 from solver.variables import Variables
@@ -27,13 +28,20 @@ def pin_literals(v: Variables, pins: Sequence[Pin]) -> list[cp_model.IntVar]:
         duty = duties.get((pin.district, pin.date, pin.block))
         where = f"pinned[{i}]"
         if duty is None:
-            raise InvalidScenario(f"{where}: no duty of block {pin.block!r} in {pin.district!r} on {pin.date}")
+            raise InvalidScenario(
+                Problem("pin.no_duty", where, block=repr(pin.block), district=repr(pin.district), date=pin.date)
+            )
         if pin.role == "backup_hospital":
             y = v.standby(pin.assignee, unit_of[duty.id])
             if y is None:
                 raise InvalidScenario(
-                    f"{where}: hospital {pin.assignee!r} cannot stand by for {pin.district!r} on {pin.date} "
-                    "(district not served or hospital closed)"
+                    Problem(
+                        "pin.hospital_cannot",
+                        where,
+                        hospital=repr(pin.assignee),
+                        district=repr(pin.district),
+                        date=pin.date,
+                    )
                 )
             out.append(y)
             continue
@@ -43,8 +51,16 @@ def pin_literals(v: Variables, pins: Sequence[Pin]) -> list[cp_model.IntVar]:
             excluded = v.eligibility.excluded.get((held_on, pin.role), {})
             why = next((reason for reason, ids in excluded.items() if pin.assignee in ids), "district")
             raise InvalidScenario(
-                f"{where}: physician {pin.assignee!r} cannot take {pin.role} on {pin.date} {pin.block} "
-                f"in {pin.district!r} ({why})"
+                Problem(
+                    "pin.physician_cannot",
+                    where,
+                    physician=repr(pin.assignee),
+                    role=pin.role,
+                    date=pin.date,
+                    block=pin.block,
+                    district=repr(pin.district),
+                    why=why,
+                )
             )
         out.append(x)
     return out

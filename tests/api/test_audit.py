@@ -95,12 +95,12 @@ def test_a_failed_change_records_nothing(client: TestClient, staff: dict[str, st
 
 
 def test_the_entry_is_written_in_the_transaction_of_the_change(store: Store, monkeypatch: pytest.MonkeyPatch) -> None:
-    import oncall.storage.repository as repository
+    import oncall.storage.scenarios as scenarios  # the scenarios' store, where create_scenario lives
 
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("the audit log is unavailable")
 
-    monkeypatch.setattr(repository, "record", broken)
+    monkeypatch.setattr(scenarios, "record", broken)
     with pytest.raises(RuntimeError):
         store.create_scenario(make_scenario(days=2), Actor.cli())
     assert store.list_scenarios() == []  # no change without its entry

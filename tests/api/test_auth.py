@@ -46,6 +46,7 @@ STAFF_READS = {
     ("GET", "/feeds"),
     ("GET", "/feeds/ocf_00000000"),
     ("GET", "/scenarios/1/imports/requests/template"),
+    ("GET", "/revisions/1/cover"),  # who answers when tells when each 主治医 is away
 }
 WRITES = [(m, p) for m, p in OPERATIONS if m not in ("GET", "HEAD") and (m, p) != ("POST", "/check")]
 

@@ -16,8 +16,8 @@ from fastapi.testclient import TestClient
 
 from oncall.feeds import event_uid
 from oncall.roster import Roster
+from oncall.services.feeds import FeedService
 from oncall.storage import Store
-from oncall.storage.feeds import FeedService
 from tests.api.helpers import assert_error, upload
 from tests.factories import duties_of, greedy_roster, make_scenario
 from tests.feedkit import SAMPLES, assert_lines, events_by_uid, read, regional, valid_swap
@@ -49,7 +49,7 @@ def issue(client: TestClient, headers: dict[str, str], **body: Any) -> dict[str,
 
 def path(issued: dict[str, Any]) -> str:
     """The feed's path on the test server, from its https URL."""
-    return urlsplit(issued["url"]).path
+    return str(urlsplit(issued["url"]).path)
 
 
 def _week(client: TestClient, staff: dict[str, str]) -> tuple[int, Roster]:
@@ -416,5 +416,5 @@ def test_access_logs_show_a_feed_s_prefix_never_its_secret() -> None:
         None,
     )
     for f in logging.getLogger("uvicorn.access").filters:
-        f.filter(record)
+        f.filter(record)  # type: ignore[union-attr]
     assert record.getMessage() == '1.2.3.4 - "GET /ical/ocf_0123abcd_….ics?lang=en HTTP/1.1" 200'

@@ -43,7 +43,7 @@ def test_check_with_enormous_carried_points_is_422_even_for_a_hospital_key(
 
 
 def test_a_real_server_answers_the_1e22_check_and_stops_on_sigterm(tmp_path: Path) -> None:
-    from tests.api.test_restart import _Server
+    from tests.api.helpers import ServeProcess as _Server
 
     data_dir = tmp_path / "data"
     store = Store.open(database_url(None, data_dir))

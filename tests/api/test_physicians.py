@@ -106,4 +106,4 @@ def test_unversioned_absences_added_at_the_same_moment_all_land(client: TestClie
         t.join()
     assert statuses == [201] * 8  # each is applied to whatever version is newest, none is refused
     view = _physician(client, staff, sid, "n1b")
-    assert view["version"] == 9 and len(view["physician"]["absences"]) == 8  # type: ignore[arg-type]
+    assert view["version"] == 9 and len(view["physician"]["absences"]) == 8  # type: ignore[index]

@@ -13,7 +13,6 @@ import re
 import zipfile
 from typing import Any
 
-import httpx
 import pytest
 from fastapi.testclient import TestClient
 
@@ -92,12 +91,12 @@ def _fill(client: TestClient, staff: dict[str, str]) -> dict[str, str]:
     }
 
 
-def _text(response: httpx.Response) -> str:
+def _text(response: Any) -> str:
     """What a response shows: its body, or every part of an XLSX (a zip of XML)."""
     if response.content.startswith(b"PK"):
         with zipfile.ZipFile(io.BytesIO(response.content)) as z:
             return "\n".join(z.read(n).decode("utf-8", "replace") for n in z.namelist())
-    return response.content.decode("utf-8", "replace")
+    return bytes(response.content).decode("utf-8", "replace")
 
 
 def _requests(ids: dict[str, str]) -> list[tuple[str, dict[str, Any]]]:

@@ -13,6 +13,6 @@ def test_the_api_answers_422_naming_the_field(client: TestClient, staff: dict[st
     body = {"scenario": scenario.model_dump(mode="json"), "roster": greedy_roster(scenario).model_dump(mode="json")}
     body["scenario"]["shared_roles"] = [
         {"id": "b", "name": "副当番", "role": "secondary", "districts": ["east"], "blocks": ["wd_night"]}
-    ]  # type: ignore[index]
+    ]
     r = client.post("/check", json=body, headers=staff)
     assert_error(r, 422, "invalid_request", "scenario.shared_roles[0].districts[0]")

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 
 import pytest
 import yaml
@@ -97,7 +98,7 @@ def test_body_over_the_limit_is_413_declared_or_not(client: TestClient, staff: d
     big = b" " * (600 * 1024)  # the test settings allow 512 KiB
     assert_error(_post(client, staff, big, "application/json"), 413, "payload_too_large")
 
-    def chunks() -> object:
+    def chunks() -> Iterator[bytes]:
         yield from (big[i : i + 65536] for i in range(0, len(big), 65536))
 
     streamed = client.post("/scenarios", content=chunks(), headers={**staff, "Content-Type": "application/json"})

@@ -12,6 +12,7 @@ from alembic.migration import MigrationContext
 from alembic.script import ScriptDirectory
 
 from oncall.errors import Conflict, NotFound
+from oncall.services import publishing
 from oncall.storage import Store, alembic_config
 from oncall.storage.tables import Base
 from tests.factories import greedy_roster, make_scenario
@@ -103,7 +104,7 @@ def _publish_at_once(store: Store, revisions: list[int], base: int | None) -> di
     def publish(rid: int) -> None:
         barrier.wait()
         try:
-            store.publish(rid, base)
+            publishing.publish_revision(store, rid, base, None)  # the clash is the publishing service's rule
             outcomes[rid] = "published"
         except Conflict as exc:
             outcomes[rid] = str(exc)
@@ -160,9 +161,10 @@ def test_a_repair_read_while_its_job_finishes_never_shows_success_without_its_su
     from sqlalchemy import event
 
     from oncall.replan import AbsenceChange
-    from oncall.storage.replan import ReplanStore
+    from oncall.services.repairs import create_repair, get_repair
+    from oncall.storage.repairs import RepairStore
 
-    store = ReplanStore(Store.open(db_url).db)
+    store = Store.open(db_url)
     try:
         scenario = make_scenario(days=2)
         sid = store.create_scenario(scenario).id
@@ -170,7 +172,7 @@ def test_a_repair_read_while_its_job_finishes_never_shows_success_without_its_su
         store.publish(rid, None)
         change = AbsenceChange(physician="n1a", start=dt.date(2027, 1, 5), end=dt.date(2027, 1, 5))
         freeze = dt.datetime(2027, 1, 4, tzinfo=dt.UTC)
-        repair = store.create_repair(sid, rid, [change], freeze, 1)
+        repair = create_repair(store, sid, rid, [change], freeze, 1)
         assert store.claim_next_job() is not None
         finished: list[bool] = []
 
@@ -182,16 +184,16 @@ def test_a_repair_read_while_its_job_finishes_never_shows_success_without_its_su
                 repair.job_id,
                 greedy_roster(scenario),
                 0,
-                also=lambda s, _: ReplanStore.save_summary(s, repair.job_id, '{"changed": 0}'),
+                also=lambda s, _: RepairStore.save_summary(s, repair.job_id, '{"changed": 0}'),
             )
 
         event.listen(store.db.engine, "after_cursor_execute", finish_after_the_first_read)
         try:
-            seen = store.get_repair(repair.id)
+            seen = get_repair(store, repair.id)
         finally:
             event.remove(store.db.engine, "after_cursor_execute", finish_after_the_first_read)
         assert finished
         assert seen.state != "succeeded" or (seen.summary == {"changed": 0} and seen.revision_id is not None), seen
-        assert store.get_repair(repair.id).summary == {"changed": 0}
+        assert get_repair(store, repair.id).summary == {"changed": 0}
     finally:
         store.db.dispose()

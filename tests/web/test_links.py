@@ -9,8 +9,8 @@ import re
 
 from fastapi.testclient import TestClient
 
+from oncall.services.swaps import list_swaps
 from oncall.storage import Store
-from oncall.storage.replan import ReplanStore
 from oncall.storage.web import WebStore
 from tests.factories import greedy_roster, make_scenario
 from tests.web.conftest import csrf_of
@@ -141,7 +141,7 @@ def test_a_swap_is_checked_and_sent_to_the_office_or_refused_naming_the_rule(
         assert (r.status_code, "承認を待っています" in r.text) in ((200, True), (422, False)), r.text[-500:]
         if r.status_code == 422:
             assert "に違反する" in r.text, "a refused trade names the broken rule"
-    swaps = ReplanStore(store.db).list_swaps(int(sid.group(1)))
+    swaps = list_swaps(store, int(sid.group(1)))
     assert len(swaps) == outcomes.count(200) and all(s.proposal["kind"] == "swap" for s in swaps)
     assert {200, 422} <= set(outcomes), outcomes  # some trades fit the rules, some do not
 

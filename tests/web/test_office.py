@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from fastapi.testclient import TestClient
 
+from oncall.services.scenarios import add_entry
 from oncall.storage import Store
 from tests.web.conftest import csrf_of, sign_in
 
@@ -139,7 +140,7 @@ def test_publish_page_rechecks_against_the_newest_version(client: TestClient, of
     _, text = store.get_roster(first)
     holder = json.loads(text)["duties"][0]["primary"]
     day = json.loads(text)["duties"][0]["start"][:10]
-    store.add_entry(sid, holder, "absences", Absence(start=day, end=day))  # declared after the solve
+    add_entry(store, sid, holder, "absences", Absence(start=day, end=day))  # declared after the solve
     sign_in(client, office)
     page = client.get(f"/office/revisions/{first}").text
     r = client.post(f"/office/revisions/{first}/publish", data={"base": "", "csrf_token": csrf_of(page)})

@@ -106,6 +106,7 @@ class CarryNote:
         ja = {
             "absent": "不在のため",
             "left": "新しい期間の名簿にいないため",
+            "too_far": "往診距離の外のため",
             "role": "この役割を引き受けないため",
             "district": "この地区を担当しないため",
             "rest_after_previous": "休息が足りないため",
@@ -119,6 +120,7 @@ class CarryNote:
         en = {
             "absent": "absent",
             "left": "not in the new period's scenario",
+            "too_far": "beyond the visit distance",
             "role": "does not take this role",
             "district": "does not cover this district",
             "rest_after_previous": "not rested",
@@ -219,13 +221,11 @@ def _deviation(previous: Scenario, prev_tl: Timeline, roster: Roster) -> dict[st
     earned: dict[str, dict[Category, float]] = defaultdict(lambda: dict.fromkeys(CATEGORIES, 0.0))
     for rd in roster.duties:
         duty = prev_tl.by_id[rd.id]
-        # a shared role earns its points once, on its group's lead
-        for pid in {
-            rd.primary if duty.lead("primary") == duty.id else None,
-            rd.secondary if duty.lead("secondary") == duty.id else None,
-        } - {None}:
-            assert pid is not None
-            earned[pid][duty.category] += duty.slot.points
+        factor = previous.rules.role_points.factor
+        holders: dict[str | None, Role] = {rd.secondary: "secondary", rd.primary: "primary"}  # both: the primary's
+        for pid, role in holders.items():
+            if pid is not None and duty.lead(role) == duty.id:  # a shared role earns once, on its group's lead
+                earned[pid][duty.category] += duty.slot.points * factor(role)
     return {p.id: {c: round(earned[p.id][c] - due[p.id][c], 4) for c in CATEGORIES} for p in previous.physicians}
 
 

@@ -563,7 +563,7 @@ def repair(
 
     Changes follow SCENARIO ROSTER, any number of each: --absence ID FROM TO (dates, inclusive, or
     datetimes), --leave ID FROM (the doctor leaves from that date), --closed HOSPITAL DATE, --cap ID NAME VALUE
-    (NAME: duties, nights, holiday_duties, consecutive_days, min_rest_hours; VALUE none removes it).
+    (NAME: any field of a physician's caps, e.g. duties, nights, oncall_hours; VALUE none removes it).
     Exit 0 when every duty is covered, 1 when gaps remain, 2 on bad input, 3 if the checker finds a broken rule.
     """
     from oncall.replan import apply_changes, change_text, summary_text

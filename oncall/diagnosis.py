@@ -16,7 +16,7 @@ from oncall.model import BlockTemplate, District, Hospital, Role, Scenario
 from oncall.rules import CAPS
 from oncall.timeline import Duty, Timeline
 
-__all__ = ["ROLE_LABELS", "Assignment", "describe_overloads", "diagnose_gap", "gap_causes"]
+__all__ = ["ROLE_LABELS", "Assignment", "describe_overloads", "diagnose_gap", "gap_causes", "unmet_minimums"]
 
 
 ROLE_LABELS = {
@@ -111,6 +111,49 @@ def gap_causes(
     ]
 
 
+def unmet_minimums(scenario: Scenario, timeline: Timeline, eligibility: Eligibility, lang: str = "ja") -> list[str]:
+    """One sentence per doctor whose minimum of duties (``caps.min_duties``) no roster can meet, and why.
+
+    A relaxation of the rule, so a hit proves it cannot hold: the duties of the period the doctor could take
+    at all (their districts, roles, absences, a cap of zero), at most one per time slot, bounded by their
+    duty cap. ``2027-01-04〜2027-01-10 石田二郎: 最低4回; 担当可能な当番2回 (担当地区の当番9回; 内訳 不在7回)``
+    """
+    shown = _lang(lang)
+    out: list[str] = []
+    for p in scenario.physicians:
+        least = p.caps.min_duties
+        if not least:
+            continue
+        counted = [d for d in timeline.duties if d.counts_against_caps and d.district in scenario.districts_of(p)]
+        why: dict[str, set[dt.datetime]] = {}
+        able: set[dt.datetime] = set()  # slots (start instants): one duty at a time
+        for d in counted:
+            # a shared role is asked on its group's lead, where its eligibility lives
+            if any(p.id in eligibility.physicians(d.lead(r), r) for r in d.roles):
+                able.add(d.start)
+                continue
+            for r in d.roles:
+                for reason, ids in eligibility.excluded.get((d.lead(r), r), {}).items():
+                    if p.id in ids:
+                        why.setdefault(reason, set()).add(d.start)
+        most = len(able) if p.caps.duties is None else min(len(able), p.caps.duties)
+        if most >= least:
+            continue
+        parts = [coded(f"minimum.{r}", n=len(why[r] - able)) for r in EXCLUSIONS if why.get(r, set()) - able]
+        line = coded(
+            "minimum.unmet",
+            first=scenario.period.start.isoformat(),
+            last=scenario.period.end.isoformat(),
+            who=both(p.label("ja"), p.label("en")),
+            least=least,
+            most=most,
+            slots=len({d.start for d in counted}),
+            parts=joined("", [coded("minimum.because", parts=joined(", ", parts))] if parts else []),
+        )
+        out.append(render(line, shown))
+    return out
+
+
 def _diagnose_hospital(
     timeline: Timeline, eligibility: Eligibility, assignments: dict[str, Assignment], duty: Duty
 ) -> Coded:
@@ -145,6 +188,8 @@ def _diagnose_hospital(
 # The rule a hospital would break, as the gap reason that counts it.
 _HOSPITAL_REASON_OF_RULE = {
     "hospital_closed": "closed",
+    "hospital_closed_hours": "closed_hours",
+    "hospital_blocks": "blocks",
     "hospital_standby_cap": "standby_cap",
     "hospital_capacity": "max_districts",
     "hospital_admissions": "full",

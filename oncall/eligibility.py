@@ -10,17 +10,19 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import defaultdict
+from collections.abc import Mapping
 from dataclasses import dataclass, field
 
+from oncall.geo import visit_km
 from oncall.model import Physician, Role, Scenario
-from oncall.rules import CAPS
+from oncall.rules import CAPS, Cap
 from oncall.timeline import Duty, Timeline, absence_interval, to_utc
 
 __all__ = ["Eligibility", "Exclusion", "compute_eligibility", "touched_by_absence"]
 
 # Reasons a physician cannot take a duty whatever the rest of the roster; the order is the order shown.
 Exclusion = str  # one of EXCLUSIONS
-EXCLUSIONS = ("role", "absent", "rest_after_previous", "cap_zero")
+EXCLUSIONS = ("too_far", "role", "absent", "rest_after_previous", "cap_zero")
 
 
 @dataclass
@@ -48,15 +50,21 @@ def _static_exclusion(
     role: Role,
     absences: list[tuple[dt.datetime, dt.datetime]],
     ready: dt.datetime | None,
+    zero_caps: tuple[Cap, ...],
+    holds: bool,
 ) -> Exclusion | None:
+    """Why ``p`` may not take ``role`` on ``duty`` whatever else the roster holds (None: they may);
+    ``zero_caps`` are the doctor's caps set to zero; ``holds``: they hold the duty's role (pinned or started)."""
     if role not in p.roles:
         return "role"
     if touched_by_absence(duty, absences):
         return "absent"
     if ready is not None and duty.start < ready:
         return "rest_after_previous"
-    # A cap excludes only the duties it counts: not the tail of a night begun before the period.
-    if any(cap.counts(duty) and cap.limit(p) == 0 for cap in CAPS):
+    # A cap of zero keeps the doctor off every duty of its kind. The tail of a night begun before the period
+    # counts against no cap of this period, so its holder keeps it (pinned by the carry-over, or started
+    # before a repair); nobody else with that cap of zero is handed it.
+    if not holds and any(cap.kind(duty) for cap in zero_caps):
         return "cap_zero"
     return None
 
@@ -72,8 +80,14 @@ def _pool(covering: dict[str, list[Physician]], districts: list[str]) -> list[Ph
     return list(seen.values())
 
 
-def compute_eligibility(scenario: Scenario, timeline: Timeline) -> Eligibility:
-    """Eligible physicians for every duty and role of the timeline."""
+def compute_eligibility(
+    scenario: Scenario, timeline: Timeline, held: Mapping[tuple[str, Role], str] | None = None
+) -> Eligibility:
+    """Eligible physicians for every duty and role of the timeline. ``held``: who holds a duty's role that
+    has started (a repair's frozen past), ``(duty id, role) -> physician id``; with the scenario's pins they
+    keep the tail of the night begun before the period even under a cap of zero.
+    """
+    holders = {(p.district, p.date, p.block, p.role): p.assignee for p in scenario.pinned}
     out = Eligibility()
     zone = scenario.zone
     clinic_district = {c.id: c.district for c in scenario.clinics}
@@ -81,12 +95,16 @@ def compute_eligibility(scenario: Scenario, timeline: Timeline) -> Eligibility:
     for p in scenario.physicians:
         for d in p.districts if p.districts is not None else [clinic_district[p.clinic]]:
             covering[d].append(p)
-    absences = {p.id: [absence_interval(a, zone) for a in p.absences] for p in scenario.physicians}
+    absences = {p.id: [absence_interval(a, zone) for a in scenario.absences_of(p)] for p in scenario.physicians}
     ready: dict[str, dt.datetime | None] = {}
     for p in scenario.physicians:
         last = p.history.last_duty_end
         ready[p.id] = None if last is None else to_utc(last, zone) + dt.timedelta(hours=scenario.rest_hours(p))
+    # Most doctors have no cap of zero: asking the cap table once per doctor, not per duty and role,
+    # keeps this loop (every doctor of a district times every duty) cheap at 600 doctors.
+    zero_caps = {p.id: tuple(cap for cap in CAPS if cap.limit(p) == 0) for p in scenario.physicians}
     n_all = len(scenario.physicians)
+    far = _too_far(scenario, covering)
     for duty in timeline.duties:
         for role in duty.own_roles:
             pool = _pool(covering, [d.district for d in timeline.sharing(duty, role)])
@@ -94,7 +112,14 @@ def compute_eligibility(scenario: Scenario, timeline: Timeline) -> Eligibility:
             ok: list[str] = []
             why: dict[Exclusion, list[str]] = defaultdict(list)
             for p in pool:
-                reason = _static_exclusion(scenario, p, duty, role, absences[p.id], ready[p.id])
+                holds = not duty.counts_against_caps and (
+                    (held or {}).get(key) == p.id or holders.get((duty.district, duty.day, duty.block.id, role)) == p.id
+                )
+                reason = (
+                    "too_far"
+                    if (p.id, duty.district) in far
+                    else _static_exclusion(scenario, p, duty, role, absences[p.id], ready[p.id], zero_caps[p.id], holds)
+                )
                 if reason is None:
                     ok.append(p.id)
                 else:
@@ -102,4 +127,18 @@ def compute_eligibility(scenario: Scenario, timeline: Timeline) -> Eligibility:
             out.eligible[key] = ok
             out.excluded[key] = dict(why)
             out.not_covering[key] = n_all - len(pool)
+    return out
+
+
+def _too_far(scenario: Scenario, covering: dict[str, list[Physician]]) -> set[tuple[str, str]]:
+    """(physician, district) pairs the visit distance rule (``rules.max_visit_km``) forbids."""
+    limit = scenario.rules.max_visit_km
+    if limit is None:
+        return set()
+    out: set[tuple[str, str]] = set()
+    for district, pool in covering.items():
+        for p in pool:
+            km = visit_km(scenario, p, district)
+            if km is not None and km > limit:
+                out.add((p.id, district))
     return out

@@ -48,6 +48,7 @@ from oncall.eligibility import Eligibility, compute_eligibility, touched_by_abse
 from oncall.errors import SolveError
 from oncall.load import LoadModel, expected_load
 from oncall.model import CATEGORIES, Category, Hospital, Role, Scenario
+from oncall.rules import CAPS
 from oncall.timeline import Duty, Timeline, absence_interval
 
 if TYPE_CHECKING:
@@ -79,9 +80,7 @@ GroupKey = tuple[Pool, tuple[str, ...], Category, str]
 
 def _classes(duty: Duty) -> tuple[str, ...]:
     """The caps a duty counts against (none for the tail of a night begun before the period)."""
-    if not duty.counts_against_caps:
-        return ()
-    return ("duties", *(("nights",) if duty.night else ()), *(("holiday_duties",) if duty.holiday else ()))
+    return tuple(cap.field for cap in CAPS if cap.counts(duty))
 
 
 def _group_key(duty: Duty, pool: Pool) -> GroupKey:
@@ -133,7 +132,7 @@ def availability(scenario: Scenario, timeline: Timeline) -> dict[str, float]:
     for p in scenario.physicians:
         duties = by_district.get(scenario.clinic_of(p).district, [])
         total = sum(d.slot.hours for d in duties)
-        absent = [absence_interval(a, scenario.zone) for a in p.absences]
+        absent = [absence_interval(a, scenario.zone) for a in scenario.absences_of(p)]
         free = sum(d.slot.hours for d in duties if not touched_by_absence(d, absent))
         out[p.id] = free / total if total > 0 else 1.0
     return out
@@ -151,17 +150,17 @@ def _allocate(scenario: Scenario, timeline: Timeline, eligibility: Eligibility) 
 
     weight = weights(scenario, timeline)
     carried = {p.id: {c: float(p.history.points.get(c, 0.0)) for c in CATEGORIES} for p in scenario.physicians}
-    caps = {p.id: {k: getattr(p.caps, k) for k in ("duties", "nights", "holiday_duties")} for p in scenario.physicians}
+    caps = {p.id: {cap.field: cap.limit(p) for cap in CAPS} for p in scenario.physicians}
     slots = [
         (duty, role, tuple(eligibility.physicians(duty.id, role)))
         for duty in timeline.duties
         for role in duty.own_roles
     ]
     groups: dict[GroupKey, _Group] = defaultdict(_Group)
-    for duty, _, pool in slots:
+    for duty, role, pool in slots:
         group = groups[_group_key(duty, pool)]
         group.roles += 1
-        group.points += duty.slot.points
+        group.points += duty.slot.points * scenario.rules.role_points.factor(role)
 
     model = mathopt.Model(name="fair share")
     home = scenario.home_districts()

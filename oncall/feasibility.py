@@ -17,12 +17,12 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field
 from functools import cached_property
 
-from oncall.eligibility import Eligibility
+from oncall.eligibility import Eligibility, touched_by_absence
 from oncall.fairness import standby_days
 from oncall.load import LoadModel, expected_load
 from oncall.model import Physician, Role, Scenario
 from oncall.rules import CAPS
-from oncall.timeline import Duty, Timeline
+from oncall.timeline import Duty, Timeline, to_utc
 
 __all__ = ["Assignment", "Ledger"]
 
@@ -38,6 +38,18 @@ class Assignment:
     backup_hospital: str | None = None
 
 
+def _run_through(dates: set[dt.date], day: dt.date) -> int:
+    """Length of the run of consecutive dates of ``dates`` that ``day`` would join."""
+    n = 1
+    d = day - _ONE_DAY
+    while d in dates:
+        n, d = n + 1, d - _ONE_DAY
+    d = day + _ONE_DAY
+    while d in dates:
+        n, d = n + 1, d + _ONE_DAY
+    return n
+
+
 @dataclass
 class _Doctor:
     """What the ledger tracks of one doctor."""
@@ -47,19 +59,13 @@ class _Doctor:
     consecutive: int
     held: list[Duty] = field(default_factory=list)
     dates: set[dt.date] = field(default_factory=set)  # duty dates, with the previous period's recent ones
-    counted: dict[str, int] = field(default_factory=lambda: defaultdict(int))  # per cap rule id
+    counted: dict[tuple[str, str], float] = field(default_factory=lambda: defaultdict(float))  # (cap, window)
+    nights: set[dt.date] = field(default_factory=set)  # dates of the night duties held
     points: dict[str, float] = field(default_factory=lambda: defaultdict(float))  # per category and "total"
 
     def run_through(self, day: dt.date) -> int:
         """Length of the run of consecutive duty dates that ``day`` would join."""
-        n = 1
-        d = day - _ONE_DAY
-        while d in self.dates:
-            n, d = n + 1, d - _ONE_DAY
-        d = day + _ONE_DAY
-        while d in self.dates:
-            n, d = n + 1, d + _ONE_DAY
-        return n
+        return _run_through(self.dates, day)
 
     def blocking(self, duty: Duty) -> str | None:
         """The hard rule taking ``duty`` would break given the duties held, or None. Overlap and rest are
@@ -69,19 +75,27 @@ class _Doctor:
                 return "one_duty_at_a_time" if duty.start < h.end and h.start < duty.end else "min_rest"
         for cap in CAPS:
             limit = cap.limit(self.p)
-            if limit is not None and cap.counts(duty) and self.counted[cap.rule] >= limit:
+            counted = self.counted[(cap.rule, cap.window(duty))] + cap.amount(duty)
+            if limit is not None and cap.counts(duty) and cap.over(counted, limit):
                 return cap.rule
         if duty.day not in self.dates and self.run_through(duty.day) > self.consecutive:
             return "consecutive_days"
+        most_nights = self.p.caps.consecutive_nights
+        new_night = duty.night and most_nights is not None and duty.day not in self.nights
+        if new_night and _run_through(self.nights, duty.day) > (most_nights or 0):
+            return "consecutive_nights"
         return None
 
-    def take(self, duty: Duty) -> None:
+    def take(self, duty: Duty, points: float) -> None:
         self.held.append(duty)
         self.dates.add(duty.day)
+        if duty.night:
+            self.nights.add(duty.day)
         for cap in CAPS:
-            self.counted[cap.rule] += cap.counts(duty)
-        self.points[duty.category] += duty.slot.points
-        self.points["total"] += duty.slot.points
+            if cap.counts(duty):
+                self.counted[(cap.rule, cap.window(duty))] += cap.amount(duty)
+        self.points[duty.category] += points
+        self.points["total"] += points
 
 
 class Ledger:
@@ -148,10 +162,17 @@ class Ledger:
         return {k: d.admissions for k, d in self._load.duties.items()}
 
     @cached_property
+    def _closures(self) -> dict[str, list[tuple[dt.datetime, dt.datetime]]]:
+        zone = self.scenario.zone
+        return {
+            h.id: [(to_utc(c.start, zone), to_utc(c.end, zone)) for c in h.closures] for h in self.scenario.hospitals
+        }
+
+    @cached_property
     def _room(self) -> dict[tuple[str, dt.date], float]:
         load = self._load
         return {
-            (h.id, day): load.limit[h.id] - load.registered_on(h.id, day)
+            (h.id, day): load.limit_on(h.id, day) - load.registered_on(h.id, day)
             for h in self.scenario.hospitals
             for day in {d.day for d in self.timeline.duties}
         }
@@ -183,11 +204,22 @@ class Ledger:
         same_clinic = any(self.clinic[q] == self.clinic[pid] for q in partners)
         if reason is None and self.scenario.rules.secondary_other_clinic and same_clinic:
             return "secondary_other_clinic"
-        return reason
+        return reason or self._pair_blocking(pid, partners)
+
+    def _pair_blocking(self, pid: str, partners: list[str]) -> str | None:
+        """The pairing rule ``pid`` would break with the duty's partners: mentors, never paired."""
+        me = self.doctors[pid].p
+        for q in partners:
+            other = self.doctors[q].p
+            if (me.mentors and q not in me.mentors) or (other.mentors and pid not in other.mentors):
+                return "mentor"
+            if q in me.never_with or pid in other.never_with:
+                return "never_pair"
+        return None
 
     def take(self, pid: str, duty: Duty, role: Role) -> None:
         setattr(self.assignments[duty.id], role, pid)
-        self.doctors[pid].take(duty)
+        self.doctors[pid].take(duty, duty.slot.points * self.scenario.rules.role_points.factor(role))
 
     def open_roles(self, duty: Duty) -> list[Role]:
         """Roles of ``duty`` not yet filled."""
@@ -209,6 +241,10 @@ class Ledger:
             return "hospital_district"
         if first.day in h.closed_dates:
             return "hospital_closed"
+        if any(touched_by_absence(d, self._closures[hid]) for d in duties):
+            return "hospital_closed_hours"
+        if not all(h.takes_block(d.block) for d in duties):
+            return "hospital_blocks"
         dates = self.standby_dates[hid]
         if h.max_standby_days is not None and first.day not in dates and len(dates) >= h.max_standby_days:
             return "hospital_standby_cap"
@@ -232,7 +268,7 @@ class Ledger:
     def admissions(self, hid: str, unit: str) -> tuple[float, float, float]:
         """Hospital ``hid``'s expected admissions on the unit's date so far, the unit's own, and its limit."""
         first = self.units[unit][0]
-        limit = self._load.limit[hid]
+        limit = self._load.limit_on(hid, first.day)
         return limit - self._room[(hid, first.day)], sum(self._admissions[d.id] for d in self.units[unit]), limit
 
     def stand_by(self, hid: str, unit: str) -> None:

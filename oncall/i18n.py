@@ -304,6 +304,85 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "共有の{role}（{group}）がこの地区では {got}、{lead} では {want} です",
         "the shared {role} ({group}) is {got} here but {want} in {lead}",
     ),
+    # --- issue 19: rules
+    "scenario.position_half": (
+        "位置には lat と lon の両方が要ります（{given} だけがあります）",
+        "a position needs both lat and lon (only {given} is given)",
+    ),
+    "scenario.minimum_above_cap": (
+        "最低当番回数 {value} が上限 caps.duties {cap} を超えています",
+        "a minimum of {value} duties is above the cap caps.duties {cap}",
+    ),
+    "scenario.own_pair": ("{id} は自分自身と組になりません", "{id} cannot be paired with themselves"),
+    "scenario.mentor_never": (
+        "{id} は指導医にも組ませない相手にも挙がっています",
+        "{id} is both a mentor and never to be paired with",
+    ),
+    "check.mentor.other_partner": (
+        "{where}: {who} の相方 {partner} は指導医 ({mentors}) ではない",
+        "{where}: {who}'s partner {partner} is none of their mentors ({mentors})",
+    ),
+    "check.never_pair.together": (
+        "{where}: {a} と {b} は組ませない指定",
+        "{where}: {a} and {b} are never to be paired",
+    ),
+    "scenario.override_twice": (
+        "{date} は capacity_overrides[{first}] にもあります",
+        "{date} is in capacity_overrides[{first}] too",
+    ),
+    "scenario.night_only_and_blocks": (
+        "night_only と standby_blocks はどちらか一方にしてください",
+        "give night_only or standby_blocks, not both",
+    ),
+    "check.hospital_closed_hours.closed": (
+        "{where}: {who} は {span} に休止 (待機できない)",
+        "{where}: {who} is closed {span} and cannot stand by",
+    ),
+    "check.hospital_blocks.block": (
+        "{where}: {who} はこの時間帯に待機しない ({accepts})",
+        "{where}: {who} does not stand by in this block ({accepts})",
+    ),
+    "check.hospital_blocks.nights": ("夜間のみ", "nights only"),
+    "scenario.nth_zero": (
+        "nth は 1〜5（第n週）か -1（最終）にしてください",
+        "nth is 1 to 5 (the n-th such weekday of the month) or -1 (the last)",
+    ),
+    "scenario.time_half": (
+        "時刻は start と end の両方が要ります（{given} だけがあります）",
+        "a time range needs both start and end (only {given} is given)",
+    ),
+    "scenario.not_the_weekday": ("{date} は {weekday} ではありません", "{date} is not a {weekday}"),
+    "minimum.unmet": (
+        "{first}〜{last} {who}: 最低{least}回; 担当可能な当番{most}回 (担当地区の当番{slots}回{parts})",
+        "{first} to {last} {who}: at least {least} duties; {most} within reach ({slots} duties of their "
+        "districts{parts})",
+    ),
+    "minimum.because": ("; 内訳 {parts}", "; {parts}"),
+    "minimum.too_far": ("往診距離の外{n}回", "{n} beyond the visit distance"),
+    "minimum.role": ("役割対象外{n}回", "{n} in roles they do not take"),
+    "minimum.absent": ("不在{n}回", "{n} absent"),
+    "minimum.rest_after_previous": ("前月末の当番からの休息不足{n}回", "{n} still resting after the previous period"),
+    "minimum.cap_zero": ("上限0回のため{n}回", "{n} under a cap of zero"),
+    "gap.too_far": ("往診距離の外{n}名", "{n} beyond the visit distance"),
+    "gap.consecutive_nights": ("連続夜間上限{n}名", "{n} at their consecutive-night limit"),
+    "gap.mentor": ("指導医の指定外{n}名", "{n} outside the mentor pairing"),
+    "gap.never_pair": ("相方と組ませない指定{n}名", "{n} never to be paired with the partner"),
+    "gap.closed_hours": ("休止時間{n}施設", "{n} closed at that time"),
+    "gap.blocks": ("この時間帯に待機しない{n}施設", "{n} not standing by in this block"),
+    "check.cap.over_week": (
+        "{who}: {week} の{what} {n} 回 (上限 {cap} 回)",
+        "{who}: {n} {what} {week} (cap {cap})",
+    ),
+    "check.cap.over_hours": ("{who}: {what} {n} 時間 (上限 {cap} 時間)", "{who}: {n} {what} (cap {cap})"),
+    "check.duty_minimum.short": ("{who}: 当番 {n} 回 (最低 {least} 回)", "{who}: {n} duties (at least {least})"),
+    "check.consecutive_nights.run": (
+        "{who}: {first}〜{last} の夜間当番が {n} 夜連続 (上限 {cap} 夜)",
+        "{who}: nights on {n} consecutive dates {first} to {last} (limit {cap})",
+    ),
+    "check.visit_distance.too_far": (
+        "{where}: {who} の診療所から地区まで {km} km (往診距離 {limit} km を超える)",
+        "{where}: {who}'s clinic lies {km} km from the district (visit distance {limit} km)",
+    ),
     # --- checker: violations (oncall.checker; `where` is "date block district" of a duty)
     "check.tiling.scenario_name": (
         "当番表はシナリオ「{got}」のもの (期待「{want}」)",

@@ -115,6 +115,7 @@ class LoadModel:
     period_dates: frozenset[dt.date]
     secondary_visit_share: float
     closed: Mapping[str, frozenset[dt.date]] = field(default_factory=dict)  # closed dates, per hospital
+    limit_override: Mapping[tuple[str, dt.date], float] = field(default_factory=dict)  # capacity_overrides
     rerouted: tuple[Rerouted, ...] = ()  # registered patients' admissions on their hospital's closed dates
     # (lead duty id, role) -> the duties a shared role serves with its lead: their visits are the holder's
     shared: Mapping[tuple[str, Role], tuple[str, ...]] = field(default_factory=dict)
@@ -125,6 +126,11 @@ class LoadModel:
         visits = sum(self.duties[k].visits for k in self.shared.get((duty_id, role), (duty_id,)))
         share = self.secondary_visit_share
         return visits * (share if role == "secondary" else 1.0 - share)
+
+    def limit_on(self, hospital: str, day: dt.date) -> float:
+        """The hospital's admission limit on ``day``: its capacity that date (``capacity_overrides``) less the
+        margin."""
+        return self.limit_override.get((hospital, day), self.limit[hospital])
 
     def registered_on(self, hospital: str, day: dt.date) -> float:
         """Expected admissions of registered patients on ``day`` (nothing outside the period, nor on a date
@@ -201,6 +207,13 @@ def expected_load(scenario: Scenario, timeline: Timeline) -> LoadModel:
             for d in timeline.duties
             for r, lead in d.leads
             if lead == d.id
+        },
+        limit_override={
+            (h.id, day): h.capacity_on(day) * (1 - margin)
+            for h in scenario.hospitals
+            if h.capacity_overrides
+            for day in {d.day for d in timeline.duties}
+            if h.capacity_on(day) != h.capacity_per_day
         },
     )
 
@@ -286,8 +299,8 @@ def admission_overloads(scenario: Scenario, timeline: Timeline, load: LoadModel 
     for h in scenario.hospitals:
         for day in sorted(load.period_dates):
             expected = load.registered_on(h.id, day)
-            if expected > load.limit[h.id] + 1e-9:
-                out.append(Overload(day, (h.id,), (), expected, expected, load.limit[h.id]))
+            if expected > load.limit_on(h.id, day) + 1e-9:
+                out.append(Overload(day, (h.id,), (), expected, expected, load.limit_on(h.id, day)))
     alone = {o.hospitals[0] for o in out}
     per_day = scenario.rules.hospital_assignment == "day"
     units: dict[tuple[str, dt.date], list[Duty]] = defaultdict(list)
@@ -309,7 +322,7 @@ def admission_overloads(scenario: Scenario, timeline: Timeline, load: LoadModel 
             inside = [(district, amount) for able, district, amount in by_day[day] if able <= group]
             registered = sum(load.registered_on(h, day) for h in group)
             expected = sum(a for _, a in inside) + registered
-            limit = sum(load.limit[h] for h in group)
+            limit = sum(load.limit_on(h, day) for h in group)
             if expected > limit + 1e-9:
                 districts = tuple(sorted({d for d, _ in inside}))
                 out.append(Overload(day, tuple(sorted(group)), districts, expected, registered, limit))

@@ -14,7 +14,16 @@ from collections import Counter
 from typing import Annotated, Any, Literal
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    ValidationInfo,
+    field_validator,
+    model_validator,
+)
 from pydantic_core import PydanticCustomError
 
 from oncall.cover.model import CoverConfig, cover_problems
@@ -387,6 +396,12 @@ class District(_Model):
     phone: Phone | None = Field(
         None, description="Number of the district's on-call line, printed on the 当番表 (optional), e.g. 0120-123-456."
     )
+    lat: float | None = Field(
+        None, ge=-90, le=90, description="Latitude of the district's centre (optional; the visit distance rule)."
+    )
+    lon: float | None = Field(
+        None, ge=-180, le=180, description="Longitude of the district's centre (optional; the visit distance rule)."
+    )
 
     def label(self, lang: str = "ja") -> str:
         """The district's label in the requested language."""
@@ -435,8 +450,37 @@ class Caps(_Model):
     weekend_nights: int | None = Field(
         None, ge=0, le=LIMITS["cap"], description="Most nights starting on a Saturday, Sunday or holiday in the period."
     )
+    weekend_duties: int | None = Field(
+        None, ge=0, le=LIMITS["cap"], description="Most duties on Saturdays, Sundays and holidays in the period."
+    )
+    holiday_nights: int | None = Field(
+        None, ge=0, le=LIMITS["cap"], description="Most nights starting on a Sunday, holiday or 年末年始 date."
+    )
+    nights_per_week: int | None = Field(
+        None, ge=0, le=7, description="Most nights starting in one ISO week (Monday to Sunday)."
+    )
+    oncall_hours: float | None = Field(
+        None,
+        ge=0,
+        le=744,
+        description="Most on-call hours within the period (employed doctors: on-call hours count as working time).",
+    )
+    min_duties: int | None = Field(
+        None, ge=0, le=LIMITS["cap"], description="Fewest duties in the period (a doctor who asked for duties)."
+    )
     consecutive_days: int | None = Field(None, ge=1, le=367, description="Most consecutive dates with a duty.")
+    consecutive_nights: int | None = Field(
+        None, ge=1, le=367, description="Most consecutive dates with a night duty (apart from consecutive_days)."
+    )
     min_rest_hours: float | None = Field(None, ge=0, le=168, description="Personal minimum rest between duties.")
+
+    @field_validator("min_duties")
+    @classmethod
+    def _minimum_within_cap(cls, v: int | None, info: ValidationInfo) -> int | None:
+        cap = info.data.get("duties")
+        if v is not None and cap is not None and v > cap:
+            raise _invalid("scenario.minimum_above_cap", value=v, cap=cap)
+        return v
 
 
 class Absence(_Model):
@@ -445,6 +489,83 @@ class Absence(_Model):
     start: DateOrDateTime = Field(description="A date (whole day) or a datetime (naive = scenario zone).")
     end: DateOrDateTime = Field(description="A date (inclusive) or a datetime (exclusive).")
     reason: Note | None = None
+
+
+WEEKDAYS = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
+Weekday = Literal["mon", "tue", "wed", "thu", "fri", "sat", "sun"]
+
+
+class RecurringAbsence(_Model):
+    """A weekly or monthly unavailability ("every Wednesday 17:00–22:00", "the first Monday of each month"),
+    with exceptions; expanded into absences of the period (``expand``)."""
+
+    weekday: Weekday = Field(description="Day of the week: mon, tue, wed, thu, fri, sat or sun.")
+    nth: int | None = Field(
+        None, ge=-1, le=5, description="Only the n-th such weekday of the month (1–5; -1 the last); null: every week."
+    )
+    start: WallTime | None = Field(None, description="Local start time (HH:MM); null with end: the whole date.")
+    end: WallTime | None = Field(
+        None, description="Local end time (HH:MM); at or before start: the next morning (an overnight absence)."
+    )
+    first_date: dt.date | None = Field(None, description="First date the pattern applies (null: always).")
+    last_date: dt.date | None = Field(None, description="Last date the pattern applies (null: always).")
+    except_dates: list[dt.date] = Field(
+        default_factory=list, max_length=LIMITS["entries"], description="Dates the pattern skips (exceptions)."
+    )
+    reason: Note | None = Field(
+        None, description="Why (a weekly clinic session, a committee), shown with the absences."
+    )
+
+    @field_validator("nth")
+    @classmethod
+    def _nth(cls, v: int | None) -> int | None:
+        if v == 0:
+            raise _invalid("scenario.nth_zero")
+        return v
+
+    def matches(self, day: dt.date) -> bool:
+        """Whether the pattern takes ``day`` (exceptions and the date range included).
+
+        >>> r = RecurringAbsence(weekday="mon", nth=1)
+        >>> r.matches(dt.date(2027, 1, 4)), r.matches(dt.date(2027, 1, 11))  # the first Monday, the second
+        (True, False)
+        >>> RecurringAbsence(weekday="fri", nth=-1).matches(dt.date(2027, 1, 29))  # the last Friday
+        True
+        """
+        if WEEKDAYS[day.weekday()] != self.weekday or day in self.except_dates:
+            return False
+        if (self.first_date and day < self.first_date) or (self.last_date and day > self.last_date):
+            return False
+        if self.nth is None:
+            return True
+        if self.nth == -1:
+            return (day + dt.timedelta(days=7)).month != day.month
+        return (day.day - 1) // 7 + 1 == self.nth
+
+    def expand(self, first: dt.date, last: dt.date, zone: ZoneInfo) -> list[Absence]:
+        """The absences the pattern makes on the dates ``first``..``last``, as aware datetimes in ``zone`` (whole
+        dates when no times are given; an end at or before the start runs into the next morning).
+
+        >>> tokyo = ZoneInfo("Asia/Tokyo")
+        >>> wednesdays = RecurringAbsence(weekday="wed", start="17:00", end="22:00", except_dates=["2027-01-13"])
+        >>> for a in wednesdays.expand(dt.date(2027, 1, 4), dt.date(2027, 1, 24), tokyo):
+        ...     print(a.start, a.end)
+        2027-01-06 17:00:00+09:00 2027-01-06 22:00:00+09:00
+        2027-01-20 17:00:00+09:00 2027-01-20 22:00:00+09:00
+        """
+        out: list[Absence] = []
+        day = first
+        while day <= last:
+            if self.matches(day):
+                if self.start is None or self.end is None:
+                    out.append(Absence(start=day, end=day, reason=self.reason))
+                else:
+                    until = day + dt.timedelta(days=1) if self.end <= self.start else day
+                    start = dt.datetime.combine(day, self.start, tzinfo=zone)
+                    end = dt.datetime.combine(until, self.end, tzinfo=zone)
+                    out.append(Absence(start=start, end=end, reason=self.reason))
+            day += dt.timedelta(days=1)
+        return out
 
 
 class Request(_Model):
@@ -521,6 +642,11 @@ class Physician(_Model):
         max_length=LIMITS["entries"],
         description="Declared absences; each must share a date with the period.",
     )
+    recurring_absences: list[RecurringAbsence] = Field(
+        default_factory=list,
+        max_length=LIMITS["entries"],
+        description="Weekly or monthly unavailability with exceptions, expanded into absences of the period.",
+    )
     wishes: list[Request] = Field(
         default_factory=list,
         max_length=LIMITS["entries"],
@@ -530,6 +656,16 @@ class Physician(_Model):
         default_factory=list,
         max_length=LIMITS["entries"],
         description="Dates or blocks to avoid (dates of the period).",
+    )
+    mentors: list[Ref] = Field(
+        default_factory=list,
+        max_length=LIMITS["districts"],
+        description="For a newer doctor: the only doctors they are paired with on a duty (empty: anyone).",
+    )
+    never_with: list[Ref] = Field(
+        default_factory=list,
+        max_length=LIMITS["districts"],
+        description="Doctors this one is never paired with on a duty (either way round).",
     )
     history: History = Field(default_factory=History)
     phone: Name | None = Field(None, description="Contact number shown to the duty partner.")
@@ -545,6 +681,27 @@ class Physician(_Model):
     def label(self, lang: str = "ja") -> str:
         """The physician's name in the requested language."""
         return self.name_en or self.name if lang == "en" else self.name
+
+
+class CapacityOverride(_Model):
+    """Another daily capacity on some dates (a ward closed for renovation, fewer beds at 年末年始)."""
+
+    start: dt.date = Field(description="First date of the override.")
+    end: dt.date | None = Field(None, description="Last date (inclusive); null: the start date only.")
+    capacity_per_day: int = Field(ge=0, le=1000, description="Emergency admissions it can take per day then.")
+    reason: Note | None = None
+
+    def covers(self, day: dt.date) -> bool:
+        """Whether ``day`` lies in the override."""
+        return self.start <= day <= (self.end or self.start)
+
+
+class Closure(_Model):
+    """A time the hospital cannot stand by (part of a day: a power cut, an inspection)."""
+
+    start: dt.datetime = Field(description="Start (naive = scenario zone).")
+    end: dt.datetime = Field(description="End (exclusive), after the start.")
+    reason: Note | None = None
 
 
 class Hospital(_Model):
@@ -567,6 +724,32 @@ class Hospital(_Model):
     max_districts: int | None = Field(
         None, ge=1, le=LIMITS["districts"], description="Most districts it stands by for at the same time."
     )
+    capacity_overrides: list[CapacityOverride] = Field(
+        default_factory=list,
+        max_length=LIMITS["entries"],
+        description="Another capacity_per_day on some dates (renovation, 年末年始); no two on one date.",
+    )
+    closures: list[Closure] = Field(
+        default_factory=list,
+        max_length=LIMITS["entries"],
+        description="Times it cannot stand by (part of a day); a duty overlapping one cannot have it.",
+    )
+    night_only: bool = Field(False, description="Stands by only in night blocks (blocks with `night: true`).")
+    standby_blocks: list[Ref] = Field(
+        default_factory=list,
+        max_length=LIMITS["blocks_per_day"] * 3,
+        description="Block ids it stands by in (empty: every block); not together with night_only.",
+    )
+
+    def capacity_on(self, day: dt.date) -> int:
+        """Emergency admissions it can take on ``day``: the override that covers it, else capacity_per_day."""
+        return next((o.capacity_per_day for o in self.capacity_overrides if o.covers(day)), self.capacity_per_day)
+
+    def takes_block(self, block: BlockTemplate) -> bool:
+        """Whether it stands by in ``block`` (night_only, standby_blocks)."""
+        if self.night_only:
+            return block.night
+        return not self.standby_blocks or block.id in self.standby_blocks
 
     def label(self, lang: str = "ja") -> str:
         """The hospital's name in the requested language."""
@@ -668,6 +851,21 @@ class Weights(_Model):
     )
 
 
+class RolePoints(_Model):
+    """How much of a duty's points each role earns (many networks weigh the secondary lower)."""
+
+    primary: float = Field(1.0, ge=0, le=10, description="Factor of the duty's points the primary earns.")
+    secondary: float = Field(1.0, ge=0, le=10, description="Factor of the duty's points the secondary earns.")
+
+    def factor(self, role: str) -> float:
+        """The factor of ``role`` (1 for any other).
+
+        >>> RolePoints(secondary=0.5).factor("secondary")
+        0.5
+        """
+        return self.secondary if role == "secondary" else self.primary if role == "primary" else 1.0
+
+
 class Rules(_Model):
     """Network-wide rules."""
 
@@ -677,6 +875,13 @@ class Rules(_Model):
     )
     max_consecutive_days: int = Field(2, ge=1, le=31, description="Most consecutive dates with a duty.")
     secondary_other_clinic: bool = Field(True, description="Primary and secondary come from different clinics.")
+    max_visit_km: float | None = Field(
+        16,
+        gt=0,
+        le=1000,
+        description="Visit distance (km): a doctor covers a district only if its centre, or else some clinic of it, "
+        "lies within this distance of their clinic (null: off; off where coordinates are missing).",
+    )
     hospital_assignment: Literal["block", "day"] = Field(
         "day", description="One backup hospital per block, or one per district and day."
     )
@@ -687,6 +892,11 @@ class Rules(_Model):
         description="Fair share: a district's duties go to doctors of other districts who cover it only where its "
         "own doctors would otherwise carry more than this many such duties per unit of share above them "
         "(0: level across districts at any difference).",
+    )
+    role_points: RolePoints = Field(
+        default_factory=RolePoints,
+        description="Factor of a duty's points per role, for the fair share and every points figure "
+        "(e.g. secondary: 0.5).",
     )
     weights: Weights = Field(default_factory=Weights)
 
@@ -780,6 +990,13 @@ class Scenario(_Model):
     def districts_of(self, physician: Physician) -> list[str]:
         """Districts the physician covers."""
         return physician.districts if physician.districts is not None else [self.clinic_of(physician).district]
+
+    def absences_of(self, physician: Physician) -> list[Absence]:
+        """The physician's declared absences and those their recurring patterns make in the period (the date
+        before it included: its night runs into the period)."""
+        first = self.period.start - dt.timedelta(days=1)
+        made = [a for r in physician.recurring_absences for a in r.expand(first, self.period.end, self.zone)]
+        return [*physician.absences, *made]
 
     def rest_hours(self, physician: Physician) -> float:
         """Minimum rest between two duties of this physician."""
@@ -923,6 +1140,20 @@ def _check_entries(s: Scenario, i: int, p: Physician, blocks: set[str]) -> list[
         first, last = _local_dates(a, s.zone)
         if not s.period.touches(first, last):
             problems.append(_outside_period(s, f"{where}.absences[{j}]", first, last))
+    for j, r in enumerate(p.recurring_absences):
+        rwhere = f"{where}.recurring_absences[{j}]"
+        if (r.start is None) != (r.end is None):
+            given = "start" if r.end is None else "end"
+            problems.append(Message("scenario.time_half", f"{rwhere}.{given}", given=given))
+        if r.first_date and r.last_date and r.last_date < r.first_date:
+            problems.append(
+                Message("scenario.end_before_start", f"{rwhere}.last_date", end=r.last_date, start=r.first_date)
+            )
+        for k, day in enumerate(r.except_dates):
+            if WEEKDAYS[day.weekday()] != r.weekday:
+                problems.append(
+                    Message("scenario.not_the_weekday", f"{rwhere}.except_dates[{k}]", date=day, weekday=r.weekday)
+                )
     day_before = s.period.start - dt.timedelta(days=1)
     for kind in ("wishes", "unwishes"):
         for j, r in enumerate(getattr(p, kind)):
@@ -1026,6 +1257,7 @@ def _cross_check(s: Scenario) -> list[Message]:
                 problems.append(Message("scenario.own_neighbour", f"districts[{i}].neighbours[{j}]", id=repr(n)))
     problems += _check_district_calendars(s)
     problems += _check_shared_roles(s, districts)
+    problems += _half_positions(s)
     for i, c in enumerate(s.clinics):
         if c.district not in districts:
             problems.append(_unknown("district", f"clinics[{i}].district", c.district))
@@ -1038,8 +1270,17 @@ def _cross_check(s: Scenario) -> list[Message]:
                 problems.append(_unknown("district", f"{where}.districts[{j}]", did))
         if not p.roles:
             problems.append(Message("scenario.no_role", f"{where}.roles"))
+        for kind in ("mentors", "never_with"):
+            for j, other in enumerate(getattr(p, kind)):
+                if other not in physicians:
+                    problems.append(_unknown("physician", f"{where}.{kind}[{j}]", other))
+                elif other == p.id:
+                    problems.append(Message("scenario.own_pair", f"{where}.{kind}[{j}]", id=repr(other)))
+                elif kind == "never_with" and other in p.mentors:
+                    problems.append(Message("scenario.mentor_never", f"{where}.never_with[{j}]", id=repr(other)))
         problems += _check_entries(s, i, p, blocks)
     for i, h in enumerate(s.hospitals):
+        problems += _check_hospital_times(i, h, blocks)
         if not h.districts:
             problems.append(Message("scenario.no_district", f"hospitals[{i}].districts"))
         for j, did in enumerate(h.districts):
@@ -1117,6 +1358,62 @@ def _check_shared_roles(s: Scenario, districts: set[str]) -> list[Message]:
                     )
                 first.setdefault(key, i)
     return problems
+
+
+def _half_positions(s: Scenario) -> list[Message]:
+    """A latitude without its longitude (or the reverse) is a typo the visit distance rule would miss."""
+    out: list[Message] = []
+    places = [
+        *((f"districts[{i}]", x.lat, x.lon) for i, x in enumerate(s.districts)),
+        *((f"clinics[{i}]", x.lat, x.lon) for i, x in enumerate(s.clinics)),
+        *((f"hospitals[{i}]", x.lat, x.lon) for i, x in enumerate(s.hospitals)),
+    ]
+    for where, lat, lon in places:
+        if (lat is None) != (lon is None):
+            given = "lat" if lon is None else "lon"
+            out.append(Message("scenario.position_half", f"{where}.{given}", given=given))
+    return out
+
+
+def _check_hospital_times(i: int, h: Hospital, blocks: set[str]) -> list[Message]:
+    """A hospital's capacity overrides (ordered, no two on one date), closures and standby blocks."""
+    where = f"hospitals[{i}]"
+    out: list[Message] = []
+    seen: dict[dt.date, int] = {}
+    for j, o in enumerate(h.capacity_overrides):
+        last = o.end or o.start
+        if last < o.start:
+            out.append(
+                Message("scenario.end_before_start", f"{where}.capacity_overrides[{j}].end", end=last, start=o.start)
+            )
+            continue
+        day = o.start
+        while day <= last:
+            if day in seen:
+                out.append(
+                    Message("scenario.override_twice", f"{where}.capacity_overrides[{j}]", date=day, first=seen[day])
+                )
+                break
+            seen[day] = j
+            day += dt.timedelta(days=1)
+    for j, c in enumerate(h.closures):
+        if (c.start.tzinfo is None) != (c.end.tzinfo is None):
+            out.append(Message("scenario.offset_mixed", f"{where}.closures[{j}]"))
+        elif c.end <= c.start:
+            out.append(
+                Message(
+                    "scenario.end_not_after_start",
+                    f"{where}.closures[{j}].end",
+                    end=c.end.isoformat(),
+                    start=c.start.isoformat(),
+                )
+            )
+    for j, b in enumerate(h.standby_blocks):
+        if b not in blocks:
+            out.append(Message("scenario.unknown_block", f"{where}.standby_blocks[{j}]", id=repr(b)))
+    if h.night_only and h.standby_blocks:
+        out.append(Message("scenario.night_only_and_blocks", f"{where}.standby_blocks"))
+    return out
 
 
 def _check_pins(

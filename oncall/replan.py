@@ -238,7 +238,7 @@ def _close_hospital(
 def _change_cap(change: CapChange, where: str, p: Physician) -> list[Problem]:
     """Set a personal cap (problems when the value is not a whole number or out of the cap's range)."""
     value: float | int | None = change.value
-    if value is not None and change.cap != "min_rest_hours":
+    if value is not None and change.cap not in ("min_rest_hours", "oncall_hours"):  # the two in hours
         if value != int(value):
             return [_english(f"{where}.value", f"{change.cap} must be a whole number (got {value!r})")]
         value = int(value)

@@ -64,6 +64,14 @@ HARD: tuple[Rule, ...] = (
         "A doctor only takes duties in districts they cover and in roles they accept.",
     ),
     Rule(
+        "visit_distance",
+        "hard",
+        "往診距離",
+        "Visit distance",
+        "A doctor covers a district only if its centre, or else some clinic of it, lies within the visit distance "
+        "of their clinic.",
+    ),
+    Rule(
         "one_duty_at_a_time",
         "hard",
         "重複当番",
@@ -76,6 +84,20 @@ HARD: tuple[Rule, ...] = (
         "同一医療機関の組合せ",
         "Partners from different clinics",
         "When the rule is on, primary and secondary of a duty come from different clinics.",
+    ),
+    Rule(
+        "mentor",
+        "hard",
+        "指導医との組合せ",
+        "Mentor",
+        "A doctor with named mentors shares a duty only with one of them.",
+    ),
+    Rule(
+        "never_pair",
+        "hard",
+        "組ませない医師",
+        "Never paired",
+        "Two doctors who must never be paired never share a duty.",
     ),
     Rule(
         "duty_cap",
@@ -106,11 +128,53 @@ HARD: tuple[Rule, ...] = (
         "A doctor takes no more nights starting on a Saturday, Sunday or holiday in the period than their cap.",
     ),
     Rule(
+        "weekend_cap",
+        "hard",
+        "週末・休日当番の上限",
+        "Weekend cap",
+        "A doctor takes no more duties on Saturdays, Sundays and holidays in the period than their cap.",
+    ),
+    Rule(
+        "holiday_night_cap",
+        "hard",
+        "休日夜間の上限",
+        "Holiday night cap",
+        "A doctor takes no more nights starting on a Sunday, holiday or 年末年始 date in the period than their cap.",
+    ),
+    Rule(
+        "weekly_night_cap",
+        "hard",
+        "週あたり夜間の上限",
+        "Nights per week",
+        "A doctor takes no more nights starting in one ISO week (Monday to Sunday) than their cap.",
+    ),
+    Rule(
+        "hours_cap",
+        "hard",
+        "当番時間の上限",
+        "On-call hours cap",
+        "A doctor's on-call hours within the period stay within their cap (employed doctors' working hours).",
+    ),
+    Rule(
+        "duty_minimum",
+        "hard",
+        "当番回数の下限",
+        "Minimum duties",
+        "A doctor who asked for a minimum takes at least that many duties in the period.",
+    ),
+    Rule(
         "consecutive_days",
         "hard",
         "連続当番日数",
         "Consecutive days",
         "A doctor is on duty on no more consecutive dates than their limit, counting the previous period.",
+    ),
+    Rule(
+        "consecutive_nights",
+        "hard",
+        "連続夜間の上限",
+        "Consecutive nights",
+        "A doctor has nights on no more consecutive dates than their limit.",
     ),
     Rule(
         "min_rest",
@@ -132,6 +196,20 @@ HARD: tuple[Rule, ...] = (
         "後方支援病院の休止日",
         "Hospital closed dates",
         "A backup hospital never stands by on a date it declared closed.",
+    ),
+    Rule(
+        "hospital_closed_hours",
+        "hard",
+        "後方支援病院の休止時間",
+        "Hospital closed hours",
+        "A backup hospital never stands by for a duty that overlaps a time it declared closed.",
+    ),
+    Rule(
+        "hospital_blocks",
+        "hard",
+        "後方支援病院の待機時間帯",
+        "Hospital standby blocks",
+        "A backup hospital stands by only in the blocks it accepts (night blocks, or the blocks it names).",
     ),
     Rule(
         "hospital_capacity",
@@ -318,34 +396,65 @@ COVER_RULES: dict[str, Rule] = {r.id: r for r in (*COVER_HARD, *COVER_SOFT)}
 def rule(rule_id: str) -> Rule:
     """The registered rule ``rule_id``, of the rota or of the cover plan (KeyError for an unknown id)."""
     return RULES[rule_id] if rule_id in RULES else COVER_RULES[rule_id]
-    """The registered rule ``rule_id`` (KeyError for an unknown id)."""
-    return RULES[rule_id]
+
+
+def _whole_period(duty: Duty) -> str:
+    return ""
+
+
+def _iso_week(duty: Duty) -> str:
+    year, week, _ = duty.day.isocalendar()
+    return f"{year}-W{week:02d}"
+
+
+def _one(duty: Duty) -> float:
+    return 1.0
+
+
+def _hours(duty: Duty) -> float:
+    return duty.slot.hours
 
 
 @dataclass(frozen=True)
 class Cap:
-    """A personal cap per period: its rule id, the field of ``Physician.caps`` that sets it and which
-    duties count against it. The encoder, the feasibility check, diagnosis and reports read this table;
-    a new cap is one row here plus its encoder and its check.
+    """A personal cap: its rule id, the field of ``Physician.caps`` that sets it and which duties count against
+    it. The encoder, the feasibility check, diagnosis and reports read this table; a new cap is one row here
+    plus its encoder and its check.
 
-    >>> [c.rule for c in CAPS]
-    ['duty_cap', 'night_cap', 'holiday_cap', 'weekend_night_cap']
+    A cap counts over the period, or over each stretch ``window`` names (an ISO week); each duty adds
+    ``amount`` (one, or its hours, which the solver counts in ``1/scale``: minutes).
+
+    >>> [c.rule for c in CAPS]  # doctest: +NORMALIZE_WHITESPACE
+    ['duty_cap', 'night_cap', 'holiday_cap', 'weekend_night_cap', 'weekend_cap', 'holiday_night_cap',
+     'weekly_night_cap', 'hours_cap']
     """
 
     rule: str
     field: str
     kind: Callable[[Duty], bool]  # whether a duty is of the kind the cap limits (a night, a holiday duty)
     noun: tuple[str, str]  # what it counts, (Japanese, English): the checker's "{n} night duties (cap 2)"
+    window: Callable[[Duty], str] = _whole_period  # the stretch a duty counts in ("" for the whole period)
+    amount: Callable[[Duty], float] = _one  # what a duty adds to its count
+    scale: int = 1  # the solver counts amounts in 1/scale (hours in minutes)
+    tail: bool = False  # whether the tail of the night begun before the period counts here (hours do)
 
-    def limit(self, p: Physician) -> int | None:
+    def limit(self, p: Physician) -> float | None:
         """The doctor's cap, None for no limit."""
-        value: int | None = getattr(p.caps, self.field)
+        value: float | None = getattr(p.caps, self.field)
         return value
 
     def counts(self, duty: Duty) -> bool:
-        """Whether ``duty`` counts against the cap (the tail of a night begun before the period counts
-        against none: the period where it started counted it)."""
-        return duty.counts_against_caps and self.kind(duty)
+        """Whether ``duty`` counts against the cap. The tail of a night begun before the period counts against
+        no count (the period where it started counted it), but its hours count: they are worked in this one."""
+        return (self.tail or duty.counts_against_caps) and self.kind(duty)
+
+    def over(self, total: float, limit: float) -> bool:
+        """Whether ``total`` passes ``limit`` (hours compared to the minute)."""
+        return round(total * self.scale) > round(limit * self.scale)
+
+
+def _weekend(duty: Duty) -> bool:
+    return duty.category != "weekday"
 
 
 CAPS: tuple[Cap, ...] = (
@@ -356,7 +465,11 @@ CAPS: tuple[Cap, ...] = (
     Cap(
         "weekend_night_cap",
         "weekend_nights",
-        lambda d: d.night and d.category != "weekday",
+        lambda d: d.night and _weekend(d),
         ("週末・休日の夜間当番", "weekend and holiday nights"),
     ),
+    Cap("weekend_cap", "weekend_duties", _weekend, ("週末・休日の当番", "weekend and holiday duties")),
+    Cap("holiday_night_cap", "holiday_nights", lambda d: d.night and d.holiday, ("休日の夜間当番", "holiday nights")),
+    Cap("weekly_night_cap", "nights_per_week", lambda d: d.night, ("週の夜間当番", "nights in the week"), _iso_week),
+    Cap("hours_cap", "oncall_hours", lambda d: True, ("当番時間", "on-call hours"), amount=_hours, scale=60, tail=True),
 )

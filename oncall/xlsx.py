@@ -34,7 +34,7 @@ from openpyxl.worksheet.pagebreak import Break
 from oncall.calendar import JapaneseCalendar
 from oncall.cover.tables import add_cover_sheets
 from oncall.i18n import LANGS, table
-from oncall.model import Scenario
+from oncall.model import Role, Scenario
 from oncall.names import display_names
 from oncall.roster import GapRole, Roster, RosterDuty
 from oncall.timeline import Duty, Timeline
@@ -117,12 +117,12 @@ class _Tally:
     holiday_duties: int = 0
     points: float = 0.0
 
-    def add(self, duty: Duty) -> None:
-        """Count one duty held (in either role)."""
+    def add(self, duty: Duty, factor: float = 1.0) -> None:
+        """Count one duty held (in either role), its points times the role's factor (``rules.role_points``)."""
         self.duties += 1
         self.nights += duty.night
         self.holiday_duties += duty.holiday
-        self.points += duty.slot.points
+        self.points += duty.slot.points * factor
 
     def merge(self, other: _Tally) -> None:
         """Add another tally into this one."""
@@ -352,9 +352,11 @@ class _Sheets:
             duty = by_id.get(rd.id)
             if duty is None:
                 continue
-            own = (getattr(rd, r) for r in ("primary", "secondary") if duty.lead(r) == duty.id)  # shared: once
-            for pid in dict.fromkeys(x for x in own if x is not None):
-                tallies.setdefault(pid, _Tally()).add(duty)
+            factor = self.scenario.rules.role_points.factor
+            holders: dict[str | None, Role] = {rd.secondary: "secondary", rd.primary: "primary"}
+            for pid, role in holders.items():
+                if pid is not None and duty.lead(role) == duty.id:  # a shared role counts once, on its lead
+                    tallies.setdefault(pid, _Tally()).add(duty, factor(role))
         clinics = {c.id: c for c in self.scenario.clinics}
         districts = {d.id: d for d in self.scenario.districts}
         rows: list[list[str | int | float]] = []

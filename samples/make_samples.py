@@ -10,6 +10,7 @@ so that the hospitals cannot absorb the expected admissions on two named dates. 
 from __future__ import annotations
 
 import datetime as dt
+import math
 import random
 from pathlib import Path
 
@@ -50,6 +51,9 @@ REGIONAL_HEADER = """\
 #   hospitals serve some districts (one is closed over the new year).
 # Pinned: the night of 12/31 in やまなみ市部 (published in the December roster; its early hours fall in
 #   January) and the 元日 day block in 北部 (a doctor who always takes it).
+# Places: 市部 in the valley town (centre 35.515 N, 137.822 E), 北部 11 km north, 西部 11 km west and
+#   西南部 11 km south-west, each district with its centre (lat/lon); every doctor's clinic lies within the 16 km
+#   of home visits (rules.max_visit_km) of the centre of each district they cover.
 # History: December points for everyone; a doctor whose last duty ended 12/31 18:00 after duties on
 #   12/30 and 12/31; another whose last duty ended 12/31 08:30.
 # Patients: 10–40 enrolled patients per doctor by risk class (oncall.generate.add_patients, seed 1001), a third
@@ -145,6 +149,7 @@ def regional() -> Scenario:
     for h in s.hospitals:
         h.districts = sorted(new_id[x] for x in h.districts)
     centre, north, west, south_west = (new_id[x] for x in (centre, north, west, south_west))
+    _place(s, {centre: (0.0, 0.0), north: (-3.0, 10.5), west: (-11.0, 0.0), south_west: (-5.0, -9.5)})
     big = s.hospitals[0]
     big.name, big.name_en, big.beds = "やまなみ市立病院", "Yamanami City Hospital", 320
 
@@ -192,6 +197,39 @@ def regional() -> Scenario:
     volunteer.wishes.append(Request(date=dt.date(2027, 1, 1), block="hol_day", weight=2.0))
     volunteer.wishes.sort(key=lambda r: r.date)
     return add_patients(Scenario.model_validate(s.model_dump()), seed=1001)
+
+
+# The valley town the regional sample is drawn around (a point in the 伊那谷, as in 飯田下伊那; the network is
+# fictional) and the length of a degree of latitude.
+TOWN = (35.515, 137.822)
+KM_PER_DEG = 111.0
+
+
+def _place(s: Scenario, centres_km: dict[str, tuple[float, float]]) -> None:
+    """Move each district to its centre (km east, km north of TOWN): its clinics keep their places around the
+    district's middle, the district gets the centre as ``lat``/``lon``, each hospital stands amid the
+    districts it serves (the first, the city hospital, in the town)."""
+
+    def point(x_km: float, y_km: float) -> tuple[float, float]:
+        lat = TOWN[0] + y_km / KM_PER_DEG
+        return round(lat, 5), round(TOWN[1] + x_km / (KM_PER_DEG * math.cos(math.radians(TOWN[0]))), 5)
+
+    def km(lat: float, lon: float, lat0: float, lon0: float) -> tuple[float, float]:
+        return (lon - lon0) * KM_PER_DEG * math.cos(math.radians(lat0)), (lat - lat0) * KM_PER_DEG
+
+    for d in s.districts:
+        clinics = [c for c in s.clinics if c.district == d.id and c.lat is not None and c.lon is not None]
+        lat0 = sum(c.lat or 0.0 for c in clinics) / len(clinics)
+        lon0 = sum(c.lon or 0.0 for c in clinics) / len(clinics)
+        x0, y0 = centres_km[d.id]
+        d.lat, d.lon = point(x0, y0)
+        for c in clinics:
+            dx, dy = km(c.lat or 0.0, c.lon or 0.0, lat0, lon0)
+            c.lat, c.lon = point(x0 + dx, y0 + dy)
+    for i, h in enumerate(s.hospitals):
+        xs = [centres_km[d][0] for d in h.districts]
+        ys = [centres_km[d][1] for d in h.districts]
+        h.lat, h.lon = point(0.8, 0.5) if i == 0 else point(sum(xs) / len(xs), sum(ys) / len(ys))
 
 
 def uncoverable() -> Scenario:

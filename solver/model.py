@@ -12,7 +12,7 @@ from ortools.sat.python import cp_model
 
 from oncall.diagnosis import Assignment
 from oncall.eligibility import compute_eligibility
-from oncall.model import Scenario
+from oncall.model import Role, Scenario
 from oncall.rules import RULES
 from oncall.timeline import Timeline
 from solver.rules import ENCODERS
@@ -110,12 +110,15 @@ def _gc_paused() -> Iterator[None]:
             gc.enable()
 
 
-def build_model(scenario: Scenario, timeline: Timeline | None = None) -> RosterModel:
-    """Encode every registered rule of ``scenario``; the objective is set by the solve, phase by phase."""
+def build_model(
+    scenario: Scenario, timeline: Timeline | None = None, held: Mapping[tuple[str, Role], str] | None = None
+) -> RosterModel:
+    """Encode every registered rule of ``scenario``; the objective is set by the solve, phase by phase.
+    ``held``: the holders of started duties a repair keeps (``compute_eligibility``)."""
     started = time.perf_counter()
     timeline = timeline or Timeline.build(scenario)
     with _gc_paused():
-        v = Variables.create(scenario, timeline, compute_eligibility(scenario, timeline))
+        v = Variables.create(scenario, timeline, compute_eligibility(scenario, timeline, held))
         terms: list[Term] = []
         for rule_id in RULES:
             terms += ENCODERS[rule_id](v)

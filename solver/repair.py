@@ -98,7 +98,14 @@ class _Repair:
 
 
 def _build(scenario: Scenario, timeline: Timeline, published: dict[str, Assignment], frozen: set[str]) -> _Repair:
-    rm = build_model(scenario, timeline)
+    held = {
+        (duty.id, role): holder
+        for duty in timeline.duties
+        if duty.id in frozen
+        for role in duty.own_roles  # a shared role is held on its group's lead
+        if (holder := getattr(published[duty.id], role)) is not None
+    }
+    rm = build_model(scenario, timeline, held)
     v = rm.vars
     m = v.model
     problems: list[Problem] = []

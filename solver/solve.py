@@ -11,7 +11,7 @@ from typing import Any, Literal
 
 from ortools.sat.python import cp_model
 
-from oncall.diagnosis import Assignment, describe_overloads, gap_causes
+from oncall.diagnosis import Assignment, describe_overloads, gap_causes, unmet_minimums
 from oncall.errors import InvalidScenario
 from oncall.feasibility import Ledger
 from oncall.i18n import Coded, Lang, Problem, render
@@ -501,8 +501,9 @@ def phase_result(
     gaps = _gaps(rm, value, timeline, assignments, options.lang) if found else _all_gaps(timeline)
     status = _status(cover, final, soft_phase, found, gaps)
     problems = describe_overloads(scenario, admission_overloads(scenario, timeline), options.lang)
+    problems += unmet_minimums(scenario, timeline, rm.vars.eligibility, options.lang)
     if problems:
-        status = "infeasible"  # no roster can keep these hospitals within their limit
+        status = "infeasible"  # no roster can keep these hospitals within their limit, or meet these minimums
     penalties: dict[str, float] = defaultdict(float)
     if soft_phase:
         for t in rm.soft_terms:

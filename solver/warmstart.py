@@ -76,7 +76,7 @@ def _fill(
     def cost(pid: str, duty: Duty, role: Role) -> tuple[float, float]:
         doc = ledger.doctors[pid]
         target = share.target[pid]
-        pts = duty.slot.points
+        pts = duty.slot.points * scenario.rules.role_points.factor(role)
         total, cat = doc.points["total"], doc.points[duty.category]
         c = w.fairness * (deviation(target["total"], total + pts, 1.0) - deviation(target["total"], total, 1.0))
         c += w.fairness_category * (

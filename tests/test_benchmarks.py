@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -95,6 +96,29 @@ def test_update_readme_replaces_only_the_marked_section(tmp_path: Path) -> None:
     assert "results/quick_time_gap_vs_size.png" in text
     assert not update_readme(readme, "full", "x")  # no markers for that mode: left alone
     assert not update_readme(tmp_path / "missing.md", "quick", "x")
+
+
+def test_only_runs_the_named_instances_and_leaves_the_readme_alone(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import benchmarks.run as run
+
+    ran: list[list[str]] = []
+
+    def run_suite(instances: list[Any], *args: Any, **kwargs: Any) -> list[Any]:
+        ran.append([i.name for i in instances])
+        return []
+
+    monkeypatch.setattr(run, "run_suite", run_suite)
+    monkeypatch.setattr(run, "write", lambda *a, **k: "table")
+    monkeypatch.setattr(run, "update_readme", lambda *a, **k: pytest.fail("a partial run wrote the README"))
+    monkeypatch.setattr(run, "RESULTS", tmp_path)
+    assert run.main(["--mode", "full", "--only", "600d25 2027-01", "--out", str(tmp_path)]) == 0
+    assert ran == [["600d25 2027-01"]]
+    with pytest.raises(SystemExit) as stop:
+        run.main(["--mode", "tiny", "--only", "600d25"])
+    assert stop.value.code == 2
+    assert "--only '600d25'" in capsys.readouterr().err
 
 
 def _record(solver: str, doctors: int, districts: int, seed: int, **kw: object) -> Record:

@@ -10,7 +10,17 @@ import pytest
 
 from oncall.checker import CheckReport, check
 from oncall.fairness import fair_share
-from oncall.model import Absence, Caps, PatientGroup, Pin, Request, Scenario, SharedRole
+from oncall.model import (
+    Absence,
+    CapacityOverride,
+    Caps,
+    Closure,
+    PatientGroup,
+    Pin,
+    Request,
+    Scenario,
+    SharedRole,
+)
 from oncall.roster import Roster, RosterGap, RosterRegularHours
 from oncall.rules import HARD
 from oncall.timeline import Timeline
@@ -173,6 +183,44 @@ def _weekend_night_cap(s: Scenario, r: Roster) -> None:
     s.physician("n1a").caps.weekend_nights = 0  # n1a holds the Sunday 1/10 night
 
 
+def _weekend_cap(s: Scenario, r: Roster) -> None:
+    s.physician("n1a").caps.weekend_duties = 1  # n1a holds Saturday 1/9 afternoon and the Sunday 1/10 night
+
+
+def _holiday_night_cap(s: Scenario, r: Roster) -> None:
+    s.physician("n1a").caps.holiday_nights = 0  # the Sunday 1/10 night (the 1/3 tail counts in December)
+
+
+def _weekly_night_cap(s: Scenario, r: Roster) -> None:
+    s.physician("n1a").caps.nights_per_week = 1  # the nights of 1/6 and 1/10, both in 2027-W01
+
+
+def _hours_cap(s: Scenario, r: Roster) -> None:
+    s.physician("n1a").caps.oncall_hours = 30  # 8.5 h of the 1/3 tail, 14.5, 5.5 and 6 h: 34.5 h
+
+
+def _duty_minimum(s: Scenario, r: Roster) -> None:
+    s.physician("n1a").caps.min_duties = 4  # three duties count (not the 1/3 tail)
+
+
+def _consecutive_nights(s: Scenario, r: Roster) -> None:
+    r.duties[4].primary = "n1a"  # the 1/5 north night, then n1a's own 1/6 night
+    s.physician("n1a").caps.consecutive_nights = 1
+
+
+def _mentor(s: Scenario, r: Roster) -> None:
+    s.physician("n2c").mentors = ["n1a"]  # the newer n2c holds the 1/5 north night with n1c
+
+
+def _never_pair(s: Scenario, r: Roster) -> None:
+    s.physician("n2a").never_with = ["n1a"]  # they hold the north duties of 1/3, 1/6, 1/9 and 1/10 together
+
+
+def _visit_distance(s: Scenario, r: Roster) -> None:
+    s.districts[1].lat, s.districts[1].lon = 36.5, 137.0  # the south's centre 55 km from clinic s2
+    s.clinics[3].lat, s.clinics[3].lon = 36.0, 137.0
+
+
 def _consecutive(s: Scenario, r: Roster) -> None:
     s.physician("n1a").caps.consecutive_days = 1  # n1a works 1/9 and 1/10
 
@@ -209,6 +257,25 @@ def _hospital_capacity(s: Scenario, r: Roster) -> None:
 def _hospital_admissions(s: Scenario, r: Roster) -> None:
     s.patients = [PatientGroup(clinic="n1", other=3000)]  # about 0.9 expected admissions a weekday
     s.hospitals[0].capacity_per_day = 1  # central, standing by for the north every date: limit 0.8
+
+
+def _hospital_capacity_override(s: Scenario, r: Roster) -> None:
+    s.patients = [PatientGroup(clinic="n1", other=3000)]  # about 0.9 expected admissions a weekday
+    s.hospitals[0].capacity_per_day = 6  # room to spare, but for a ward closed on 1/5
+    s.hospitals[0].capacity_overrides = [CapacityOverride(start=dt.date(2027, 1, 5), capacity_per_day=1)]
+
+
+def _hospital_closed_hours(s: Scenario, r: Roster) -> None:
+    closed = Closure(start=dt.datetime(2027, 1, 5, 20, 0), end=dt.datetime(2027, 1, 5, 21, 0))
+    s.hospitals[0].closures = [closed]  # central stands by for the north night of 1/5
+
+
+def _hospital_blocks(s: Scenario, r: Roster) -> None:
+    s.hospitals[0].night_only = True  # central stands by for the north's Saturday afternoon 1/9
+
+
+def _hospital_named_blocks(s: Scenario, r: Roster) -> None:
+    s.hospitals[1].standby_blocks = ["wd_night", "sat_night", "hol_night"]  # minami, south 1/9 afternoon
 
 
 def _hospital_standby_cap(s: Scenario, r: Roster) -> None:
@@ -271,8 +338,17 @@ SEEDED: list[tuple[str, Callable[[Scenario, Roster], None], str | None]] = [
     ("night_cap", _night_cap, None),
     ("holiday_cap", _holiday_cap, None),
     ("weekend_night_cap", _weekend_night_cap, None),
+    ("weekend_cap", _weekend_cap, None),
+    ("holiday_night_cap", _holiday_night_cap, None),
+    ("weekly_night_cap", _weekly_night_cap, None),
+    ("hours_cap", _hours_cap, None),
+    ("duty_minimum", _duty_minimum, None),
     ("consecutive_days", _consecutive, None),
     ("consecutive_days", _consecutive_history, None),
+    ("consecutive_nights", _consecutive_nights, None),
+    ("visit_distance", _visit_distance, "south-20270105T0900Z"),
+    ("mentor", _mentor, "north-20270105T0900Z"),
+    ("never_pair", _never_pair, "north-20270106T0900Z"),
     ("min_rest", _rest, "north-20270110T0900Z"),
     ("min_rest", _rest_history, "north-20270103T1500Z"),
     ("hospital_district", _hospital_district, "north-20270105T0900Z"),
@@ -280,6 +356,10 @@ SEEDED: list[tuple[str, Callable[[Scenario, Roster], None], str | None]] = [
     ("hospital_closed", _hospital_closed, "north-20270105T0900Z"),
     ("hospital_capacity", _hospital_capacity, None),
     ("hospital_admissions", _hospital_admissions, None),
+    ("hospital_admissions", _hospital_capacity_override, None),
+    ("hospital_closed_hours", _hospital_closed_hours, "north-20270105T0900Z"),
+    ("hospital_blocks", _hospital_blocks, "north-20270109T0330Z"),
+    ("hospital_blocks", _hospital_named_blocks, "south-20270109T0330Z"),
     ("hospital_standby_cap", _hospital_standby_cap, None),
     ("hospital_per_day", _hospital_per_day, None),
     ("pinned", _pinned, "north-20270105T0900Z"),
@@ -315,6 +395,19 @@ def test_every_hard_rule_has_a_seeded_breach() -> None:
         (_primary_is_secondary, {"one_duty_at_a_time"}),
         (_absent, {"absence"}),
         (_duty_cap, {"duty_cap"}),
+        (_weekend_cap, {"weekend_cap"}),
+        (_holiday_night_cap, {"holiday_night_cap"}),
+        (_weekly_night_cap, {"weekly_night_cap"}),
+        (_hours_cap, {"hours_cap"}),
+        (_duty_minimum, {"duty_minimum"}),
+        (_consecutive_nights, {"consecutive_nights"}),
+        (_visit_distance, {"visit_distance"}),
+        (_mentor, {"mentor"}),
+        (_hospital_capacity_override, {"hospital_admissions"}),
+        (_hospital_closed_hours, {"hospital_closed_hours"}),
+        (_hospital_blocks, {"hospital_blocks"}),
+        (_hospital_named_blocks, {"hospital_blocks"}),
+        (_never_pair, {"never_pair"}),
         (_rest, {"min_rest"}),
         (_hospital_closed, {"hospital_closed"}),
         (_pinned, {"pinned"}),

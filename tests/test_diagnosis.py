@@ -7,7 +7,7 @@ import datetime as dt
 from oncall.checker import check
 from oncall.diagnosis import Assignment, diagnose_gap
 from oncall.eligibility import compute_eligibility
-from oncall.model import Scenario
+from oncall.model import Pin, Scenario
 from oncall.timeline import Duty, Timeline
 from solver import SolveOptions, solve
 from tests.factories import make_scenario, roster_of
@@ -88,13 +88,22 @@ def test_a_hospital_already_standing_by_that_date_is_not_counted_at_its_standby_
     assert len(before) == 1 and standby_cap({**held, south.id: Assignment(backup_hospital="central")}) == before
 
 
-def test_a_cap_of_zero_excludes_the_duties_it_counts_but_not_the_tail_of_the_previous_night() -> None:
+def test_a_cap_of_zero_excludes_every_duty_of_its_kind_but_its_holder_keeps_the_tail_of_the_previous_night() -> None:
+    """The tail counts against no cap of the period, so whoever holds it (pinned by the carry-over, or started
+    before a repair) keeps it under a cap of zero; nobody else with that cap is handed it."""
     s = make_scenario()
     s.physician("n1a").caps.duties = 0
     tl = Timeline.build(s)
     tail = next(d for d in tl.duties if d.district == "north" and not d.counts_against_caps)
     counted = next(d for d in tl.duties if d.district == "north" and d.counts_against_caps)
     elig = compute_eligibility(s, tl)
-    assert "n1a" in elig.physicians(tail.id, "primary")
+    assert "n1a" not in elig.physicians(tail.id, "primary")
+    assert "n1a" in elig.excluded[(tail.id, "primary")]["cap_zero"]
     assert "n1a" not in elig.physicians(counted.id, "primary")
     assert "n1a" in elig.excluded[(counted.id, "primary")]["cap_zero"]
+
+    held = compute_eligibility(s, tl, {(tail.id, "primary"): "n1a"})
+    assert "n1a" in held.physicians(tail.id, "primary")
+    assert "n1a" not in held.physicians(tail.id, "secondary") and "n1a" not in held.physicians(counted.id, "primary")
+    s.pinned.append(Pin(district="north", date=tail.day, block=tail.block.id, role="primary", assignee="n1a"))
+    assert "n1a" in compute_eligibility(s, tl).physicians(tail.id, "primary")

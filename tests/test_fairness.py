@@ -8,7 +8,7 @@ import pytest
 
 from oncall.fairness import FairShare, availability, fair_share, standby_days, standby_targets, visit_targets
 from oncall.load import expected_load
-from oncall.model import CATEGORIES, Absence, Hospital, PatientGroup, Physician, Scenario
+from oncall.model import CATEGORIES, Absence, Hospital, PatientGroup, Physician, Pin, Scenario
 from oncall.timeline import Timeline
 from tests.factories import make_scenario
 
@@ -248,3 +248,60 @@ def test_a_generated_150_doctor_network_has_reachable_standby_targets() -> None:
     assert part.objective == 0
     for h in s.hospitals:
         assert abs(part.standby[h.id] - part.targets[h.id]) < 1
+
+
+def test_a_doctor_whose_night_cap_is_zero_is_not_due_the_tail_of_the_night_begun_before_the_period() -> None:
+    """The tail of the previous night counts against no cap, so a doctor with no nights may take it; the fair
+    share still does not expect them to, unless they are pinned to it (the night they began continues)."""
+    s = make_scenario()
+    s.physicians[0].caps.nights = 0  # n1a
+    tl = Timeline.build(s)
+    tails = [d for d in tl.duties if not d.counts_against_caps]
+    assert tails and all(d.night for d in tails)
+    share = fair_share(s, tl)
+    due = {
+        (d.id, role): share.allocation.parts(d, pool).get("n1a", 0.0)
+        for d, role, pool in share.allocation.slots
+        if d in tails
+    }
+    assert due and all(part == 0.0 for part in due.values())
+    assert any(
+        share.allocation.parts(d, pool).get("n1b", 0.0) > 0 for d, _, pool in share.allocation.slots if d in tails
+    )
+
+    tail = next(d for d in tails if d.district == "north")
+    s.pinned.append(Pin(district="north", date=tail.day, block=tail.block.id, role="primary", assignee="n1a"))
+    pinned = fair_share(s, Timeline.build(s))
+    assert any(
+        pinned.allocation.parts(d, pool).get("n1a", 0.0) > 0
+        for d, role, pool in pinned.allocation.slots
+        if d.id == tail.id and role == "primary"
+    )
+
+
+def test_role_points_weigh_the_secondary_lower_in_the_share_and_in_the_figures() -> None:
+    from oncall.checker import check
+    from oncall.model import RolePoints
+    from solver import solve
+    from tests.solving import steady
+
+    plain = make_scenario()
+    s = Scenario.model_validate(plain.model_dump())
+    s.rules.role_points = RolePoints(secondary=0.5)
+    tl = Timeline.build(s)
+    everything = sum(d.slot.points * len(d.block.roles) for d in tl.duties)
+    assert fair_share(plain, tl).points["total"] == pytest.approx(everything, abs=1e-3)
+    # Each duty has a primary and a secondary: three quarters of the points are handed out.
+    assert fair_share(s, tl).points["total"] == pytest.approx(0.75 * everything, abs=1e-3)
+    assert _share(s)["s1c"]["total"] < _share(plain)["s1c"]["total"]  # s1c takes only the secondary role
+    roster = solve(s, steady(5, seed=1)).roster
+    report = check(s, roster)
+    assert report.ok
+    figures = {f.id: f for f in report.physicians}
+    for pid in ("s1c", "n1a"):
+        earned = sum(
+            tl.by_id[d.id].slot.points * (0.5 if d.secondary == pid else 1.0)
+            for d in roster.duties
+            if pid in (d.primary, d.secondary)
+        )
+        assert figures[pid].points["total"] == pytest.approx(earned, abs=1e-3)

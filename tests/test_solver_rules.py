@@ -15,11 +15,13 @@ from typing import Any
 import pytest
 
 from oncall.checker import check
+from oncall.eligibility import compute_eligibility
 from oncall.errors import InvalidScenario
 from oncall.model import (
     Absence,
     Caps,
     Clinic,
+    Closure,
     History,
     Hospital,
     PatientGroup,
@@ -209,6 +211,129 @@ def test_weekend_night_cap() -> None:
     counted = [d for d in counted if tl.by_id[d.id].day >= sc.period.start]
     counts = Counter(pid for d in counted for pid in (d.primary, d.secondary))
     assert len(counted) == 4 and max(counts.values()) == 1 and len(counts) == 8
+
+
+def _eager(sc: Scenario, pid: str, **caps: Any) -> Scenario:
+    """``pid`` wishes for every date of the period (so only the cap holds them back) and gets ``caps``."""
+    p = sc.physician(pid)
+    p.wishes = [Request(date=d, weight=5) for d in sc.period.dates()]
+    for k, val in caps.items():
+        setattr(p.caps, k, val)
+    return Scenario.model_validate(sc.model_dump())
+
+
+@covers("weekend_cap")
+def test_weekend_cap() -> None:
+    sc = _eager(make_scenario(), "n1a", weekend_duties=1)
+    tl = Timeline.build(sc)
+    weekend = [tl.by_id[d.id] for d in held(run(sc).roster, "n1a") if tl.by_id[d.id].category != "weekday"]
+    assert len([d for d in weekend if d.counts_against_caps]) == 1
+
+
+@covers("holiday_night_cap")
+def test_holiday_night_cap() -> None:
+    sc = make_scenario()
+    for p in sc.physicians:
+        p.caps = Caps(holiday_nights=1)
+    sc = Scenario.model_validate(sc.model_dump())
+    tl = Timeline.build(sc)
+    roster = run(sc).roster
+    counted = [d for d in roster.duties if (t := tl.by_id[d.id]).night and t.holiday and t.counts_against_caps]
+    counts = Counter(pid for d in counted for pid in (d.primary, d.secondary))
+    assert len(counted) == 2 and max(counts.values()) == 1 and len(counts) == 4  # the Sunday 1/10 nights
+
+
+@covers("weekly_night_cap")
+def test_weekly_night_cap() -> None:
+    sc = _eager(make_scenario(days=14), "n1a", nights_per_week=1)
+    tl = Timeline.build(sc)
+    weeks = Counter(t.day.isocalendar()[1] for d in held(run(sc).roster, "n1a") if (t := tl.by_id[d.id]).night)
+    assert weeks and max(weeks.values()) == 1
+
+
+@covers("hours_cap")
+def test_hours_cap() -> None:
+    sc = _eager(make_scenario(), "n1c", oncall_hours=20)  # n1c is employed
+    tl = Timeline.build(sc)
+    hours = sum(tl.by_id[d.id].slot.hours for d in held(run(sc).roster, "n1c"))
+    assert 0 < hours <= 20
+
+
+@covers("duty_minimum")
+def test_duty_minimum() -> None:
+    sc = make_scenario()
+    p = sc.physician("n1b")
+    p.unwishes = [Request(date=d, weight=5) for d in sc.period.dates()]
+    p.caps.min_duties = 4
+    sc = Scenario.model_validate(sc.model_dump())
+    tl = Timeline.build(sc)
+    assert len([d for d in held(run(sc).roster, "n1b") if tl.by_id[d.id].counts_against_caps]) >= 4
+
+
+def test_an_unreachable_minimum_is_diagnosed() -> None:
+    sc = make_scenario()
+    p = sc.physician("n1b")
+    p.absences = [Absence(start=dt.date(2027, 1, 4), end=dt.date(2027, 1, 9))]
+    p.caps.min_duties = 4
+    sc = Scenario.model_validate(sc.model_dump())
+    result = solve(sc, steady(5, seed=1, lang="en"))
+    assert result.status == "infeasible"
+    assert any("Jiro Ishida: at least 4 duties; 2 within reach" in line for line in result.problems), result.problems
+
+
+@covers("consecutive_nights")
+def test_consecutive_nights() -> None:
+    sc = make_scenario()
+    p = sc.physician("n1a")
+    p.wishes = [Request(date=d, block=b, weight=5) for d in sc.period.dates() for b in ("wd_night", "hol_night")]
+    p.caps.consecutive_nights = 1
+    sc = Scenario.model_validate(sc.model_dump())
+    tl = Timeline.build(sc)
+    nights = sorted(t.day for d in held(run(sc).roster, "n1a") if (t := tl.by_id[d.id]).night)
+    assert len(nights) >= 2 and all(b - a > dt.timedelta(days=1) for a, b in itertools.pairwise(nights))
+
+
+@covers("mentor", "never_pair")
+def test_mentor_and_never_pair() -> None:
+    sc = make_scenario()
+    sc.physician("n2c").mentors = ["n1a", "n1b"]  # the newer doctor of the north
+    sc.physician("n1c").never_with = ["n2a", "n2b"]
+    sc = Scenario.model_validate(sc.model_dump())
+    roster = run(sc).roster
+    partners = {d.secondary if d.primary == "n2c" else d.primary for d in held(roster, "n2c")}
+    assert partners and partners <= {"n1a", "n1b"}
+    assert not {d.secondary if d.primary == "n1c" else d.primary for d in held(roster, "n1c")} & {"n2a", "n2b"}
+    assert held(roster, "n1c")
+
+
+@covers("hospital_closed_hours", "hospital_blocks")
+def test_hospital_closed_hours_and_standby_blocks() -> None:
+    sc = make_scenario()
+    sc.rules.hospital_assignment = "block"
+    minami = sc.hospitals[1]
+    minami.night_only = True
+    minami.closures = [Closure(start=dt.datetime(2027, 1, 6, 18, 0), end=dt.datetime(2027, 1, 7, 6, 0))]
+    sc = Scenario.model_validate(sc.model_dump())
+    tl = Timeline.build(sc)
+    roster = run(sc).roster
+    standing = [tl.by_id[d.id] for d in roster.duties if d.backup_hospital == "minami"]
+    assert standing and all(d.night for d in standing)
+    assert dt.date(2027, 1, 6) not in {d.day for d in standing}
+
+
+@covers("visit_distance")
+def test_visit_distance() -> None:
+    sc = make_scenario()
+    for c, lat in zip(sc.clinics, (36.0, 36.01, 36.28, 36.29), strict=True):  # the south 30 km from the north
+        c.lat, c.lon = lat, 137.0
+    sc = Scenario.model_validate(sc.model_dump())
+    roster = run(sc).roster
+    assert {d.district for d in held(roster, "s2c")} == {"south"}  # s2c covers both districts
+    tl = Timeline.build(sc)
+    north = next(d for d in tl.duties if d.district == "north")
+    assert compute_eligibility(sc, tl).excluded[(north.id, "primary")] == {"too_far": ["s2c"]}
+    sc.rules.max_visit_km = 40
+    assert "s2c" in compute_eligibility(sc, tl).physicians(north.id, "primary")
 
 
 @covers("consecutive_days")

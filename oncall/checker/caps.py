@@ -1,12 +1,30 @@
-"""Personal caps: duties, nights and holiday duties per period, consecutive duty dates, rest between duties."""
+"""Personal caps: duties, nights, holiday and weekend duties per period, nights per week, on-call hours, a
+minimum of duties, consecutive duty dates and nights, rest between duties."""
 
 from __future__ import annotations
 
-from oncall.checker.context import Context
+import datetime as dt
+from collections import defaultdict
+
+from oncall.checker.context import Context, runs
 from oncall.checker.report import Violation
 from oncall.rules import CAPS
 
-__all__ = ["CHECKS", "consecutive_days", "duty_cap", "holiday_cap", "min_rest", "night_cap", "weekend_night_cap"]
+__all__ = [
+    "CHECKS",
+    "consecutive_days",
+    "consecutive_nights",
+    "duty_cap",
+    "duty_minimum",
+    "holiday_cap",
+    "holiday_night_cap",
+    "hours_cap",
+    "min_rest",
+    "night_cap",
+    "weekend_cap",
+    "weekend_night_cap",
+    "weekly_night_cap",
+]
 
 _CAP = {c.rule: c for c in CAPS}
 
@@ -18,13 +36,22 @@ def _cap(c: Context, rule_id: str) -> list[Violation]:
     period's last date counts against that period's caps, not this one's.
     """
     cap = _CAP[rule_id]
+    what = cap.noun[1] if c.lang == "en" else cap.noun[0]
     out: list[Violation] = []
     for pid, held in c.held.items():
         limit = cap.limit(c.physicians[pid])
-        n = sum(cap.counts(h.duty) for h in held.values())
-        if limit is not None and n > limit:
-            what = cap.noun[1] if c.lang == "en" else cap.noun[0]
-            out.append(c.v(rule_id, None, (pid,), "check.cap.over", who=c.who(pid), n=n, what=what, cap=limit))
+        if limit is None:
+            continue
+        totals: dict[str, float] = defaultdict(float)
+        for h in held.values():
+            if cap.counts(h.duty):
+                totals[cap.window(h.duty)] += cap.amount(h.duty)
+        for window, n in sorted(totals.items()):
+            if not cap.over(n, limit):
+                continue
+            kw: dict[str, object] = {"who": c.who(pid), "n": f"{round(n, 2):g}", "what": what, "cap": f"{limit:g}"}
+            code = "check.cap.over_hours" if cap.scale > 1 else "check.cap.over_week" if window else "check.cap.over"
+            out.append(c.v(rule_id, None, (pid,), code, **kw, **({"week": window} if window else {})))
     return out
 
 
@@ -46,6 +73,54 @@ def holiday_cap(c: Context) -> list[Violation]:
 def weekend_night_cap(c: Context) -> list[Violation]:
     """A doctor takes no more nights starting on a Saturday, Sunday or holiday in the period than their cap."""
     return _cap(c, "weekend_night_cap")
+
+
+def weekend_cap(c: Context) -> list[Violation]:
+    """A doctor takes no more duties on Saturdays, Sundays and holidays in the period than their cap."""
+    return _cap(c, "weekend_cap")
+
+
+def holiday_night_cap(c: Context) -> list[Violation]:
+    """A doctor takes no more nights starting on a Sunday, holiday or 年末年始 date in the period than their cap."""
+    return _cap(c, "holiday_night_cap")
+
+
+def weekly_night_cap(c: Context) -> list[Violation]:
+    """A doctor takes no more nights starting in one ISO week (Monday to Sunday) than their cap."""
+    return _cap(c, "weekly_night_cap")
+
+
+def hours_cap(c: Context) -> list[Violation]:
+    """A doctor's on-call hours within the period stay within their cap (employed doctors' working hours)."""
+    return _cap(c, "hours_cap")
+
+
+def duty_minimum(c: Context) -> list[Violation]:
+    """A doctor who asked for a minimum takes at least that many duties in the period."""
+    out: list[Violation] = []
+    for p in c.s.physicians:
+        least = p.caps.min_duties
+        n = sum(h.duty.counts_against_caps for h in c.held.get(p.id, {}).values())
+        if least and n < least:
+            out.append(
+                c.v("duty_minimum", None, (p.id,), "check.duty_minimum.short", who=c.who(p.id), n=n, least=least)
+            )
+    return out
+
+
+def consecutive_nights(c: Context) -> list[Violation]:
+    """A doctor has nights on no more consecutive dates than their limit."""
+    out: list[Violation] = []
+    for pid, held in c.held.items():
+        limit = c.physicians[pid].caps.consecutive_nights
+        if limit is None:
+            continue
+        nights: set[dt.date] = {h.duty.day for h in held.values() if h.duty.night}
+        for run in runs(nights):
+            if len(run) > limit:
+                kw = {"who": c.who(pid), "first": run[0].isoformat(), "last": run[-1].isoformat(), "n": len(run)}
+                out.append(c.v("consecutive_nights", None, (pid,), "check.consecutive_nights.run", **kw, cap=limit))
+    return out
 
 
 def consecutive_days(c: Context) -> list[Violation]:
@@ -103,6 +178,12 @@ CHECKS = {
     "night_cap": night_cap,
     "holiday_cap": holiday_cap,
     "weekend_night_cap": weekend_night_cap,
+    "weekend_cap": weekend_cap,
+    "holiday_night_cap": holiday_night_cap,
+    "weekly_night_cap": weekly_night_cap,
+    "hours_cap": hours_cap,
+    "duty_minimum": duty_minimum,
     "consecutive_days": consecutive_days,
+    "consecutive_nights": consecutive_nights,
     "min_rest": min_rest,
 }

@@ -69,7 +69,8 @@ def _physician(c: Context, p: Physician, share: FairShare, home: str) -> Physici
     held = list(c.held.get(p.id, {}).values())
     points = dict.fromkeys((*CATEGORIES, "total"), 0.0)
     for h in held:
-        earned = h.duty.slot.points * sum(r in h.duty.roles for r in h.roles)
+        factor = c.s.rules.role_points.factor
+        earned = h.duty.slot.points * sum(factor(r) for r in h.roles if r in h.duty.roles)
         points[h.duty.category] += earned
         points["total"] += earned
     wishes = [w for w in p.wishes if (w.date, w.block) in c.requestable]

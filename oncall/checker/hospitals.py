@@ -7,13 +7,15 @@ from collections import Counter, defaultdict
 
 from oncall.checker.context import Context
 from oncall.checker.report import Violation
-from oncall.timeline import Duty
+from oncall.timeline import Duty, to_utc
 
 __all__ = [
     "CHECKS",
     "hospital_admissions",
+    "hospital_blocks",
     "hospital_capacity",
     "hospital_closed",
+    "hospital_closed_hours",
     "hospital_district",
     "hospital_per_day",
     "hospital_standby_cap",
@@ -72,6 +74,39 @@ def hospital_closed(c: Context) -> list[Violation]:
     return out
 
 
+def hospital_closed_hours(c: Context) -> list[Violation]:
+    """A backup hospital never stands by for a duty that overlaps a time it declared closed."""
+    out: list[Violation] = []
+    for duty, rd in c.matched:
+        h = c.hospitals.get(rd.backup_hospital or "")
+        for closure in h.closures if h is not None else []:
+            start, end = to_utc(closure.start, c.s.zone), to_utc(closure.end, c.s.zone)
+            if duty.start < end and start < duty.end:
+                assert h is not None
+                kw = {"where": c.where(duty), "who": c.hospital(h.id), "span": c.span(start, end)}
+                out.append(c.v("hospital_closed_hours", duty.id, (h.id,), "check.hospital_closed_hours.closed", **kw))
+                break
+    return out
+
+
+def hospital_blocks(c: Context) -> list[Violation]:
+    """A backup hospital stands by only in the blocks it accepts (night blocks, or the blocks it names)."""
+    out: list[Violation] = []
+    for duty, rd in c.matched:
+        h = c.hospitals.get(rd.backup_hospital or "")
+        if h is None:
+            continue
+        if h.night_only and not duty.block.night:
+            accepts = c.say("check.hospital_blocks.nights")
+        elif not h.night_only and h.standby_blocks and duty.block.id not in h.standby_blocks:
+            accepts = ", ".join(c.blocks[b].label(c.lang) if b in c.blocks else b for b in h.standby_blocks)
+        else:
+            continue
+        kw = {"where": c.where(duty), "who": c.hospital(h.id), "accepts": accepts}
+        out.append(c.v("hospital_blocks", duty.id, (h.id,), "check.hospital_blocks.block", **kw))
+    return out
+
+
 def hospital_capacity(c: Context) -> list[Violation]:
     """A backup hospital stands by for no more districts at one instant than it can take (once per date)."""
     out: list[Violation] = []
@@ -120,7 +155,7 @@ def hospital_admissions(c: Context) -> list[Violation]:
     out: list[Violation] = []
     margin = c.s.load.capacity_margin
     for day in c.hospital_days:
-        limit = c.load.limit[day.hospital]
+        limit = c.load.limit_on(day.hospital, day.day)
         if day.expected <= limit + 1e-9:
             continue
         districts = c.say("check.word.and").join(c.district(x) for x in day.districts)
@@ -195,6 +230,8 @@ def hospital_per_day(c: Context) -> list[Violation]:
 CHECKS = {
     "hospital_district": hospital_district,
     "hospital_closed": hospital_closed,
+    "hospital_closed_hours": hospital_closed_hours,
+    "hospital_blocks": hospital_blocks,
     "hospital_capacity": hospital_capacity,
     "hospital_admissions": hospital_admissions,
     "hospital_standby_cap": hospital_standby_cap,

@@ -119,7 +119,7 @@ def segments(s: Scenario, timeline: Timeline, principals: set[str]) -> list[Segm
     for p in s.physicians:
         if p.id not in principals:
             continue
-        for absence in p.absences:
+        for absence in s.absences_of(p):
             a0, a1 = absence_interval(absence, s.zone)
             out += [Segment(p.id, max(a0, r0), min(a1, r1)) for r0, r1 in regular if max(a0, r0) < min(a1, r1)]
     return sorted(set(out), key=lambda g: (g.principal, g.start))
@@ -128,7 +128,9 @@ def segments(s: Scenario, timeline: Timeline, principals: set[str]) -> list[Segm
 def busy_times(s: Scenario, roster: Roster) -> dict[str, list[Interval]]:
     """When each physician cannot answer: their declared absences and their rota duties."""
     utc = dt.UTC
-    busy: dict[str, list[Interval]] = {p.id: [absence_interval(a, s.zone) for a in p.absences] for p in s.physicians}
+    busy: dict[str, list[Interval]] = {
+        p.id: [absence_interval(a, s.zone) for a in s.absences_of(p)] for p in s.physicians
+    }
     for d in roster.duties:
         for pid in (d.primary, d.secondary):
             if pid in busy:

@@ -12,15 +12,17 @@ from solver.rules.caps import ENCODERS as CAP_ENCODERS
 from solver.rules.coverage import coverage, shared_role
 from solver.rules.fairness import fairness, fairness_category
 from solver.rules.hospitals import (
+    hospital_blocks,
     hospital_capacity,
     hospital_closed,
+    hospital_closed_hours,
     hospital_district,
     hospital_per_day,
     hospital_spread,
     hospital_standby_cap,
 )
 from solver.rules.load import hospital_admissions, visit_balance
-from solver.rules.people import min_rest, one_duty_at_a_time, secondary_other_clinic
+from solver.rules.people import mentor, min_rest, never_pair, one_duty_at_a_time, secondary_other_clinic
 from solver.rules.pinned import pinned
 from solver.rules.preferences import home_district, pairing, requests, spacing
 from solver.terms import Term
@@ -32,7 +34,8 @@ Encoder = Callable[[Variables], list[Term]]
 
 
 def _by_eligibility(v: Variables) -> list[Term]:
-    """Holds by construction: no variable exists for an absent doctor, another district or role."""
+    """Holds by construction: no variable exists for an absent doctor, another district or role, or a district
+    beyond the visit distance."""
     return []
 
 
@@ -47,12 +50,17 @@ ENCODERS: dict[str, Encoder] = {
     "shared_role": shared_role,
     "absence": _by_eligibility,
     "eligibility": _by_eligibility,
+    "visit_distance": _by_eligibility,
     "one_duty_at_a_time": one_duty_at_a_time,
     "secondary_other_clinic": secondary_other_clinic,
+    "mentor": mentor,
+    "never_pair": never_pair,
     **CAP_ENCODERS,
     "min_rest": min_rest,
     "hospital_district": hospital_district,
     "hospital_closed": hospital_closed,
+    "hospital_closed_hours": hospital_closed_hours,
+    "hospital_blocks": hospital_blocks,
     "hospital_capacity": hospital_capacity,
     "hospital_admissions": hospital_admissions,
     "hospital_standby_cap": hospital_standby_cap,

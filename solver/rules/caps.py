@@ -1,8 +1,11 @@
-"""Personal caps: duties, nights and holiday duties per period, and consecutive duty dates."""
+"""Personal caps: duties, nights, holiday and weekend duties per period, nights per week, on-call hours, a
+minimum of duties, and consecutive duty dates and nights."""
 
 from __future__ import annotations
 
 import datetime as dt
+import math
+from collections import defaultdict
 
 from ortools.sat.python import cp_model
 
@@ -10,7 +13,20 @@ from oncall.rules import CAPS
 from solver.terms import Term
 from solver.variables import Variables
 
-__all__ = ["ENCODERS", "consecutive_days", "duty_cap", "holiday_cap", "night_cap", "weekend_night_cap"]
+__all__ = [
+    "ENCODERS",
+    "consecutive_days",
+    "consecutive_nights",
+    "duty_cap",
+    "duty_minimum",
+    "holiday_cap",
+    "holiday_night_cap",
+    "hours_cap",
+    "night_cap",
+    "weekend_cap",
+    "weekend_night_cap",
+    "weekly_night_cap",
+]
 
 CAP = {c.rule: c for c in CAPS}
 
@@ -22,9 +38,15 @@ def _cap(v: Variables, rule_id: str) -> list[Term]:
         limit = cap.limit(p)
         if limit is None:
             continue
-        xs = [x for duty, _, x in v.duties_of(p.id) if cap.counts(duty)]
-        if len(xs) > limit:
-            v.model.add(cp_model.LinearExpr.sum(xs) <= limit)
+        most = math.floor(limit * cap.scale + 1e-9)
+        windows: dict[str, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
+        for duty, _, x in v.duties_of(p.id):
+            if cap.counts(duty):
+                windows[cap.window(duty)].append((round(cap.amount(duty) * cap.scale), x))
+        for parts in windows.values():
+            if sum(n for n, _ in parts) > most:
+                xs, ns = [x for _, x in parts], [n for n, _ in parts]
+                v.model.add(cp_model.LinearExpr.weighted_sum(xs, ns) <= most)
     return []
 
 
@@ -46,6 +68,54 @@ def holiday_cap(v: Variables) -> list[Term]:
 def weekend_night_cap(v: Variables) -> list[Term]:
     """A doctor takes no more nights starting on a Saturday, Sunday or holiday in the period than their cap."""
     return _cap(v, "weekend_night_cap")
+
+
+def weekend_cap(v: Variables) -> list[Term]:
+    """A doctor takes no more duties on Saturdays, Sundays and holidays in the period than their cap."""
+    return _cap(v, "weekend_cap")
+
+
+def holiday_night_cap(v: Variables) -> list[Term]:
+    """A doctor takes no more nights starting on a Sunday, holiday or 年末年始 date in the period than their cap."""
+    return _cap(v, "holiday_night_cap")
+
+
+def weekly_night_cap(v: Variables) -> list[Term]:
+    """A doctor takes no more nights starting in one ISO week (Monday to Sunday) than their cap."""
+    return _cap(v, "weekly_night_cap")
+
+
+def hours_cap(v: Variables) -> list[Term]:
+    """A doctor's on-call hours within the period stay within their cap (employed doctors' working hours)."""
+    return _cap(v, "hours_cap")
+
+
+def duty_minimum(v: Variables) -> list[Term]:
+    """A doctor who asked for a minimum takes at least that many duties in the period."""
+    for p in v.scenario.physicians:
+        least = p.caps.min_duties
+        if least:
+            xs = [x for duty, _, x in v.duties_of(p.id) if duty.counts_against_caps]
+            v.model.add(cp_model.LinearExpr.sum(xs) >= least)
+    return []
+
+
+def consecutive_nights(v: Variables) -> list[Term]:
+    """A doctor has nights on no more consecutive dates than their limit."""
+    one = dt.timedelta(days=1)
+    for p in v.scenario.physicians:
+        limit = p.caps.consecutive_nights
+        if limit is None:
+            continue
+        nights: dict[dt.date, list[cp_model.IntVar]] = defaultdict(list)
+        for duty, _, x in v.duties_of(p.id):
+            if duty.night:
+                nights[duty.day].append(x)
+        for first in nights:
+            window = [nights.get(first + i * one, []) for i in range(limit + 1)]
+            if all(window):  # a night on each date of the window is possible: at most `limit` of them
+                v.model.add(cp_model.LinearExpr.sum([x for xs in window for x in xs]) <= limit)
+    return []
 
 
 def consecutive_days(v: Variables) -> list[Term]:
@@ -78,5 +148,11 @@ ENCODERS = {
     "night_cap": night_cap,
     "holiday_cap": holiday_cap,
     "weekend_night_cap": weekend_night_cap,
+    "weekend_cap": weekend_cap,
+    "holiday_night_cap": holiday_night_cap,
+    "weekly_night_cap": weekly_night_cap,
+    "hours_cap": hours_cap,
+    "duty_minimum": duty_minimum,
     "consecutive_days": consecutive_days,
+    "consecutive_nights": consecutive_nights,
 }

@@ -19,10 +19,11 @@ def _deviation_terms(v: Variables, rule: str, keys: tuple[str, ...], weight: flo
     share = v.fair_share
     coefficient = weight_coefficient(weight, POINT_SCALE)
     terms: list[Term] = []
+    factor = v.scenario.rules.role_points.factor
     for p in v.scenario.physicians:
         earned: dict[str, list[tuple[int, cp_model.IntVar]]] = defaultdict(list)
-        for duty, _, x in v.duties_of(p.id):
-            pts = round(duty.slot.points * POINT_SCALE)
+        for duty, role, x in v.duties_of(p.id):
+            pts = round(duty.slot.points * factor(role) * POINT_SCALE)
             earned[duty.category].append((pts, x))
             earned["total"].append((pts, x))
         for key in keys:

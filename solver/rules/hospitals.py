@@ -7,12 +7,15 @@ from collections import defaultdict
 from ortools.sat.python import cp_model
 
 from oncall.fairness import standby_days
+from oncall.timeline import to_utc
 from solver.terms import Term, band_deviation, weight_coefficient
 from solver.variables import Variables
 
 __all__ = [
+    "hospital_blocks",
     "hospital_capacity",
     "hospital_closed",
+    "hospital_closed_hours",
     "hospital_district",
     "hospital_per_day",
     "hospital_spread",
@@ -27,6 +30,28 @@ def hospital_district(v: Variables) -> list[Term]:
 
 def hospital_closed(v: Variables) -> list[Term]:
     """A backup hospital never stands by on a date it declared closed (no variable exists then)."""
+    return []
+
+
+def hospital_closed_hours(v: Variables) -> list[Term]:
+    """A backup hospital never stands by for a duty that overlaps a time it declared closed."""
+    zone = v.scenario.zone
+    for h in v.scenario.hospitals:
+        closed = [(to_utc(c.start, zone), to_utc(c.end, zone)) for c in h.closures]
+        for unit in v.units:
+            y = v.standby(h.id, unit.key)
+            if y is not None and any(d.start < e and s < d.end for d in unit.duties for s, e in closed):
+                v.model.add(y == 0)
+    return []
+
+
+def hospital_blocks(v: Variables) -> list[Term]:
+    """A backup hospital stands by only in the blocks it accepts (night blocks, or the blocks it names)."""
+    for h in v.scenario.hospitals:
+        for unit in v.units:
+            y = v.standby(h.id, unit.key)
+            if y is not None and not all(h.takes_block(d.block) for d in unit.duties):
+                v.model.add(y == 0)
     return []
 
 

@@ -44,7 +44,7 @@ def hospital_admissions(v: Variables) -> list[Term]:
         for hid, y in v.unit_hospitals(unit.key):
             parts[(hid, unit.day)].append((amount, y))
     for (hid, day), ys in parts.items():
-        room = max(0, math.floor((load.limit[hid] - load.registered_on(hid, day)) * ADMISSION_SCALE + 1e-6))
+        room = max(0, math.floor((load.limit_on(hid, day) - load.registered_on(hid, day)) * ADMISSION_SCALE + 1e-6))
         if sum(n for n, _ in ys) > room:
             v.model.add(sum(n * y for n, y in ys) <= room)
     return []

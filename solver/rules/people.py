@@ -10,7 +10,7 @@ from ortools.sat.python import cp_model
 from solver.terms import Term
 from solver.variables import Variables
 
-__all__ = ["add_interval_cliques", "min_rest", "one_duty_at_a_time", "secondary_other_clinic"]
+__all__ = ["add_interval_cliques", "mentor", "min_rest", "never_pair", "one_duty_at_a_time", "secondary_other_clinic"]
 
 Interval = tuple[dt.datetime, dt.datetime, list[cp_model.IntVar]]
 
@@ -80,4 +80,30 @@ def secondary_other_clinic(v: Variables) -> list[Term]:
         for xs in per_clinic.values():
             if len({x.index for x in xs}) > 1:
                 v.model.add_at_most_one(xs)
+    return []
+
+
+def mentor(v: Variables) -> list[Term]:
+    """A doctor with named mentors shares a duty only with one of them."""
+    for p in v.scenario.physicians:
+        if not p.mentors:
+            continue
+        allowed = {p.id, *p.mentors}
+        for duty, role, x in v.duties_of(p.id):
+            others = [y for q, r, y in v.candidates(duty.id) if r != role and q not in allowed]
+            for y in others:
+                v.model.add_bool_or([x.negated(), y.negated()])
+    return []
+
+
+def never_pair(v: Variables) -> list[Term]:
+    """Two doctors who must never be paired never share a duty."""
+    pairs = {frozenset((p.id, q)) for p in v.scenario.physicians for q in p.never_with}
+    for pair in pairs:
+        a, b = sorted(pair)
+        b_duties = v.physician_duties(b)
+        for duty_id, xs in v.physician_duties(a).items():
+            ys = b_duties.get(duty_id)
+            if ys:
+                v.model.add(cp_model.LinearExpr.sum([*xs, *ys]) <= 1)
     return []

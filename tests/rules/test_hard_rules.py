@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, replace
 from typing import Literal
@@ -23,7 +24,7 @@ import pytest
 
 from oncall.checker import check
 from oncall.feasibility import Assignment
-from oncall.model import Absence, PatientGroup, Pin, Scenario, SharedRole
+from oncall.model import Absence, Closure, PatientGroup, Pin, Scenario, SharedRole
 from oncall.roster import Roster
 from oncall.rules import HARD
 from oncall.timeline import Duty, Timeline
@@ -63,12 +64,16 @@ def _with(plan: Plan, duty: str, **change: str | None) -> Plan:
     return {**plan, duty: replace(plan[duty], **change)}
 
 
-def _cap(field: str, counts: Callable[[Duty], bool]) -> Callable[[Scenario, Plan, Timeline], Iterator[Corruption]]:
-    """A doctor with two or more duties of the kind gets a cap one below their count."""
+def _cap(
+    field: str, counts: Callable[[Duty], bool], window: Callable[[Duty], object] = lambda d: None
+) -> Callable[[Scenario, Plan, Timeline], Iterator[Corruption]]:
+    """A doctor with two or more duties of the kind (in one window: the period, or a week) gets a cap one below
+    their count."""
 
     def capped(sc: Scenario, plan: Plan, tl: Timeline) -> Iterator[Corruption]:
         for pid in _doctors(plan):
-            n = sum(d.counts_against_caps and counts(d) for d in _held(plan, tl, pid))
+            per = Counter(window(d) for d in _held(plan, tl, pid) if d.counts_against_caps and counts(d))
+            n = max(per.values(), default=0)
             if n >= 2:
                 out = _copy(sc)
                 setattr(out.physician(pid).caps, field, n - 1)
@@ -84,6 +89,64 @@ def _cap(field: str, counts: Callable[[Duty], bool]) -> Callable[[Scenario, Plan
                     yield from capped(sc, _with(plan, duty.id, **{role: p.id}), tl)
 
     return corrupt
+
+
+def _hours(sc: Scenario, plan: Plan, tl: Timeline) -> Iterator[Corruption]:
+    for pid in _doctors(plan):
+        hours = sum(d.slot.hours for d in _held(plan, tl, pid))
+        out = _copy(sc)
+        out.physician(pid).caps.oncall_hours = round(hours - 0.5, 2)
+        yield out, plan
+
+
+def _minimum(sc: Scenario, plan: Plan, tl: Timeline) -> Iterator[Corruption]:
+    for pid in _doctors(plan):
+        out = _copy(sc)
+        out.physician(pid).caps.min_duties = sum(d.counts_against_caps for d in _held(plan, tl, pid)) + 1
+        yield out, plan
+
+
+def _consecutive_nights(sc: Scenario, plan: Plan, tl: Timeline) -> Iterator[Corruption]:
+    """A doctor takes the nights of two consecutive dates (in a role they may hold), then a limit of one."""
+    nights = [d for d in tl.duties if d.night]
+    for a, b in itertools.product(nights, nights):
+        if b.day - a.day != dt.timedelta(days=1):
+            continue
+        for p in sc.physicians:
+            if "primary" in p.roles and {a.district, b.district} <= set(sc.districts_of(p)):
+                changed = _with(_with(plan, a.id, primary=p.id), b.id, primary=p.id)
+                out = _copy(sc)
+                out.physician(p.id).caps.consecutive_nights = 1
+                yield out, changed
+
+
+def _partnered(field: str) -> Callable[[Scenario, Plan, Timeline], Iterator[Corruption]]:
+    """On a duty held by a and b: a's mentors name someone else (``mentors``), or a is never to be paired with
+    b (``never_with``)."""
+
+    def corrupt(sc: Scenario, plan: Plan, tl: Timeline) -> Iterator[Corruption]:
+        for a in plan.values():
+            if a.primary and a.secondary:
+                out = _copy(sc)
+                other = next(p.id for p in sc.physicians if p.id not in (a.primary, a.secondary))
+                setattr(out.physician(a.primary), field, [other] if field == "mentors" else [a.secondary])
+                yield _copy(out), plan
+
+    return corrupt
+
+
+def _too_far(sc: Scenario, plan: Plan, tl: Timeline) -> Iterator[Corruption]:
+    """Clinic coordinates put the south 30 km from the north: s2c, who covers both, may no longer take the north."""
+    out = _copy(sc)
+    for c, lat in zip(out.clinics, (36.0, 36.01, 36.28, 36.29), strict=True):
+        c.lat, c.lon = lat, 137.0
+    out = _copy(out)
+    for duty in tl.duties:
+        if duty.district == "north":
+            if "s2c" in (plan[duty.id].primary, plan[duty.id].secondary):
+                yield out, plan
+            for role in duty.block.roles:
+                yield out, _with(plan, duty.id, **{role: "s2c"})
 
 
 def _consecutive(sc: Scenario, plan: Plan, tl: Timeline) -> Iterator[Corruption]:
@@ -161,6 +224,22 @@ def _hospital_closed(sc: Scenario, plan: Plan, tl: Timeline) -> Iterator[Corrupt
         yield out, plan
 
 
+def _hospital_closed_hours(sc: Scenario, plan: Plan, tl: Timeline) -> Iterator[Corruption]:
+    for duty in tl.duties:
+        out = _copy(sc)
+        hospital = next(h for h in out.hospitals if h.id == plan[duty.id].backup_hospital)
+        hospital.closures.append(Closure(start=duty.start, end=duty.start + dt.timedelta(hours=1)))
+        yield _copy(out), plan
+
+
+def _hospital_day_blocks(sc: Scenario, plan: Plan, tl: Timeline) -> Iterator[Corruption]:
+    for duty in tl.duties:
+        if not duty.block.night:
+            out = _copy(sc)
+            next(h for h in out.hospitals if h.id == plan[duty.id].backup_hospital).night_only = True
+            yield out, plan
+
+
 def _hospital_limit(
     field: str, value: Callable[[Plan, Timeline, str], int]
 ) -> Callable[[Scenario, Plan, Timeline], Iterator[Corruption]]:
@@ -235,16 +314,27 @@ CASES: dict[str, Case] = {
     "shared_role": Case(_shared_apart, "construction"),
     "absence": Case(_absence, "construction"),
     "eligibility": Case(_someone_else("primary", _role_refused), "construction"),
+    "visit_distance": Case(_too_far, "construction"),
     "one_duty_at_a_time": Case(_both_roles),
     "secondary_other_clinic": Case(_secondary_same_clinic),
+    "mentor": Case(_partnered("mentors")),
+    "never_pair": Case(_partnered("never_with")),
     "duty_cap": Case(_cap("duties", lambda d: True)),
     "night_cap": Case(_cap("nights", lambda d: d.night)),
     "holiday_cap": Case(_cap("holiday_duties", lambda d: d.holiday)),
     "weekend_night_cap": Case(_cap("weekend_nights", lambda d: d.night and d.category != "weekday")),
+    "weekend_cap": Case(_cap("weekend_duties", lambda d: d.category != "weekday")),
+    "holiday_night_cap": Case(_cap("holiday_nights", lambda d: d.night and d.holiday)),
+    "weekly_night_cap": Case(_cap("nights_per_week", lambda d: d.night, lambda d: d.day.isocalendar()[:2])),
+    "hours_cap": Case(_hours),
+    "duty_minimum": Case(_minimum),
     "consecutive_days": Case(_consecutive),
+    "consecutive_nights": Case(_consecutive_nights),
     "min_rest": Case(_min_rest),
     "hospital_district": Case(_hospital_elsewhere, "construction"),
     "hospital_closed": Case(_hospital_closed, "construction"),
+    "hospital_closed_hours": Case(_hospital_closed_hours),
+    "hospital_blocks": Case(_hospital_day_blocks),
     "hospital_capacity": Case(_hospital_limit("max_districts", lambda plan, tl, hid: 1)),
     "hospital_admissions": Case(_admissions),
     "hospital_standby_cap": Case(_hospital_limit("max_standby_days", _standby_days)),

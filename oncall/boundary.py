@@ -200,9 +200,9 @@ def _deviation(previous: Scenario, prev_tl: Timeline, roster: Roster) -> dict[st
     for rd in roster.duties:
         duty = prev_tl.by_id[rd.id]
         factor = previous.rules.role_points.factor
-        holders = {rd.secondary: "secondary", rd.primary: "primary"}  # one person in both roles: the primary's
+        holders: dict[str | None, Role] = {rd.secondary: "secondary", rd.primary: "primary"}  # both: the primary's
         for pid, role in holders.items():
-            if pid is not None:
+            if pid is not None and duty.lead(role) == duty.id:  # a shared role earns once, on its group's lead
                 earned[pid][duty.category] += duty.slot.points * factor(role)
     return {p.id: {c: round(earned[p.id][c] - due[p.id][c], 4) for c in CATEGORIES} for p in previous.physicians}
 
@@ -260,7 +260,7 @@ def carry_over(previous: Scenario, roster: Roster, scenario: Scenario, options: 
         for tail, head in crossing:
             for role in _GAP_ROLES:
                 who = getattr(head, role)
-                if who is not None and (role == "backup_hospital" or role in tail.block.roles):
+                if who is not None and (role == "backup_hospital" or role in tail.roles):
                     continuing[(tail.id, role)] = who
 
     deviation = _deviation(previous, prev_tl, roster)

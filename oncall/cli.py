@@ -280,7 +280,10 @@ def _solve_summary(
     fairness, the checker's verdict (the very line ``oncall check`` prints) and the gaps with reasons."""
     t: dict[str, Any] = T[lang]
     roster = result.roster
-    needed = sum(len(sc.block(d.block).roles) + 1 for d in roster.duties)
+    from oncall.timeline import Timeline
+
+    tl = Timeline.build(sc)
+    needed = sum(len(tl.by_id[d.id].roles) + 1 for d in roster.duties if d.id in tl.by_id)
     phases = ", ".join(f"{t['phases'][k]} {v}" for k, v in result.phases.items())
     soft = str(t[f"soft_{result.soft_goals}"]).format(source=t.get(result.roster_from, ""))
     lines = [

@@ -88,8 +88,10 @@ def gap_causes(
     """Why nobody holds ``role`` on ``duty``, as a coded text (plain JSON) to show in any language later."""
     if role == "backup_hospital":
         return [_diagnose_hospital(timeline, eligibility, assignments, duty)]
-    district = next(d for d in scenario.districts if d.id == duty.district)
     doctor_role: Role = "primary" if role == "primary" else "secondary"
+    served = {d.district for d in timeline.sharing(duty, doctor_role)}  # a shared role: its group's districts
+    group = [d for d in scenario.districts if d.id in served]
+    districts = both("・".join(d.label("ja") for d in group), ", ".join(d.label("en") for d in group))
     excluded = eligibility.excluded.get((duty.id, doctor_role), {})
     covering = sum(len(v) for v in excluded.values()) + len(eligibility.physicians(duty.id, doctor_role))
     counts: dict[str, int] = {r: len(excluded.get(r, [])) for r in EXCLUSIONS}
@@ -102,7 +104,7 @@ def gap_causes(
         coded(
             "gap.doctors",
             where=_where(timeline, duty, role),
-            district=_label(district),
+            district=districts,
             n=covering,
             parts=joined(", ", parts),
         )
@@ -126,11 +128,12 @@ def unmet_minimums(scenario: Scenario, timeline: Timeline, eligibility: Eligibil
         why: dict[str, set[dt.datetime]] = {}
         able: set[dt.datetime] = set()  # slots (start instants): one duty at a time
         for d in counted:
-            if any(p.id in eligibility.physicians(d.id, r) for r in d.block.roles):
+            # a shared role is asked on its group's lead, where its eligibility lives
+            if any(p.id in eligibility.physicians(d.lead(r), r) for r in d.roles):
                 able.add(d.start)
                 continue
-            for r in d.block.roles:
-                for reason, ids in eligibility.excluded.get((d.id, r), {}).items():
+            for r in d.roles:
+                for reason, ids in eligibility.excluded.get((d.lead(r), r), {}).items():
                     if p.id in ids:
                         why.setdefault(reason, set()).add(d.start)
         most = len(able) if p.caps.duties is None else min(len(able), p.caps.duties)

@@ -69,6 +69,17 @@ def _static_exclusion(
     return None
 
 
+def _pool(covering: dict[str, list[Physician]], districts: list[str]) -> list[Physician]:
+    """Who covers any of ``districts`` (a shared role's group: a doctor who covers one of them may hold it)."""
+    if len(districts) == 1:
+        return covering.get(districts[0], [])
+    seen: dict[str, Physician] = {}
+    for d in districts:
+        for p in covering.get(d, []):
+            seen.setdefault(p.id, p)
+    return list(seen.values())
+
+
 def compute_eligibility(
     scenario: Scenario, timeline: Timeline, held: Mapping[tuple[str, Role], str] | None = None
 ) -> Eligibility:
@@ -95,8 +106,8 @@ def compute_eligibility(
     n_all = len(scenario.physicians)
     far = _too_far(scenario, covering)
     for duty in timeline.duties:
-        pool = covering.get(duty.district, [])
-        for role in duty.block.roles:
+        for role in duty.own_roles:
+            pool = _pool(covering, [d.district for d in timeline.sharing(duty, role)])
             key = (duty.id, role)
             ok: list[str] = []
             why: dict[Exclusion, list[str]] = defaultdict(list)

@@ -154,7 +154,7 @@ def _allocate(scenario: Scenario, timeline: Timeline, eligibility: Eligibility) 
     slots = [
         (duty, role, tuple(eligibility.physicians(duty.id, role)))
         for duty in timeline.duties
-        for role in duty.block.roles
+        for role in duty.own_roles
     ]
     groups: dict[GroupKey, _Group] = defaultdict(_Group)
     for duty, role, pool in slots:
@@ -276,7 +276,7 @@ def visit_unit(scenario: Scenario, timeline: Timeline, load: LoadModel | None = 
     Zero when the scenario lists no patients.
     """
     load = load or expected_load(scenario, timeline)
-    roles = [(d.id, r) for d in timeline.duties for r in d.block.roles]
+    roles = [(d.id, r) for d in timeline.duties for r in d.own_roles]
     return sum(load.role_visits(k, r) for k, r in roles) / len(roles) if roles else 0.0
 
 

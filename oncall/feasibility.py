@@ -135,7 +135,8 @@ class Ledger:
         for key, a in assignments.items():
             for role in ("primary", "secondary"):
                 pid = getattr(a, role)
-                if pid is not None and pid in ledger.doctors and key in by_id:
+                # a shared role is held once, on its group's lead (a roster names it on every duty)
+                if pid is not None and pid in ledger.doctors and key in by_id and by_id[key].lead(role) == key:
                     ledger.take(pid, by_id[key], role)
         return ledger
 
@@ -193,8 +194,10 @@ class Ledger:
         """The hard rule ``pid`` would break by taking a role of ``duty`` given everything filled so far, or
         None (eligibility, fixed before filling, is the caller's: ``can_take`` asks both). The doctor's own
         duties come first (one duty at a time, rest, caps, consecutive dates), then the partner's clinic."""
-        a = self.assignments[duty.id]
-        partners = [q for q in (a.primary, a.secondary) if q is not None]
+        # A shared role's holder is the partner of every primary of the group, and the other way round.
+        linked = {duty.id} | {x.id for role, _ in duty.leads for x in self.timeline.sharing(duty, role)}
+        held = [self.assignments[k] for k in sorted(linked)]
+        partners = [q for a in held for q in (a.primary, a.secondary) if q is not None]
         if pid in partners:
             return "one_duty_at_a_time"
         reason = self.doctors[pid].blocking(duty)
@@ -221,7 +224,7 @@ class Ledger:
     def open_roles(self, duty: Duty) -> list[Role]:
         """Roles of ``duty`` not yet filled."""
         a = self.assignments[duty.id]
-        return [r for r in duty.block.roles if getattr(a, r) is None]
+        return [r for r in duty.own_roles if getattr(a, r) is None]
 
     # --- hospitals ------------------------------------------------------------------------------
     def can_stand_by(self, hid: str, unit: str) -> bool:

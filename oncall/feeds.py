@@ -170,7 +170,7 @@ def _physician(s: Scenario, pid: str | None) -> Physician | None:
 
 
 def _block_labels(s: Scenario, block_id: str) -> tuple[str, str]:
-    b = next((b for blocks in s.calendar.blocks.values() for b in blocks if b.id == block_id), None)
+    b = next((b for b in s.block_templates() if b.id == block_id), None)
     return (block_id, block_id) if b is None else (b.label("ja"), b.label("en"))
 
 
@@ -244,6 +244,7 @@ class ScenarioLedger:
         when = pub.published_at.astimezone(dt.UTC).replace(microsecond=0)
         loads = _admissions(pub)
         now: dict[tuple[str, EventRole], tuple[str | None, tuple[Any, ...] | None, _DutyView | None]] = {}
+        shared_seen: set[tuple[str, str, dt.datetime]] = set()
         for d in pub.roster.duties:
             shown = _DutyView(pub, d, loads.get(d.id))
             holders: dict[EventRole, str | None] = {
@@ -252,6 +253,10 @@ class ScenarioLedger:
                 "backup_hospital": d.backup_hospital,
                 "duty": d.district,
             }
+            for held, group in d.shared.items():  # a shared role is one event, on its first district's duty
+                if (group, held, d.start) in shared_seen:
+                    del holders[held]
+                shared_seen.add((group, held, d.start))
             for role, holder in holders.items():
                 sig: tuple[Any, ...] | None
                 if holder is None:
@@ -387,6 +392,10 @@ class _Words:
         d = next((d for d in self.s.districts if d.id == did), None)
         return did if d is None else d.label(self.lang)
 
+    def shared(self, group: str) -> str:
+        g = next((g for g in self.s.shared_roles if g.id == group), None)
+        return group if g is None else g.label(self.lang)
+
     def block(self, block_id: str) -> str:
         ja, en = _block_labels(self.s, block_id)
         return en if self.lang == "en" else ja
@@ -429,7 +438,9 @@ class _Words:
 def _summary(words: _Words, item: _Item) -> str:
     state, view, cancelled = item.state, item.view, item.cancelled
     t, d = words.t, view.duty
-    where = f"{words.district(d.district)}{' ' if words.lang == 'ja' else ', '}{words.block(d.block)}"
+    group = d.shared.get(state.role) if state.role in ("primary", "secondary") else None
+    served = words.district(d.district) if group is None else words.shared(group)  # a shared role: its name
+    where = f"{served}{' ' if words.lang == 'ja' else ', '}{words.block(d.block)}"
     if state.role == "duty":
         people = f"{words.person(d.primary)}{t['slash']}{words.person(d.secondary)}"
         text = f"{where}{t['open']}{people}{t['close']}"

@@ -282,6 +282,29 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "診療所 {clinic}（病院 {hospital} に登録）は patients[{first}] に既にあります",
         "clinic {clinic} with hospital {hospital} is already listed in patients[{first}]",
     ),
+    # --- issue 19: roles and blocks
+    "scenario.district_no_role": (
+        "この日種別には役割を1つ以上指定してください",
+        "a day type of a district needs at least one role",
+    ),
+    "scenario.extra_day_twice_in": ("{date} は {list}[{first}] と同じ日です", "{date} is already {list}[{first}]"),
+    "scenario.unknown_day_type_or_block": (
+        "{id} は日種別（weekday, saturday, holiday）でも枠の id でもありません",
+        "{id} is neither a day type (weekday, saturday, holiday) nor a block id",
+    ),
+    "scenario.shared_not_rostered": (
+        "枠 {id} は診療時間（rostered: false）で、共有できません",
+        "block {id} is clinic hours (rostered: false) and cannot be shared",
+    ),
+    "scenario.shared_twice": (
+        "地区 {district} の {block} の {role} は既に shared_roles[{first}] が共有しています",
+        "the {role} of district {district} in {block} is already shared by shared_roles[{first}]",
+    ),
+    "xlsx.shared": ("（共有）", " (shared)"),  # after the name of a shared role's holder in each district's cell
+    "check.shared_role.differs": (
+        "共有の{role}（{group}）がこの地区では {got}、{lead} では {want} です",
+        "the shared {role} ({group}) is {got} here but {want} in {lead}",
+    ),
     # --- issue 19: rules
     "scenario.position_half": (
         "位置には lat と lon の両方が要ります（{given} だけがあります）",

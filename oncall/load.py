@@ -117,10 +117,13 @@ class LoadModel:
     closed: Mapping[str, frozenset[dt.date]] = field(default_factory=dict)  # closed dates, per hospital
     limit_override: Mapping[tuple[str, dt.date], float] = field(default_factory=dict)  # capacity_overrides
     rerouted: tuple[Rerouted, ...] = ()  # registered patients' admissions on their hospital's closed dates
+    # (lead duty id, role) -> the duties a shared role serves with its lead: their visits are the holder's
+    shared: Mapping[tuple[str, Role], tuple[str, ...]] = field(default_factory=dict)
 
     def role_visits(self, duty_id: str, role: Role) -> float:
-        """Expected visits the holder of ``role`` makes on the duty."""
-        visits = self.duties[duty_id].visits
+        """Expected visits the holder of ``role`` makes on the duty (on every duty of the group, when the role is
+        shared and ``duty_id`` is the group's lead)."""
+        visits = sum(self.duties[k].visits for k in self.shared.get((duty_id, role), (duty_id,)))
         share = self.secondary_visit_share
         return visits * (share if role == "secondary" else 1.0 - share)
 
@@ -199,6 +202,12 @@ def expected_load(scenario: Scenario, timeline: Timeline) -> LoadModel:
         secondary_visit_share=scenario.load.secondary_visit_share,
         closed={h.id: frozenset(h.closed_dates) for h in scenario.hospitals},
         rerouted=rerouted,
+        shared={
+            (d.id, r): tuple(x.id for x in timeline.sharing(d, r))
+            for d in timeline.duties
+            for r, lead in d.leads
+            if lead == d.id
+        },
         limit_override={
             (h.id, day): h.capacity_on(day) * (1 - margin)
             for h in scenario.hospitals

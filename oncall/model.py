@@ -42,6 +42,7 @@ __all__ = [
     "Clinic",
     "DayType",
     "District",
+    "DistrictCalendar",
     "ExtraDay",
     "History",
     "Hospital",
@@ -57,6 +58,7 @@ __all__ = [
     "Role",
     "Rules",
     "Scenario",
+    "SharedRole",
     "Weights",
     "YearEnd",
     "default_blocks",
@@ -353,12 +355,38 @@ class CalendarConfig(_Model):
     )
 
 
+class DistrictCalendar(_Model):
+    """A district's own blocks and days off, overriding the network's (`calendar`)."""
+
+    blocks: dict[DayType, Annotated[list[BlockTemplate], Field(max_length=LIMITS["blocks_per_day"])]] = Field(
+        default_factory=dict,
+        description="Block templates of the day types named here, replacing the network's for this district; each "
+        "list tiles the 24 h from `calendar.day_start`. Block ids are unique across the whole scenario.",
+    )
+    extra_days: list[ExtraDay] = Field(
+        default_factory=list,
+        max_length=LIMITS["entries"],
+        description="Local days off of this district only (e.g. a town festival), added to the network's "
+        "`calendar.extra_days`; a date given in both takes the district's.",
+    )
+
+
 class District(_Model):
-    """A travel area of the network; each has its own primary and secondary on every block."""
+    """A travel area of the network; by default each has its own primary and secondary on every block."""
 
     id: Id
     name: Name
     name_en: Name | None = None
+    roles: dict[Ref, Annotated[list[Role], Field(max_length=2)]] = Field(
+        default_factory=dict,
+        max_length=LIMITS["blocks_per_day"] * 3 + 3,
+        description="Roles the district's duties need, by day type (`weekday`, `saturday`, `holiday`) or by block "
+        "id (which wins over its day type), e.g. `{weekday: [primary]}` for no secondary on weekdays, "
+        "`{sat_afternoon: [primary]}`; a block named in neither takes its own `roles`.",
+    )
+    calendar: DistrictCalendar | None = Field(
+        None, description="The district's own block templates and days off, overriding the network's."
+    )
     neighbours: list[Ref] = Field(
         default_factory=list, max_length=LIMITS["districts"], description="Ids of adjacent districts."
     )
@@ -385,6 +413,27 @@ class Clinic(_Model):
     district: Ref = Field(description="Id of the district the clinic lies in.")
     lat: float | None = Field(None, ge=-90, le=90)
     lon: float | None = Field(None, ge=-180, le=180)
+
+
+class SharedRole(_Model):
+    """One person who holds a role for a group of districts at once (a shared secondary at night, say)."""
+
+    id: Id = Field(description="Unique id of the shared role, shown in rosters (e.g. `night_backup`).")
+    name: Name = Field(description="Label staff read (Japanese), e.g. 全域夜間副当番.")
+    name_en: Name | None = Field(None, description="English label, e.g. Network night backup.")
+    role: Role = Field(description="The role shared: primary or secondary.")
+    districts: list[Ref] = Field(
+        default_factory=list,
+        max_length=LIMITS["districts"],
+        description="Ids of the districts served together; empty means the whole network.",
+    )
+    blocks: list[Ref] = Field(
+        min_length=1, max_length=LIMITS["blocks_per_day"] * 3, description="Ids of the blocks in which it is shared."
+    )
+
+    def label(self, lang: str = "ja") -> str:
+        """The shared role's label in the requested language."""
+        return self.name_en or self.id if lang == "en" else self.name
 
 
 class Caps(_Model):
@@ -892,6 +941,12 @@ class Scenario(_Model):
     cover: CoverConfig | None = Field(
         None, description="The 主治医・副主治医 cover plan (docs/scenario.md#coverconfig-cover)."
     )
+    shared_roles: list[SharedRole] = Field(
+        default_factory=list,
+        max_length=LIMITS["districts"],
+        description="Roles one person holds for several districts at once, in named blocks "
+        "(docs/scenario.md#sharedrole-shared_roles).",
+    )
 
     @field_validator("timezone")
     @classmethod
@@ -954,8 +1009,38 @@ class Scenario(_Model):
         return cap if cap is not None else self.rules.max_consecutive_days
 
     def block(self, block_id: str) -> BlockTemplate:
-        """The block template with id ``block_id``."""
-        return next(b for blocks in self.calendar.blocks.values() for b in blocks if b.id == block_id)
+        """The block template with id ``block_id`` (the network's or a district's)."""
+        return next(b for b in self.block_templates() if b.id == block_id)
+
+    def block_templates(self) -> list[BlockTemplate]:
+        """Every block template: the network's, then each district's own."""
+        own = [b for d in self.districts if d.calendar for bl in d.calendar.blocks.values() for b in bl]
+        return [b for bl in self.calendar.blocks.values() for b in bl] + own
+
+    def calendar_of(self, district: str) -> CalendarConfig:
+        """The calendar a district keeps: the network's, with the district's blocks and days off over it."""
+        own = next((d.calendar for d in self.districts if d.id == district), None)
+        if own is None or (not own.blocks and not own.extra_days):
+            return self.calendar
+        extra = {e.date: e for e in self.calendar.extra_days} | {e.date: e for e in own.extra_days}
+        return self.calendar.model_copy(
+            update={"blocks": self.calendar.blocks | own.blocks, "extra_days": sorted(extra.values(), key=_day)}
+        )
+
+    def shared_role(self, district: str, block: str, role: Role) -> SharedRole | None:
+        """The shared role serving ``district`` in ``block`` for ``role``, if any."""
+        for g in self.shared_roles:
+            if g.role == role and block in g.blocks and (not g.districts or district in g.districts):
+                return g
+        return None
+
+    def shared_districts(self, group: SharedRole) -> list[str]:
+        """The districts a shared role serves, in scenario order."""
+        return [d.id for d in self.districts if not group.districts or d.id in group.districts]
+
+
+def _day(extra: ExtraDay) -> dt.date:
+    return extra.date
 
 
 def _duplicates(kind: str, ids: list[str]) -> list[Message]:
@@ -966,13 +1051,16 @@ def _minutes_from(anchor: dt.time, t: dt.time) -> int:
     return ((t.hour * 60 + t.minute) - (anchor.hour * 60 + anchor.minute)) % (24 * 60)
 
 
-def _check_tiling(cal: CalendarConfig) -> list[Message]:
-    """Each day type's blocks must tile [day_start, day_start + 24 h) with no hole and no overlap."""
+def _check_tiling(
+    cal: CalendarConfig, own: dict[DayType, list[BlockTemplate]] | None = None, prefix: str = "calendar"
+) -> list[Message]:
+    """Each day type's blocks must tile [day_start, day_start + 24 h) with no hole and no overlap: the
+    network's (``own`` None), or the day types a district names in its own calendar (``own``)."""
     problems: list[Message] = []
     day_start = f"{cal.day_start:%H:%M}"
-    for day_type in DAY_TYPES:
-        blocks = cal.blocks.get(day_type)
-        where = f"calendar.blocks.{day_type}"
+    for day_type in DAY_TYPES if own is None else [t for t in DAY_TYPES if t in own]:
+        blocks = cal.blocks.get(day_type) if own is None else own[day_type]
+        where = f"{prefix}.blocks.{day_type}"
         if not blocks:
             problems.append(Message("scenario.no_blocks", where))
             continue
@@ -1146,22 +1234,11 @@ def _cross_check(s: Scenario) -> list[Message]:
     problems += _duplicates("clinics", [c.id for c in s.clinics])
     problems += _duplicates("physicians", [p.id for p in s.physicians])
     problems += _duplicates("hospitals", [h.id for h in s.hospitals])
-    block_ids = [b.id for bl in s.calendar.blocks.values() for b in bl]
+    block_ids = [b.id for b in s.block_templates()]
     problems += _duplicates("calendar.blocks", block_ids)
     problems += _check_tiling(s.calendar)
     problems += cover_problems(s)
-    first_of: dict[dt.date, int] = {}
-    for i, extra in enumerate(s.calendar.extra_days):
-        if extra.date in first_of:
-            problems.append(
-                Message(
-                    "scenario.extra_day_twice",
-                    f"calendar.extra_days[{i}].date",
-                    date=extra.date,
-                    first=first_of[extra.date],
-                )
-            )
-        first_of.setdefault(extra.date, i)
+    problems += _extra_days_twice(s.calendar.extra_days, "calendar.extra_days")
 
     districts = {d.id for d in s.districts}
     clinics = {c.id for c in s.clinics}
@@ -1175,6 +1252,8 @@ def _cross_check(s: Scenario) -> list[Message]:
                 problems.append(_unknown("district", f"districts[{i}].neighbours[{j}]", n))
             elif n == d.id:
                 problems.append(Message("scenario.own_neighbour", f"districts[{i}].neighbours[{j}]", id=repr(n)))
+    problems += _check_district_calendars(s)
+    problems += _check_shared_roles(s, districts)
     problems += _half_positions(s)
     for i, c in enumerate(s.clinics):
         if c.district not in districts:
@@ -1206,6 +1285,75 @@ def _cross_check(s: Scenario) -> list[Message]:
                 problems.append(_unknown("district", f"hospitals[{i}].districts[{j}]", did))
     problems += _check_pins(s, districts, blocks, physicians, hospitals)
     problems += _check_patients(s, clinics, hospitals)
+    return problems
+
+
+def _extra_days_twice(extra_days: list[ExtraDay], where: str) -> list[Message]:
+    problems: list[Message] = []
+    first_of: dict[dt.date, int] = {}
+    for i, extra in enumerate(extra_days):
+        if extra.date in first_of:
+            params: dict[str, Any] = {"date": extra.date, "first": first_of[extra.date]}
+            if where == "calendar.extra_days":
+                problems.append(Message("scenario.extra_day_twice", f"{where}[{i}].date", **params))
+            else:
+                problems.append(Message("scenario.extra_day_twice_in", f"{where}[{i}].date", list=where, **params))
+        first_of.setdefault(extra.date, i)
+    return problems
+
+
+def _check_district_calendars(s: Scenario) -> list[Message]:
+    """A district's own blocks tile its day; its days off are each given once; each day type it names needs a
+    role, and no role twice."""
+    problems: list[Message] = []
+    blocks = {b.id for b in s.block_templates()}
+    for i, d in enumerate(s.districts):
+        for key, roles in d.roles.items():
+            where = f"districts[{i}].roles.{key}"
+            if key not in DAY_TYPES and key not in blocks:
+                problems.append(Message("scenario.unknown_day_type_or_block", where, id=repr(key)))
+            elif not roles:
+                problems.append(Message("scenario.district_no_role", where))
+            elif len(set(roles)) < len(roles):
+                problems.append(Message("scenario.role_twice", where, roles=", ".join(roles)))
+        if d.calendar is None:
+            continue
+        problems += _check_tiling(s.calendar, d.calendar.blocks, f"districts[{i}].calendar")
+        problems += _extra_days_twice(d.calendar.extra_days, f"districts[{i}].calendar.extra_days")
+    return problems
+
+
+def _check_shared_roles(s: Scenario, districts: set[str]) -> list[Message]:
+    """A shared role names known districts and rostered blocks, and no district's role in a block is shared
+    by two of them."""
+    problems = _duplicates("shared_roles", [g.id for g in s.shared_roles])
+    rostered = {b.id: b.rostered for b in s.block_templates()}
+    first: dict[tuple[str, str, str], int] = {}
+    for i, g in enumerate(s.shared_roles):
+        where = f"shared_roles[{i}]"
+        for j, did in enumerate(g.districts):
+            if did not in districts:
+                problems.append(_unknown("district", f"{where}.districts[{j}]", did))
+        for j, bid in enumerate(g.blocks):
+            if bid not in rostered:
+                problems.append(_unknown("block", f"{where}.blocks[{j}]", bid))
+            elif not rostered[bid]:
+                problems.append(Message("scenario.shared_not_rostered", f"{where}.blocks[{j}]", id=repr(bid)))
+        for did in g.districts or sorted(districts):
+            for bid in g.blocks:
+                key = (did, bid, g.role)
+                if key in first and first[key] != i:
+                    problems.append(
+                        Message(
+                            "scenario.shared_twice",
+                            where,
+                            district=repr(did),
+                            block=repr(bid),
+                            role=g.role,
+                            first=first[key],
+                        )
+                    )
+                first.setdefault(key, i)
     return problems
 
 

@@ -71,7 +71,7 @@ def _heatmap(report: Report, lang: str, path: IO[bytes]) -> None:
     col_of = {day: j for j, day in enumerate(days)}
     grid = np.zeros((len(people), len(days)))
     for d in duties:
-        for pid in {d["primary_id"], d["secondary_id"]} - {None}:
+        for pid in {d["primary_id"], d["secondary_id"]} & set(d["held_id"]):  # a shared role once
             if pid in row_of:
                 grid[row_of[pid], col_of[d["date"]]] += float(d["points"])
     fig = Figure(figsize=(max(8.0, 0.32 * len(days) + 3), max(4.0, 0.24 * len(people) + 1.6)), dpi=110)

@@ -558,7 +558,7 @@ def summary_text(summary: ReplanSummary, scenario: Scenario, changes: list[str],
     """The summary for people: the change, the counts, each changed duty-role with its reason, gains and losses."""
     say = as_lang(lang)
     zone = scenario.zone
-    blocks = {b.id: b for bl in scenario.calendar.blocks.values() for b in bl}
+    blocks = {b.id: b for b in scenario.block_templates()}
     districts = {d.id: d for d in scenario.districts}
     frozen_at = f"{summary.frozen_before.astimezone(zone):%Y-%m-%d %H:%M}"
     lines = [text("replan.changes", say, changes="; ".join(changes))]

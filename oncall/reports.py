@@ -100,7 +100,7 @@ def _duties(scenario: Scenario, roster: Roster, tl: Timeline, load: LoadModel, l
     rows = []
     for duty in tl.duties:
         rd = entry.get(duty.id)
-        pools = {role: eligibility.physicians(duty.id, role) for role in duty.block.roles}
+        pools = {role: eligibility.physicians(duty.lead(role), role) for role in duty.roles}
         held = {role: getattr(rd, role) if rd else None for role in ("primary", "secondary", "backup_hospital")}
         rows.append(
             {
@@ -125,6 +125,8 @@ def _duties(scenario: Scenario, roster: Roster, tl: Timeline, load: LoadModel, l
                 "admissions": load.duties[duty.id].admissions,
                 "district_id": duty.district,
                 **{f"{role}_id": x for role, x in held.items()},
+                # who holds a role on this very duty: a shared role counts on its group's lead only
+                "held_id": tuple(x for role, x in held.items() if x and role in (*duty.own_roles, "backup_hospital")),
             }
         )
     return pd.DataFrame(rows)
@@ -133,9 +135,9 @@ def _duties(scenario: Scenario, roster: Roster, tl: Timeline, load: LoadModel, l
 def _physicians(rep: CheckReport, duties: pd.DataFrame, names: dict[str, str]) -> pd.DataFrame:
     """One row per physician: duties by category, points against fair share, rest, requests, visits."""
     by_category: dict[str, Counter[str]] = defaultdict(Counter)
-    for row in duties.itertuples(index=False):
-        for pid in {row.primary_id, row.secondary_id} - {None}:
-            by_category[str(pid)][str(row.category)] += 1
+    for row in duties.to_dict("records"):
+        for pid in {row["primary_id"], row["secondary_id"]} & set(row["held_id"]):
+            by_category[str(pid)][str(row["category"])] += 1
     rows: list[dict[str, object]] = []
     for f in rep.physicians:
         counts = by_category.get(f.id, Counter())
@@ -223,7 +225,7 @@ def _districts(
     rows = []
     for d in scenario.districts:
         mine = duties[duties["district_id"] == d.id]
-        needed = sum(len(tl.by_id[k].block.roles) + 1 for k in mine["id"])
+        needed = sum(len(tl.by_id[k].roles) + 1 for k in mine["id"])
         filled = int(mine["primary"].notna().sum() + mine["secondary"].notna().sum())
         filled += int(mine["backup_hospital"].notna().sum())
         fragile = mine.sort_values(["depth", "start"]).head(FRAGILE_SHOWN)
@@ -292,6 +294,7 @@ _HIDDEN = (
     "primary_id",
     "secondary_id",
     "backup_hospital_id",
+    "held_id",
     "category",
     "night",
     "hours",

@@ -68,6 +68,12 @@ class RosterDuty(_Doc):
     primary: str | None = Field(description="Physician id, or null for a gap.")
     secondary: str | None = Field(description="Physician id, or null for a gap.")
     backup_hospital: str | None = Field(description="Hospital id, or null for a gap.")
+    shared: dict[Literal["primary", "secondary"], str] = Field(
+        default_factory=dict,
+        description="Roles held by a shared role (docs/roster.md#shared-roles): role -> shared role id; the same "
+        "person is named on the duty of every district the shared role serves in this block. Absent when empty.",
+        exclude_if=lambda v: not v,  # a roster without shared roles keeps the document shape it always had
+    )
 
     _aware_times = field_validator("start", "end")(_aware)
 

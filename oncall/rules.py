@@ -39,7 +39,7 @@ HARD: tuple[Rule, ...] = (
         "hard",
         "当番の充足",
         "Coverage",
-        "Every block of every district has a primary, a secondary and a backup hospital.",
+        "Every block of every district has the roles the district asks for there and a backup hospital.",
     ),
     Rule(
         "tiling",
@@ -47,6 +47,13 @@ HARD: tuple[Rule, ...] = (
         "時間の連続性",
         "Tiling",
         "For every district, duties and regular hours tile the period with no hole and no overlap.",
+    ),
+    Rule(
+        "shared_role",
+        "hard",
+        "共有当番",
+        "Shared roles",
+        "A shared role names one person on the duty of every district it serves in each of its blocks.",
     ),
     Rule("absence", "hard", "不在日の当番", "Absence", "A doctor is never on duty during a declared absence."),
     Rule(

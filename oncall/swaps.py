@@ -88,6 +88,16 @@ def _holding(
     return []
 
 
+def _sharing(duties: dict[str, RosterDuty], duty_id: str, role: Role) -> list[str]:
+    """The duties whose ``role`` is one with ``duty_id``'s: those the roster marks with the same shared role at
+    the same time (docs/roster.md#shared-roles), or just ``duty_id``."""
+    duty = duties[duty_id]
+    group = duty.shared.get(role)
+    if group is None:
+        return [duty_id]
+    return [k for k, d in duties.items() if d.shared.get(role) == group and d.start == duty.start]
+
+
 def apply_proposal(roster: Roster, proposal: GiveAway | Swap) -> Roster:
     """The roster with the proposal applied; ``InvalidChange`` naming the field when it does not fit the roster.
 
@@ -112,12 +122,15 @@ def apply_proposal(roster: Roster, proposal: GiveAway | Swap) -> Roster:
         raise InvalidChange(problems)
     changed = dict(duties)
     if isinstance(proposal, GiveAway):
-        changed[proposal.duty] = changed[proposal.duty].model_copy(update={proposal.role: proposal.to})
+        moves = [(proposal.duty, proposal.role, proposal.to)]
     else:
-        changed[proposal.duty] = changed[proposal.duty].model_copy(update={proposal.role: proposal.other_physician})
-        changed[proposal.other_duty] = changed[proposal.other_duty].model_copy(
-            update={proposal.other_role: proposal.physician}
-        )
+        moves = [
+            (proposal.duty, proposal.role, proposal.other_physician),
+            (proposal.other_duty, proposal.other_role, proposal.physician),
+        ]
+    for duty_id, role, to in moves:
+        for k in _sharing(duties, duty_id, role):  # a shared role moves on every district's duty at once
+            changed[k] = changed[k].model_copy(update={role: to})
     status = roster.status if roster.status in ("infeasible", "unknown") else "feasible"
     return roster.model_copy(
         update={"duties": [changed[d.id] for d in roster.duties], "status": status, "objective": None, "bound": None}
@@ -166,9 +179,11 @@ def give_away_candidates(scenario: Scenario, roster: Roster, duty_id: str, role:
     duty = tl.by_id.get(duty_id)
     if duty is None:
         raise InvalidChange(Problem("swap.no_duty", "duty", duty=repr(duty_id)))
+    duty = tl.by_id[duty.lead(role)]  # a shared role is held on its group's lead
     assignments = {d.id: Assignment(d.primary, d.secondary, d.backup_hospital) for d in roster.duties}
-    holder = getattr(assignments[duty_id], role) if duty_id in assignments else None
-    if duty_id in assignments:
-        setattr(assignments[duty_id], role, None)
+    holder = getattr(assignments[duty.id], role) if duty.id in assignments else None
+    for k in (x.id for x in tl.sharing(duty, role)):
+        if k in assignments:
+            setattr(assignments[k], role, None)
     ledger = Ledger.of_doctors(scenario, tl, compute_eligibility(scenario, tl), assignments)
     return [p.id for p in scenario.physicians if p.id != holder and ledger.can_take(p.id, duty, role)]

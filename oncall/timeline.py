@@ -14,7 +14,7 @@ from functools import cached_property
 from zoneinfo import ZoneInfo
 
 from oncall.calendar import JapaneseCalendar
-from oncall.model import Absence, BlockTemplate, Category, DayType, Scenario
+from oncall.model import Absence, BlockTemplate, CalendarConfig, Category, DayType, Role, Scenario
 
 __all__ = ["Duty", "Slot", "Timeline", "absence_interval", "duty_id", "to_utc"]
 
@@ -67,11 +67,34 @@ class Slot:
 
 @dataclass(frozen=True)
 class Duty:
-    """A slot of a rostered block in one district: needs a primary, a secondary and a hospital."""
+    """A slot of a rostered block in one district: needs its roles and a hospital.
+
+    ``roles`` are the roles the district asks for in this block (``District.roles``, else the block's). A role
+    served by a shared role (``Scenario.shared_roles``) is held by one person for every district of the group:
+    ``leads`` names, per shared role, the duty of the group's first district in this slot, the one duty whose
+    decision variable (and whose count in caps, rest, fairness and load) stands for the whole group.
+    """
 
     id: str
     district: str
     slot: Slot
+    roles: tuple[Role, ...] = ()
+    shared: tuple[tuple[Role, str], ...] = ()  # (role, shared role id)
+    leads: tuple[tuple[Role, str], ...] = ()  # (role, id of the duty that holds it for the group)
+
+    @property
+    def own_roles(self) -> tuple[Role, ...]:
+        """The roles held on this duty itself: not shared, or shared with this duty as the group's lead."""
+        lead = dict(self.leads)
+        return tuple(r for r in self.roles if lead.get(r, self.id) == self.id)
+
+    def lead(self, role: Role) -> str:
+        """The id of the duty that holds ``role`` for this one (itself unless the role is shared)."""
+        return dict(self.leads).get(role, self.id)
+
+    def shared_by(self, role: Role) -> str | None:
+        """The id of the shared role that serves ``role`` here, if any."""
+        return dict(self.shared).get(role)
 
     @property
     def start(self) -> dt.datetime:
@@ -132,61 +155,48 @@ class Timeline:
     slots: list[Slot]
     calendar: JapaneseCalendar
     duties: list[Duty] = field(default_factory=list)
+    district_slots: dict[str, list[Slot]] = field(default_factory=dict)
 
     @classmethod
     def build(cls, scenario: Scenario) -> Timeline:
-        """Lay out the period of ``scenario``."""
+        """Lay out the period of ``scenario``: each district's slots by its own calendar."""
         zone = scenario.zone
-        cal = JapaneseCalendar(scenario.calendar)
         start = _local_instant(scenario.period.start, dt.time(0), zone)
         end = _local_instant(scenario.period.end + dt.timedelta(days=1), dt.time(0), zone)
-        day_start = scenario.calendar.day_start
-        slots: list[Slot] = []
-        day = scenario.period.start - dt.timedelta(days=1)
-        while day <= scenario.period.end:
-            day_type = cal.day_type(day)
-            anchor = dt.datetime.combine(day, day_start)
-            multiplier = cal.points_multiplier(day)
-            for b in scenario.calendar.blocks[day_type]:
-                offset = _minutes(b.start) - _minutes(day_start)
-                length = (_minutes(b.end) - _minutes(b.start)) % 1440 or 1440
-                s_wall = anchor + dt.timedelta(minutes=offset % 1440)
-                e_wall = s_wall + dt.timedelta(minutes=length)
-                s = s_wall.replace(tzinfo=zone).astimezone(UTC)
-                e = e_wall.replace(tzinfo=zone).astimezone(UTC)
-                full = (e - s).total_seconds()
-                cs, ce = max(s, start), min(e, end)
-                if ce <= cs:
-                    continue
-                fraction = (ce - cs).total_seconds() / full if full > 0 else 0.0
-                slots.append(
-                    Slot(
-                        block=b,
-                        day=day,
-                        start=cs,
-                        end=ce,
-                        day_type=day_type,
-                        category=cal.category(day),
-                        points=round(b.points * multiplier * fraction, 4),
-                        holiday_name=cal.holiday_name(day),
-                        in_period=day >= scenario.period.start,
-                    )
-                )
-            day += dt.timedelta(days=1)
+        network = _slots(scenario, scenario.calendar, start, end)
+        by_district: dict[str, list[Slot]] = {}
+        for d in scenario.districts:
+            config = scenario.calendar_of(d.id)
+            by_district[d.id] = network if config is scenario.calendar else _slots(scenario, config, start, end)
+        seen = {(s.block.id, s.start) for s in network}
+        slots = list(network)
+        for own in by_district.values():
+            if own is not network:
+                slots += [s for s in own if (s.block.id, s.start) not in seen]
+                seen |= {(s.block.id, s.start) for s in own}
         slots.sort(key=lambda s: s.start)
-        tl = cls(scenario=scenario, start=start, end=end, slots=slots, calendar=cal)
-        tl.duties = [
-            Duty(id=duty_id(d.id, s.start), district=d.id, slot=s)
-            for s in slots
-            if s.block.rostered
-            for d in scenario.districts
-        ]
+        cal = JapaneseCalendar(scenario.calendar)
+        tl = cls(scenario=scenario, start=start, end=end, slots=slots, calendar=cal, district_slots=by_district)
+        tl.duties = _duties(scenario, by_district)
         return tl
 
     @cached_property
     def by_id(self) -> dict[str, Duty]:
         """Duties by id."""
         return {d.id: d for d in self.duties}
+
+    @cached_property
+    def _groups(self) -> dict[tuple[str, Role], list[Duty]]:
+        groups: dict[tuple[str, Role], list[Duty]] = {}
+        for d in self.duties:
+            for role, lead in d.leads:
+                groups.setdefault((lead, role), []).append(d)
+        return groups
+
+    def sharing(self, duty: Duty, role: Role) -> list[Duty]:
+        """The duties whose ``role`` one person holds together with ``duty`` (the lead first); just ``duty``
+        when the role is not shared."""
+        return self._groups.get((duty.lead(role), role), [duty])
 
     def hospital_units(self) -> dict[str, tuple[Duty, ...]]:
         """The duties that share one backup hospital, by unit key: a district's date
@@ -199,8 +209,77 @@ class Timeline:
 
     def regular_hours(self) -> list[tuple[str, Slot]]:
         """(district, slot) for every slot of regular clinic hours."""
-        return [(d.id, s) for s in self.slots if not s.block.rostered for d in self.scenario.districts]
+        out = [(d.id, s) for d in self.scenario.districts for s in self.district_slots[d.id] if not s.block.rostered]
+        order = {d.id: i for i, d in enumerate(self.scenario.districts)}
+        return sorted(out, key=lambda x: (x[1].start, order[x[0]]))
 
     def local(self, instant: dt.datetime) -> dt.datetime:
         """``instant`` on the scenario's wall clock."""
         return instant.astimezone(self.scenario.zone)
+
+
+def _slots(scenario: Scenario, config: CalendarConfig, start: dt.datetime, end: dt.datetime) -> list[Slot]:
+    """Every block occurrence of the period by one calendar, clipped to the period, in time order."""
+    zone = scenario.zone
+    cal = JapaneseCalendar(config)
+    day_start = config.day_start
+    slots: list[Slot] = []
+    day = scenario.period.start - dt.timedelta(days=1)
+    while day <= scenario.period.end:
+        day_type = cal.day_type(day)
+        anchor = dt.datetime.combine(day, day_start)
+        multiplier = cal.points_multiplier(day)
+        for b in config.blocks[day_type]:
+            offset = _minutes(b.start) - _minutes(day_start)
+            length = (_minutes(b.end) - _minutes(b.start)) % 1440 or 1440
+            s_wall = anchor + dt.timedelta(minutes=offset % 1440)
+            e_wall = s_wall + dt.timedelta(minutes=length)
+            s = s_wall.replace(tzinfo=zone).astimezone(UTC)
+            e = e_wall.replace(tzinfo=zone).astimezone(UTC)
+            full = (e - s).total_seconds()
+            cs, ce = max(s, start), min(e, end)
+            if ce <= cs:
+                continue
+            fraction = (ce - cs).total_seconds() / full if full > 0 else 0.0
+            slots.append(
+                Slot(
+                    block=b,
+                    day=day,
+                    start=cs,
+                    end=ce,
+                    day_type=day_type,
+                    category=cal.category(day),
+                    points=round(b.points * multiplier * fraction, 4),
+                    holiday_name=cal.holiday_name(day),
+                    in_period=day >= scenario.period.start,
+                )
+            )
+        day += dt.timedelta(days=1)
+    slots.sort(key=lambda s: s.start)
+    return slots
+
+
+def _duties(scenario: Scenario, by_district: dict[str, list[Slot]]) -> list[Duty]:
+    """Every rostered slot of every district with the roles the district needs there, in time order (districts
+    in scenario order within a start); a shared role's lead is the group's first district in that slot."""
+    order = {d.id: i for i, d in enumerate(scenario.districts)}
+    wants = {d.id: d.roles for d in scenario.districts}
+    placed = sorted(
+        ((s, d) for d, own in by_district.items() for s in own if s.block.rostered),
+        key=lambda x: (x[0].start, order[x[1]]),
+    )
+    lead_of: dict[tuple[str, str, dt.datetime], str] = {}
+    duties: list[Duty] = []
+    for s, district in placed:
+        did = duty_id(district, s.start)
+        want = wants[district]
+        roles = tuple(want.get(s.block.id, want.get(s.day_type, s.block.roles)))
+        shared: list[tuple[Role, str]] = []
+        leads: list[tuple[Role, str]] = []
+        for role in roles:
+            group = scenario.shared_role(district, s.block.id, role)
+            if group is not None:
+                shared.append((role, group.id))
+                leads.append((role, lead_of.setdefault((group.id, s.block.id, s.start), did)))
+        duties.append(Duty(did, district, s, roles, tuple(shared), tuple(leads)))
+    return duties

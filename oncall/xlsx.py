@@ -34,7 +34,7 @@ from openpyxl.worksheet.pagebreak import Break
 from oncall.calendar import JapaneseCalendar
 from oncall.cover.tables import add_cover_sheets
 from oncall.i18n import LANGS, Lang, as_lang, table, text
-from oncall.model import Scenario
+from oncall.model import Role, Scenario
 from oncall.names import display_names
 from oncall.roster import GapRole, Roster, RosterDuty
 from oncall.timeline import Duty, Timeline
@@ -188,12 +188,12 @@ class _Sheets:
         self.entries: dict[tuple[dt.date, str], list[_Entry]] = defaultdict(list)
         held = {d.id: d for d in roster.duties}
         for duty in self.timeline.duties:
-            needed = frozenset((*duty.block.roles, "backup_hospital"))
+            needed = frozenset((*duty.roles, "backup_hospital"))
             entry = _Entry(duty.start, duty.day, duty.block.label(lang), duty.id, held.pop(duty.id, None), needed)
             self.entries[duty.day, duty.district].append(entry)
         zone = scenario.zone
         for rd in held.values():  # duties the scenario does not know: still show what the roster says
-            block = next((b for bl in scenario.calendar.blocks.values() for b in bl if b.id == rd.block), None)
+            block = next((b for b in scenario.block_templates() if b.id == rd.block), None)
             day = rd.start.astimezone(zone).date()
             label = block.label(lang) if block else rd.block
             self.entries[day, rd.district].append(_Entry(rd.start, day, label, rd.id, rd))
@@ -224,6 +224,8 @@ class _Sheets:
                 out.append(_Line(label, self.t["gap"], True, self.gap_reasons.get((e.duty_id, role), [])))
             else:
                 name = self.hospital_name(assignee) if role == "backup_hospital" else self.physician_name(assignee)
+                if e.held is not None and role in e.held.shared:  # one person for several districts
+                    name += self.t["shared"]
                 out.append(_Line(label, name, False, []))
         if role == "backup_hospital" and len(out) > 1 and len({(x.text, x.gap) for x in out}) == 1:
             # One hospital for the whole date (the usual per-day standby): name it once.
@@ -347,8 +349,9 @@ class _Sheets:
             if duty is None:
                 continue
             factor = self.scenario.rules.role_points.factor
-            for pid, role in {rd.secondary: "secondary", rd.primary: "primary"}.items():
-                if pid is not None:
+            holders: dict[str | None, Role] = {rd.secondary: "secondary", rd.primary: "primary"}
+            for pid, role in holders.items():
+                if pid is not None and duty.lead(role) == duty.id:  # a shared role counts once, on its lead
                     tallies.setdefault(pid, _Tally()).add(duty, factor(role))
         clinics = {c.id: c for c in self.scenario.clinics}
         districts = {d.id: d for d in self.scenario.districts}

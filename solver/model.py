@@ -71,7 +71,11 @@ class RosterModel:
         out.update(dict.fromkeys(v.all_standby().values(), 0))
         for duty in v.timeline.duties:
             a = assignments.get(duty.id, Assignment())
-            for role in duty.block.roles:
+            for role, lead in duty.leads:  # a shared role: one person for the group, held on its lead
+                held = getattr(assignments.get(lead, Assignment()), role)
+                if lead != duty.id and getattr(a, role) != held:
+                    raise ValueError(f"{duty.id}: the shared {role} differs from {lead}'s ({held!r})")
+            for role in duty.own_roles:
                 pid = getattr(a, role)
                 if pid is not None:
                     x = v.assign(pid, duty.id, role)

@@ -102,7 +102,7 @@ def _build(scenario: Scenario, timeline: Timeline, published: dict[str, Assignme
         (duty.id, role): holder
         for duty in timeline.duties
         if duty.id in frozen
-        for role in duty.block.roles
+        for role in duty.own_roles  # a shared role is held on its group's lead
         if (holder := getattr(published[duty.id], role)) is not None
     }
     rm = build_model(scenario, timeline, held)
@@ -115,7 +115,7 @@ def _build(scenario: Scenario, timeline: Timeline, published: dict[str, Assignme
     hint.update(dict.fromkeys(v.all_standby().values(), 0))
     for duty in timeline.duties:
         a = published[duty.id]
-        for role in duty.block.roles:
+        for role in duty.own_roles:
             holder = getattr(a, role)
             x = None if holder is None else v.assign(holder, duty.id, role)
             if x is not None:
@@ -177,7 +177,8 @@ def _count_changes(
         if duty.id in frozen:
             continue
         a, b = published[duty.id], after.get(duty.id, Assignment())
-        n += sum(1 for r in _ROLES if getattr(a, r) is not None and getattr(a, r) != getattr(b, r))
+        held = (*duty.own_roles, "backup_hospital")  # a shared role counts once, on its group's lead
+        n += sum(1 for r in _ROLES if r in held and getattr(a, r) is not None and getattr(a, r) != getattr(b, r))
     return n
 
 

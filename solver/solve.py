@@ -16,7 +16,7 @@ from oncall.errors import InvalidScenario
 from oncall.feasibility import Ledger
 from oncall.i18n import Coded, Lang, Problem, render
 from oncall.load import admission_overloads
-from oncall.model import Scenario
+from oncall.model import Role, Scenario
 from oncall.roster import GapRole, Roster, RosterDuty, RosterGap, RosterPeriod, RosterRegularHours, Status
 from oncall.timeline import Timeline
 from solver.model import RosterModel, build_model
@@ -585,11 +585,15 @@ def _gaps(
     gaps: list[RosterGap] = []
     hospital_gap_units = {u.key for u in v.units if value(v.hospital_gap[u.key])}
     unit_of = {d.id: u.key for u in v.units for d in u.duties}
+    causes_of: dict[tuple[str, Role], list[Coded]] = {}  # a shared role's gap is diagnosed once, on its lead
     for duty in timeline.duties:
-        for role in duty.block.roles:
-            if value(v.gap[(duty.id, role)]):
-                causes = gap_causes(v.scenario, timeline, v.eligibility, assignments, duty, role)
-                gaps.append(_gap(duty.id, role, causes, lang))
+        for role in duty.roles:
+            lead = timeline.by_id[duty.lead(role)]
+            if value(v.gap[(lead.id, role)]):
+                key = (lead.id, role)
+                if key not in causes_of:
+                    causes_of[key] = gap_causes(v.scenario, timeline, v.eligibility, assignments, lead, role)
+                gaps.append(_gap(duty.id, role, causes_of[key], lang))
         if unit_of[duty.id] in hospital_gap_units:
             causes = gap_causes(v.scenario, timeline, v.eligibility, assignments, duty, "backup_hospital")
             gaps.append(_gap(duty.id, "backup_hospital", causes, lang))
@@ -604,9 +608,7 @@ def _gap(duty: str, role: GapRole, causes: list[Coded], lang: str) -> RosterGap:
 
 def _all_gaps(timeline: Timeline) -> list[RosterGap]:
     return [
-        RosterGap(duty=d.id, role=role, reasons=[])
-        for d in timeline.duties
-        for role in (*d.block.roles, "backup_hospital")
+        RosterGap(duty=d.id, role=role, reasons=[]) for d in timeline.duties for role in (*d.roles, "backup_hospital")
     ]
 
 
@@ -623,6 +625,7 @@ def _roster(
     duties = []
     for d in timeline.duties:
         a = assignments.get(d.id, Assignment())
+        held = {role: getattr(assignments.get(d.lead(role), Assignment()), role) for role in d.roles}
         duties.append(
             RosterDuty(
                 id=d.id,
@@ -630,9 +633,10 @@ def _roster(
                 block=d.block.id,
                 start=local(d.start),
                 end=local(d.end),
-                primary=a.primary,
-                secondary=a.secondary,
+                primary=held.get("primary"),
+                secondary=held.get("secondary"),
                 backup_hospital=a.backup_hospital,
+                shared=dict(d.shared),
             )
         )
     regular = [

@@ -68,7 +68,7 @@ class Variables:
         v = cls(cp_model.CpModel(), scenario, timeline, eligibility)
         m = v.model
         for duty in timeline.duties:
-            for role in duty.block.roles:
+            for role in duty.own_roles:
                 for pid in eligibility.physicians(duty.id, role):
                     x = m.new_bool_var(f"assign[{pid},{duty.id},{role}]")
                     v._assign[(pid, duty.id, role)] = x

@@ -88,7 +88,10 @@ def greedy_roster(scenario: Scenario) -> Roster:
     pins = {(p.district, p.date, p.block, p.role): p.assignee for p in scenario.pinned}
     standby: Counter[str] = Counter()
     for duty in tl.duties:
-        for role in duty.block.roles:
+        for role in duty.roles:
+            if duty.lead(role) != duty.id:  # a shared role: its holder is named on the lead's duty
+                setattr(ledger.assignments[duty.id], role, getattr(ledger.assignments[duty.lead(role)], role))
+                continue
             pinned = pins.get((duty.district, duty.day, duty.block.id, role))
             fits = [pinned] if pinned else [p.id for p in scenario.physicians if ledger.can_take(p.id, duty, role)]
             if not fits:
@@ -154,6 +157,7 @@ def roster_duty(
         primary=primary,
         secondary=secondary,
         backup_hospital=backup_hospital,
+        shared=dict(duty.shared),
     )
 
 

@@ -11,7 +11,17 @@ import pytest
 from oncall.checker import CheckReport, check
 from oncall.fairness import fair_share
 from oncall.i18n import render
-from oncall.model import Absence, CapacityOverride, Caps, Closure, PatientGroup, Pin, Request, Scenario
+from oncall.model import (
+    Absence,
+    CapacityOverride,
+    Caps,
+    Closure,
+    PatientGroup,
+    Pin,
+    Request,
+    Scenario,
+    SharedRole,
+)
 from oncall.roster import Roster, RosterGap, RosterRegularHours
 from oncall.rules import HARD
 from oncall.timeline import Timeline
@@ -125,6 +135,15 @@ def _absent_one_minute(s: Scenario, r: Roster) -> None:
 
 def _wrong_district(s: Scenario, r: Roster) -> None:
     r.duties[5].primary = "n1b"  # a north doctor, free on 1/5
+
+
+def _shared_apart(s: Scenario, r: Roster) -> None:
+    # One secondary for both districts on weekday nights; the roster keeps one per district.
+    s.shared_roles = [SharedRole(id="night_backup", name="全域夜間副当番", role="secondary", blocks=["wd_night"])]
+
+
+def _secondary_not_asked(s: Scenario, r: Roster) -> None:
+    s.districts[0].roles = {"weekday": ["primary"]}  # north asks no secondary on weekdays; the roster has one
 
 
 def _wrong_role(s: Scenario, r: Roster) -> None:
@@ -304,12 +323,14 @@ SEEDED: list[tuple[str, Callable[[Scenario, Roster], None], str | None]] = [
     ("tiling", _duplicate_duty, "north-20270105T0900Z"),
     ("tiling", _gap_listed_but_held, "north-20270105T0900Z"),
     ("tiling", _gap_of_no_duty, "north-20270105T0930Z"),
+    ("shared_role", _shared_apart, "south-20270105T0900Z"),
     ("coverage", _no_secondary, "north-20270105T0900Z"),
     ("coverage", _no_hospital, "north-20270105T0900Z"),
     ("absence", _absent, "north-20270105T0900Z"),
     ("absence", _absent_one_minute, "north-20270105T0900Z"),
     ("eligibility", _wrong_district, "south-20270105T0900Z"),
     ("eligibility", _wrong_role, "south-20270105T0900Z"),
+    ("eligibility", _secondary_not_asked, "north-20270105T0900Z"),
     ("eligibility", _unknown_physician, "north-20270105T0900Z"),
     ("one_duty_at_a_time", _double_booked, "south-20270105T0900Z"),
     ("one_duty_at_a_time", _primary_is_secondary, "north-20270105T0900Z"),

@@ -501,6 +501,7 @@ def test_scenario_doc_has_every_field_of_every_model() -> None:
     ]
     models += [model.District, model.Clinic, model.Physician, model.Caps, model.Absence, model.Request]
     models += [model.History, model.CarriedPeriod, model.Hospital, model.Rules, model.Weights, model.Pin]
+    models += [model.SharedRole, model.DistrictCalendar]
     for m in models:
         for name in m.model_fields:
             assert re.search(rf"^\| [^|]*`{name}`", text, re.MULTILINE), f"{m.__name__}.{name}"

@@ -16,7 +16,7 @@ from oncall.model import Scenario
 from oncall.timeline import Timeline, absence_interval
 
 SAMPLES = Path(__file__).resolve().parent.parent / "samples"
-NAMES = ("small", "regional", "uncoverable", "overloaded_hospitals")
+NAMES = ("small", "regional", "uncoverable", "overloaded_hospitals", "regional_shared")
 
 
 def _load(name: str) -> Scenario:

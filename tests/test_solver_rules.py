@@ -29,6 +29,7 @@ from oncall.model import (
     Pin,
     Request,
     Scenario,
+    SharedRole,
 )
 from oncall.roster import Roster
 from oncall.rules import RULES
@@ -569,6 +570,43 @@ def test_expected_visits_are_shared_more_evenly_with_the_goal_on() -> None:
     assert on.visit_spread < off.visit_spread
     assert "visit_balance" in result.penalties
     assert sum(f.visits for f in on.physicians) == pytest.approx(sum(f.visit_target for f in on.physicians))
+
+
+@covers("shared_role", "coverage")
+def test_a_shared_night_secondary_is_one_duty_named_in_every_district() -> None:
+    # One secondary for the whole network at night; the south asks for no secondary on weekdays.
+    sc = make_scenario()
+    sc.shared_roles = [
+        SharedRole(
+            id="night_backup", name="全域夜間副当番", role="secondary", blocks=["wd_night", "sat_night", "hol_night"]
+        )
+    ]
+    sc.districts[1].roles = {"weekday": ["primary"]}
+    sc = Scenario.model_validate(sc.model_dump())
+    tl = Timeline.build(sc)
+    result = run(sc)
+    report = check(sc, result.roster)
+    assert report.ok and result.status == "optimal"
+    by_start: dict[dt.datetime, dict[str, Any]] = defaultdict(dict)
+    for d in result.roster.duties:
+        by_start[d.start][d.district] = d
+    nights = 0
+    for pair in by_start.values():
+        north, south = pair["north"], pair["south"]
+        duty = tl.by_id[south.id]
+        if duty.slot.day_type == "weekday":  # the south asks for no secondary: the north's is its own
+            assert south.secondary is None and not south.shared and north.secondary is not None
+        elif duty.night:
+            nights += 1
+            assert north.secondary == south.secondary is not None
+            assert north.shared == south.shared == {"secondary": "night_backup"}
+        else:  # Saturday afternoon, holiday day: each district its own secondary
+            assert north.secondary and south.secondary and north.secondary != south.secondary and not north.shared
+    assert nights == 3  # the tail of the Sunday 1/3 night, Saturday 1/9 and Sunday 1/10
+    # Counted once: the duties in the checker's figures are the roles held, a shared night one of them.
+    held = sum(len(tl.by_id[d.id].own_roles) for d in result.roster.duties)
+    named = sum(len(tl.by_id[d.id].roles) for d in result.roster.duties)
+    assert sum(f.duties for f in report.physicians) == held < named
 
 
 def test_every_registered_rule_has_a_test() -> None:

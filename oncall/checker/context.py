@@ -69,7 +69,7 @@ class Context:
         self.districts = {d.id: d for d in scenario.districts}
         self.physicians = {p.id: p for p in scenario.physicians}
         self.hospitals = {h.id: h for h in scenario.hospitals}
-        self.blocks = {b.id: b for blocks in scenario.calendar.blocks.values() for b in blocks}
+        self.blocks = {b.id: b for b in scenario.block_templates()}
         # (date, block) and (date, None) of every duty: the requests a roster of this period can meet.
         self.requestable = {(d.day, b) for d in self.tl.duties for b in (d.block.id, None)}
         self.id_counts = Counter(rd.id for rd in roster.duties)
@@ -83,7 +83,9 @@ class Context:
         for duty, rd in self.matched:
             for role in ROLES:
                 pid = assignee(rd, role)
-                if pid in self.physicians:
+                # A shared role is one duty of its holder, held on the group's lead duty: the other duties of
+                # the group name the same person (the shared_role check), without counting again.
+                if pid in self.physicians and duty.lead(role) == duty.id:
                     self.held[pid].setdefault(duty.id, Held(duty, [])).roles.append(role)
             if rd.backup_hospital in self.hospitals:
                 self.standby[rd.backup_hospital].append(duty)

@@ -15,7 +15,7 @@ from oncall.checker.context import Context, assignee
 from oncall.checker.report import Violation
 from oncall.roster import GapRole
 
-__all__ = ["CHECKS", "coverage", "tiling"]
+__all__ = ["CHECKS", "coverage", "shared_role", "tiling"]
 
 
 @dataclass(frozen=True)
@@ -30,10 +30,10 @@ class _Piece:
 
 
 def coverage(c: Context) -> list[Violation]:
-    """Every block of every district has a primary, a secondary and a backup hospital."""
+    """Every block of every district has the roles the district asks for there and a backup hospital."""
     out: list[Violation] = []
     for duty, rd in c.matched:
-        needed: list[GapRole] = [*duty.block.roles, "backup_hospital"]
+        needed: list[GapRole] = [*duty.roles, "backup_hospital"]
         for role in needed:
             if assignee(rd, role) is None:
                 out.append(c.v("coverage", duty.id, (), "check.coverage.gap", where=c.where(duty), role=c.role(role)))
@@ -166,4 +166,31 @@ def _tile(c: Context, did: str, pieces: list[_Piece]) -> list[Violation]:
     return out
 
 
-CHECKS = {"coverage": coverage, "tiling": tiling}
+def shared_role(c: Context) -> list[Violation]:
+    """A shared role names one person on the duty of every district it serves in each of its blocks."""
+    out: list[Violation] = []
+    for duty, rd in c.matched:
+        for role, lead_id in duty.leads:
+            lead = c.roster_duty.get(lead_id)
+            got, want = assignee(rd, role), None if lead is None else assignee(lead, role)
+            if lead_id == duty.id or got == want:
+                continue
+            group = duty.shared_by(role) or ""
+            out.append(
+                c.v(
+                    "shared_role",
+                    duty.id,
+                    tuple(x for x in (got, want) if x is not None),
+                    "check.shared_role.differs",
+                    where=c.where(duty),
+                    role=c.role(role),
+                    group=group,
+                    got=c.who(got) if got else "-",
+                    want=c.who(want) if want else "-",
+                    lead=c.where(c.tl.by_id[lead_id]),
+                )
+            )
+    return out
+
+
+CHECKS = {"coverage": coverage, "tiling": tiling, "shared_role": shared_role}

@@ -70,7 +70,7 @@ def _physician(c: Context, p: Physician, share: FairShare, home: str) -> Physici
     points = dict.fromkeys((*CATEGORIES, "total"), 0.0)
     for h in held:
         factor = c.s.rules.role_points.factor
-        earned = h.duty.slot.points * sum(factor(r) for r in h.roles if r in h.duty.block.roles)
+        earned = h.duty.slot.points * sum(factor(r) for r in h.roles if r in h.duty.roles)
         points[h.duty.category] += earned
         points["total"] += earned
     wishes = [w for w in p.wishes if (w.date, w.block) in c.requestable]

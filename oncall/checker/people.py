@@ -67,7 +67,7 @@ def eligibility(c: Context) -> list[Violation]:
                     )
                 )
                 continue
-            code = "block_role" if role not in duty.block.roles else "role" if role not in p.roles else None
+            code = "block_role" if role not in duty.roles else "role" if role not in p.roles else None
             if code is not None:
                 out.append(
                     c.v(
@@ -83,7 +83,8 @@ def eligibility(c: Context) -> list[Violation]:
     for pid, held in c.held.items():
         covered = c.s.districts_of(c.physicians[pid])
         for h in held.values():
-            if h.duty.district not in covered:
+            # A shared role serves its group's districts: covering one of them is enough.
+            if not any(x.district in covered for r in h.roles for x in c.tl.sharing(h.duty, r)):
                 out.append(
                     c.v(
                         "eligibility",

@@ -116,7 +116,7 @@ def build_grid(scenario: Scenario, roster: Roster, edited: set[tuple[str, str]],
         slot_of[key] = duty.day
         for role in ROLES:
             holder = getattr(d, role)
-            needed = role == "backup_hospital" or role in duty.block.roles
+            needed = role == "backup_hospital" or role in duty.roles
             label = names.get(holder, holder) if holder else ""
             cell = GridCell(d.id, role, holder, label, reasons.get((d.id, role), ()), (d.id, role) in edited, needed)
             by_slot[key][f"{d.district}/{role}"] = cell
@@ -140,7 +140,7 @@ def build_grid(scenario: Scenario, roster: Roster, edited: set[tuple[str, str]],
 
 
 def _blocks(scenario: Scenario) -> list[BlockTemplate]:
-    return [b for blocks in scenario.calendar.blocks.values() for b in blocks]
+    return scenario.block_templates()
 
 
 def candidates(

@@ -93,7 +93,7 @@ def physician_duties(published: list[Published], physician_id: str, lang: str = 
     for p in published:
         zone = p.scenario.zone
         districts = {d.id: (d.name_en if lang == "en" and d.name_en else d.name) for d in p.scenario.districts}
-        blocks = {b.id: b for bs in p.scenario.calendar.blocks.values() for b in bs}
+        blocks = {b.id: b for b in p.scenario.block_templates()}
         for d in p.roster.duties:
             pairs: tuple[tuple[GapRole, str | None], ...] = (("primary", d.secondary), ("secondary", d.primary))
             for role, other in pairs:

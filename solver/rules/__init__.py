@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from solver.rules.caps import ENCODERS as CAP_ENCODERS
-from solver.rules.coverage import coverage
+from solver.rules.coverage import coverage, shared_role
 from solver.rules.fairness import fairness, fairness_category
 from solver.rules.hospitals import (
     hospital_blocks,
@@ -47,6 +47,7 @@ def _by_timeline(v: Variables) -> list[Term]:
 ENCODERS: dict[str, Encoder] = {
     "coverage": coverage,
     "tiling": _by_timeline,
+    "shared_role": shared_role,
     "absence": _by_eligibility,
     "eligibility": _by_eligibility,
     "visit_distance": _by_eligibility,

@@ -72,6 +72,11 @@ def secondary_other_clinic(v: Variables) -> list[Term]:
         per_clinic: dict[str, list[cp_model.IntVar]] = defaultdict(list)
         for pid, _, x in v.candidates(duty.id):
             per_clinic[clinic[pid]].append(x)
+        for role, lead in duty.leads:  # a shared role's holder is this duty's partner too
+            if lead != duty.id:
+                for pid, r, x in v.candidates(lead):
+                    if r == role:
+                        per_clinic[clinic[pid]].append(x)
         for xs in per_clinic.values():
             if len({x.index for x in xs}) > 1:
                 v.model.add_at_most_one(xs)

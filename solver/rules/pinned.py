@@ -45,9 +45,10 @@ def pin_literals(v: Variables, pins: Sequence[Pin]) -> list[cp_model.IntVar]:
                 )
             out.append(y)
             continue
-        x = v.assign(pin.assignee, duty.id, pin.role)
+        held_on = duty.lead(pin.role)  # a shared role is held on its group's lead duty
+        x = v.assign(pin.assignee, held_on, pin.role)
         if x is None:
-            excluded = v.eligibility.excluded.get((duty.id, pin.role), {})
+            excluded = v.eligibility.excluded.get((held_on, pin.role), {})
             why = next((reason for reason, ids in excluded.items() if pin.assignee in ids), "district")
             raise InvalidScenario(
                 Problem(

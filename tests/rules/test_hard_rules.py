@@ -24,7 +24,7 @@ import pytest
 
 from oncall.checker import check
 from oncall.feasibility import Assignment
-from oncall.model import Absence, Closure, PatientGroup, Pin, Scenario
+from oncall.model import Absence, Closure, PatientGroup, Pin, Scenario, SharedRole
 from oncall.roster import Roster
 from oncall.rules import HARD
 from oncall.timeline import Duty, Timeline
@@ -297,6 +297,13 @@ def _tiling(sc: Scenario, plan: Plan, tl: Timeline) -> Iterator[Corruption]:
     yield sc, plan  # the roster document drops a duty (see _document)
 
 
+def _shared_apart(sc: Scenario, plan: Plan, tl: Timeline) -> Iterator[Corruption]:
+    """The network shares one secondary on holiday nights, but the roster keeps a secondary per district."""
+    out = _copy(sc)
+    out.shared_roles = [SharedRole(id="night_backup", name="全域夜間副当番", role="secondary", blocks=["hol_night"])]
+    yield _copy(out), plan
+
+
 def _role_refused(sc: Scenario, pid: str, duty: Duty) -> bool:
     return "primary" not in sc.physician(pid).roles and duty.district in sc.districts_of(sc.physician(pid))
 
@@ -304,6 +311,7 @@ def _role_refused(sc: Scenario, pid: str, duty: Duty) -> bool:
 CASES: dict[str, Case] = {
     "coverage": Case(_coverage),
     "tiling": Case(_tiling, "construction"),
+    "shared_role": Case(_shared_apart, "construction"),
     "absence": Case(_absence, "construction"),
     "eligibility": Case(_someone_else("primary", _role_refused), "construction"),
     "visit_distance": Case(_too_far, "construction"),

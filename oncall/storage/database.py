@@ -162,12 +162,22 @@ class Database:
 
     def migrate(self) -> None:
         """Bring the schema to the newest migration (creating it on an empty database)."""
+        self._alembic("upgrade", "head")
+
+    def downgrade(self, revision: str) -> None:
+        """Take the schema back to ``revision`` (an operator's way back from a release; migrations that
+        would lose data refuse)."""
+        self._alembic("downgrade", revision)
+
+    def _alembic(self, direction: str, revision: str) -> None:
+        """Run Alembic's upgrade or downgrade to ``revision`` in one transaction. On SQLite, foreign keys
+        are off for the run and checked once at its end: SQLite changes a column by copying its table, and
+        a table that others refer to (scenarios) cannot be dropped with them enforced; the pragma works only
+        outside a transaction, so it cannot be left to each migration."""
         cfg = alembic_config(self.url)
         sqlite = self.dialect == "sqlite"
         with self.engine.connect() as connection:
             if sqlite:
-                # SQLite changes a column by copying its table: a table that others refer to (scenarios)
-                # cannot be dropped with foreign keys enforced. They are checked once all is migrated.
                 connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
                 connection.commit()
             try:
@@ -178,7 +188,7 @@ class Database:
                         # find the schema at head and do nothing.
                         connection.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": _MIGRATION_LOCK})
                     cfg.attributes["connection"] = connection
-                    command.upgrade(cfg, "head")
+                    getattr(command, direction)(cfg, revision)
                 broken = connection.exec_driver_sql("PRAGMA foreign_key_check").all() if sqlite else []
                 connection.commit()
             finally:

@@ -75,7 +75,8 @@ def upgrade() -> None:
 def _foreign_keys(on: bool) -> None:
     """SQLite changes a column by copying its table, and cannot drop ``scenarios`` (which others refer to)
     with foreign keys enforced. The pragma works outside a transaction only: ``Database.migrate`` turns
-    them off around the whole migration; this covers a caller that runs Alembic on its own connection."""
+    them off around the whole migration (and ``Database.downgrade`` around a way back); this covers a caller
+    that runs Alembic on its own connection before any other step."""
     if op.get_bind().dialect.name == "sqlite":
         op.execute(f"PRAGMA foreign_keys={'ON' if on else 'OFF'}")
 

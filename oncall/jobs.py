@@ -398,6 +398,12 @@ def _watch_solve(store: Store, job: JobRecord, solver_workers: int, beating: _He
         if not process.is_alive():
             break
         if beating.lost.is_set():
+            if _ended_by_itself(store, job.id):
+                # The solve stored its roster (or its own failure) and is exiting: a heartbeat between its
+                # last write and its exit sees the job no longer running. Let it end; nothing to stop.
+                process.join(timeout=30)
+                _stop_process(process)
+                return "finished"
             _stop_process(process)
             return "stopped"
         if time.monotonic() > deadline:
@@ -406,6 +412,13 @@ def _watch_solve(store: Store, job: JobRecord, solver_workers: int, beating: _He
             return "overran"
     message = f"the solve worker stopped unexpectedly (exit code {process.exitcode})"
     return "died" if store.fail_job(job.id, message, states=("running",)) else "finished"
+
+
+def _ended_by_itself(store: Store, job_id: int) -> bool:
+    """Whether the job left "running" through its own solve (a stored roster or the solve's own failure),
+    not through a cancel or a reaper."""
+    job = store.get_job(job_id)
+    return job.state == "succeeded" or (job.state == "failed" and job.message != LOST_MESSAGE)
 
 
 class Reaper:

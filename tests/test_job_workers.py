@@ -18,13 +18,14 @@ from typer.testing import CliRunner
 
 from api import Settings, create_app
 from api.settings import InvalidSettings, get_settings
+from oncall import jobs
 from oncall.cli import app as cli
 from oncall.generate import generate
-from oncall.jobs import LOST_MESSAGE, Reaper, run_claimed_job
+from oncall.jobs import LOST_MESSAGE, Reaper, _Heartbeat, run_claimed_job
 from oncall.storage import Store, database_url
 from oncall.storage.tables import JobRow
 from tests.api.helpers import fresh_database, make_settings
-from tests.factories import make_scenario
+from tests.factories import greedy_roster, make_scenario
 
 
 @pytest.fixture
@@ -69,6 +70,60 @@ def test_a_cancel_in_the_database_stops_the_solve_at_the_next_heartbeat(store: S
     job = store.get_job(job_id)
     assert (job.state, job.revision_id) == ("cancelled", None)
     assert not store.heartbeat(job_id)
+
+
+class _ExitingProcess:
+    """A solve process that has already written its outcome and needs two more polls to exit."""
+
+    exitcode = 0
+
+    def __init__(self, *args: object, **kwargs: object) -> None:
+        self._polls = 2
+
+    def start(self) -> None:
+        pass
+
+    def join(self, timeout: float | None = None) -> None:
+        self._polls -= 1
+
+    def is_alive(self) -> bool:
+        return self._polls > 0
+
+    def terminate(self) -> None:
+        self._polls = 0
+
+
+class _Context:
+    Process = _ExitingProcess
+
+
+@pytest.mark.parametrize(
+    ("end", "outcome"),
+    [
+        ("solved", "finished"),  # the solve stored its roster between a heartbeat and its exit
+        ("failed by the solve", "finished"),
+        ("cancelled", "stopped"),
+        ("reaped", "stopped"),
+    ],
+)
+def test_a_heartbeat_after_the_solve_ended_stops_only_what_others_ended(
+    store: Store, monkeypatch: pytest.MonkeyPatch, end: str, outcome: str
+) -> None:
+    job_id = _queued(store)
+    job = store.claim_job(job_id, "host:1")
+    assert job is not None
+    if end == "solved":
+        assert store.finish_job(job_id, greedy_roster(make_scenario(days=2)), violations=0) is not None
+    elif end == "failed by the solve":
+        assert store.fail_job(job_id, "the scenario has no duties", states=("running",))
+    elif end == "cancelled":
+        store.cancel_job(job_id)
+    else:
+        assert Reaper(store, stale_after=0).reap() == [job_id]
+    beating = _Heartbeat(store, job_id, every=60)
+    beating.lost.set()  # the heartbeat found the job no longer running while its process still ran
+    monkeypatch.setattr(jobs, "_context", lambda: _Context())
+    assert jobs._watch_solve(store, job, 1, beating, poll=0.01) == outcome
 
 
 def test_the_reaper_fails_only_jobs_whose_worker_stopped_beating(store: Store) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 import time
 from collections import defaultdict
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
@@ -21,18 +21,20 @@ from oncall.roster import GapRole, Roster, RosterDuty, RosterGap, RosterPeriod, 
 from oncall.timeline import Timeline
 from solver.model import RosterModel, build_model
 from solver.rules.pinned import pin_literals
-from solver.terms import OBJECTIVE_SCALE
+from solver.terms import OBJECTIVE_SCALE, Term
 from solver.warmstart import warm_starts
 
 __all__ = [
     "DEFAULT_HINT_ABOVE",
     "DEFAULT_LINEARIZATION_LEVEL",
     "DEFAULT_PRESOLVE_ITERATIONS",
+    "DEFAULT_RESTARTS",
     "DEFAULT_SUBSOLVERS",
     "DEFAULT_WORKERS",
     "Clock",
     "Phase",
     "Progress",
+    "RestartWhen",
     "RosterSource",
     "SoftGoals",
     "SolveOptions",
@@ -41,6 +43,7 @@ __all__ = [
     "evaluate",
     "phase_result",
     "run_phase",
+    "run_soft_phase",
     "set_hint",
     "soft_objective",
     "solve",
@@ -74,6 +77,16 @@ DEFAULT_LINEARIZATION_LEVEL = 2
 # rosters unhinted (about 160 against 190-250 at 10 s); from about 120 doctors (12,000 variables) on it
 # no longer does in time, and the hint wins (190 against 300 at 10 s; at 600 doctors it is essential).
 DEFAULT_HINT_ABOVE = 8000
+# CP-SAT presolves once, knowing nothing of how cheap a roster can be. Once the search holds a roster much
+# closer to the bound, a fresh presolve under "objective at most that roster's" fixes every variable whose
+# cost alone would pass it: on a regional network every further duty away from home (3 points each), and
+# the model falls apart into its districts, which the search then proves one by one. The soft-goal phase
+# therefore starts again from its best roster (hinted) once the distance between roster and bound is below
+# the price of the cheapest yes-or-no penalty (``RestartWhen``) and each time it has halved again since, up
+# to this many times; only on models that are not hinted (at most
+# ``hint_above`` assignment variables), where a presolve costs a fraction of a second (benchmarks/README.md,
+# *Restarts of the soft-goal phase*).
+DEFAULT_RESTARTS = 4
 
 
 @dataclass
@@ -87,6 +100,8 @@ class SolveOptions:
     CP-SAT parameter by name, for experiments. ``warm_start`` builds a heuristic roster first
     (``solver.warmstart``): when it covers every duty it settles the coverage phase at once, and on models
     with more than ``hint_above`` assignment variables the search starts from it (a solution hint).
+    ``restarts``: how often the soft-goal phase of a model without a hint may start again from its best
+    roster under a fresh presolve (``DEFAULT_RESTARTS``; 0: never).
     """
 
     time_limit: float = 60.0
@@ -95,6 +110,7 @@ class SolveOptions:
     presolve_iterations: int = DEFAULT_PRESOLVE_ITERATIONS
     linearization_level: int = DEFAULT_LINEARIZATION_LEVEL
     hint_above: int = DEFAULT_HINT_ABOVE
+    restarts: int = DEFAULT_RESTARTS
     seed: int = 0
     deterministic_time: float | None = None
     warm_start: bool = True
@@ -134,7 +150,7 @@ class SolveOptions:
             f"CP-SAT num_workers={self.workers}, subsolvers={portfolio}, max_presolve_iterations="
             f"{self.presolve_iterations}, linearization_level={self.linearization_level}, "
             f"random_seed={self.seed}{work}, warm start {warm} (hinted above {self.hint_above} assignment "
-            f"variables){extra}"
+            f"variables), restarts {self.restarts}{extra}"
         )
 
 
@@ -194,12 +210,16 @@ class _Callback(cp_model.CpSolverSolutionCallback):
     bound, and would otherwise go on searching for a proof until the time limit.
     """
 
-    def __init__(self, clock: Clock, report: Callable[[Progress], None] | None) -> None:
+    def __init__(
+        self, clock: Clock, report: Callable[[Progress], None] | None, restart: RestartWhen | None = None
+    ) -> None:
         super().__init__()
         self._clock = clock
         self._report = report
         self.reached_zero = False
         self.found: list[tuple[float, float]] = []  # (seconds, objective) of each solution
+        self._restart = restart
+        self.restart = False  # stopped for a restart
 
     def on_solution_callback(self) -> None:
         seconds = self._clock()
@@ -215,6 +235,9 @@ class _Callback(cp_model.CpSolverSolutionCallback):
         if self.objective_value <= 0:
             self.reached_zero = True
             self.stop_search()
+        elif self._restart is not None and self._restart.due(self.objective_value - self.best_objective_bound):
+            self.restart = True
+            self.stop_search()
 
 
 _CP_NAMES: dict[Any, str] = {
@@ -226,6 +249,20 @@ _CP_NAMES: dict[Any, str] = {
 }
 
 
+@dataclass(frozen=True)
+class RestartWhen:
+    """When a soft-goal phase stops to start again under a fresh presolve: once the distance between its
+    best roster and its bound is below ``below`` (the price of the cheapest yes-or-no penalty: from there on,
+    a presolve that knows the roster's objective can rule out every such penalty the roster does not pay)
+    and at most half of ``last``, the distance at the previous presolve."""
+
+    below: float
+    last: float = math.inf
+
+    def due(self, distance: float) -> bool:
+        return distance < self.below and distance <= self.last / 2
+
+
 @dataclass
 class Phase:
     """One CP-SAT run of a solve (or a repair): the solver, its status and the improving solutions found."""
@@ -233,6 +270,7 @@ class Phase:
     solver: cp_model.CpSolver
     code: Any  # a CpSolverStatus
     found: list[tuple[float, float]]
+    restart: bool = False  # stopped early to start again under a fresh presolve (``run_soft_phase``)
 
     @property
     def solved(self) -> bool:
@@ -245,15 +283,62 @@ def run_phase(
     time_limit: float,
     clock: Clock,
     report: Callable[[Progress], None] | None,
+    restart: RestartWhen | None = None,
 ) -> Phase:
-    """Solve ``model`` with ``options`` for at most ``time_limit`` seconds, reporting progress."""
+    """Solve ``model`` with ``options`` for at most ``time_limit`` seconds, reporting progress; stop early
+    for a restart when ``restart`` says so."""
     solver = options.parameters()
     solver.parameters.max_time_in_seconds = max(0.1, time_limit)
-    callback = _Callback(clock, report)
+    callback = _Callback(clock, report, restart)
     code = solver.solve(model, callback)
     if callback.reached_zero and code == cp_model.FEASIBLE:
         code = cp_model.OPTIMAL
-    return Phase(solver, code, callback.found)
+    return Phase(solver, code, callback.found, restart=callback.restart and code == cp_model.FEASIBLE)
+
+
+def run_soft_phase(
+    model: cp_model.CpModel,
+    terms: Sequence[Term],
+    options: SolveOptions,
+    time_limit: float,
+    clock: Clock,
+    report: Callable[[Progress], None] | None,
+    restarts: int,
+) -> Phase:
+    """``run_phase`` on the soft goals ``terms`` (``model`` minimises their sum), started again up to
+    ``restarts`` times from its best roster under a fresh presolve that knows the objective is at most that
+    roster's (``DEFAULT_RESTARTS``, ``RestartWhen``).
+
+    Each restart adds "objective at most the best roster's" to a copy of ``model`` and hints that roster
+    whole; a bound proven under it holds for ``model`` too (only dearer rosters were cut). The phase returned
+    is the last that holds a roster, with every roster found in all rounds; with ``deterministic_time`` the
+    rounds share that work, so a one-worker solve stays reproducible.
+    """
+    deadline = clock() + time_limit
+    work = options.deterministic_time
+    found: list[tuple[float, float]] = []
+    prices = [t.coefficient for t in terms if list(model.proto.variables[t.var.index].domain) == [0, 1]]
+    when = RestartWhen(min(prices)) if restarts > 0 and prices else None
+    objective = cp_model.LinearExpr.weighted_sum([t.var for t in terms], [t.coefficient for t in terms])
+    last: Phase | None = None
+    for round_ in range(restarts + 1):
+        opts = options if round_ == 0 or work is None else replace(options, deterministic_time=work)
+        phase = run_phase(model, opts, deadline - clock(), clock, report, None if round_ == restarts else when)
+        found += phase.found
+        if work is not None:
+            work -= phase.solver.response_proto.deterministic_time
+        if not phase.solved:
+            break  # out of time before the hinted roster came back: the previous round holds it
+        last = phase
+        if when is None or not phase.restart or clock() >= deadline or (work is not None and work <= 0):
+            break
+        best = phase.solver.objective_value
+        when = replace(when, last=best - phase.solver.best_objective_bound)
+        model = model.clone()
+        model.add(objective <= round(best))
+        set_hint(model, list(phase.solver.response_proto.solution))
+    final = last or phase
+    return replace(final, found=found, restart=False)
 
 
 def set_hint(model: cp_model.CpModel, values: dict[cp_model.IntVar, int] | list[int] | None) -> None:
@@ -335,7 +420,10 @@ def solve(scenario: Scenario, options: SolveOptions | None = None) -> SolveResul
                 if options.on_progress is not None:
                     options.on_progress(Progress(warm[1] / OBJECTIVE_SCALE, 0.0, clock()))
     set_hint(model, hint)
-    second = run_phase(model, options, options.time_limit - budget(), clock, options.on_progress)
+    restarts = 0 if hinted else options.restarts
+    second = run_soft_phase(
+        model, rm.soft_terms, options, options.time_limit - budget(), clock, options.on_progress, restarts
+    )
     if second.code == cp_model.INFEASIBLE and first is None:
         # A heuristic roster covered every duty, yet no roster without gaps exists: that roster broke a hard
         # rule the heuristic does not see (pins that contradict each other or the history). Settle coverage

@@ -1,0 +1,91 @@
+"""Restarts of the soft-goal phase under a fresh presolve (``SolveOptions.restarts``, ``solver.solve``)."""
+
+from __future__ import annotations
+
+import importlib
+from typing import Any
+
+import pytest
+from ortools.sat.python import cp_model
+
+from oncall.checker import check
+from oncall.generate import generate
+from oncall.model import Scenario
+from solver.solve import Phase, RestartWhen
+from solver.terms import OBJECTIVE_SCALE
+from tests.solving import steady
+
+solving = importlib.import_module("solver.solve")  # the package exports the function under the same name
+
+
+@pytest.fixture(scope="module")
+def network() -> Scenario:
+    # 12 doctors in 2 districts over January: small enough for a proof, rich enough to need a search.
+    return generate(12, 2, "2027-01", 1)
+
+
+def test_a_restart_is_due_below_the_cheapest_penalty_and_after_the_distance_halved() -> None:
+    when = RestartWhen(below=3000)
+    assert not when.due(3000)  # a roster one away-duty from the bound: nothing to rule out yet
+    assert when.due(2999)
+    again = RestartWhen(below=3000, last=1000)
+    assert not again.due(600) and again.due(500)
+
+
+def _rounds(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bool, Phase]]:
+    """Every run of the soft-goal phase: whether it could stop for a restart, and what it returned."""
+    rounds: list[tuple[bool, Phase]] = []
+    run_phase = solving.run_phase
+
+    def spy(*args: Any, **kwargs: Any) -> Phase:
+        phase: Phase = run_phase(*args, **kwargs)
+        restart = args[5] if len(args) > 5 else kwargs.get("restart")
+        rounds.append((restart is not None, phase))
+        return phase
+
+    monkeypatch.setattr(solving, "run_phase", spy)
+    return rounds
+
+
+def test_restarts_reach_the_optimum_of_a_solve_without_them(network: Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    plain = solving.solve(network, steady(30, restarts=0))
+    rounds = _rounds(monkeypatch)
+    restarted = solving.solve(network, steady(30))
+    assert plain.status == restarted.status == "optimal"
+    assert restarted.objective == plain.objective and restarted.bound == plain.bound
+    assert sum(phase.restart for _, phase in rounds) >= 1, "no restart happened: the test shows nothing"
+    assert not check(network, restarted.roster, figures=False).violations
+    # Every roster found in every round is reported, in order.
+    assert restarted.best_seconds is not None
+
+
+def test_a_round_that_finds_no_roster_in_time_keeps_the_previous_rounds(
+    network: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    run_phase = solving.run_phase
+    calls: list[Phase] = []
+
+    def out_of_time_after_a_restart(*args: Any, **kwargs: Any) -> Phase:
+        if calls and calls[-1].restart:
+            idle = cp_model.CpSolver()
+            idle.solve(cp_model.CpModel())  # a solver that ran, as one stopped by the clock has
+            phase = Phase(idle, cp_model.UNKNOWN, [])
+        else:
+            phase = run_phase(*args, **kwargs)
+        calls.append(phase)
+        return phase
+
+    monkeypatch.setattr(solving, "run_phase", out_of_time_after_a_restart)
+    result = solving.solve(network, steady(30))
+    stopped = [phase for phase in calls if phase.restart]
+    assert stopped, "no round stopped for a restart: the test shows nothing"
+    assert result.soft_goals == "best_found" and result.roster_from == "soft_phase"
+    assert result.objective == stopped[0].solver.objective_value / OBJECTIVE_SCALE
+    assert not result.roster.gaps
+    assert not check(network, result.roster, figures=False).violations
+
+
+def test_hinted_models_never_restart(network: Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
+    rounds = _rounds(monkeypatch)
+    solving.solve(network, steady(5, hint_above=0))
+    assert rounds and not any(could for could, _ in rounds)

@@ -40,14 +40,15 @@ The hospitals' fair standby is ``standby_targets``.
 from __future__ import annotations
 
 import datetime as dt
+import math
 from collections import defaultdict
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from oncall.eligibility import Eligibility, compute_eligibility, touched_by_absence
-from oncall.errors import SolveError
 from oncall.load import LoadModel, expected_load
 from oncall.model import CATEGORIES, Category, Hospital, Role, Scenario
+from oncall.qp import Programme
 from oncall.rules import CAPS
 from oncall.timeline import Duty, Timeline, absence_interval
 
@@ -146,8 +147,6 @@ def weights(scenario: Scenario, timeline: Timeline) -> dict[str, float]:
 
 def _allocate(scenario: Scenario, timeline: Timeline, eligibility: Eligibility) -> _Allocation:
     """The levelling allocation of every group of roles (see the module's docstring)."""
-    from ortools.math_opt.python import mathopt  # a quarter-second import: only where shares are computed
-
     weight = weights(scenario, timeline)
     carried = {p.id: {c: float(p.history.points.get(c, 0.0)) for c in CATEGORIES} for p in scenario.physicians}
     caps = {p.id: {cap.field: cap.limit(p) for cap in CAPS} for p in scenario.physicians}
@@ -162,13 +161,12 @@ def _allocate(scenario: Scenario, timeline: Timeline, eligibility: Eligibility) 
         group.roles += 1
         group.points += duty.slot.points * scenario.rules.role_points.factor(role)
 
-    model = mathopt.Model(name="fair share")
+    qp = Programme("fair share: the allocation")
     home = scenario.home_districts()
     threshold = scenario.rules.neighbour_help_threshold
-    objective: list[mathopt.QuadraticExpression | mathopt.LinearExpression] = []
-    share_of: dict[tuple[GroupKey, str], mathopt.Variable] = {}
-    earned: dict[tuple[str, Category], list[mathopt.Variable]] = defaultdict(list)
-    counted: dict[tuple[str, str], list[mathopt.LinearExpression]] = defaultdict(list)
+    share_of: dict[tuple[GroupKey, str], int] = {}
+    earned: dict[tuple[str, Category], list[int]] = defaultdict(list)
+    counted: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
     fixed: dict[tuple[str, str], float] = defaultdict(float)
     for key, group in groups.items():
         pool, classes, category, district = key
@@ -189,48 +187,34 @@ def _allocate(scenario: Scenario, timeline: Timeline, eligibility: Eligibility) 
         border = 2 * threshold * group.points / group.roles
         xs = []
         for q in members:
-            x = share_of[(key, q)] = model.add_variable(lb=0.0)
+            x = share_of[(key, q)] = qp.variable()
             xs.append(x)
             if border > 0 and home[q] != district:
-                objective.append(border * x)
+                qp.minimise_linear(x, border)
             earned[(q, category)].append(x)
             for k in classes:
-                counted[(q, k)].append(x * (group.roles / group.points))
-        model.add_linear_constraint(mathopt.fast_sum(xs) == group.points)
+                counted[(q, k)].append((x, group.roles / group.points))
+        qp.constrain([(x, 1.0) for x in xs], group.points, group.points)
     for (q, category), xs in earned.items():
         # (carried + due)^2 / weight, less its constant, on one variable: PDLP takes a diagonal objective.
-        due = model.add_variable(lb=0.0)
-        model.add_linear_constraint(due == mathopt.fast_sum(xs))
-        objective.append((due * due + 2 * carried[q][category] * due) * (1.0 / weight[q]))
+        due = qp.variable()
+        qp.constrain([(due, 1.0), *((x, -1.0) for x in xs)], 0.0, 0.0)
+        qp.minimise_square(due, 1.0 / weight[q])
+        qp.minimise_linear(due, 2 * carried[q][category] * (1.0 / weight[q]))
     for (q, k), terms in counted.items():
         cap = caps[q][k]
         if cap is not None:
-            over = model.add_variable(lb=0.0)
-            model.add_linear_constraint(mathopt.fast_sum(terms) + fixed[(q, k)] - over <= cap)
-            objective.append(_OVER_CAP * over)
-    model.minimize(mathopt.fast_sum(objective))
+            over = qp.variable()
+            qp.constrain([*terms, (over, -1.0)], -math.inf, cap - fixed[(q, k)])
+            qp.minimise_linear(over, _OVER_CAP)
     if share_of:
-        values = _solve(model)
+        values = qp.solve(FAIR_SHARE_SECONDS)
         for (key, q), x in share_of.items():
             group = groups[key]
             part = max(0.0, values[x]) / group.points
             if part > 0:
                 group.parts[q] = part
     return _Allocation(slots, dict(groups))
-
-
-def _solve(model: mathopt.Model) -> dict[mathopt.Variable, float]:
-    """The allocation's values, within FAIR_SHARE_SECONDS; ``SolveError`` when PDLP finds none (or fails)."""
-    from ortools.math_opt.python import mathopt
-
-    params = mathopt.SolveParameters(threads=1, time_limit=dt.timedelta(seconds=FAIR_SHARE_SECONDS))
-    try:
-        result = mathopt.solve(model, mathopt.SolverType.PDLP, params=params)
-    except Exception as exc:  # OR-Tools reports some solver failures as AttributeError, RuntimeError, …
-        raise SolveError(f"fair share: the allocation programme failed ({type(exc).__name__}: {exc})") from exc
-    if not result.has_primal_feasible_solution():
-        raise SolveError(f"fair share: the allocation found no solution ({result.termination.reason.name})")
-    return dict(result.variable_values())
 
 
 def fair_share(scenario: Scenario, timeline: Timeline, eligibility: Eligibility | None = None) -> FairShare:

@@ -14,7 +14,7 @@ from tests.factories import make_scenario
 
 
 def test_a_failing_fair_share_programme_is_a_solve_error_not_a_crash(monkeypatch: pytest.MonkeyPatch) -> None:
-    from ortools.math_opt.python import mathopt
+    from ortools.math_opt.core.python import solver
 
     from oncall.fairness import fair_share
     from oncall.timeline import Timeline
@@ -23,28 +23,28 @@ def test_a_failing_fair_share_programme_is_a_solve_error_not_a_crash(monkeypatch
         raise AttributeError("'StatusNotOk' object has no attribute 'canonical_code'")  # what OR-Tools raised
 
     scenario = make_scenario(days=2)
-    monkeypatch.setattr(mathopt, "solve", broken)
+    monkeypatch.setattr(solver, "solve", broken)
     with pytest.raises(SolveError, match="fair share: the allocation programme failed"):
         fair_share(scenario, Timeline.build(scenario))
 
 
 def test_the_fair_share_programme_runs_with_a_time_limit(monkeypatch: pytest.MonkeyPatch) -> None:
-    from ortools.math_opt.python import mathopt
+    from ortools.math_opt.core.python import solver
 
     from oncall.fairness import FAIR_SHARE_SECONDS, fair_share
     from oncall.timeline import Timeline
 
     seen: list[Any] = []
-    solve = mathopt.solve
+    solve = solver.solve
 
-    def spy(model: Any, solver: Any, *, params: Any = None, **kwargs: Any) -> Any:
+    def spy(model: Any, solver_type: Any, init: Any, params: Any, *rest: Any) -> Any:
         seen.append(params)
-        return solve(model, solver, params=params, **kwargs)
+        return solve(model, solver_type, init, params, *rest)
 
     scenario = make_scenario(days=2)
-    monkeypatch.setattr(mathopt, "solve", spy)
+    monkeypatch.setattr(solver, "solve", spy)
     fair_share(scenario, Timeline.build(scenario))
-    assert seen and all(p.time_limit == dt.timedelta(seconds=FAIR_SHARE_SECONDS) for p in seen)
+    assert seen and all(p.time_limit.ToTimedelta() == dt.timedelta(seconds=FAIR_SHARE_SECONDS) for p in seen)
 
 
 def test_the_time_limit_covers_the_model_build(monkeypatch: pytest.MonkeyPatch) -> None:

@@ -160,7 +160,11 @@ def test_partners_come_from_different_clinics_unless_the_rule_is_off() -> None:
 def test_duty_cap() -> None:
     wishes = [Request(date=dt.date(2027, 1, 4) + dt.timedelta(days=i)) for i in range(7)]
     sc = edit(make_scenario(), "n1a", caps=Caps(duties=1), wishes=wishes)
-    assert len(held(run(sc).roster, "n1a")) == 1
+    # The tail of the night begun before the period (to 08:30 on the first day) counts against no cap: an
+    # optimal roster may give it to n1a besides the one duty the cap allows.
+    tl = Timeline.build(sc)
+    counted = [d for d in held(run(sc).roster, "n1a") if tl.by_id[d.id].counts_against_caps]
+    assert len(counted) == 1
 
 
 @covers("night_cap")

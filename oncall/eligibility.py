@@ -104,10 +104,11 @@ def compute_eligibility(
     # keeps this loop (every doctor of a district times every duty) cheap at 600 doctors.
     zero_caps = {p.id: tuple(cap for cap in CAPS if cap.limit(p) == 0) for p in scenario.physicians}
     n_all = len(scenario.physicians)
-    far = _too_far(scenario, covering)
+    far = _TooFar(scenario, covering)
     for duty in timeline.duties:
         for role in duty.own_roles:
-            pool = _pool(covering, [d.district for d in timeline.sharing(duty, role)])
+            group = [d.district for d in timeline.sharing(duty, role)]
+            pool = _pool(covering, group)
             key = (duty.id, role)
             ok: list[str] = []
             why: dict[Exclusion, list[str]] = defaultdict(list)
@@ -117,7 +118,7 @@ def compute_eligibility(
                 )
                 reason = (
                     "too_far"
-                    if (p.id, duty.district) in far
+                    if far.of_any(p, group)
                     else _static_exclusion(scenario, p, duty, role, absences[p.id], ready[p.id], zero_caps[p.id], holds)
                 )
                 if reason is None:
@@ -130,15 +131,32 @@ def compute_eligibility(
     return out
 
 
-def _too_far(scenario: Scenario, covering: dict[str, list[Physician]]) -> set[tuple[str, str]]:
-    """(physician, district) pairs the visit distance rule (``rules.max_visit_km``) forbids."""
-    limit = scenario.rules.max_visit_km
-    if limit is None:
-        return set()
-    out: set[tuple[str, str]] = set()
-    for district, pool in covering.items():
-        for p in pool:
-            km = visit_km(scenario, p, district)
-            if km is not None and km > limit:
-                out.add((p.id, district))
-    return out
+class _TooFar:
+    """Which (physician, district) pairs the visit distance rule (``rules.max_visit_km``) forbids.
+
+    A shared role's holder is written on the duty of every district of its group and may be called to any
+    of them, so they must be within the distance of each (``of_any``), not only of the districts they cover.
+    """
+
+    def __init__(self, scenario: Scenario, covering: dict[str, list[Physician]]) -> None:
+        self._scenario = scenario
+        self._limit = scenario.rules.max_visit_km
+        self._known: dict[tuple[str, str], bool] = {}
+        for district, pool in covering.items():
+            for p in pool:
+                self.far(p, district)
+
+    def far(self, p: Physician, district: str) -> bool:
+        """Whether ``district`` lies beyond the visit distance of ``p``'s clinic (False without coordinates)."""
+        if self._limit is None:
+            return False
+        key = (p.id, district)
+        known = self._known.get(key)
+        if known is None:
+            km = visit_km(self._scenario, p, district)
+            known = self._known[key] = km is not None and km > self._limit
+        return known
+
+    def of_any(self, p: Physician, districts: list[str]) -> bool:
+        """Whether any of ``districts`` lies beyond the visit distance of ``p``'s clinic."""
+        return any(self.far(p, d) for d in districts)

@@ -340,6 +340,33 @@ def test_visit_distance() -> None:
     assert "s2c" in compute_eligibility(sc, tl).physicians(north.id, "primary")
 
 
+@covers("visit_distance", "shared_role")
+def test_a_shared_role_needs_every_district_of_its_group_within_the_visit_distance() -> None:
+    sc = make_scenario()
+    # North to south along a meridian: n1 ... 11 km ... n2 ... 11 km ... s1 ... 10 km ... s2.
+    for c, lat in zip(sc.clinics, (36.0, 36.1, 36.2, 36.29), strict=True):
+        c.lat, c.lon = lat, 137.0
+    sc.shared_roles = [
+        SharedRole(
+            id="night_backup", name="全域夜間副当番", role="secondary", blocks=["wd_night", "sat_night", "hol_night"]
+        )
+    ]
+    sc = Scenario.model_validate(sc.model_dump())
+    tl = Timeline.build(sc)
+    # Each district is measured from its nearest clinic: from n1 the south is 22 km away, from s2 the north
+    # 21 km; both cover only their own district, yet the shared holder may be called to either.
+    near = {"n2a", "n2b", "n2c", "s1a", "s1b", "s1c"}
+    eligibility = compute_eligibility(sc, tl)
+    for duty in tl.duties:
+        if duty.night:
+            lead = tl.sharing(duty, "secondary")[0]
+            assert set(eligibility.physicians(lead.id, "secondary")) <= near, duty.id
+    roster = run(sc).roster
+    holders = {d.secondary for d in roster.duties if "secondary" in d.shared}
+    assert holders and holders <= near
+    assert not [v for v in check(sc, roster, figures=False).violations if v.rule == "visit_distance"]
+
+
 @covers("consecutive_days")
 def test_consecutive_days_including_the_previous_period() -> None:
     sc = make_scenario()

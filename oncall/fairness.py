@@ -92,6 +92,7 @@ def _group_key(duty: Duty, pool: Pool) -> GroupKey:
 class _Group:
     roles: int = 0
     points: float = 0.0
+    served: frozenset[str] = frozenset()  # the districts its roles serve (a shared role's whole group)
     parts: dict[str, float] = field(default_factory=dict)  # each physician's fraction of every role
 
 
@@ -158,6 +159,7 @@ def _allocate(scenario: Scenario, timeline: Timeline, eligibility: Eligibility) 
     groups: dict[GroupKey, _Group] = defaultdict(_Group)
     for duty, role, pool in slots:
         group = groups[_group_key(duty, pool)]
+        group.served = group.served | timeline.districts_served(duty, role)
         group.roles += 1
         group.points += duty.slot.points * scenario.rules.role_points.factor(role)
 
@@ -169,7 +171,7 @@ def _allocate(scenario: Scenario, timeline: Timeline, eligibility: Eligibility) 
     counted: dict[tuple[str, str], list[tuple[int, float]]] = defaultdict(list)
     fixed: dict[tuple[str, str], float] = defaultdict(float)
     for key, group in groups.items():
-        pool, classes, category, district = key
+        pool, classes, category, _ = key
         members = {q: weight[q] for q in pool if weight[q] > 0}
         if not members:
             continue  # nobody who could take these roles carries any weight: nobody is due them
@@ -189,7 +191,7 @@ def _allocate(scenario: Scenario, timeline: Timeline, eligibility: Eligibility) 
         for q in members:
             x = share_of[(key, q)] = qp.variable()
             xs.append(x)
-            if border > 0 and home[q] != district:
+            if border > 0 and home[q] not in group.served:
                 qp.minimise_linear(x, border)
             earned[(q, category)].append(x)
             for k in classes:

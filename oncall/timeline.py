@@ -198,6 +198,11 @@ class Timeline:
         when the role is not shared."""
         return self._groups.get((duty.lead(role), role), [duty])
 
+    def districts_served(self, duty: Duty, role: Role) -> set[str]:
+        """The districts whose ``role`` the holder of ``duty``'s ``role`` serves: the group of a shared role,
+        else the duty's own district. A doctor whose home district is among them is on duty at home."""
+        return {d.district for d in self.sharing(duty, role)}
+
     def hospital_units(self) -> dict[str, tuple[Duty, ...]]:
         """The duties that share one backup hospital, by unit key: a district's date
         (``north@2027-01-04``) with ``rules.hospital_assignment: day``, else each duty on its own."""

@@ -34,7 +34,7 @@ from oncall.model import (
 from oncall.roster import Roster
 from oncall.rules import RULES
 from oncall.timeline import Timeline
-from solver import SolveResult, solve
+from solver import SolveResult, build_model, solve
 from tests.factories import make_scenario
 from tests.solving import steady
 
@@ -553,6 +553,31 @@ def test_doctors_stay_in_their_home_district_when_possible() -> None:
     sc.rules.weights.home_district = 100
     roster = run(sc).roster
     assert all(d.district == "south" for d in held(roster, "s2c"))
+
+
+@covers("home_district", "shared_role")
+def test_a_shared_role_whose_group_holds_the_home_district_is_at_home() -> None:
+    sc = make_scenario()
+    sc.shared_roles = [
+        SharedRole(
+            id="night_backup", name="全域夜間副当番", role="secondary", blocks=["wd_night", "sat_night", "hol_night"]
+        )
+    ]
+    sc = Scenario.model_validate(sc.model_dump())
+    tl = Timeline.build(sc)
+    lead = next(d for d in tl.duties if d.night and tl.sharing(d, "secondary")[0] is d)
+    away = {t.name for t in build_model(sc, tl).soft_terms if t.rule == "home_district"}
+    assert lead.district == "north"
+    # s2c (south) covers the north too: the network-wide night serves their district as well, the north's own
+    # primary does not.
+    assert f"away[s2c,{lead.id},secondary]" not in away
+    assert f"away[s2c,{lead.id},primary]" in away
+    roster = run(sc).roster
+    report = check(sc, roster)
+    home = sc.home_districts()
+    for f in report.physicians:
+        outside = [d for d in held(roster, f.id) if d.district != home[f.id] and not (d.secondary == f.id and d.shared)]
+        assert f.away_from_home == len({d.id for d in outside}), f.id
 
 
 @covers("hospital_admissions")

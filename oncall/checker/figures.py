@@ -91,5 +91,5 @@ def _physician(c: Context, p: Physician, share: FairShare, home: str) -> Physici
         longest_run=max((len(run) for run in c.duty_runs(p)), default=0),
         min_rest_hours=min(rests, default=None),
         spacing=sum(d - dt.timedelta(days=1) in dates for d in dates) + sum(n - 1 for n in dates.values()),
-        away_from_home=sum(h.duty.district != home for h in held),
+        away_from_home=sum(all(home not in c.tl.districts_served(h.duty, r) for r in h.roles) for h in held),
     )

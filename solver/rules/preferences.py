@@ -79,7 +79,7 @@ def pairing(v: Variables) -> list[Term]:
 
 
 def home_district(v: Variables) -> list[Term]:
-    """A doctor's duties are in the district of their own clinic."""
+    """A doctor's duties are in the district of their own clinic (a shared role: in one of its group's)."""
     weight = v.scenario.rules.weights.home_district
     if weight <= 0:
         return []
@@ -87,6 +87,6 @@ def home_district(v: Variables) -> list[Term]:
     coefficient = weight_coefficient(weight, 1)
     terms: list[Term] = []
     for (pid, duty_id, role), x in v.all_assignments().items():
-        if v.timeline.by_id[duty_id].district != home[pid]:
+        if home[pid] not in v.timeline.districts_served(v.timeline.by_id[duty_id], role):
             terms.append(Term("home_district", f"away[{pid},{duty_id},{role}]", x, coefficient))
     return terms

@@ -33,18 +33,19 @@ class Instance:
     districts: int
     seed: int
     month: str = MONTH
+    shared: bool = False  # shared roles and the office's caps (``oncall generate --shared-roles``)
 
     @property
     def name(self) -> str:
-        return f"{self.doctors}d{self.districts} {self.month}"
+        return f"{self.doctors}d{self.districts}{' shared' if self.shared else ''} {self.month}"
 
     @property
     def label(self) -> str:
-        return f"{self.doctors} doctors / {self.districts} districts"
+        return f"{self.doctors} doctors / {self.districts} districts{' (shared roles)' if self.shared else ''}"
 
     def scenario(self) -> Scenario:
         """The scenario (deterministic in the instance's fields), with enrolled patients."""
-        return generate(self.doctors, self.districts, self.month, self.seed)
+        return generate(self.doctors, self.districts, self.month, self.seed, shared=self.shared)
 
 
 REGIONAL_SEEDS = (1, 2, 3, 4, 5)
@@ -77,7 +78,18 @@ _INSTANCES: dict[Mode, list[tuple[int, int, str, int]]] = {
 TIME_LIMITS: dict[Mode, float] = {"tiny": 5.0, "quick": 10.0, "full": 60.0}
 
 
+# Networks that share their secondaries across districts, with the office's caps (``share_roles``,
+# ``network_caps``): every month at regional size and one city month, in the full mode.
+_SHARED: dict[Mode, list[tuple[int, int, str, int]]] = {
+    "tiny": [],
+    "quick": [],
+    "full": [*((40, 4, month, 1) for month in MONTHS), (150, 12, "2027-01", 1)],
+}
+
+
 def suite(mode: Mode) -> list[Instance]:
-    """The instances of ``mode``, smallest first, then by month and seed."""
+    """The instances of ``mode``, smallest first, then by month and seed (networks with shared roles after
+    the others of their size)."""
     instances = [Instance(n, d, seed, month) for n, d, month, seed in _INSTANCES[mode]]
-    return sorted(instances, key=lambda i: (i.doctors, i.districts, i.month, i.seed))
+    instances += [Instance(n, d, seed, month, shared=True) for n, d, month, seed in _SHARED[mode]]
+    return sorted(instances, key=lambda i: (i.doctors, i.districts, i.shared, i.month, i.seed))

@@ -423,6 +423,13 @@ def generate(
     patients: Annotated[
         bool, typer.Option("--patients/--no-patients", help="Enrolled patients of every clinic (default: with).")
     ] = True,
+    shared: Annotated[
+        bool,
+        typer.Option(
+            "--shared-roles",
+            help="Share secondaries across districts (a network-wide night backup) and add the office's caps.",
+        ),
+    ] = False,
     lang: LangOption = "ja",
 ) -> None:
     """Write a realistic random scenario (seeded: the same seed gives the same scenario)."""
@@ -432,7 +439,15 @@ def generate(
     if districts is None:
         districts = default_districts(doctors)
     try:
-        sc = make(doctors=doctors, districts=districts, month=month, seed=seed, hospitals=hospitals, patients=patients)
+        sc = make(
+            doctors=doctors,
+            districts=districts,
+            month=month,
+            seed=seed,
+            hospitals=hospitals,
+            patients=patients,
+            shared=shared,
+        )
     except ValueError as exc:
         # The generator names the argument first ("doctors: ..."): name it as the option the user typed.
         _fail(

@@ -63,7 +63,14 @@ from oncall.model import (
 )
 from oncall.timeline import Timeline, absence_interval
 
-__all__ = ["MIN_DOCTORS_PER_DISTRICT", "USUAL_DOCTORS_PER_DISTRICT", "default_districts", "generate"]
+__all__ = [
+    "MIN_DOCTORS_PER_DISTRICT",
+    "USUAL_DOCTORS_PER_DISTRICT",
+    "default_districts",
+    "generate",
+    "network_caps",
+    "share_roles",
+]
 
 MIN_DOCTORS_PER_DISTRICT = 4
 # From this many doctors per district the usual rule of two consecutive duty dates can be kept.
@@ -861,14 +868,83 @@ def generate(
     hospitals: int | None = None,
     name: str | None = None,
     patients: bool = True,
+    shared: bool = False,
 ) -> Scenario:
     """A realistic, coverable scenario for ``month`` ("YYYY-MM"); the same arguments give the same scenario.
 
     With ``patients`` (the default) every clinic has enrolled patients (``add_patients``, same seed), so
-    the scenario has the whole model: admissions within hospital capacity and the balance of visits.
+    the scenario has the whole model: admissions within hospital capacity and the balance of visits. With
+    ``shared`` the network shares its secondaries across districts (``share_roles``) and its office adds
+    weekend, consecutive-night and weekly night caps (``network_caps``).
     """
     scenario = _Generator(doctors, districts, month, seed, hospitals).run(name)
+    if shared:
+        scenario = network_caps(share_roles(scenario), seed)
     return add_patients(scenario, seed) if patients else scenario
+
+
+# --- roles shared across districts, and the caps offices add -------------------------------------------
+NIGHT_BLOCKS = ("wd_night", "sat_night", "hol_night")
+
+
+def share_roles(scenario: Scenario) -> Scenario:
+    """``scenario`` as many networks run it (docs/scenario.md, ``shared_roles`` and ``District.roles``): one
+    secondary for the whole network every night, one secondary on Sunday and holiday days for each pair of
+    neighbouring districts (in id order; an odd last district keeps its own), none on Saturday afternoons.
+
+    >>> s = share_roles(generate(doctors=24, districts=3, month="2027-01", seed=1))
+    >>> [(g.id, g.districts, g.blocks) for g in s.shared_roles]
+    [('night_backup', [], ['wd_night', 'sat_night', 'hol_night']), ('day_backup_d01_d02', ['d01', 'd02'], ['hol_day'])]
+    """
+    data = scenario.model_dump()
+    for d in data["districts"]:
+        d["roles"] = {"sat_afternoon": ["primary"]}
+    shared: list[dict[str, object]] = [
+        {
+            "id": "night_backup",
+            "name": "全域夜間副当番",
+            "name_en": "Network night backup",
+            "role": "secondary",
+            "blocks": list(NIGHT_BLOCKS),
+        }
+    ]
+    districts = sorted(scenario.districts, key=lambda d: d.id)
+    for a, b in zip(districts[0::2], districts[1::2], strict=False):
+        shared.append(
+            {
+                "id": f"day_backup_{a.id}_{b.id}",
+                "name": f"{a.name}・{b.name} 休日日中副当番",
+                "name_en": f"{a.name_en or a.id} and {b.name_en or b.id} holiday day backup",
+                "role": "secondary",
+                "districts": [a.id, b.id],
+                "blocks": ["hol_day"],
+            }
+        )
+    data["shared_roles"] = shared
+    return Scenario.model_validate(data)
+
+
+def network_caps(scenario: Scenario, seed: int) -> Scenario:
+    """``scenario`` with the caps offices add beside the period's (seeded): a fifth of the doctors at most
+    three weekend duties, a fifth at most one night in a row, doctors on a half share at most two nights a
+    week. A cap already tighter is kept."""
+    rng = random.Random(f"network-caps:{seed}")
+    data = scenario.model_dump()
+
+    def tighten(caps: dict[str, object], name: str, value: int) -> None:
+        current = caps.get(name)
+        caps[name] = value if current is None else min(int(str(current)), value)
+
+    for p in data["physicians"]:
+        caps = p.setdefault("caps", {}) or {}
+        p["caps"] = caps
+        if rng.random() < 0.2:
+            tighten(caps, "weekend_duties", 3)
+        if rng.random() < 0.2:
+            tighten(caps, "consecutive_nights", 1)
+        if p.get("share", 1.0) < 1.0:
+            tighten(caps, "nights_per_week", 2)
+    return Scenario.model_validate(data)
 
 
 # --- enrolled patients -------------------------------------------------------------------------------

@@ -225,6 +225,10 @@ def test_the_full_suite_is_the_products_real_work() -> None:
     assert {i.month for i in regional} == months
     assert all(len({i.seed for i in regional if i.month == m}) == 5 for m in months)
     assert {(i.doctors, i.districts) for i in full} == {(40, 4), (150, 12), (600, 25)}
+    # Networks with shared roles and the office's caps in every month at regional size, and one city month.
+    shared = [i for i in full if i.shared]
+    assert {i.month for i in shared if i.doctors == 40} == months and any(i.doctors == 150 for i in shared)
+    assert shared[0].scenario().shared_roles and "shared" in shared[0].name
     assert len({i.name for i in full} | {f"{i.name} {i.seed}" for i in full}) > len(full), "names tell months apart"
     assert len(quick) <= 8 and {(i.doctors, i.districts) for i in full} <= {(i.doctors, i.districts) for i in quick}
     largest = next(i for i in full if i.doctors == 600).scenario()

@@ -340,3 +340,27 @@ def test_the_full_model_solves_without_a_gap(doctors: int, districts: int, month
     assert result.status == "optimal"
     assert result.roster.gaps == []
     assert check(s, result.roster).violations == []
+
+
+@pytest.mark.parametrize(("doctors", "districts", "month", "seed"), [(12, 2, "2027-05", 1), (40, 4, "2026-09", 3)])
+def test_shared_roles_and_office_caps_solve_without_a_gap(doctors: int, districts: int, month: str, seed: int) -> None:
+    """``shared=True``: a network-wide night backup, shared holiday-day backups, no Saturday-afternoon
+    secondary, and the office's weekend, consecutive-night and weekly-night caps; covered and checked."""
+    from solver import solve
+    from tests.solving import steady
+
+    s = generate(doctors, districts, month, seed=seed, shared=True)
+    plain = generate(doctors, districts, month, seed=seed)
+    assert s.shared_roles[0].id == "night_backup" and not plain.shared_roles
+    assert all(d.roles == {"sat_afternoon": ["primary"]} for d in s.districts)
+    capped = [p for p in s.physicians if p.caps.weekend_duties == 3 or p.caps.consecutive_nights == 1]
+    assert capped and len(capped) < len(s.physicians)
+    assert all(p.caps.nights_per_week is not None and p.caps.nights_per_week <= 2 for p in s.physicians if p.share < 1)
+    # The same duties as the network without shared roles, with fewer roles of their own to fill.
+    duties, plain_duties = Timeline.build(s).duties, Timeline.build(plain).duties
+    assert len(duties) == len(plain_duties)
+    assert sum(len(d.own_roles) for d in duties) < sum(len(d.own_roles) for d in plain_duties)
+    result = solve(s, steady(10))
+    assert result.roster.gaps == []
+    assert check(s, result.roster, figures=False).violations == []
+    assert any(d.shared for d in result.roster.duties)

@@ -218,7 +218,9 @@ class Ledger:
         return None
 
     def take(self, pid: str, duty: Duty, role: Role) -> None:
-        setattr(self.assignments[duty.id], role, pid)
+        # A shared role is named on every duty of its group, as a roster names it (counted once, below).
+        for d in self.timeline.sharing(duty, role):
+            setattr(self.assignments[d.id], role, pid)
         self.doctors[pid].take(duty, duty.slot.points * self.scenario.rules.role_points.factor(role))
 
     def open_roles(self, duty: Duty) -> list[Role]:

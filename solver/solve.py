@@ -83,9 +83,8 @@ DEFAULT_HINT_ABOVE = 8000
 # the model falls apart into its districts, which the search then proves one by one. The soft-goal phase
 # therefore starts again from its best roster (hinted) once the distance between roster and bound is below
 # the price of the cheapest yes-or-no penalty (``RestartWhen``) and each time it has halved again since, up
-# to this many times; only on models that are not hinted (at most
-# ``hint_above`` assignment variables), where a presolve costs a fraction of a second (benchmarks/README.md,
-# *Restarts of the soft-goal phase*).
+# to this many times; only on models that are not hinted (at most ``hint_above`` assignment variables),
+# where a presolve costs a fraction of a second (benchmarks/README.md, *Restarts of the soft-goal phase*).
 DEFAULT_RESTARTS = 4
 
 

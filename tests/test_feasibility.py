@@ -240,3 +240,23 @@ def test_every_hospital_gap_reason_is_a_rule_the_checker_confirms(scenario: Scen
                 n,
                 sentence,
             )
+
+
+def test_warm_starts_name_a_shared_role_on_every_duty_of_its_group() -> None:
+    """A roster names a shared role's holder on every district's duty; the ledger's rosters do too, so the
+    model takes them as warm starts (they were refused before, and shared networks solved without one)."""
+    from oncall.generate import generate
+    from solver import build_model
+    from solver.warmstart import warm_starts
+
+    sc = generate(12, 2, "2027-05", 1, shared=True)
+    tl = Timeline.build(sc)
+    rm = build_model(sc, tl)
+    v = rm.vars
+    ledgers = warm_starts(sc, tl, v.eligibility, v.fair_share, v.standby_targets)
+    assert ledgers
+    for ledger in ledgers:
+        rm.decision_values(ledger.assignments)  # raises on a shared role named on its lead only
+        night = next(d for d in tl.duties if d.night and len(tl.sharing(d, "secondary")) > 1)
+        holders = {ledger.assignments[d.id].secondary for d in tl.sharing(night, "secondary")}
+        assert len(holders) == 1

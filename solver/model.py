@@ -47,12 +47,14 @@ class RosterModel:
         return [*v.all_assignments().values(), *v.all_standby().values(), *(t.var for t in self.gap_terms)]
 
     def assignments(self, value: Callable[[cp_model.IntVar], bool]) -> dict[str, Assignment]:
-        """The roster given by the truth ``value`` of each decision variable: duty id -> who holds what."""
+        """The roster given by the truth ``value`` of each decision variable: duty id -> who holds what (a
+        shared role's holder on every duty of its group, as a roster names them)."""
         v = self.vars
         out: dict[str, Assignment] = {d.id: Assignment() for d in v.timeline.duties}
         for (pid, duty_id, role), x in v.all_assignments().items():
             if value(x):
-                setattr(out[duty_id], role, pid)
+                for d in v.timeline.sharing(v.timeline.by_id[duty_id], role):
+                    setattr(out[d.id], role, pid)
         for unit in v.units:
             for hid, y in v.unit_hospitals(unit.key):
                 if value(y):

@@ -260,3 +260,20 @@ def test_warm_starts_name_a_shared_role_on_every_duty_of_its_group() -> None:
         night = next(d for d in tl.duties if d.night and len(tl.sharing(d, "secondary")) > 1)
         holders = {ledger.assignments[d.id].secondary for d in tl.sharing(night, "secondary")}
         assert len(holders) == 1
+
+
+def test_a_models_roster_names_a_shared_role_on_every_duty_of_its_group() -> None:
+    """``RosterModel.assignments`` reads a solution as a roster does: what a MIP peer's values give back is
+    accepted again by ``decision_values`` (``solver.evaluate`` prices it)."""
+    from oncall.generate import generate
+    from solver import SolveOptions, build_model, evaluate
+    from solver.warmstart import warm_starts
+
+    sc = generate(12, 2, "2027-05", 1, shared=True)
+    tl = Timeline.build(sc)
+    rm = build_model(sc, tl)
+    v = rm.vars
+    values = rm.decision_values(warm_starts(sc, tl, v.eligibility, v.fair_share, v.standby_targets)[0].assignments)
+    back = rm.assignments(lambda var: bool(values.get(var, 0)))
+    assert rm.decision_values(back) == values
+    assert evaluate(sc, back, SolveOptions(time_limit=60, workers=1)).roster.duties

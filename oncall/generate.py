@@ -885,12 +885,14 @@ def generate(
 
 # --- roles shared across districts, and the caps offices add -------------------------------------------
 NIGHT_BLOCKS = ("wd_night", "sat_night", "hol_night")
+NIGHT_GROUP_MAX = 4  # up to this many districts share one network-wide night backup
 
 
 def share_roles(scenario: Scenario) -> Scenario:
     """``scenario`` as many networks run it (docs/scenario.md, ``shared_roles`` and ``District.roles``): one
-    secondary for the whole network every night, one secondary on Sunday and holiday days for each pair of
-    neighbouring districts (in id order; an odd last district keeps its own), none on Saturday afternoons.
+    secondary for the whole network every night (in a network of more than four districts, one for every
+    three districts in id order), one secondary on Sunday and holiday days for each pair of neighbouring
+    districts (in id order; an odd last district keeps its own), none on Saturday afternoons.
 
     >>> s = share_roles(generate(doctors=24, districts=3, month="2027-01", seed=1))
     >>> [(g.id, g.districts, g.blocks) for g in s.shared_roles]
@@ -899,6 +901,7 @@ def share_roles(scenario: Scenario) -> Scenario:
     data = scenario.model_dump()
     for d in data["districts"]:
         d["roles"] = {"sat_afternoon": ["primary"]}
+    districts = sorted(scenario.districts, key=lambda d: d.id)
     shared: list[dict[str, object]] = [
         {
             "id": "night_backup",
@@ -908,7 +911,23 @@ def share_roles(scenario: Scenario) -> Scenario:
             "blocks": list(NIGHT_BLOCKS),
         }
     ]
-    districts = sorted(scenario.districts, key=lambda d: d.id)
+    if len(districts) > NIGHT_GROUP_MAX:
+        # A wide network cannot send one doctor everywhere (the 16 km rule): one night backup for every
+        # three districts in a row (a last single district joins the group before it).
+        chunks = [districts[i : i + 3] for i in range(0, len(districts), 3)]
+        if len(chunks) > 1 and len(chunks[-1]) == 1:
+            chunks[-2] += chunks.pop()
+        shared = [
+            {
+                "id": f"night_backup_{group[0].id}",
+                "name": f"{group[0].name}〜{group[-1].name} 夜間副当番",
+                "name_en": f"{group[0].name_en or group[0].id} to {group[-1].name_en or group[-1].id} night backup",
+                "role": "secondary",
+                "districts": [d.id for d in group],
+                "blocks": list(NIGHT_BLOCKS),
+            }
+            for group in chunks
+        ]
     for a, b in zip(districts[0::2], districts[1::2], strict=False):
         shared.append(
             {

@@ -364,3 +364,15 @@ def test_shared_roles_and_office_caps_solve_without_a_gap(doctors: int, district
     assert result.roster.gaps == []
     assert check(s, result.roster, figures=False).violations == []
     assert any(d.shared for d in result.roster.duties)
+
+
+def test_a_wide_network_shares_each_night_backup_among_three_districts_someone_can_reach() -> None:
+    from oncall.eligibility import compute_eligibility
+
+    s = generate(150, 12, "2027-01", seed=1, shared=True)
+    nights = [g for g in s.shared_roles if "wd_night" in g.blocks]
+    assert [len(g.districts) for g in nights] == [3, 3, 3, 3]
+    tl = Timeline.build(s)
+    eligibility = compute_eligibility(s, tl)
+    leads = [d for d in tl.duties if d.night and "secondary" in d.own_roles and len(tl.sharing(d, "secondary")) > 1]
+    assert leads and all(eligibility.physicians(d.id, "secondary") for d in leads)

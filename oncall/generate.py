@@ -943,27 +943,24 @@ def share_roles(scenario: Scenario) -> Scenario:
     return Scenario.model_validate(data)
 
 
+def _tighter(current: int | None, cap: int) -> int:
+    return cap if current is None else min(current, cap)
+
+
 def network_caps(scenario: Scenario, seed: int) -> Scenario:
     """``scenario`` with the caps offices add beside the period's (seeded): a fifth of the doctors at most
     three weekend duties, a fifth at most one night in a row, doctors on a half share at most two nights a
     week. A cap already tighter is kept."""
     rng = random.Random(f"network-caps:{seed}")
-    data = scenario.model_dump()
-
-    def tighten(caps: dict[str, object], name: str, value: int) -> None:
-        current = caps.get(name)
-        caps[name] = value if current is None else min(int(str(current)), value)
-
-    for p in data["physicians"]:
-        caps = p.setdefault("caps", {}) or {}
-        p["caps"] = caps
+    out = scenario.model_copy(deep=True)
+    for p in out.physicians:
         if rng.random() < 0.2:
-            tighten(caps, "weekend_duties", 3)
+            p.caps.weekend_duties = _tighter(p.caps.weekend_duties, 3)
         if rng.random() < 0.2:
-            tighten(caps, "consecutive_nights", 1)
-        if p.get("share", 1.0) < 1.0:
-            tighten(caps, "nights_per_week", 2)
-    return Scenario.model_validate(data)
+            p.caps.consecutive_nights = _tighter(p.caps.consecutive_nights, 1)
+        if p.share < 1.0:
+            p.caps.nights_per_week = _tighter(p.caps.nights_per_week, 2)
+    return Scenario.model_validate(out.model_dump())  # validated again, as a loaded scenario is
 
 
 # --- enrolled patients -------------------------------------------------------------------------------

@@ -61,6 +61,13 @@ def run(scenario: Scenario, seconds: float = 20) -> SolveResult:
     return result
 
 
+def _night_backup() -> SharedRole:
+    """One secondary for the whole network every night."""
+    return SharedRole(
+        id="night_backup", name="全域夜間副当番", role="secondary", blocks=["wd_night", "sat_night", "hol_night"]
+    )
+
+
 def held(roster: Roster, pid: str) -> list[Any]:
     return [d for d in roster.duties if pid in (d.primary, d.secondary)]
 
@@ -346,11 +353,7 @@ def test_a_shared_role_needs_every_district_of_its_group_within_the_visit_distan
     # North to south along a meridian: n1 ... 11 km ... n2 ... 11 km ... s1 ... 10 km ... s2.
     for c, lat in zip(sc.clinics, (36.0, 36.1, 36.2, 36.29), strict=True):
         c.lat, c.lon = lat, 137.0
-    sc.shared_roles = [
-        SharedRole(
-            id="night_backup", name="全域夜間副当番", role="secondary", blocks=["wd_night", "sat_night", "hol_night"]
-        )
-    ]
+    sc.shared_roles = [_night_backup()]
     sc = Scenario.model_validate(sc.model_dump())
     tl = Timeline.build(sc)
     # Each district is measured from its nearest clinic: from n1 the south is 22 km away, from s2 the north
@@ -558,11 +561,7 @@ def test_doctors_stay_in_their_home_district_when_possible() -> None:
 @covers("home_district", "shared_role")
 def test_a_shared_role_whose_group_holds_the_home_district_is_at_home() -> None:
     sc = make_scenario()
-    sc.shared_roles = [
-        SharedRole(
-            id="night_backup", name="全域夜間副当番", role="secondary", blocks=["wd_night", "sat_night", "hol_night"]
-        )
-    ]
+    sc.shared_roles = [_night_backup()]
     sc = Scenario.model_validate(sc.model_dump())
     tl = Timeline.build(sc)
     lead = next(d for d in tl.duties if d.night and tl.sharing(d, "secondary")[0] is d)
@@ -632,11 +631,7 @@ def test_expected_visits_are_shared_more_evenly_with_the_goal_on() -> None:
 def test_a_shared_night_secondary_is_one_duty_named_in_every_district() -> None:
     # One secondary for the whole network at night; the south asks for no secondary on weekdays.
     sc = make_scenario()
-    sc.shared_roles = [
-        SharedRole(
-            id="night_backup", name="全域夜間副当番", role="secondary", blocks=["wd_night", "sat_night", "hol_night"]
-        )
-    ]
+    sc.shared_roles = [_night_backup()]
     sc.districts[1].roles = {"weekday": ["primary"]}
     sc = Scenario.model_validate(sc.model_dump())
     tl = Timeline.build(sc)

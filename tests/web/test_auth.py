@@ -38,7 +38,10 @@ def test_passwords_and_link_tokens_are_stored_only_as_hashes(web: WebStore, offi
         links = c.execute(sa.text("SELECT token_hash FROM personal_links")).scalars().all()
         dumped = " ".join(str(v) for row in c.execute(sa.text("SELECT * FROM personal_links")) for v in row)
     assert users[0].startswith("$argon2id$") and PASSWORD not in users[0]
-    assert len(links[0]) == 64 and token not in dumped and token.split("_")[-1] not in dumped
+    prefix = token[: len("ocl_") + 8]
+    secret = token[len(prefix) + 1 :]  # the secret may itself hold "_"
+    assert len(secret) == 43 and prefix in dumped
+    assert len(links[0]) == 64 and token not in dumped and secret not in dumped
 
 
 def test_wrong_password_then_lock_out_after_repeated_failures(client: TestClient, web: WebStore, office: str) -> None:

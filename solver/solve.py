@@ -27,10 +27,12 @@ from solver.warmstart import warm_starts
 __all__ = [
     "DEFAULT_HINT_ABOVE",
     "DEFAULT_LINEARIZATION_LEVEL",
+    "DEFAULT_LNS_FIRST_ABOVE",
     "DEFAULT_PRESOLVE_ITERATIONS",
     "DEFAULT_RESTARTS",
     "DEFAULT_SUBSOLVERS",
     "DEFAULT_WORKERS",
+    "LNS_FIRST_SHARE",
     "Clock",
     "Phase",
     "Progress",
@@ -42,6 +44,7 @@ __all__ = [
     "complete_solution",
     "evaluate",
     "phase_result",
+    "run_lns_first",
     "run_phase",
     "run_soft_phase",
     "set_hint",
@@ -86,6 +89,15 @@ DEFAULT_HINT_ABOVE = 8000
 # to this many times; only on models that are not hinted (at most ``hint_above`` assignment variables),
 # where a presolve costs a fraction of a second (benchmarks/README.md, *Restarts of the soft-goal phase*).
 DEFAULT_RESTARTS = 4
+# On the widest networks (600 doctors in 25 districts: about 57,000 assignment variables) the LP worker spends most of a
+# minute on the root relaxation of the presolved model, and in that month's runs its bound often stays at
+# 0, while the search's rosters come mostly from the neighbourhood workers. There the soft-goal phase first
+# gives both workers to large-neighbourhood search (CP-SAT's ``use_lns_only``) for ``LNS_FIRST_SHARE`` of
+# its time, then starts again from the best roster under a fresh presolve with "objective at most this
+# roster's" and the usual portfolio, whose LP worker then proves a bound (benchmarks/README.md, *LNS first
+# on the widest networks*).
+DEFAULT_LNS_FIRST_ABOVE = 30000
+LNS_FIRST_SHARE = 0.7
 
 
 @dataclass
@@ -100,7 +112,9 @@ class SolveOptions:
     (``solver.warmstart``): when it covers every duty it settles the coverage phase at once, and on models
     with more than ``hint_above`` assignment variables the search starts from it (a solution hint).
     ``restarts``: how often the soft-goal phase of a model without a hint may start again from its best
-    roster under a fresh presolve (``DEFAULT_RESTARTS``; 0: never).
+    roster under a fresh presolve (``DEFAULT_RESTARTS``; 0: never). On models with more than
+    ``lns_first_above`` assignment variables the soft-goal phase searches neighbourhoods only at first
+    (``run_lns_first``).
     """
 
     time_limit: float = 60.0
@@ -110,6 +124,7 @@ class SolveOptions:
     linearization_level: int = DEFAULT_LINEARIZATION_LEVEL
     hint_above: int = DEFAULT_HINT_ABOVE
     restarts: int = DEFAULT_RESTARTS
+    lns_first_above: int = DEFAULT_LNS_FIRST_ABOVE
     seed: int = 0
     deterministic_time: float | None = None
     warm_start: bool = True
@@ -149,7 +164,7 @@ class SolveOptions:
             f"CP-SAT num_workers={self.workers}, subsolvers={portfolio}, max_presolve_iterations="
             f"{self.presolve_iterations}, linearization_level={self.linearization_level}, "
             f"random_seed={self.seed}{work}, warm start {warm} (hinted above {self.hint_above} assignment "
-            f"variables), restarts {self.restarts}{extra}"
+            f"variables), restarts {self.restarts}, LNS first above {self.lns_first_above}{extra}"
         )
 
 
@@ -340,6 +355,42 @@ def run_soft_phase(
     return replace(final, found=found, restart=False)
 
 
+def run_lns_first(
+    model: cp_model.CpModel,
+    terms: Sequence[Term],
+    options: SolveOptions,
+    time_limit: float,
+    clock: Clock,
+    report: Callable[[Progress], None] | None,
+) -> Phase:
+    """``run_phase`` on the soft goals ``terms`` in two rounds: neighbourhood search only for
+    ``LNS_FIRST_SHARE`` of the time, then the usual portfolio from its best roster (hinted whole) on a copy
+    of ``model`` that knows the objective is at most that roster's (``LNS_FIRST_SHARE``).
+
+    The second round's bound holds for ``model`` (only dearer rosters were cut). With
+    ``deterministic_time`` the rounds share that work in the same proportion.
+    """
+    deadline = clock() + time_limit
+    work = options.deterministic_time
+    share = replace(options, cp_sat={**options.cp_sat, "use_lns_only": True})
+    if work is not None:
+        share = replace(share, deterministic_time=work * LNS_FIRST_SHARE)
+    first = run_phase(model, share, time_limit * LNS_FIRST_SHARE, clock, report)
+    if not first.solved:  # no roster yet: the portfolio takes what time is left
+        return run_phase(model, options, deadline - clock(), clock, report)
+    objective = cp_model.LinearExpr.weighted_sum([t.var for t in terms], [t.coefficient for t in terms])
+    cut = model.clone()
+    cut.add(objective <= round(first.solver.objective_value))
+    set_hint(cut, list(first.solver.response_proto.solution))
+    rest = options
+    if work is not None:
+        rest = replace(options, deterministic_time=max(0.01, work - first.solver.response_proto.deterministic_time))
+    second = run_phase(cut, rest, deadline - clock(), clock, report)
+    if not second.solved:  # out of time before the hinted roster came back: the first round holds it
+        return first
+    return replace(second, found=first.found + second.found)
+
+
 def set_hint(model: cp_model.CpModel, values: dict[cp_model.IntVar, int] | list[int] | None) -> None:
     """Hint the search with ``values``: some variables, or a whole solution in variable order."""
     model.clear_hints()  # type: ignore[no-untyped-call]  # untyped in OR-Tools' stubs
@@ -420,9 +471,12 @@ def solve(scenario: Scenario, options: SolveOptions | None = None) -> SolveResul
                     options.on_progress(Progress(warm[1] / OBJECTIVE_SCALE, 0.0, clock()))
     set_hint(model, hint)
     restarts = 0 if hinted else options.restarts
-    second = run_soft_phase(
-        model, rm.soft_terms, options, options.time_limit - budget(), clock, options.on_progress, restarts
-    )
+    if len(rm.vars.all_assignments()) > options.lns_first_above:
+        second = run_lns_first(model, rm.soft_terms, options, options.time_limit - budget(), clock, options.on_progress)
+    else:
+        second = run_soft_phase(
+            model, rm.soft_terms, options, options.time_limit - budget(), clock, options.on_progress, restarts
+        )
     if second.code == cp_model.INFEASIBLE and first is None:
         # A heuristic roster covered every duty, yet no roster without gaps exists: that roster broke a hard
         # rule the heuristic does not see (pins that contradict each other or the history). Settle coverage

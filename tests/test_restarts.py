@@ -89,3 +89,44 @@ def test_hinted_models_never_restart(network: Scenario, monkeypatch: pytest.Monk
     rounds = _rounds(monkeypatch)
     solving.solve(network, steady(5, hint_above=0))
     assert rounds and not any(could for could, _ in rounds)
+
+
+def _soft_rounds(monkeypatch: pytest.MonkeyPatch) -> list[tuple[dict[str, Any], int, Phase]]:
+    """Every run of a phase: its extra CP-SAT settings, the constraints of its model, what it returned."""
+    rounds: list[tuple[dict[str, Any], int, Phase]] = []
+    run_phase = solving.run_phase
+
+    def spy(model: cp_model.CpModel, options: Any, *args: Any, **kwargs: Any) -> Phase:
+        phase: Phase = run_phase(model, options, *args, **kwargs)
+        rounds.append((dict(options.cp_sat), len(model.proto.constraints), phase))
+        return phase
+
+    monkeypatch.setattr(solving, "run_phase", spy)
+    return rounds
+
+
+def test_lns_first_searches_neighbourhoods_then_proves_from_the_best_roster(
+    network: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    plain = solving.solve(network, steady(30, lns_first_above=10**9))
+    rounds = _soft_rounds(monkeypatch)
+    wide = solving.solve(network, steady(30, lns_first_above=0))
+    # The coverage phase may come first (this network's heuristic roster leaves gaps); then the two rounds.
+    assert len(rounds) >= 2 and not any(settings for settings, _, _ in rounds[:-2])
+    (lns, size, first), (portfolio, cut_size, _) = rounds[-2:]
+    assert lns.get("use_lns_only") is True and "use_lns_only" not in portfolio
+    assert cut_size == size + 1, "the second round knows the objective is at most the first round's roster"
+    assert first.solved
+    # The proof of the second round holds for the whole model: the same optimum as the usual solve.
+    assert plain.status == wide.status == "optimal"
+    assert wide.objective == plain.objective and wide.bound == plain.bound
+    assert wide.objective is not None and wide.objective <= first.solver.objective_value / OBJECTIVE_SCALE
+    assert not check(network, wide.roster, figures=False).violations
+
+
+def test_models_below_the_threshold_never_search_neighbourhoods_only(
+    network: Scenario, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    rounds = _soft_rounds(monkeypatch)
+    solving.solve(network, steady(5))
+    assert rounds and not any(settings.get("use_lns_only") for settings, _, _ in rounds)

@@ -470,13 +470,7 @@ def solve(scenario: Scenario, options: SolveOptions | None = None) -> SolveResul
                 if options.on_progress is not None:
                     options.on_progress(Progress(warm[1] / OBJECTIVE_SCALE, 0.0, clock()))
     set_hint(model, hint)
-    restarts = 0 if hinted else options.restarts
-    if len(rm.vars.all_assignments()) > options.lns_first_above:
-        second = run_lns_first(model, rm.soft_terms, options, options.time_limit - budget(), clock, options.on_progress)
-    else:
-        second = run_soft_phase(
-            model, rm.soft_terms, options, options.time_limit - budget(), clock, options.on_progress, restarts
-        )
+    second = _soft_phase(model, rm, options, options.time_limit - budget(), clock, hinted)
     if second.code == cp_model.INFEASIBLE and first is None:
         # A heuristic roster covered every duty, yet no roster without gaps exists: that roster broke a hard
         # rule the heuristic does not see (pins that contradict each other or the history). Settle coverage
@@ -508,6 +502,16 @@ def solve(scenario: Scenario, options: SolveOptions | None = None) -> SolveResul
         objective=objective,
         tried=second,
     )
+
+
+def _soft_phase(
+    model: cp_model.CpModel, rm: RosterModel, options: SolveOptions, time_limit: float, clock: Clock, hinted: bool
+) -> Phase:
+    """The soft-goal phase: LNS first on the widest models, else with restarts unless hinted."""
+    if len(rm.vars.all_assignments()) > options.lns_first_above:
+        return run_lns_first(model, rm.soft_terms, options, time_limit, clock, options.on_progress)
+    restarts = 0 if hinted else options.restarts
+    return run_soft_phase(model, rm.soft_terms, options, time_limit, clock, options.on_progress, restarts)
 
 
 def _reject_contradicting_pins(scenario: Scenario, timeline: Timeline, time_limit: float) -> None:

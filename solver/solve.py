@@ -333,7 +333,6 @@ def run_soft_phase(
     found: list[tuple[float, float]] = []
     prices = [t.coefficient for t in terms if list(model.proto.variables[t.var.index].domain) == [0, 1]]
     when = RestartWhen(min(prices)) if restarts > 0 and prices else None
-    objective = cp_model.LinearExpr.weighted_sum([t.var for t in terms], [t.coefficient for t in terms])
     last: Phase | None = None
     for round_ in range(restarts + 1):
         opts = options if round_ == 0 or work is None else replace(options, deterministic_time=work)
@@ -348,9 +347,7 @@ def run_soft_phase(
             break
         best = phase.solver.objective_value
         when = replace(when, last=best - phase.solver.best_objective_bound)
-        model = model.clone()
-        model.add(objective <= round(best))
-        set_hint(model, list(phase.solver.response_proto.solution))
+        model = _below(model, terms, phase)
     final = last or phase
     return replace(final, found=found, restart=False)
 
@@ -378,10 +375,7 @@ def run_lns_first(
     first = run_phase(model, share, time_limit * LNS_FIRST_SHARE, clock, report)
     if not first.solved:  # no roster yet: the portfolio takes what time is left
         return run_phase(model, options, deadline - clock(), clock, report)
-    objective = cp_model.LinearExpr.weighted_sum([t.var for t in terms], [t.coefficient for t in terms])
-    cut = model.clone()
-    cut.add(objective <= round(first.solver.objective_value))
-    set_hint(cut, list(first.solver.response_proto.solution))
+    cut = _below(model, terms, first)
     rest = options
     if work is not None:
         rest = replace(options, deterministic_time=max(0.01, work - first.solver.response_proto.deterministic_time))
@@ -389,6 +383,16 @@ def run_lns_first(
     if not second.solved:  # out of time before the hinted roster came back: the first round holds it
         return first
     return replace(second, found=first.found + second.found)
+
+
+def _below(model: cp_model.CpModel, terms: Sequence[Term], phase: Phase) -> cp_model.CpModel:
+    """A copy of ``model`` that knows the soft goals ``terms`` cost at most ``phase``'s best roster, with
+    that roster as its whole hint."""
+    objective = cp_model.LinearExpr.weighted_sum([t.var for t in terms], [t.coefficient for t in terms])
+    cut = model.clone()
+    cut.add(objective <= round(phase.solver.objective_value))
+    set_hint(cut, list(phase.solver.response_proto.solution))
+    return cut
 
 
 def set_hint(model: cp_model.CpModel, values: dict[cp_model.IntVar, int] | list[int] | None) -> None:

@@ -11,7 +11,7 @@ from ortools.sat.python import cp_model
 from oncall.checker import check
 from oncall.generate import generate
 from oncall.model import Scenario
-from solver.solve import Phase, RestartWhen
+from solver.solve import Phase, RestartWhen, SolveResult
 from solver.terms import OBJECTIVE_SCALE
 from tests.solving import steady
 
@@ -22,6 +22,12 @@ solving = importlib.import_module("solver.solve")  # the package exports the fun
 def network() -> Scenario:
     # 12 doctors in 2 districts over January: small enough for a proof, rich enough to need a search.
     return generate(12, 2, "2027-01", 1)
+
+
+@pytest.fixture(scope="module")
+def plain(network: Scenario) -> SolveResult:
+    """The network solved in one round: no restarts, no neighbourhood search first."""
+    return solving.solve(network, steady(30, restarts=0))
 
 
 def test_a_restart_is_due_below_the_cheapest_penalty_and_after_the_distance_halved() -> None:
@@ -47,8 +53,9 @@ def _rounds(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bool, Phase]]:
     return rounds
 
 
-def test_restarts_reach_the_optimum_of_a_solve_without_them(network: Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
-    plain = solving.solve(network, steady(30, restarts=0))
+def test_restarts_reach_the_optimum_of_a_solve_without_them(
+    network: Scenario, plain: SolveResult, monkeypatch: pytest.MonkeyPatch
+) -> None:
     rounds = _rounds(monkeypatch)
     restarted = solving.solve(network, steady(30))
     assert plain.status == restarted.status == "optimal"
@@ -106,9 +113,8 @@ def _soft_rounds(monkeypatch: pytest.MonkeyPatch) -> list[tuple[dict[str, Any], 
 
 
 def test_lns_first_searches_neighbourhoods_then_proves_from_the_best_roster(
-    network: Scenario, monkeypatch: pytest.MonkeyPatch
+    network: Scenario, plain: SolveResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    plain = solving.solve(network, steady(30, lns_first_above=10**9))
     rounds = _soft_rounds(monkeypatch)
     wide = solving.solve(network, steady(30, lns_first_above=0))
     # The coverage phase may come first (this network's heuristic roster leaves gaps); then the two rounds.

@@ -27,7 +27,8 @@ def network() -> Scenario:
 @pytest.fixture(scope="module")
 def plain(network: Scenario) -> SolveResult:
     """The network solved in one round: no restarts, no neighbourhood search first."""
-    return solving.solve(network, steady(30, restarts=0))
+    result: SolveResult = solving.solve(network, steady(30, restarts=0))
+    return result
 
 
 def test_a_restart_is_due_below_the_cheapest_penalty_and_after_the_distance_halved() -> None:

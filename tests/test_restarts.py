@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import importlib
+from dataclasses import dataclass
 from typing import Any
 
 import pytest
@@ -39,15 +40,26 @@ def test_a_restart_is_due_below_the_cheapest_penalty_and_after_the_distance_halv
     assert not again.due(600) and again.due(500)
 
 
-def _rounds(monkeypatch: pytest.MonkeyPatch) -> list[tuple[bool, Phase]]:
-    """Every run of the soft-goal phase: whether it could stop for a restart, and what it returned."""
-    rounds: list[tuple[bool, Phase]] = []
+@dataclass(frozen=True)
+class Round:
+    """One run of a phase: whether it could stop for a restart, its extra CP-SAT settings, the number of
+    constraints of its model, and what it returned."""
+
+    restartable: bool
+    settings: dict[str, Any]
+    constraints: int
+    phase: Phase
+
+
+def _rounds(monkeypatch: pytest.MonkeyPatch) -> list[Round]:
+    """Every run of a phase during the solves that follow, in order."""
+    rounds: list[Round] = []
     run_phase = solving.run_phase
 
-    def spy(*args: Any, **kwargs: Any) -> Phase:
-        phase: Phase = run_phase(*args, **kwargs)
-        restart = args[5] if len(args) > 5 else kwargs.get("restart")
-        rounds.append((restart is not None, phase))
+    def spy(model: cp_model.CpModel, options: Any, *args: Any, **kwargs: Any) -> Phase:
+        phase: Phase = run_phase(model, options, *args, **kwargs)
+        restart = args[3] if len(args) > 3 else kwargs.get("restart")
+        rounds.append(Round(restart is not None, dict(options.cp_sat), len(model.proto.constraints), phase))
         return phase
 
     monkeypatch.setattr(solving, "run_phase", spy)
@@ -61,7 +73,7 @@ def test_restarts_reach_the_optimum_of_a_solve_without_them(
     restarted = solving.solve(network, steady(30))
     assert plain.status == restarted.status == "optimal"
     assert restarted.objective == plain.objective and restarted.bound == plain.bound
-    assert sum(phase.restart for _, phase in rounds) >= 1, "no restart happened: the test shows nothing"
+    assert sum(r.phase.restart for r in rounds) >= 1, "no restart happened: the test shows nothing"
     assert not check(network, restarted.roster, figures=False).violations
     # Every roster found in every round is reported, in order.
     assert restarted.best_seconds is not None
@@ -96,33 +108,22 @@ def test_a_round_that_finds_no_roster_in_time_keeps_the_previous_rounds(
 def test_hinted_models_never_restart(network: Scenario, monkeypatch: pytest.MonkeyPatch) -> None:
     rounds = _rounds(monkeypatch)
     solving.solve(network, steady(5, hint_above=0))
-    assert rounds and not any(could for could, _ in rounds)
-
-
-def _soft_rounds(monkeypatch: pytest.MonkeyPatch) -> list[tuple[dict[str, Any], int, Phase]]:
-    """Every run of a phase: its extra CP-SAT settings, the constraints of its model, what it returned."""
-    rounds: list[tuple[dict[str, Any], int, Phase]] = []
-    run_phase = solving.run_phase
-
-    def spy(model: cp_model.CpModel, options: Any, *args: Any, **kwargs: Any) -> Phase:
-        phase: Phase = run_phase(model, options, *args, **kwargs)
-        rounds.append((dict(options.cp_sat), len(model.proto.constraints), phase))
-        return phase
-
-    monkeypatch.setattr(solving, "run_phase", spy)
-    return rounds
+    assert rounds and not any(r.restartable for r in rounds)
 
 
 def test_lns_first_searches_neighbourhoods_then_proves_from_the_best_roster(
     network: Scenario, plain: SolveResult, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rounds = _soft_rounds(monkeypatch)
+    rounds = _rounds(monkeypatch)
     wide = solving.solve(network, steady(30, lns_first_above=0))
     # The coverage phase may come first (this network's heuristic roster leaves gaps); then the two rounds.
-    assert len(rounds) >= 2 and not any(settings for settings, _, _ in rounds[:-2])
-    (lns, size, first), (portfolio, cut_size, _) = rounds[-2:]
-    assert lns.get("use_lns_only") is True and "use_lns_only" not in portfolio
-    assert cut_size == size + 1, "the second round knows the objective is at most the first round's roster"
+    assert len(rounds) >= 2 and not any(r.settings for r in rounds[:-2])
+    lns, portfolio = rounds[-2:]
+    first = lns.phase
+    assert lns.settings.get("use_lns_only") is True and "use_lns_only" not in portfolio.settings
+    assert portfolio.constraints == lns.constraints + 1, (
+        "the second round knows the objective is at most the first round's roster"
+    )
     assert first.solved
     # The proof of the second round holds for the whole model: the same optimum as the usual solve.
     assert plain.status == wide.status == "optimal"
@@ -134,6 +135,6 @@ def test_lns_first_searches_neighbourhoods_then_proves_from_the_best_roster(
 def test_models_below_the_threshold_never_search_neighbourhoods_only(
     network: Scenario, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    rounds = _soft_rounds(monkeypatch)
+    rounds = _rounds(monkeypatch)
     solving.solve(network, steady(5))
-    assert rounds and not any(settings.get("use_lns_only") for settings, _, _ in rounds)
+    assert rounds and not any(r.settings.get("use_lns_only") for r in rounds)
